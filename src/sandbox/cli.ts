@@ -1,0 +1,34 @@
+/* `npm run sandbox`: the local Azure alone, printing its endpoints and how to use them. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startSandbox } from './index';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const armPort = Number(process.env.SANDBOX_ARM_PORT ?? 0);
+  const sandbox = await startSandbox({ armPort });
+  const caFile = path.resolve(process.env.SANDBOX_CA_FILE ?? '.data/sandbox-ca.pem');
+  mkdirSync(path.dirname(caFile), { recursive: true });
+  writeFileSync(caFile, sandbox.ca);
+  const bot = sandbox.world.identities.find((i) => i.approved)!;
+  const e = sandbox.endpoints;
+  console.log(`Sandbox Azure started in ${Date.now() - started} ms
+  ARM              ${e.arm}
+  Graph            ${e.graph}/v1.0
+  Blob             ${e.blob}/{account}/{container}/{blob}
+  Managed identity ${e.identity}   (X-IDENTITY-HEADER: ${e.identityHeader})
+  Key vaults       ${Object.entries(e.keyVaults).map(([n, u]) => `${n}=${u}`).join('\n                   ')}
+  Admin            ${e.arm}/_sandbox/requests | /_sandbox/faults | /_sandbox/clock
+  CA certificate   ${caFile}
+
+Point a client at it:
+  export IDENTITY_ENDPOINT=${e.identity} IDENTITY_HEADER=${e.identityHeader} NODE_EXTRA_CA_CERTS=${caFile}
+  curl -s -H "X-IDENTITY-HEADER: ${e.identityHeader}" "${e.identity}?api-version=2019-08-01&resource=https://management.azure.com&client_id=${bot.clientId}"
+  curl --cacert ${caFile} -H "Authorization: Bearer <token>" "${e.arm}/subscriptions/${sandbox.world.subscriptionId}/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults?api-version=2023-04-01"
+`);
+  const stop = () => void sandbox.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+void main();

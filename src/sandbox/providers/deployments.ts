@@ -1,0 +1,4 @@
+import type { Provider } from './provider';
+
+/** TODO(sandbox): routes of the deployments provider. */
+export const deployments: Provider = { name: 'deployments' };

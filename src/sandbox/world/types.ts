@@ -1,0 +1,268 @@
+/**
+ * The sandbox world: plain data, loaded from the seed file and mutated only by operations.
+ * Ids are stored in their canonical ARM casing; look-ups compare case-insensitively (see `sameId`).
+ * Key and secret material lives here and only here: nothing outside the sandbox ever holds it,
+ * except what the Key Vault data plane hands out to an authorised caller.
+ */
+
+export interface World {
+  tenantId: string;
+  subscriptionId: string;
+  subscriptionName: string;
+  /** Managed identities that can ask the identity endpoint for a token, by client id. */
+  identities: ManagedIdentity[];
+  /** Directory objects other than managed identities (Backup Management Service). */
+  servicePrincipals: ServicePrincipal[];
+  /** Entra groups: group object id -> member object ids. */
+  groups: Record<string, string[]>;
+  roleDefinitions: RoleDefinition[];
+  roleAssignments: RoleAssignment[];
+  resourceGroups: ResourceGroup[];
+  recoveryVaults: RecoveryVault[];
+  policies: BackupPolicy[];
+  vms: VirtualMachine[];
+  disks: ManagedDisk[];
+  keyVaults: KeyVault[];
+  protectedItems: ProtectedItem[];
+  jobs: BackupJob[];
+  recoveryPoints: RecoveryPoint[];
+  storageAccounts: StorageAccount[];
+  /** account name -> container -> blob name -> blob */
+  blobs: Record<string, Record<string, Record<string, Blob>>>;
+  virtualNetworks: VirtualNetwork[];
+  networkInterfaces: NetworkInterface[];
+  deployments: Deployment[];
+}
+
+export interface ManagedIdentity {
+  name: string;
+  resourceGroup: string;
+  clientId: string;
+  objectId: string;
+  /** True for the identity the bot is configured to trust. */
+  approved: boolean;
+}
+
+export interface ServicePrincipal {
+  appId: string;
+  objectId: string;
+  displayName: string;
+}
+
+export interface RoleDefinition {
+  /** GUID name of the role definition (built-in ids are Azure's). */
+  name: string;
+  roleName: string;
+  actions: string[];
+  notActions: string[];
+  dataActions: string[];
+  notDataActions: string[];
+}
+
+export interface RoleAssignment {
+  /** GUID name. */
+  name: string;
+  scope: string;
+  /** Full id: /subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid} */
+  roleDefinitionId: string;
+  principalId: string;
+  principalType: 'ServicePrincipal' | 'User' | 'Group';
+  /** Free-text condition (ABAC); recorded, and for the bot's RBAC-admin grant, enforced by the authorization module. */
+  condition?: string;
+  createdOn: string;
+}
+
+export interface ResourceGroup {
+  name: string;
+  location: string;
+}
+
+export interface RecoveryVault {
+  name: string;
+  resourceGroup: string;
+  location: string;
+}
+
+export interface BackupPolicy {
+  vault: string;
+  name: string;
+  scheduleRunFrequency: 'Daily' | 'Weekly';
+  /** UTC times, ISO strings (only the time part matters). */
+  scheduleRunTimes: string[];
+  scheduleRunDays?: string[];
+  retentionDays?: number;
+  retentionWeeks?: number;
+  timeZone: string;
+}
+
+export type EncryptionPass = 'single' | 'dual';
+
+export interface DiskKeyRef {
+  /** Key vault ARM id. */
+  vaultId: string;
+  secretUrl: string;
+  keyUrl?: string;
+}
+
+export interface VirtualMachine {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  /** 'classic' VMs live under Microsoft.ClassicCompute and are not served by Microsoft.Compute routes. */
+  kind: 'arm' | 'classic';
+  osType: 'Windows' | 'Linux';
+  vmSize: string;
+  agentReady: boolean;
+  /** ADE state; absent = not encrypted. Dual pass keeps settings on the VM model, single pass on the disks. */
+  encryption?: { pass: EncryptionPass } & DiskKeyRef;
+  osDiskName: string;
+  dataDiskNames: string[];
+  networkInterfaceIds: string[];
+  extensions: VmExtension[];
+  provisioningState: string;
+  createdBy?: string;
+}
+
+export interface VmExtension {
+  name: string;
+  publisher: string;
+  type: string;
+  typeHandlerVersion: string;
+  settings: Record<string, unknown>;
+  provisioningState: string;
+}
+
+export interface ManagedDisk {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  osType?: 'Windows' | 'Linux';
+  sizeGb: number;
+  /** Single-pass ADE settings (encryptionSettingsCollection, version 1.1). */
+  encryption?: DiskKeyRef & { version: '1.0' | '1.1' };
+  managedBy?: string;
+}
+
+export interface KeyVault {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  /** False once deleted (kept so the sandbox knows the name was in use). */
+  exists: boolean;
+  rbac: boolean;
+  accessPolicies: AccessPolicy[];
+  keys: KeyVaultObject[];
+  secrets: KeyVaultObject[];
+  /** Filled at start: https://127.0.0.1:{port}/ — each vault has its own origin. */
+  vaultUri?: string;
+}
+
+export interface AccessPolicy {
+  tenantId: string;
+  objectId: string;
+  permissions: { keys?: string[]; secrets?: string[]; certificates?: string[] };
+}
+
+/** A key or a secret. `state` models soft delete and purge. */
+export interface KeyVaultObject {
+  name: string;
+  version: string;
+  state: 'active' | 'deleted' | 'purged';
+  /** Secret value (wrapped BEK, base64) or a key's opaque material (base64). Never logged. */
+  value: string;
+  contentType?: string;
+  tags?: Record<string, string>;
+  created: string;
+  deletedDate?: string;
+}
+
+export type ProtectionState = 'IRPending' | 'Protected' | 'ProtectionError' | 'ProtectionStopped';
+
+export interface ProtectedItem {
+  vault: string;
+  /** VM ARM id (canonical casing). */
+  vmId: string;
+  vmName: string;
+  vmResourceGroup: string;
+  policyName: string;
+  protectionState: ProtectionState;
+  lastBackupStatus?: 'Completed' | 'Failed';
+  lastBackupTime?: string;
+  /** Last successful backup, for RPO checks. */
+  lastRecoveryPointTime?: string;
+}
+
+export type JobStatus = 'InProgress' | 'Completed' | 'CompletedWithWarnings' | 'Failed' | 'Cancelled';
+
+export interface BackupJob {
+  vault: string;
+  /** GUID; the job's name. */
+  id: string;
+  operation: 'ConfigureBackup' | 'Backup' | 'Restore' | 'DisableBackup';
+  status: JobStatus;
+  entityFriendlyName: string;
+  vmId: string;
+  startTime: string;
+  endTime?: string;
+  isUserTriggered: boolean;
+  errorDetails: { errorCode: number; errorTitle: string; errorString: string; recommendations: string[] }[];
+  propertyBag: Record<string, string>;
+  /** When the job's outcome is decided (engine clock, ms since epoch). */
+  dueAt: number;
+}
+
+export interface RecoveryPoint {
+  vault: string;
+  vmId: string;
+  /** Numeric string id, as Azure uses. */
+  name: string;
+  time: string;
+  type: 'AppConsistent' | 'CrashConsistent' | 'FileSystemConsistent';
+  /** Snapshot of the VM's encryption at backup time: what a restore brings back. */
+  encryption?: { pass: EncryptionPass } & DiskKeyRef & { osType: 'Windows' | 'Linux' };
+  /** Snapshots of the key and secret at backup time (base64 backup blobs), so a restore can put them back. */
+  keyBackup?: string;
+  secretValue?: string;
+  secretBackup?: string;
+  vmSize: string;
+  osType: 'Windows' | 'Linux';
+}
+
+export interface StorageAccount {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  sku: string;
+  kind: string;
+}
+
+export interface Blob {
+  /** base64 content */
+  content: string;
+  contentType: string;
+  createdOn: string;
+}
+
+export interface VirtualNetwork {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  addressPrefix: string;
+  subnets: { name: string; addressPrefix: string }[];
+}
+
+export interface NetworkInterface {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  subnetId: string;
+}
+
+export interface Deployment {
+  name: string;
+  resourceGroup: string;
+  provisioningState: 'Running' | 'Succeeded' | 'Failed';
+  timestamp: string;
+  outputs?: Record<string, unknown>;
+  error?: { code: string; message: string };
+}
