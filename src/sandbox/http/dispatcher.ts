@@ -63,10 +63,6 @@ export function createDispatcher(opts: DispatcherOptions) {
         fault = 'error';
         const status = hard.status ?? 500;
         response = new AzureError(status, status === 503 ? 'ServiceUnavailable' : 'InternalServerError', 'The server encountered an internal error. Please retry the request.').toResponse();
-      } else if (!match) {
-        response = pathKnown
-          ? new AzureError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`).toResponse()
-          : new AzureError(404, 'NoRouteFound', `The sandbox has no route for ${method} ${url.pathname}.`).toResponse();
       } else {
         const sreq: SandboxRequest = {
           surface: opts.surface,
@@ -76,11 +72,27 @@ export function createDispatcher(opts: DispatcherOptions) {
           headers: req.headers,
           body: parseJson(rawBody),
           rawBody,
-          params: match.params,
+          params: match?.params ?? {},
           origin,
           keyVaultName: opts.keyVaultName,
         };
-        response = await serve(sreq, match.route, opts, (c) => (caller = c));
+        // Authentication comes first, as in Azure: an anonymous caller learns nothing about routes.
+        const who = opts.authenticate?.(sreq);
+        if (who && 'status' in who) {
+          response = who;
+        } else {
+          if (who) {
+            sreq.caller = who;
+            caller = who;
+          }
+          if (!match) {
+            response = pathKnown
+              ? new AzureError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`).toResponse()
+              : new AzureError(404, 'NoRouteFound', `The sandbox has no route for ${method} ${url.pathname}.`).toResponse();
+          } else {
+            response = await serve(sreq, match.route, opts);
+          }
+        }
       }
     } catch (err) {
       response =
@@ -106,12 +118,11 @@ async function serve(
   req: SandboxRequest,
   route: NonNullable<ReturnType<Router['match']>['match']>['route'],
   opts: DispatcherOptions,
-  setCaller: (c: Caller) => void,
 ): Promise<SandboxResponse> {
   if (route.apiVersions && route.apiVersions.length > 0) {
     const v = req.query.get('api-version');
     if (!v) {
-      return new AzureError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.").toResponse();
+      return new AzureError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.').toResponse();
     }
     if (!route.apiVersions.includes(v)) {
       return new AzureError(
@@ -121,14 +132,10 @@ async function serve(
       ).toResponse();
     }
   }
-  if (opts.authenticate) {
-    const who = opts.authenticate(req);
-    if ('status' in who) return who;
-    req.caller = who;
-    setCaller(who);
+  if (req.caller) {
     const permission = route.permission?.(req, opts.context);
     if (permission && opts.authorize) {
-      const denied = opts.authorize(req, who, permission);
+      const denied = opts.authorize(req, req.caller, permission);
       if (denied) return denied.toResponse();
     }
   }

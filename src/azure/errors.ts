@@ -1,0 +1,53 @@
+/**
+ * Typed errors the Azure layer throws. Callers never see SDK errors: `toAzureFailure` in
+ * troubleshooting maps them to a catalogue entry.
+ */
+
+/** The managed identity's token names another identity than the approved one: every Azure action is refused. */
+export class IdentityNotApprovedError extends Error {
+  readonly code = 'IdentityNotApproved';
+  constructor(
+    readonly running: { objectId: string; tenantId: string; appId?: string },
+    readonly approved: { objectId: string; tenantId: string },
+  ) {
+    super(
+      `The bot is running as managed identity ${running.objectId} (tenant ${running.tenantId}), ` +
+        `but only ${approved.objectId} (tenant ${approved.tenantId}) is approved. No Azure action was taken.`,
+    );
+    this.name = 'IdentityNotApprovedError';
+  }
+}
+
+/** An Azure request that failed after the pipeline's retries, with what we know of it. */
+export class AzureRequestError extends Error {
+  constructor(
+    message: string,
+    readonly details: {
+      /** ARM / Key Vault / job error code, e.g. AuthorizationFailed, UserErrorKeyVaultPermissionsNotConfigured. */
+      code: string;
+      statusCode?: number;
+      /** x-ms-request-id of the failing response, for support. */
+      requestId?: string;
+      /** The operation that failed, in our vocabulary, e.g. 'enableProtection'. */
+      operation?: string;
+    },
+  ) {
+    super(message);
+    this.name = 'AzureRequestError';
+  }
+  get code(): string {
+    return this.details.code;
+  }
+}
+
+/** A resource the caller named does not exist (VM, vault, key vault, recovery point...). */
+export class NotFoundError extends Error {
+  readonly code = 'NotFound';
+  constructor(
+    readonly kind: string,
+    readonly name: string,
+  ) {
+    super(`${kind} '${name}' was not found.`);
+    this.name = 'NotFoundError';
+  }
+}
