@@ -1,0 +1,6 @@
+import type { AzureClients } from './clients';
+
+/** TODO(azure layer): protection operations. */
+export class ProtectionOperations {
+  constructor(readonly clients: AzureClients) {}
+}

@@ -1,0 +1,6 @@
+import type { AzureClients } from './clients';
+
+/** TODO(azure layer): targets operations. */
+export class TargetOperations {
+  constructor(readonly clients: AzureClients) {}
+}

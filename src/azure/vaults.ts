@@ -1,0 +1,6 @@
+import type { AzureClients } from './clients';
+
+/** TODO(azure layer): vaults operations. */
+export class VaultOperations {
+  constructor(readonly clients: AzureClients) {}
+}
