@@ -1,4 +1,10 @@
-import { AzureRequestError, IdentityNotApprovedError, NotFoundError } from './errors';
+import {
+  AzureRequestError,
+  IdentityNotApprovedError,
+  InvalidInputError,
+  NotFoundError,
+  UnsupportedVmError,
+} from './errors';
 
 /**
  * Runs one SDK call (or a short sequence) under our error vocabulary: SDK `RestError`s and failed pollers become
@@ -14,7 +20,15 @@ export async function azureCall<T>(operation: string, fn: () => Promise<T>): Pro
 }
 
 export function toAzureError(operation: string, err: unknown): Error {
-  if (err instanceof IdentityNotApprovedError || err instanceof AzureRequestError || err instanceof NotFoundError) return err;
+  if (
+    err instanceof IdentityNotApprovedError ||
+    err instanceof AzureRequestError ||
+    err instanceof NotFoundError ||
+    err instanceof InvalidInputError ||
+    err instanceof UnsupportedVmError
+  ) {
+    return err;
+  }
   // The credential's error can arrive wrapped by the pipeline.
   const cause = (err as { cause?: unknown })?.cause;
   if (cause instanceof IdentityNotApprovedError) return cause;

@@ -8,7 +8,18 @@ import { RecoveryServicesBackupClient } from '@azure/arm-recoveryservicesbackup'
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import { StorageManagementClient } from '@azure/arm-storage';
 import type { TokenCredential } from '@azure/core-auth';
-import { createDefaultHttpClient, type HttpClient, type PipelineRequest } from '@azure/core-rest-pipeline';
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  RestError,
+  type HttpClient,
+  type HttpMethods,
+  type Pipeline,
+  type PipelineRequest,
+} from '@azure/core-rest-pipeline';
 import { KeyClient } from '@azure/keyvault-keys';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -31,6 +42,8 @@ export class AzureClients {
   private readonly keyClients = new Map<string, KeyClient>();
   private readonly secretClients = new Map<string, SecretClient>();
   private readonly blobClients = new Map<string, BlobServiceClient>();
+  private readonly armPipeline: Pipeline;
+  private readonly graphPipeline: Pipeline;
 
   constructor(
     readonly settings: AzureSettings,
@@ -45,8 +58,18 @@ export class AzureClients {
       maxRetryDelayInMs: settings.retry.maxRetryDelayMs,
     };
     // Classic (HLC) clients take credentialScopes; modular clients take credentials.scopes.
-    const hlc = { endpoint: settings.endpoints.arm, credentialScopes: [scope], httpClient: this.httpClient, retryOptions };
-    const modular = { endpoint: settings.endpoints.arm, credentials: { scopes: [scope] }, httpClient: this.httpClient, retryOptions };
+    const hlc = {
+      endpoint: settings.endpoints.arm,
+      credentialScopes: [scope],
+      httpClient: this.httpClient,
+      retryOptions,
+    };
+    const modular = {
+      endpoint: settings.endpoints.arm,
+      credentials: { scopes: [scope] },
+      httpClient: this.httpClient,
+      retryOptions,
+    };
     this.backup = new RecoveryServicesBackupClient(credential, sub, hlc);
     this.authorization = new AuthorizationManagementClient(credential, sub, hlc);
     this.recoveryServices = new RecoveryServicesClient(credential, sub, modular);
@@ -55,6 +78,73 @@ export class AzureClients {
     this.deployments = new DeploymentsClient(credential, sub, modular);
     this.storage = new StorageManagementClient(credential, sub, modular);
     this.network = new NetworkManagementClient(credential, sub, modular);
+    this.armPipeline = restPipeline(credential, scope, retryOptions);
+    // Graph's audience is fixed whatever URL serves it (the sandbox serves Graph on its ARM listener).
+    this.graphPipeline = restPipeline(credential, GRAPH_SCOPE, retryOptions);
+  }
+
+  /**
+   * A raw ARM request for the few calls no SDK on our list covers (generic resources list). `path` starts with
+   * /subscriptions/... and carries its api-version. Same credential, retries and trust as the SDK clients.
+   */
+  armRequest<T = unknown>(
+    method: HttpMethods,
+    path: string,
+    body?: unknown,
+    options: RawRequestOptions = {},
+  ): Promise<T> {
+    // nextLinks come back absolute; the token goes to the ARM endpoint only.
+    const arm = new URL(this.settings.endpoints.arm);
+    const url = new URL(path, arm);
+    if (url.origin !== arm.origin) throw new Error(`Refusing to send an ARM token to ${url.origin}.`);
+    return this.send<T>(this.armPipeline, url.toString(), method, body, options);
+  }
+
+  /**
+   * A Microsoft Graph request (no Graph SDK on our list): `path` starts with /v1.0/. The token is for Graph's
+   * audience, from the same approved credential.
+   */
+  graphRequest<T = unknown>(
+    method: HttpMethods,
+    path: string,
+    body?: unknown,
+    options: RawRequestOptions = {},
+  ): Promise<T> {
+    const graph = this.settings.endpoints.graph.replace(/\/+$/, '');
+    return this.send<T>(this.graphPipeline, `${graph}${path}`, method, body, options);
+  }
+
+  private async send<T>(
+    pipeline: Pipeline,
+    url: string,
+    method: HttpMethods,
+    body: unknown,
+    options: RawRequestOptions,
+  ): Promise<T> {
+    const request = createPipelineRequest({
+      url,
+      method,
+      abortSignal: options.abortSignal,
+      headers: createHttpHeaders({
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      }),
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const response = await pipeline.sendRequest(this.httpClient, request);
+    const parsed = response.bodyAsText ? safeJson(response.bodyAsText) : undefined;
+    if (response.status >= 400) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const err = new RestError(error?.message ?? `HTTP ${response.status}`, {
+        code: error?.code,
+        statusCode: response.status,
+        request,
+        response,
+      });
+      (err as RestError & { details?: unknown }).details = parsed;
+      throw err;
+    }
+    return parsed as T;
   }
 
   /** Key Vault keys client for a vault URI (https://{vault}.vault.azure.net/). */
@@ -64,13 +154,23 @@ export class AzureClients {
 
   /** Key Vault secrets client for a vault URI. */
   secrets(vaultUri: string): SecretClient {
-    return cached(this.secretClients, vaultUri, () => new SecretClient(vaultUri, this.credential, this.keyVaultOptions()));
+    return cached(
+      this.secretClients,
+      vaultUri,
+      () => new SecretClient(vaultUri, this.credential, this.keyVaultOptions()),
+    );
   }
 
   /** Blob service client for a storage account's blob endpoint (from the account's primaryEndpoints.blob). */
   blobs(blobEndpoint: string): BlobServiceClient {
-    return cached(this.blobClients, blobEndpoint, () =>
-      new BlobServiceClient(blobEndpoint, this.credential, { httpClient: this.httpClient as never, retryOptions: { maxTries: this.settings.retry.maxRetries + 1 } }),
+    return cached(
+      this.blobClients,
+      blobEndpoint,
+      () =>
+        new BlobServiceClient(blobEndpoint, this.credential, {
+          httpClient: this.httpClient as never,
+          retryOptions: { maxTries: this.settings.retry.maxRetries + 1 },
+        }),
     );
   }
 
@@ -78,8 +178,37 @@ export class AzureClients {
     return {
       httpClient: this.httpClient,
       disableChallengeResourceVerification: !this.settings.keyVaultChallengeVerification,
-      retryOptions: { maxRetries: this.settings.retry.maxRetries, retryDelayInMs: this.settings.retry.retryDelayMs, maxRetryDelayInMs: this.settings.retry.maxRetryDelayMs },
+      retryOptions: {
+        maxRetries: this.settings.retry.maxRetries,
+        retryDelayInMs: this.settings.retry.retryDelayMs,
+        maxRetryDelayInMs: this.settings.retry.maxRetryDelayMs,
+      },
     };
+  }
+}
+
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+export interface RawRequestOptions {
+  abortSignal?: AbortSignal;
+}
+
+/** A bare pipeline (retries, bearer token for one audience) for requests no SDK client covers. */
+function restPipeline(
+  credential: TokenCredential,
+  scope: string,
+  retryOptions: { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number },
+): Pipeline {
+  const pipeline = createPipelineFromOptions({ retryOptions });
+  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }));
+  return pipeline;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

@@ -51,3 +51,37 @@ export class NotFoundError extends Error {
     this.name = 'NotFoundError';
   }
 }
+
+/** Input the bot was given breaks a rule Azure enforces (policy time, retention range...): nothing was sent. */
+export class InvalidInputError extends Error {
+  readonly code = 'InvalidInput';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** Why a VM cannot be backed up by the bot, decided before any change is made in Azure. */
+export type UnsupportedVmReason =
+  | 'ClassicVmNotSupported'
+  | 'BekOnlyNotSupported'
+  | 'AlreadyProtectedByAnotherVault'
+  | 'VaultRegionMismatch'
+  | 'VmNotProtected';
+
+/** The VM is outside what the bot (or Azure Backup) supports for this operation. */
+export class UnsupportedVmError extends Error {
+  constructor(
+    readonly code: UnsupportedVmReason,
+    readonly vm: string,
+    message: string,
+    /** Context for the catalogue (e.g. the vault that already protects the VM). */
+    readonly context: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'UnsupportedVmError';
+  }
+}

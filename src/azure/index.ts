@@ -16,6 +16,7 @@ export * from './errors';
 export type { IdentityState } from './identity';
 export type { AzureSettings } from './settings';
 export * from './types';
+export * from './troubleshooting';
 
 /**
  * The Azure layer, in the bot's vocabulary. The only importer of @azure/*; everything runs under the one approved

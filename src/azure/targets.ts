@@ -1,6 +1,158 @@
+import type { Permission } from '@azure/arm-authorization';
+import type { StorageAccount } from '@azure/arm-storage';
+import { azureCall } from './call';
 import type { AzureClients } from './clients';
+import { InvalidInputError } from './errors';
+import { normalizeRegion, parseResourceId, resourceGroupId } from './names';
+import { checkActions, restoreActions } from './restore/permissions';
+import type { OperationOptions, PermissionCheck, ResourceGroupChoice, StagingAccount, SubnetChoice } from './types';
 
-/** TODO(azure layer): targets operations. */
+/** Resource groups list (no resources SDK on our list): plain ARM GET, api-version of @azure/arm-resources 8. */
+const RESOURCE_GROUPS_API = '2025-04-01';
+const PERMISSIONS_API = '2022-04-01';
+const KEY_VAULT_DEPLOY = 'Microsoft.KeyVault/vaults/deploy/action';
+
+/** The choices a restore plan offers (one ARM call each, filtered here, never one call per item). */
 export class TargetOperations {
   constructor(readonly clients: AzureClients) {}
+
+  /**
+   * Storage accounts a restore may stage in: the vault's region, general purpose (StorageV2 / Storage), not
+   * zone-redundant and not premium, as the restore docs require. Permission: Microsoft.Storage/storageAccounts/read.
+   */
+  async listStagingAccounts(region: string, options: OperationOptions = {}): Promise<StagingAccount[]> {
+    return azureCall('listStagingAccounts', async () => {
+      const want = normalizeRegion(region);
+      const out: StagingAccount[] = [];
+      for await (const a of this.clients.storage.storageAccounts.list({ abortSignal: options.abortSignal })) {
+        if (normalizeRegion(a.location ?? '') !== want || !isStagingCapable(a)) continue;
+        const ref = parseResourceId(a.id);
+        const blobEndpoint = a.primaryEndpoints?.blob;
+        if (!ref || !blobEndpoint) continue;
+        out.push({ id: ref.id, name: ref.name, resourceGroup: ref.resourceGroup, location: a.location!, blobEndpoint });
+      }
+      return out.sort((x, y) => x.name.localeCompare(y.name));
+    });
+  }
+
+  /** Resource groups of the subscription (restore targets). Permission: Microsoft.Resources/subscriptions/resourceGroups/read. */
+  async listResourceGroups(options: OperationOptions = {}): Promise<ResourceGroupChoice[]> {
+    return azureCall('listResourceGroups', async () => {
+      const out: ResourceGroupChoice[] = [];
+      let path: string | undefined =
+        `/subscriptions/${this.clients.settings.subscriptionId}/resourcegroups?api-version=${RESOURCE_GROUPS_API}`;
+      while (path) {
+        const page: ArmPage<{ id: string; name: string; location: string }> = await this.clients.armRequest(
+          'GET',
+          path,
+          undefined,
+          { abortSignal: options.abortSignal },
+        );
+        for (const g of page.value ?? [])
+          out.push({ id: g.id, name: g.name, resourceGroup: g.name, location: g.location });
+        path = page.nextLink ? pathOf(page.nextLink) : undefined;
+      }
+      return out.sort((x, y) => x.name.localeCompare(y.name));
+    });
+  }
+
+  /** Subnets of the virtual networks in a region (for the new VM's NIC). Permission: Microsoft.Network/virtualNetworks/read. */
+  async listSubnets(region: string, options: OperationOptions = {}): Promise<SubnetChoice[]> {
+    return azureCall('listSubnets', async () => {
+      const want = normalizeRegion(region);
+      const out: SubnetChoice[] = [];
+      for await (const vnet of this.clients.network.virtualNetworks.listAll({ abortSignal: options.abortSignal })) {
+        const ref = parseResourceId(vnet.id);
+        if (!ref || normalizeRegion(vnet.location ?? '') !== want) continue;
+        for (const s of vnet.subnets ?? []) {
+          if (!s.name) continue;
+          out.push({
+            id: s.id ?? `${ref.id}/subnets/${s.name}`,
+            vnet: ref.name,
+            subnet: s.name,
+            resourceGroup: ref.resourceGroup,
+            location: vnet.location!,
+            addressPrefix: s.addressPrefix,
+          });
+        }
+      }
+      return out.sort((x, y) => `${x.vnet}/${x.subnet}`.localeCompare(`${y.vnet}/${y.subnet}`));
+    });
+  }
+
+  /**
+   * Whether the bot's identity may create the VM from restored disks in `targetResourceGroup` (and join
+   * `subnetId`'s network), from its effective permissions there; names the built-in role for each missing action.
+   * Permission: Microsoft.Authorization/permissions/read (any role can read its own permissions).
+   */
+  async checkRestorePermissions(
+    targetResourceGroup: string,
+    network: { subnetId?: string } = {},
+    options: OperationOptions = {},
+  ): Promise<PermissionCheck> {
+    return azureCall('checkRestorePermissions', async () => {
+      const sub = this.clients.settings.subscriptionId;
+      const subnetRg = parseResourceId(network.subnetId)?.resourceGroup ?? targetResourceGroup;
+      const targetScope = resourceGroupId(sub, targetResourceGroup);
+      const subnetScope = resourceGroupId(sub, subnetRg);
+      const byScope = new Map<string, Permission[]>();
+      for (const [rg, scope] of [
+        [targetResourceGroup, targetScope],
+        [subnetRg, subnetScope],
+      ]) {
+        if (byScope.has(scope.toLowerCase())) continue;
+        const perms: Permission[] = [];
+        for await (const p of this.clients.authorization.permissions.listForResourceGroup(rg, {
+          abortSignal: options.abortSignal,
+        })) {
+          perms.push(p);
+        }
+        byScope.set(scope.toLowerCase(), perms);
+      }
+      return checkActions(restoreActions(targetScope, subnetScope), byScope);
+    });
+  }
+
+  /**
+   * Whether the bot may create VMs whose disks are encrypted with keys from this key vault
+   * (Microsoft.KeyVault/vaults/deploy/action on it, which the restore docs require).
+   * Permission: Microsoft.Authorization/permissions/read.
+   */
+  async checkKeyVaultDeployPermission(keyVaultId: string, options: OperationOptions = {}): Promise<PermissionCheck> {
+    return azureCall('checkKeyVaultDeployPermission', async () => {
+      const ref = parseResourceId(keyVaultId);
+      if (!ref) throw new InvalidInputError('keyVaultId', `'${keyVaultId}' is not a key vault id.`);
+      // The SDK's listForResource needs an empty parentResourcePath, which yields a '//' in the URL; the plain
+      // path is the same API.
+      const page: ArmPage<Permission> = await this.clients.armRequest(
+        'GET',
+        `${ref.id}/providers/Microsoft.Authorization/permissions?api-version=${PERMISSIONS_API}`,
+        undefined,
+        { abortSignal: options.abortSignal },
+      );
+      const byScope = new Map([[ref.id.toLowerCase(), page.value ?? []]]);
+      return checkActions([{ action: KEY_VAULT_DEPLOY, scope: ref.id, role: 'Key Vault Contributor' }], byScope);
+    });
+  }
+}
+
+interface ArmPage<T> {
+  value?: T[];
+  nextLink?: string;
+}
+
+/** Path and query of an absolute nextLink (the raw-request helper takes paths). */
+function pathOf(link: string): string {
+  const u = new URL(link);
+  return `${u.pathname}${u.search}`;
+}
+
+/** The restore docs: same region (checked by the caller), not ZRS, not premium, not Blob-only. */
+function isStagingCapable(a: StorageAccount): boolean {
+  const kind = (a.kind ?? '').toLowerCase();
+  const sku = a.sku?.name ?? '';
+  if (kind !== 'storagev2' && kind !== 'storage') return false;
+  if (/zrs/i.test(sku)) return false;
+  if (/^premium/i.test(sku) || (a.sku?.tier ?? '').toLowerCase() === 'premium') return false;
+  return true;
 }

@@ -107,7 +107,8 @@ export type KeyVaultGrantChange =
   | { kind: 'accessPolicy'; principalObjectId: string; keys: string[]; secrets: string[] }
   | { kind: 'roleAssignment'; principalObjectId: string; roleDefinitionId: string; roleName: string; scope: string };
 
-export type JobStatus = 'InProgress' | 'Completed' | 'CompletedWithWarnings' | 'Failed' | 'Cancelled' | 'Cancelling' | string;
+export type JobStatus =
+  'InProgress' | 'Completed' | 'CompletedWithWarnings' | 'Failed' | 'Cancelled' | 'Cancelling' | string;
 
 export interface JobError {
   /** Numeric job error code as Azure reports it (e.g. 400105), when present. */
@@ -152,4 +153,221 @@ export interface RecoveryPointSummary {
   templateRestorable: boolean;
   /** Recovery points before 11 July 2017 carry their key and secret themselves (legacy approach). */
   legacyKeyAndSecret: boolean;
+}
+
+/** A Recovery Services vault by name (its resource group is looked up once), or by name and resource group. */
+export type VaultRef = string | { name: string; resourceGroup: string };
+
+/** A key vault by ARM id, or by name and resource group. */
+export type KeyVaultRef = string | Pick<ResourceRef, 'name' | 'resourceGroup'>;
+
+/** A VM offered as a choice: enough to pick one without reading each VM. */
+export interface VmListItem extends ResourceRef {
+  location: string;
+  protected: boolean;
+  /** Vault protecting it, when protected. */
+  vault?: string;
+}
+
+export interface EnableProtectionInput {
+  /** The VM as `vms.get` returned it (preferred: classic, BEK-only and region checks need it), or its ARM id. */
+  vm: VmSummary | string;
+  vault: VaultRef;
+  policyName: string;
+  /**
+   * Newer Azure backs up BEK-only VMs; the source document refuses them (decrypt, re-encrypt with BEK and KEK).
+   * Default false: follow the document.
+   */
+  allowBekOnly?: boolean;
+}
+
+export interface ProtectionResult {
+  vault: string;
+  vaultResourceGroup: string;
+  containerName: string;
+  protectedItemName: string;
+  /** The ConfigureBackup job; absent only when Azure configured the item synchronously (200). */
+  jobId?: string;
+}
+
+export type TriggerBackupInput =
+  | { vm: VmSummary; retainUntil: Date }
+  | {
+      item: Pick<ProtectionSummary, 'vault' | 'containerName' | 'protectedItemName'> & { vaultResourceGroup?: string };
+      retainUntil: Date;
+    };
+
+/** A key or secret in a key vault: there, soft-deleted (recoverable), or gone. */
+export type KeyVaultObjectState = 'active' | 'soft-deleted' | 'missing';
+
+export interface KeyVaultGrantResult {
+  /** False when Backup Management Service already had what it needs: "already granted" is an answer. */
+  changed: boolean;
+  /** The access read back after the change. */
+  access: KeyVaultAccess;
+}
+
+// ---- Restore (recovery points, restore targets, restore runs) ----
+
+/** A protected VM as Azure Backup addresses it. */
+export interface ProtectedItemRef {
+  vault: string;
+  vaultResourceGroup: string;
+  containerName: string;
+  protectedItemName: string;
+}
+
+/** A storage account the restore job may stage the VM config, template and encryption info in. */
+export interface StagingAccount extends ResourceRef {
+  location: string;
+  /** primaryEndpoints.blob */
+  blobEndpoint: string;
+}
+
+export interface ResourceGroupChoice extends ResourceRef {
+  location: string;
+}
+
+/** One subnet a restored VM's NIC may join. */
+export interface SubnetChoice {
+  /** Subnet ARM id. */
+  id: string;
+  vnet: string;
+  subnet: string;
+  /** The virtual network's resource group. */
+  resourceGroup: string;
+  location: string;
+  addressPrefix?: string;
+}
+
+export interface MissingPermission {
+  action: string;
+  /** Scope the action is needed on (resource group or resource id). */
+  scope: string;
+  /** The built-in role that would grant it. */
+  role: string;
+}
+
+export interface PermissionCheck {
+  allowed: boolean;
+  missing: MissingPermission[];
+}
+
+export interface RestoreDisksInput {
+  item: ProtectedItemRef;
+  recoveryPointName: string;
+  /** ARM id of the VM that was backed up. */
+  sourceVmId: string;
+  stagingAccountId: string;
+  targetResourceGroupId: string;
+  /** The vault's region (staging account and restored disks live there). */
+  region: string;
+  /**
+   * A retried step after a crash: when a Restore job for this VM started at or after this time exists, it is
+   * returned instead of starting a second restore.
+   */
+  reuseJobStartedAfter?: Date;
+}
+
+/** What a completed Restore (disks) job left behind, read from its property bag. */
+export interface RestoreJobOutputs {
+  stagingAccountName: string;
+  configContainer: string;
+  configBlobName: string;
+  templateBlobUri?: string;
+  /** Encrypted VMs only: the blob with the wrapped key and secret backups. */
+  encryptionInfoBlobName?: string;
+  /** Where the disks were restored. */
+  targetResourceGroup?: string;
+}
+
+export interface RestoreJob {
+  id: string;
+  vault: string;
+  status: JobStatus;
+  vmName: string;
+  progressPercent?: number;
+  startTime?: Date;
+  endTime?: Date;
+  errors: JobError[];
+  /** Set once the property bag names the staged files (the job has completed). */
+  outputs?: RestoreJobOutputs;
+}
+
+/** Where a restore takes the VM's key and secret from. */
+export type KeyAndSecretSource =
+  | { restoreJob: RestoreJobOutputs }
+  /** Legacy approach: only recovery points before 11 July 2017 carry their own key and secret. */
+  | { recoveryPoint: ProtectedItemRef & { recoveryPointName: string } };
+
+/** The key vault a key and secret are put back into, and the one the new VM's encryption settings name. */
+export interface KeyVaultTarget {
+  /** Key vault ARM id. */
+  id: string;
+  /** https://{vault}.vault.azure.net/ — looked up when absent. */
+  vaultUri?: string;
+}
+
+export type KeyAndSecretAction =
+  | 'key already present'
+  | 'recovered key'
+  | 'restored key'
+  | 'secret already present'
+  | 'recovered secret'
+  | 'restored secret';
+
+/** URLs only: the key and secret material never leaves the Azure layer. */
+export interface KeyAndSecretPutBack {
+  keyUrl?: string;
+  secretUrl: string;
+  keyVaultId: string;
+  actions: KeyAndSecretAction[];
+  /** True when the key or secret now lives at another URL than the restored disks name (new version or vault). */
+  changed: boolean;
+}
+
+export interface CreateVmPlan {
+  /** The restore request's id: deployment, VM and NIC names derive from it, so a retried step reuses them. */
+  requestId: string;
+  outputs: RestoreJobOutputs;
+  recoveryPointTime: Date;
+  /** Name of the VM that was backed up. */
+  sourceVmName: string;
+  osType: 'Windows' | 'Linux';
+  targetResourceGroup: string;
+  region: string;
+  /** Subnet ARM id for the new NIC. */
+  subnetId: string;
+  /** New VM name; derived from the source name and the request id when absent. */
+  vmName?: string;
+  /** Encrypted VMs: the key vault, and where the key and secret are (after putBackKeyAndSecret when put back). */
+  encryption?: {
+    pass: 'single' | 'dual';
+    keyVault: KeyVaultTarget;
+    /** BEK / KEK URLs; when absent (and nothing was put back), read from the restore job's encryption info. */
+    secretUrl?: string;
+    keyUrl?: string;
+    /** From putBackKeyAndSecret: the restored disks must be pointed at the new URLs. */
+    putBack?: KeyAndSecretPutBack;
+  };
+  /** VM size when the VM config blob names none (compute path). */
+  vmSize?: string;
+  /** Force the compute-API path even when a template exists. */
+  path?: 'template' | 'compute';
+}
+
+/** Restore operations that wait on Azure: how often to poll when Azure does not say (Retry-After). */
+export interface RestorePollOptions extends OperationOptions {
+  pollIntervalMs?: number;
+}
+
+export interface CreatedVm {
+  vmId: string;
+  vmName: string;
+  path: 'template' | 'compute';
+  deploymentName?: string;
+  /** The disks the VM was created from. */
+  osDiskId?: string;
+  dataDiskIds: string[];
+  adeExtension?: string;
 }

@@ -14,6 +14,7 @@ import type { Caller, ProviderContext, SandboxRequest, SandboxResponse, SandboxT
 import { handleIdentityRequest } from './identity/endpoint';
 import { TokenAuthority } from './identity/tokens';
 import { PROVIDERS } from './providers';
+import { keyVaultUnreachable } from './providers/keyVaultData';
 import { loadWorld, readSeed } from './world/load';
 import type { World } from './world/types';
 
@@ -184,7 +185,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const origin = keyVaultUris[name].replace(/\/$/, '');
     const d = dispatcher('keyvault', kvRouter, (req) => bearer(req, [VAULT_AUDIENCE], challenge),
       kvAuthorize ? (req, caller, perm) => kvAuthorize(req, caller, perm, context) : undefined, name);
-    server.on('request', (req, res) => void d(req, res, origin));
+    server.on('request', (req, res) => {
+      // A deleted vault's host name no longer resolves: the client's connection fails (see keyVaultUnreachable).
+      if (keyVaultUnreachable(world, name)) return void req.socket.destroy();
+      void d(req, res, origin);
+    });
   }
 
   identityServer.on('request', (req, res) =>

@@ -31,7 +31,9 @@ export interface DispatcherOptions {
  */
 export function createDispatcher(opts: DispatcherOptions) {
   return async (req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> => {
-    const url = new URL(req.url ?? '/', origin);
+    // Concatenate rather than resolve: '{scope}' paths arrive as '//subscriptions/...', which URL resolution would
+    // read as a host. ARM accepts the doubled slash.
+    const url = new URL(`${origin}${req.url ?? '/'}`);
     const method = (req.method ?? 'GET').toUpperCase();
     let routeId: string | undefined;
     let caller: Caller | undefined;

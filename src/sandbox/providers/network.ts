@@ -1,4 +1,5 @@
+import { networkRoutes } from './network/routes';
 import type { Provider } from './provider';
 
-/** TODO(sandbox): routes of the network provider. */
-export const network: Provider = { name: 'network' };
+/** Microsoft.Network: virtual networks and subnets (read), network interfaces (read, create for restored VMs). */
+export const network: Provider = { name: 'network', arm: networkRoutes };

@@ -1,4 +1,2 @@
-import type { Provider } from './provider';
-
-/** TODO(sandbox): routes of the recoveryServices provider. */
-export const recoveryServices: Provider = { name: 'recoveryServices' };
+/** The Recovery Services provider lives in ./recoveryServices/ (one file per area); this is its entry point. */
+export { recoveryServices } from './recoveryServices/index';

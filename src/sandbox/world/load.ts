@@ -104,7 +104,7 @@ export function loadWorld(seed: Seed, opts: { now: number; vaultUri: VaultUriOf 
     kv.accessPolicies.push({
       tenantId: w.tenantId,
       objectId: bot.objectId,
-      permissions: { keys: ['get', 'list', 'restore', 'recover'], secrets: ['get', 'list', 'set', 'recover'] },
+      permissions: { keys: ['get', 'list', 'restore', 'recover'], secrets: ['get', 'list', 'set', 'restore', 'recover'] },
     });
     const seedKv = seed.keyVaults.find((k) => k.name === kv.name)!;
     if (seedKv.backupGranted) {
@@ -246,8 +246,9 @@ export function snapshotKeys(w: World, vm: VirtualMachine): Pick<RecoveryPoint, 
   if (!kv) return {};
   const secretName = vm.encryption.secretUrl.split('/secrets/')[1]?.split('/')[0];
   const keyName = vm.encryption.keyUrl?.split('/keys/')[1]?.split('/')[0];
-  const secret = kv.secrets.find((x) => x.name === secretName);
-  const key = keyName ? kv.keys.find((x) => x.name === keyName) : undefined;
+  // The newest version of each, as a backup taken now would capture.
+  const secret = [...kv.secrets].reverse().find((x) => x.name === secretName);
+  const key = keyName ? [...kv.keys].reverse().find((x) => x.name === keyName) : undefined;
   return {
     secretValue: secret?.value,
     secretBackup: secret ? encodeBackup('secret', kv.name, [secret]) : undefined,

@@ -57,6 +57,8 @@ export interface RoleDefinition {
   notActions: string[];
   dataActions: string[];
   notDataActions: string[];
+  /** 'CustomRole' for the sandbox's own roles; built-in otherwise. */
+  type?: 'BuiltInRole' | 'CustomRole';
 }
 
 export interface RoleAssignment {
@@ -70,6 +72,8 @@ export interface RoleAssignment {
   /** Free-text condition (ABAC); recorded, and for the bot's RBAC-admin grant, enforced by the authorization module. */
   condition?: string;
   createdOn: string;
+  /** Object id of whoever created it through the API (absent for seeded assignments). */
+  createdBy?: string;
 }
 
 export interface ResourceGroup {
@@ -81,6 +85,8 @@ export interface RecoveryVault {
   name: string;
   resourceGroup: string;
   location: string;
+  /** VM ids a container refresh has discovered (VMs the vault protects are known without one). */
+  discoveredVmIds?: string[];
 }
 
 export interface BackupPolicy {
@@ -92,6 +98,8 @@ export interface BackupPolicy {
   scheduleRunDays?: string[];
   retentionDays?: number;
   retentionWeeks?: number;
+  /** Days instant-restore snapshots are kept (Azure: 1-5 daily, 5 weekly); absent = 2 daily / 5 weekly. */
+  instantRpRetentionRangeInDays?: number;
   timeZone: string;
 }
 
@@ -160,6 +168,8 @@ export interface KeyVault {
 export interface AccessPolicy {
   tenantId: string;
   objectId: string;
+  /** Compound identity: the entry applies only to this application acting for `objectId`. */
+  applicationId?: string;
   permissions: { keys?: string[]; secrets?: string[]; certificates?: string[] };
 }
 
@@ -198,7 +208,7 @@ export interface BackupJob {
   vault: string;
   /** GUID; the job's name. */
   id: string;
-  operation: 'ConfigureBackup' | 'Backup' | 'Restore' | 'DisableBackup';
+  operation: 'ConfigureBackup' | 'Backup' | 'Restore' | 'DisableBackup' | 'DeleteBackupData';
   status: JobStatus;
   entityFriendlyName: string;
   vmId: string;
@@ -209,6 +219,9 @@ export interface BackupJob {
   propertyBag: Record<string, string>;
   /** When the job's outcome is decided (engine clock, ms since epoch). */
   dueAt: number;
+  /** Restore jobs: the recovery point restored (its name) and the managed disk ids the job created. */
+  recoveryPoint?: string;
+  restoredDiskIds?: string[];
 }
 
 export interface RecoveryPoint {
@@ -264,5 +277,14 @@ export interface Deployment {
   provisioningState: 'Running' | 'Succeeded' | 'Failed';
   timestamp: string;
   outputs?: Record<string, unknown>;
-  error?: { code: string; message: string };
+  /** Failed deployments: DeploymentFailed, with the failing resource's own error in details. */
+  error?: { code: string; message: string; details?: { code: string; message: string; target?: string }[] };
+  /** The parameters as ARM echoes them ({name: {type, value}}). */
+  parameters?: Record<string, { type: string; value: unknown }>;
+  /** Ids of the resources the deployment created or updated. */
+  outputResources?: string[];
+  /** The template link (without any SAS query), when the template was linked rather than inline. */
+  templateLinkUri?: string;
+  /** The engine operation behind the deployment's Azure-AsyncOperation URL. */
+  operationId?: string;
 }

@@ -1,0 +1,53 @@
+import type { TurnContext } from 'botbuilder';
+import type { MessageKey } from '../i18n';
+import type { AppTurnState } from './state';
+
+/** Handles a typed command; `args` is the text after the command's name (trimmed, possibly empty). */
+export type CommandHandler = (ctx: TurnContext, state: AppTurnState, args: string) => Promise<void>;
+
+export interface Command {
+  /** What users type, one or more words: `enable backup`. */
+  name: string;
+  aliases?: string[];
+  /** As shown on the help card: `enable backup [vm]`. */
+  usage: string;
+  description: MessageKey;
+  /** Absent while the flow is not built yet: the command is listed as planned and answered as such. */
+  handler?: CommandHandler;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The commands users can type, in help-card order. Later flows plug in by adding their command (or a handler to a
+ * planned one) in src/bot/routes.ts; the help card is generated from this list.
+ */
+export class CommandRegistry {
+  private readonly commands: Command[] = [];
+
+  add(command: Command): this {
+    const taken = this.commands.find((c) => this.words(c).some((w) => this.words(command).includes(w)));
+    if (taken) throw new Error(`Command '${command.name}' clashes with '${taken.name}'.`);
+    this.commands.push(command);
+    return this;
+  }
+
+  list(): readonly Command[] {
+    return this.commands;
+  }
+
+  /** Matches the command at the start of the text, followed by nothing or by whitespace and arguments. */
+  pattern(command: Command): RegExp {
+    const names = this.words(command).map((w) => w.split(/\s+/).map(escape).join('\\s+'));
+    return new RegExp(`^\\s*(?:${names.join('|')})(?:\\s+([\\s\\S]*))?$`, 'i');
+  }
+
+  /** The arguments after the command's name, e.g. `vm-web-01` for `audit vm-web-01`. */
+  args(command: Command, text: string | undefined): string {
+    return (this.pattern(command).exec(text ?? '')?.[1] ?? '').trim();
+  }
+
+  private words(command: Command): string[] {
+    return [command.name, ...(command.aliases ?? [])].map((w) => w.toLowerCase());
+  }
+}

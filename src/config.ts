@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { ConfigError, idList, integer, oneOf, optionalText, sandboxUserDefaults, text, toggle, url } from './configFields';
+
+export { ConfigError } from './configFields';
+export { SANDBOX_USERS, type SandboxUser } from './configFields';
+
+/**
+ * Every setting, by its environment variable name: one schema, read once at start-up. To add a setting, add one
+ * line here and map it in `toConfig` below (and document it in README.md's configuration reference).
+ * With no configuration at all the bot runs in sandbox mode against the local Azure.
+ */
+const schema = z.object({
+  AZURE_MODE: oneOf(['sandbox', 'live'], 'sandbox'),
+  PORT: integer(1, 65535, 3978),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+
+  BOT_APP_ID: optionalText(),
+  BOT_APP_PASSWORD: optionalText(),
+  BOT_APP_TYPE: oneOf(['SingleTenant', 'UserAssignedMSI', 'MultiTenant'], 'SingleTenant'),
+  BOT_TENANT_ID: optionalText(),
+
+  ALLOWED_TENANT_IDS: idList(),
+  OPERATOR_IDS: idList(),
+  APPROVER_IDS: idList(),
+  OPERATOR_GROUP_IDS: idList(),
+  APPROVER_GROUP_IDS: idList(),
+
+  STORE: oneOf(['sqlite', 'blob'], 'sqlite'),
+  SQLITE_PATH: text('.data/bot.sqlite'),
+
+  AZURE_SUBSCRIPTION_ID: optionalText(),
+  AZURE_TENANT_ID: optionalText(),
+  AZURE_MANAGED_IDENTITY_CLIENT_ID: optionalText(),
+  AZURE_APPROVED_IDENTITY_OBJECT_ID: optionalText(),
+  AZURE_ARM_ENDPOINT: url('https://management.azure.com'),
+  AZURE_GRAPH_ENDPOINT: url('https://graph.microsoft.com'),
+  AZURE_CA_FILE: optionalText(),
+  BACKUP_MANAGEMENT_SERVICE_OBJECT_ID: optionalText(),
+  KEY_VAULT_BACKUP_ROLE_ID: text('00482a5a-887f-4fb3-b363-3b7fe8e74483'),
+  ALLOW_BEK_ONLY: toggle(false),
+
+  APPROVAL_TTL_MINUTES: integer(1, 7 * 24 * 60, 240),
+  APPROVERS_CONVERSATION_ID: optionalText(),
+  WATCH_INTERVAL_SECONDS: integer(10, 24 * 3600, 300),
+  RPO_HOURS: integer(1, 24 * 30, 26),
+  ALERT_WEBHOOK_TOKEN: optionalText(),
+});
+
+type Settings = z.infer<typeof schema>;
+
+/** Settings whose values are never echoed in an error message. */
+const SECRET_SETTINGS = new Set(['BOT_APP_PASSWORD', 'ALERT_WEBHOOK_TOKEN']);
+
+export type Mode = 'sandbox' | 'live';
+export type BotAppType = Settings['BOT_APP_TYPE'];
+
+export interface Config {
+  mode: Mode;
+  port: number;
+  logLevel: Settings['LOG_LEVEL'];
+  /** The Bot Framework registration. No app id = anonymous (sandbox mode and the Agents Playground only). */
+  bot: { appId?: string; appPassword?: string; appType: BotAppType; tenantId?: string };
+  /** Who may do what: Entra object ids (from.aadObjectId) and group ids, tenants whose users may talk to the bot. */
+  access: {
+    allowedTenantIds: string[];
+    operatorIds: string[];
+    approverIds: string[];
+    operatorGroupIds: string[];
+    approverGroupIds: string[];
+  };
+  store: { kind: 'sqlite' | 'blob'; sqlitePath: string };
+  azure: {
+    subscriptionId?: string;
+    tenantId?: string;
+    managedIdentityClientId?: string;
+    approvedIdentityObjectId?: string;
+    armEndpoint: string;
+    graphEndpoint: string;
+    caFile?: string;
+    backupManagementServiceObjectId?: string;
+    keyVaultBackupRoleId: string;
+    allowBekOnly: boolean;
+  };
+  approvals: { ttlMinutes: number; approversConversationId?: string };
+  notifications: { watchIntervalSeconds: number; rpoHours: number; alertWebhookToken?: string };
+}
+
+/**
+ * Reads and validates the configuration. Throws ConfigError (one readable line naming the setting) on the first
+ * wrong setting; src/index.ts and scripts/start.ts print that line and stop.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'configuration');
+    const raw = env[name];
+    const got = raw === undefined || SECRET_SETTINGS.has(name) ? '' : ` (got '${raw}')`;
+    throw new ConfigError(name, `${issue.message}${got}`);
+  }
+  const s = parsed.data;
+  checkLive(s);
+  checkBotRegistration(s);
+  return toConfig(s);
+}
+
+function toConfig(s: Settings): Config {
+  const sandbox = s.AZURE_MODE === 'sandbox';
+  // Sandbox mode lets the Playground's users in (an operator, an approver); live mode denies by default.
+  const defaults = sandbox ? sandboxUserDefaults() : { operatorIds: [], approverIds: [] };
+  return {
+    mode: s.AZURE_MODE,
+    port: s.PORT,
+    logLevel: s.LOG_LEVEL,
+    bot: { appId: s.BOT_APP_ID, appPassword: s.BOT_APP_PASSWORD, appType: s.BOT_APP_TYPE, tenantId: s.BOT_TENANT_ID },
+    access: {
+      allowedTenantIds: s.ALLOWED_TENANT_IDS,
+      operatorIds: s.OPERATOR_IDS.length ? s.OPERATOR_IDS : defaults.operatorIds,
+      approverIds: s.APPROVER_IDS.length ? s.APPROVER_IDS : defaults.approverIds,
+      operatorGroupIds: s.OPERATOR_GROUP_IDS,
+      approverGroupIds: s.APPROVER_GROUP_IDS,
+    },
+    store: { kind: s.STORE, sqlitePath: s.SQLITE_PATH },
+    azure: {
+      subscriptionId: s.AZURE_SUBSCRIPTION_ID,
+      tenantId: s.AZURE_TENANT_ID,
+      managedIdentityClientId: s.AZURE_MANAGED_IDENTITY_CLIENT_ID,
+      approvedIdentityObjectId: s.AZURE_APPROVED_IDENTITY_OBJECT_ID,
+      armEndpoint: s.AZURE_ARM_ENDPOINT,
+      graphEndpoint: s.AZURE_GRAPH_ENDPOINT,
+      caFile: s.AZURE_CA_FILE,
+      backupManagementServiceObjectId: s.BACKUP_MANAGEMENT_SERVICE_OBJECT_ID,
+      keyVaultBackupRoleId: s.KEY_VAULT_BACKUP_ROLE_ID,
+      allowBekOnly: s.ALLOW_BEK_ONLY,
+    },
+    approvals: { ttlMinutes: s.APPROVAL_TTL_MINUTES, approversConversationId: s.APPROVERS_CONVERSATION_ID },
+    notifications: {
+      watchIntervalSeconds: s.WATCH_INTERVAL_SECONDS,
+      rpoHours: s.RPO_HOURS,
+      alertWebhookToken: s.ALERT_WEBHOOK_TOKEN,
+    },
+  };
+}
+
+/** Live mode holds Azure write access: it never starts anonymous, nor without knowing which identity is approved. */
+function checkLive(s: Settings): void {
+  if (s.AZURE_MODE !== 'live') return;
+  if (!s.BOT_APP_ID) {
+    throw new ConfigError(
+      'BOT_APP_ID',
+      'is required in live mode (without it anyone could post activities to a bot that holds Azure write access)',
+    );
+  }
+  const required = [
+    'AZURE_SUBSCRIPTION_ID',
+    'AZURE_TENANT_ID',
+    'AZURE_MANAGED_IDENTITY_CLIENT_ID',
+    'AZURE_APPROVED_IDENTITY_OBJECT_ID',
+  ] as const;
+  for (const name of required) {
+    if (!s[name]) throw new ConfigError(name, 'is required in live mode (the managed identity the bot runs as)');
+  }
+}
+
+/** The same rules botbuilder asserts at the first request, checked at start-up instead. */
+function checkBotRegistration(s: Settings): void {
+  if (!s.BOT_APP_ID) return;
+  if (s.BOT_APP_TYPE !== 'MultiTenant' && !s.BOT_TENANT_ID) {
+    throw new ConfigError('BOT_TENANT_ID', `is required when BOT_APP_TYPE is ${s.BOT_APP_TYPE}`);
+  }
+  if (s.BOT_APP_TYPE === 'UserAssignedMSI' && s.BOT_APP_PASSWORD) {
+    throw new ConfigError('BOT_APP_PASSWORD', 'must not be set when BOT_APP_TYPE is UserAssignedMSI');
+  }
+  if (s.BOT_APP_TYPE !== 'UserAssignedMSI' && !s.BOT_APP_PASSWORD) {
+    throw new ConfigError('BOT_APP_PASSWORD', `is required when BOT_APP_TYPE is ${s.BOT_APP_TYPE}`);
+  }
+}

@@ -1,0 +1,36 @@
+// The audit trail card. Results are stable codes written by every mutating flow; flows add `audit.action.<code>` labels.
+export const en = {
+  'audit.title': 'Audit trail',
+  'audit.titleFor': 'Audit trail: {target}',
+  'audit.showing': 'The {count} most recent entries, newest first.',
+  'audit.empty': 'No entries yet.',
+  'audit.emptyFor': 'No entries for {target} yet.',
+  'audit.by': 'by {who}',
+  'audit.result.requested': 'requested',
+  'audit.result.approved': 'approved',
+  'audit.result.rejected': 'rejected',
+  'audit.result.started': 'started',
+  'audit.result.succeeded': 'succeeded',
+  'audit.result.failed': 'failed',
+  'audit.result.refused': 'refused',
+  'audit.result.cancelled': 'cancelled',
+  'audit.result.expired': 'expired',
+};
+
+export const zhTW: Record<keyof typeof en, string> = {
+  'audit.title': '稽核記錄',
+  'audit.titleFor': '稽核記錄：{target}',
+  'audit.showing': '最近 {count} 筆記錄，最新的在前。',
+  'audit.empty': '目前沒有記錄。',
+  'audit.emptyFor': '{target} 目前沒有記錄。',
+  'audit.by': '由 {who}',
+  'audit.result.requested': '已要求',
+  'audit.result.approved': '已核准',
+  'audit.result.rejected': '已拒絕',
+  'audit.result.started': '已開始',
+  'audit.result.succeeded': '成功',
+  'audit.result.failed': '失敗',
+  'audit.result.refused': '遭拒',
+  'audit.result.cancelled': '已取消',
+  'audit.result.expired': '已過期',
+};

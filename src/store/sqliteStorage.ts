@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { StoreItem, StoreItems } from 'botbuilder';
+import { ETagConflictError, type DurableStorage, type ListedItem, type ListOptions } from './types';
+
+interface Row {
+  key: string;
+  etag: string;
+  value: string;
+}
+
+/** Past every other character in UTF-8 order: `key < prefix + MAX_CHAR` bounds a prefix range. */
+const MAX_CHAR = '\u{10FFFF}';
+
+/**
+ * botbuilder `Storage` on SQLite (better-sqlite3) in one file, WAL mode. eTags behave like botbuilder's MemoryStorage:
+ * every write gives the item a new eTag; a write carrying an eTag other than '*' must match the stored one, else it
+ * throws ETagConflictError and nothing of that batch is written. One difference, shared with the Blob and Cosmos
+ * backends: a write carrying an eTag for an item that no longer exists is a conflict too, so compare-and-set holds.
+ */
+export class SqliteStorage implements DurableStorage {
+  private readonly db: Database.Database;
+
+  /** `file` is a path (its folder is created) or ':memory:'. */
+  constructor(readonly file: string) {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    // seq keeps creation order for list(); an update keeps the row (and its seq).
+    this.db.exec(`CREATE TABLE IF NOT EXISTS items (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      key TEXT NOT NULL UNIQUE,
+      etag TEXT NOT NULL,
+      value TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    )`);
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    if (!keys) throw new ReferenceError('Keys are required when reading.');
+    const select = this.db.prepare<[string], Row>('SELECT key, etag, value FROM items WHERE key = ?');
+    const items: StoreItems = {};
+    for (const key of keys) {
+      const row = select.get(key);
+      if (row) items[key] = toItem(row);
+    }
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    if (!changes) throw new ReferenceError('Changes are required when writing.');
+    const currentETag = this.db.prepare<[string], { etag: string }>('SELECT etag FROM items WHERE key = ?');
+    const upsert = this.db.prepare(
+      `INSERT INTO items (key, etag, value, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value, updated_at = excluded.updated_at`,
+    );
+    this.db.transaction(() => {
+      for (const [key, item] of Object.entries(changes)) {
+        const { eTag, ...value } = (item ?? {}) as StoreItem;
+        if (eTag && eTag !== '*' && currentETag.get(key)?.etag !== eTag) throw new ETagConflictError(key);
+        upsert.run(key, newETag(), JSON.stringify(value), new Date().toISOString());
+      }
+    })();
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    const remove = this.db.prepare('DELETE FROM items WHERE key = ?');
+    this.db.transaction(() => keys.forEach((key) => remove.run(key)))();
+  }
+
+  async create(key: string, item: StoreItem): Promise<boolean> {
+    const { eTag: _ignored, ...value } = item;
+    const result = this.db
+      .prepare('INSERT INTO items (key, etag, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
+      .run(key, newETag(), JSON.stringify(value), new Date().toISOString());
+    return result.changes === 1;
+  }
+
+  async list(prefix: string, options: ListOptions = {}): Promise<ListedItem[]> {
+    const order = options.newestFirst ? 'DESC' : 'ASC';
+    const limit = options.limit ?? -1;
+    const rows = this.db
+      .prepare<[string, string, number], Row>(
+        `SELECT key, etag, value FROM items WHERE key >= ? AND key < ? ORDER BY seq ${order} LIMIT ?`,
+      )
+      .all(prefix, prefix + MAX_CHAR, limit);
+    return rows.map((row) => ({ key: row.key, item: toItem(row) }));
+  }
+
+  async check(): Promise<'ok' | 'unavailable'> {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return 'ok';
+    } catch {
+      return 'unavailable';
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toItem(row: Row): StoreItem {
+  return { ...(JSON.parse(row.value) as StoreItem), eTag: row.etag };
+}
+
+function newETag(): string {
+  return randomUUID();
+}
