@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AzureSettings } from './azure/settings';
 import { ConfigError, idList, integer, oneOf, optionalText, sandboxUserDefaults, text, toggle, url } from './configFields';
 
 export { ConfigError } from './configFields';
@@ -174,4 +175,21 @@ function checkBotRegistration(s: Settings): void {
   if (s.BOT_APP_TYPE !== 'UserAssignedMSI' && !s.BOT_APP_PASSWORD) {
     throw new ConfigError('BOT_APP_PASSWORD', `is required when BOT_APP_TYPE is ${s.BOT_APP_TYPE}`);
   }
+}
+
+/** The Azure layer's settings in live mode: real endpoints, the configured managed identity, nothing trusted extra. */
+export function liveAzureSettings(config: Config, readFile: (file: string) => string): AzureSettings {
+  const a = config.azure;
+  return {
+    subscriptionId: a.subscriptionId!,
+    tenantId: a.tenantId!,
+    managedIdentityClientId: a.managedIdentityClientId!,
+    approvedIdentity: { objectId: a.approvedIdentityObjectId!, tenantId: a.tenantId! },
+    endpoints: { arm: a.armEndpoint, armAudience: a.armEndpoint, graph: a.graphEndpoint },
+    caCertificate: a.caFile ? readFile(a.caFile) : undefined,
+    keyVaultChallengeVerification: true,
+    backupManagementServiceObjectId: a.backupManagementServiceObjectId,
+    rbacKeyVaultRoleDefinitionId: a.keyVaultBackupRoleId,
+    retry: { maxRetries: 4, retryDelayMs: 1000, maxRetryDelayMs: 60_000 },
+  };
 }

@@ -168,7 +168,7 @@ export class AzureClients {
       blobEndpoint,
       () =>
         new BlobServiceClient(blobEndpoint, this.credential, {
-          httpClient: this.httpClient as never,
+          httpClient: v1HttpClient(this.httpClient) as never,
           retryOptions: { maxTries: this.settings.retry.maxRetries + 1 },
         }),
     );
@@ -213,6 +213,35 @@ function safeJson(text: string): unknown {
 }
 
 /** The default HTTP client, trusting one extra CA (the sandbox's) when given. */
+/**
+ * @azure/storage-blob still takes a core-http (v1) HttpClient: it hands over a WebResourceLike and expects headers
+ * with toJson(). Passing a core-rest-pipeline client fails ("request.headers.toJSON is not a function"), so this
+ * adapts the trusting v2 client to the v1 shape.
+ */
+function v1HttpClient(inner: HttpClient) {
+  return {
+    async sendRequest(web: any) {
+      const request = createPipelineRequest({
+        url: web.url,
+        method: web.method,
+        headers: createHttpHeaders(web.headers.toJson({ preserveCase: true })),
+        body: web.body,
+        abortSignal: web.abortSignal,
+        timeout: web.timeout,
+        streamResponseStatusCodes: web.streamResponseStatusCodes,
+        onUploadProgress: web.onUploadProgress,
+        onDownloadProgress: web.onDownloadProgress,
+      });
+      const response = await inner.sendRequest(request);
+      return {
+        ...response,
+        request: web,
+        headers: { toJson: (o?: { preserveCase?: boolean }) => response.headers.toJSON(o) },
+      };
+    },
+  };
+}
+
 function trustingHttpClient(ca?: string): HttpClient {
   const inner = createDefaultHttpClient();
   if (!ca) return inner;

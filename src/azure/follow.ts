@@ -11,7 +11,7 @@ import type { OperationOptions } from './types';
  * operation is polled here, at the interval the service asks for (Retry-After), until the abort signal says stop.
  */
 
-/** Interval when a response carries no Retry-After (core-lro's default). */
+/** Interval when no response has carried a Retry-After yet (core-lro's default). */
 const DEFAULT_POLL_MS = 2000;
 /** A bound on polls so a stuck operation ends in an error rather than a hang. */
 const MAX_POLLS = 1000;
@@ -92,7 +92,8 @@ export async function followToJob(
           request,
         )
       : await clients.backup.backupOperationStatuses.get(vault.name, vault.resourceGroup, opId, request);
-    retryAfter = capture.header('retry-after');
+    // A poll that names no interval keeps the one the service asked for last.
+    retryAfter = capture.header('retry-after') ?? retryAfter;
     const state = (status.status ?? 'InProgress').toLowerCase();
     if (state === 'succeeded') {
       const jobId = (status.properties as OperationStatusJobExtendedInfo | undefined)?.jobId;
@@ -153,7 +154,7 @@ export async function refreshContainers(
       },
     );
     if (capture.status !== 202) return;
-    retryAfter = capture.header('retry-after');
+    retryAfter = capture.header('retry-after') ?? retryAfter;
   }
   throw new AzureRequestError(`Discovery did not finish after ${MAX_POLLS} polls.`, {
     code: 'OperationTimedOut',

@@ -2,20 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { azureCall } from './call';
 import type { AzureClients } from './clients';
 import { AzureRequestError, InvalidInputError } from './errors';
-import { parseResourceId, resourceGroupId } from './names';
 import { readRecoveryPoint } from './recoveryPoints';
-import { adeExtension, adeExtensionName } from './restore/adeExtension';
-import { TEMPLATE_RESTORE_SINCE } from './restore/backupDate';
+import { createVmFromRestore } from './restore/createVm';
 import { parseEncryptionInfo } from './restore/encryptionInfo';
 import { putBackKeyAndSecret } from './restore/keyAndSecret';
 import type { KeyAndSecretMaterial } from './restore/material';
-import { restoreNames } from './restore/naming';
 import { TERMINAL_JOB_STATUSES, toRestoreJob } from './restore/restoreJob';
 import { StagingBlobs } from './restore/staging';
-import { deployTemplate, retargetEncryption, templateParameters, type EncryptionRefs } from './restore/template';
 import { triggerRestoreDisks } from './restore/trigger';
-import { createNic, createVmFromDisks, pointOsDiskAtKeys } from './restore/vmFromDisks';
-import { parseVmConfig, resolveRestoredDisks, type RestoredDisks, type VmConfig } from './restore/vmConfig';
 import type {
   CreatedVm,
   CreateVmPlan,
@@ -136,76 +130,7 @@ export class RestoreOperations {
    * Microsoft.KeyVault/vaults/deploy/action; blob read on the staging account.
    */
   async createVm(plan: CreateVmPlan, options: RestorePollOptions = {}): Promise<CreatedVm> {
-    return azureCall('createVm', async () => {
-      const names = restoreNames(plan.requestId, plan.sourceVmName, plan.vmName);
-      const rg = plan.targetResourceGroup;
-      const templateUsable =
-        !!plan.outputs.templateBlobUri && plan.recoveryPointTime.getTime() >= TEMPLATE_RESTORE_SINCE.getTime();
-      if (plan.path === 'template' && !templateUsable) {
-        throw new InvalidInputError(
-          'path',
-          'This recovery point has no deployment template (points before 26 April 2017).',
-        );
-      }
-      const path = plan.path ?? (templateUsable ? 'template' : 'compute');
-      const enc = plan.encryption;
-      const refs = enc && (await this.encryptionRefs(plan, options));
-      const moveDiskKeys = enc?.pass === 'single' && enc.putBack?.changed === true;
-
-      // The VM config blob names the restored disks (and the VM size for the compute path).
-      let config: VmConfig | undefined;
-      let disks: RestoredDisks | undefined;
-      if (path === 'compute' || moveDiskKeys) {
-        const { outputs } = plan;
-        config = parseVmConfig(
-          await this.staging.readText(
-            outputs.stagingAccountName,
-            outputs.configContainer,
-            outputs.configBlobName,
-            options,
-          ),
-        );
-        disks = await resolveRestoredDisks(this.clients, config, rg, plan.sourceVmName, options);
-      }
-      if (moveDiskKeys && disks && refs) await pointOsDiskAtKeys(this.clients, disks.osDiskId, refs, options);
-
-      let vmId: string;
-      let deploymentName: string | undefined;
-      if (path === 'template') {
-        deploymentName = names.deployment;
-        vmId = await this.createFromTemplate(plan, names, refs, options);
-      } else {
-        vmId = await this.createFromDisks(plan, names, config!, disks!, refs, options);
-      }
-
-      let extension: string | undefined;
-      if (enc && refs) {
-        extension = adeExtensionName(plan.osType);
-        const vaultUri = enc.keyVault.vaultUri ?? (await this.vaultUri(enc.keyVault.id, options));
-        await this.clients.compute.virtualMachineExtensions.createOrUpdate(
-          rg,
-          parseResourceId(vmId)?.name ?? names.vm,
-          extension,
-          adeExtension({
-            osType: plan.osType,
-            location: plan.region,
-            keyVaultUri: vaultUri,
-            keyVaultId: refs.keyVaultId,
-            keyUrl: refs.keyUrl,
-          }),
-          { abortSignal: options.abortSignal, updateIntervalInMs: options.pollIntervalMs },
-        );
-      }
-      return {
-        vmId,
-        vmName: parseResourceId(vmId)?.name ?? names.vm,
-        path,
-        deploymentName,
-        osDiskId: disks?.osDiskId,
-        dataDiskIds: disks?.dataDisks.map((d) => d.id) ?? [],
-        adeExtension: extension,
-      };
-    });
+    return azureCall('createVm', () => createVmFromRestore(this.clients, this.staging, plan, options));
   }
 
   /**
@@ -231,16 +156,6 @@ export class RestoreOperations {
     });
   }
 
-  /** Where the new VM's disks find their key and secret: put-back URLs, given URLs, or the staged encryption info. */
-  private async encryptionRefs(plan: CreateVmPlan, options: OperationOptions): Promise<EncryptionRefs> {
-    const enc = plan.encryption!;
-    if (enc.putBack)
-      return { keyVaultId: enc.keyVault.id, secretUrl: enc.putBack.secretUrl, keyUrl: enc.putBack.keyUrl };
-    if (enc.secretUrl) return { keyVaultId: enc.keyVault.id, secretUrl: enc.secretUrl, keyUrl: enc.keyUrl };
-    const staged = await this.readEncryptionInfo(plan.outputs, options);
-    return { keyVaultId: enc.keyVault.id, secretUrl: staged.secretUrl, keyUrl: staged.keyUrl };
-  }
-
   private async materialFrom(source: KeyAndSecretSource, options: OperationOptions): Promise<KeyAndSecretMaterial> {
     if ('restoreJob' in source) return this.readEncryptionInfo(source.restoreJob, options);
     const { recoveryPointName, ...item } = source.recoveryPoint;
@@ -259,89 +174,4 @@ export class RestoreOperations {
     }
     return keyAndSecret;
   }
-
-  private async createFromTemplate(
-    plan: CreateVmPlan,
-    names: ReturnType<typeof restoreNames>,
-    refs: EncryptionRefs | undefined,
-    options: RestorePollOptions,
-  ): Promise<string> {
-    const account = plan.outputs.stagingAccountName;
-    const where = await this.staging.locate(account, plan.outputs.templateBlobUri!, options);
-    const template = JSON.parse(await this.staging.readText(account, where.container, where.blob, options)) as unknown;
-    if (refs && plan.encryption?.putBack?.changed) retargetEncryption(template, refs);
-    const subnet = parseSubnetId(plan.subnetId);
-    const parameters = templateParameters(template, {
-      VirtualMachineName: names.vm,
-      VirtualNetwork: subnet.vnet,
-      VirtualNetworkResourceGroup: subnet.resourceGroup,
-      Subnet: subnet.subnet,
-      NetworkInterfaceName: names.nic,
-    });
-    const result = await deployTemplate(
-      this.clients,
-      plan.targetResourceGroup,
-      names.deployment,
-      template,
-      parameters,
-      options,
-    );
-    // The template decides the VM's name when it declares no name parameter: take it from what was deployed.
-    const deployed = result?.properties?.outputResources?.find((r) => /\/virtualMachines\/[^/]+$/i.test(r.id ?? ''));
-    return (
-      deployed?.id ??
-      `${resourceGroupId(this.clients.settings.subscriptionId, plan.targetResourceGroup)}/providers/Microsoft.Compute/virtualMachines/${names.vm}`
-    );
-  }
-
-  private async createFromDisks(
-    plan: CreateVmPlan,
-    names: ReturnType<typeof restoreNames>,
-    config: VmConfig,
-    disks: RestoredDisks,
-    refs: EncryptionRefs | undefined,
-    options: RestorePollOptions,
-  ): Promise<string> {
-    const vmSize = plan.vmSize ?? config.vmSize;
-    if (!vmSize) throw new InvalidInputError('vmSize', 'The VM config names no VM size: choose one.');
-    const nicId = await createNic(
-      this.clients,
-      plan.targetResourceGroup,
-      names.nic,
-      plan.region,
-      plan.subnetId,
-      options,
-    );
-    return createVmFromDisks(
-      this.clients,
-      {
-        resourceGroup: plan.targetResourceGroup,
-        name: names.vm,
-        location: plan.region,
-        vmSize,
-        osType: plan.osType,
-        disks,
-        nicId,
-        dualPassEncryption: plan.encryption?.pass === 'dual' ? refs : undefined,
-      },
-      options,
-    );
-  }
-
-  /** Permission: Microsoft.KeyVault/vaults/read. */
-  private async vaultUri(keyVaultId: string, options: OperationOptions): Promise<string> {
-    const ref = parseResourceId(keyVaultId);
-    if (!ref) throw new InvalidInputError('keyVault', `'${keyVaultId}' is not a key vault id.`);
-    const vault = await this.clients.keyVault.vaults.get(ref.resourceGroup, ref.name, {
-      abortSignal: options.abortSignal,
-    });
-    return vault.properties.vaultUri!;
-  }
-}
-
-function parseSubnetId(id: string): { vnet: string; subnet: string; resourceGroup: string } {
-  const m =
-    /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)/i.exec(id);
-  if (!m) throw new InvalidInputError('subnetId', `'${id}' is not a subnet id.`);
-  return { resourceGroup: m[1], vnet: m[2], subnet: m[3] };
 }

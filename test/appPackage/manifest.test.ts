@@ -5,6 +5,8 @@ import { AppManifestUtils } from '@microsoft/app-manifest';
 import JSZip from 'jszip';
 import { PNG } from 'pngjs';
 import { APP_PACKAGE_DIR, PLACEHOLDER_BOT_ID, buildAppPackage } from '../../scripts/zip-app-package';
+import type { BotDeps } from '../../src/bot/deps';
+import { commandRegistry } from '../../src/bot/routes';
 
 // @microsoft/app-manifest requires strip-bom 5, which is ESM-only: Node's require() loads it (so `npm run package`
 // works) but jest's CommonJS runtime cannot. This stands in with the same one-line behaviour.
@@ -14,33 +16,14 @@ jest.mock('strip-bom', () => ({
 }));
 
 const MANIFEST_FILE = path.join(APP_PACKAGE_DIR, 'manifest.json');
-const COMMANDS_FILE = path.resolve(__dirname, '../../src/bot/commands.ts');
-// The commands of design.md "Conversation design", used until src/bot/commands.ts exports the bot's own list.
-const DESIGN_COMMANDS = [
-  'enable backup',
-  'grant access',
-  'backup now',
-  'restore',
-  'jobs',
-  'check',
-  'subscribe',
-  'audit',
-  'language',
-  'help',
-];
-
 const readManifest = () => JSON.parse(readFileSync(MANIFEST_FILE, 'utf8'));
 const readPng = (file: string) => PNG.sync.read(readFileSync(path.join(APP_PACKAGE_DIR, file)));
 
-/** Command words the bot answers to: src/bot/commands.ts `commandNames()` once it exists, else design.md's list. */
-async function knownCommands(): Promise<string[]> {
-  if (!existsSync(COMMANDS_FILE)) return DESIGN_COMMANDS;
-  const commands = (await import(COMMANDS_FILE)) as { commandNames?: unknown };
-  if (typeof commands.commandNames !== 'function') {
-    throw new Error('src/bot/commands.ts must export `commandNames(): string[]` (the command words users type)');
-  }
-  return (commands.commandNames as () => string[])();
-}
+/** The command names the bot routes (src/bot/routes.ts). Listing them runs no handler, so no dependencies are needed. */
+const knownCommands = () =>
+  commandRegistry({} as BotDeps)
+    .list()
+    .map((command) => command.name);
 
 describe('Teams app package', () => {
   let fetchSpy: jest.SpyInstance;
@@ -78,14 +61,14 @@ describe('Teams app package', () => {
     expect(pixels.filter((px) => px[3] > 0 && (px[0] < 255 || px[1] < 255 || px[2] < 255))).toEqual([]);
   });
 
-  it('offers one command list per scope, each title a command the bot knows', async () => {
+  it('offers one command list per scope, each title a command the bot knows', () => {
     const [bot] = readManifest().bots;
     expect(bot.commandLists.map((list: { scopes: string[] }) => list.scopes)).toEqual([
       ['personal'],
       ['team'],
       ['groupChat'],
     ]);
-    const known = await knownCommands();
+    const known = knownCommands();
     for (const list of bot.commandLists as { commands: { title: string; description: string }[] }[]) {
       expect(list.commands.length).toBeLessThanOrEqual(10);
       expect(list.commands.map((c) => c.title).filter((title) => !known.includes(title))).toEqual([]);

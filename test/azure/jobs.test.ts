@@ -85,7 +85,7 @@ describe('JobOperations', () => {
   });
 
   it('reads one job with its errors and property bag', async () => {
-    const failed = seeded((j) => j.status === 'Failed')[0];
+    const failed = seeded((j) => j.status === 'Failed' && j.operation === 'Backup')[0];
     failed.errorDetails = [
       {
         errorCode: 400105,

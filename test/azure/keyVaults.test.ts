@@ -69,6 +69,20 @@ describe('KeyVaultOperations', () => {
     expect(again).toMatchObject({ changed: false, access: { granted: true } });
   });
 
+  it('offers the configured least-privilege role instead of Key Vault Administrator', async () => {
+    const custom = '8a3b1c2d-0000-4000-8000-00000000a0de';
+    const clients = new AzureClients({ ...azure.settings, rbacKeyVaultRoleDefinitionId: custom }, azure.credential);
+    const access = await new KeyVaultOperations(clients).getAccess(
+      { name: 'kv-ade-rbac', resourceGroup: RG },
+      'bek+kek',
+    );
+    expect(access.change).toMatchObject({
+      kind: 'roleAssignment',
+      roleDefinitionId: `/subscriptions/${azure.settings.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${custom}`,
+      roleName: `Custom role ${custom}`,
+    });
+  });
+
   it('grants kv-ade-rbac with a role assignment for Backup Management Service, idempotently', async () => {
     const ref = { name: 'kv-ade-rbac', resourceGroup: RG };
     const before = await keyVaults.getAccess(ref, 'bek+kek');

@@ -1,8 +1,9 @@
-import { UnsupportedVmError } from '../../src/azure/errors';
+import { AzureRequestError, UnsupportedVmError } from '../../src/azure/errors';
 import { JobOperations } from '../../src/azure/jobs';
 import { ProtectionOperations } from '../../src/azure/protection';
 import { explain } from '../../src/azure/troubleshooting';
 import { VmOperations } from '../../src/azure/vms';
+import { job } from '../../src/sandbox/world/load';
 import { startTestAzure, type TestAzure } from '../support/azure';
 import { armCalls, waitForJob } from '../support/azureOps';
 
@@ -58,7 +59,12 @@ describe('ProtectionOperations', () => {
 
   it('backs vm-web-01 up now and the job completes', async () => {
     const vm = await vms.get('vm-web-01', 'rg-app');
+    const mark = azure.sandbox.log.mark();
     const { jobId } = await protection.triggerBackup({ vm, retainUntil: inDays(30) });
+    const calls = armCalls(azure, mark);
+    expect(calls[0]).toMatch(/^POST backups\.trigger/);
+    expect(calls.slice(1).length).toBeGreaterThan(0);
+    expect(calls.slice(1).every((c) => /^GET .*operationStatuses/i.test(c))).toBe(true);
     const job = await waitForJob(jobs, VAULT, jobId);
     expect(job).toMatchObject({ id: jobId, operation: 'Backup', status: 'Completed', vmName: 'vm-web-01', errors: [] });
   });
@@ -101,6 +107,25 @@ describe('ProtectionOperations', () => {
       allowBekOnly: true,
     });
     expect(result.jobId).toEqual(expect.any(String));
+  });
+
+  it("surfaces a backup Azure refuses with Azure's code, after exactly one POST", async () => {
+    const vm = await vms.get('vm-db-01', 'rg-app');
+    const running = job(
+      VAULT,
+      { name: 'vm-db-01', resourceGroup: 'rg-app', subscriptionId: azure.settings.subscriptionId },
+      'Backup',
+      'InProgress',
+      Date.now(),
+    );
+    azure.sandbox.world.jobs.push(running);
+    const mark = azure.sandbox.log.mark();
+    const err = await protection.triggerBackup({ vm, retainUntil: inDays(3) }).catch((e) => e);
+    running.status = 'Completed';
+    expect(err).toBeInstanceOf(AzureRequestError);
+    expect(err.code).toBe('UserErrorBackupOperationInProgress');
+    expect(armCalls(azure, mark)).toEqual([expect.stringMatching(/^POST /)]);
+    expect(explain(err, 'zh-TW')).toMatchObject({ code: 'BackupOperationInProgress', fix: { kind: 'retry' } });
   });
 
   it('refuses to back up a VM that is not protected, and a retention date in the past', async () => {

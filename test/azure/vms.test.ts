@@ -18,7 +18,7 @@ describe('VmOperations', () => {
     ['vm-web-01', { osType: 'Windows', agent: 'ready', protection: undefined }, { kind: 'bek+kek', pass: 'single' }],
     ['vm-app-02', { osType: 'Linux', agent: 'ready' }, { kind: 'bek+kek', pass: 'dual' }],
     ['vm-bek-01', { osType: 'Windows' }, { kind: 'bek', pass: 'single', keyUrl: undefined }],
-    ['vm-plain-01', { osType: 'Linux' }, { kind: 'none', keyVault: undefined }],
+    ['vm-plain-01', { osType: 'Linux' }, { kind: 'none', sources: [] }],
     ['vm-noagent-01', { agent: 'not-ready' }, { kind: 'bek+kek' }],
     ['vm-sea-01', { location: 'southeastasia' }, { kind: 'bek+kek' }],
   ];
@@ -83,8 +83,13 @@ describe('VmOperations', () => {
     expect(byName['vm-web-01']).toMatchObject({ protected: false, resourceGroup: 'rg-app' });
     expect(byName['vm-classic-01']).toBeUndefined();
     const vaultCount = azure.sandbox.world.recoveryVaults.length;
-    // (vault list, if not cached yet) + VM list + one protected-items list per vault — never one per VM.
-    expect(calls.length).toBeLessThanOrEqual(1 + 1 + vaultCount);
-    expect(calls.filter((c) => /protecteditems/i.test(c))).toHaveLength(vaultCount);
+    const vmCount = azure.sandbox.world.vms.length;
+    // The vault list (first use in this process), the VM list page by page, one protected-items list per vault.
+    expect(calls.filter((c) => /vaults\.listBySubscription/i.test(c))).toHaveLength(1);
+    expect(calls.filter((c) => /backupProtectedItems\.list/i.test(c))).toHaveLength(vaultCount);
+    const vmPages = calls.filter((c) => /virtualMachines\.listAll/i.test(c)).length;
+    expect(vmPages).toBeGreaterThan(0);
+    expect(vmPages).toBeLessThan(vmCount);
+    expect(calls).toHaveLength(1 + vaultCount + vmPages);
   });
 });

@@ -13,17 +13,41 @@ describe('sandbox compute: creating VMs from existing disks', () => {
   beforeAll(async () => {
     azure = await startTestAzure();
     sub = azure.settings.subscriptionId;
-    azure.sandbox.world.disks.push(disk('restored-os-1', 'Linux'), disk('restored-data-1'), disk('restored-os-2', 'Linux'), disk('restored-os-3', 'Linux'));
-    const nic = await azure.clients.network.networkInterfaces.createOrUpdate(RG, 'nic-restored-1', {
-      location: 'eastasia',
-      ipConfigurations: [{ name: 'ipconfig1', subnet: { id: `/subscriptions/${sub}/resourceGroups/rg-app/providers/Microsoft.Network/virtualNetworks/vnet-app-eastasia/subnets/snet-restore` } }],
-    }, FAST_POLL);
+    azure.sandbox.world.disks.push(
+      disk('restored-os-1', 'Linux'),
+      disk('restored-data-1'),
+      disk('restored-os-2', 'Linux'),
+      disk('restored-os-3', 'Linux'),
+    );
+    const nic = await azure.clients.network.networkInterfaces.createOrUpdate(
+      RG,
+      'nic-restored-1',
+      {
+        location: 'eastasia',
+        ipConfigurations: [
+          {
+            name: 'ipconfig1',
+            subnet: {
+              id: `/subscriptions/${sub}/resourceGroups/rg-app/providers/Microsoft.Network/virtualNetworks/vnet-app-eastasia/subnets/snet-restore`,
+            },
+          },
+        ],
+      },
+      FAST_POLL,
+    );
     nicId = nic.id!;
   });
   afterAll(() => azure.close());
 
-  const disk = (name: string, osType?: 'Linux'): ManagedDisk => ({ name, resourceGroup: RG, location: 'eastasia', osType, sizeGb: 64 });
-  const diskId = (name: string, rg = RG) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Compute/disks/${name}`;
+  const disk = (name: string, osType?: 'Linux'): ManagedDisk => ({
+    name,
+    resourceGroup: RG,
+    location: 'eastasia',
+    osType,
+    sizeGb: 64,
+  });
+  const diskId = (name: string, rg = RG) =>
+    `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Compute/disks/${name}`;
   const keysOf = (vmName: string) => azure.sandbox.world.vms.find((v) => v.name === vmName)!.encryption!;
   const vmParams = (osDisk: string, keysFrom?: string, dataDisks: string[] = []) => {
     const k = keysFrom ? keysOf(keysFrom) : undefined;
@@ -53,12 +77,21 @@ describe('sandbox compute: creating VMs from existing disks', () => {
 
   it('creates the NIC in snet-restore with a private address from that subnet', async () => {
     const nic = await azure.clients.network.networkInterfaces.get(RG, 'nic-restored-1');
-    expect(nic.ipConfigurations?.[0]).toMatchObject({ privateIPAddress: expect.stringMatching(/^10\.10\.2\./), subnet: { id: expect.stringMatching(/snet-restore$/) } });
+    expect(nic.ipConfigurations?.[0]).toMatchObject({
+      privateIPAddress: expect.stringMatching(/^10\.10\.2\./),
+      subnet: { id: expect.stringMatching(/snet-restore$/) },
+    });
     expect(nic.provisioningState).toBe('Succeeded');
   });
 
   it("fails like Azure when the encryption settings name vm-lostkey-01's purged secret", async () => {
-    await expect(azure.clients.compute.virtualMachines.createOrUpdate(RG, 'vm-restored-bad', vmParams(diskId('restored-os-1'), 'vm-lostkey-01'))).rejects.toMatchObject({
+    await expect(
+      azure.clients.compute.virtualMachines.createOrUpdate(
+        RG,
+        'vm-restored-bad',
+        vmParams(diskId('restored-os-1'), 'vm-lostkey-01'),
+      ),
+    ).rejects.toMatchObject({
       statusCode: 400,
       code: 'KeyVaultSecretDoesNotExist',
     });
@@ -72,7 +105,13 @@ describe('sandbox compute: creating VMs from existing disks', () => {
     // Key Vault Contributor and the restore-operator role on rg-keys both carry vaults/deploy/action.
     world.roleAssignments = saved.filter((a) => !a.scope.endsWith('/resourceGroups/rg-keys'));
     try {
-      await expect(azure.clients.compute.virtualMachines.createOrUpdate(RG, 'vm-restored-bad', vmParams(diskId('restored-os-1'), 'vm-web-01'))).rejects.toMatchObject({
+      await expect(
+        azure.clients.compute.virtualMachines.createOrUpdate(
+          RG,
+          'vm-restored-bad',
+          vmParams(diskId('restored-os-1'), 'vm-web-01'),
+        ),
+      ).rejects.toMatchObject({
         statusCode: 403,
         code: 'LinkedAuthorizationFailed',
       });
@@ -82,15 +121,30 @@ describe('sandbox compute: creating VMs from existing disks', () => {
   });
 
   it('refuses a disk that another VM owns', async () => {
-    await expect(azure.clients.compute.virtualMachines.createOrUpdate(RG, 'vm-restored-bad', vmParams(diskId('vm-web-01_OsDisk_1', 'rg-app')))).rejects.toMatchObject({
+    await expect(
+      azure.clients.compute.virtualMachines.createOrUpdate(
+        RG,
+        'vm-restored-bad',
+        vmParams(diskId('vm-web-01_OsDisk_1', 'rg-app')),
+      ),
+    ).rejects.toMatchObject({
       statusCode: 409,
       code: 'OperationNotAllowed',
     });
   });
 
   it('creates an encrypted VM attaching the disks once its keys exist, then lists it', async () => {
-    const vm = await azure.clients.compute.virtualMachines.createOrUpdate(RG, 'vm-restored-1', vmParams(diskId('restored-os-1'), 'vm-web-01', [diskId('restored-data-1')]), FAST_POLL);
-    expect(vm).toMatchObject({ name: 'vm-restored-1', provisioningState: 'Succeeded', hardwareProfile: { vmSize: 'Standard_D4s_v5' } });
+    const vm = await azure.clients.compute.virtualMachines.createOrUpdate(
+      RG,
+      'vm-restored-1',
+      vmParams(diskId('restored-os-1'), 'vm-web-01', [diskId('restored-data-1')]),
+      FAST_POLL,
+    );
+    expect(vm).toMatchObject({
+      name: 'vm-restored-1',
+      provisioningState: 'Succeeded',
+      hardwareProfile: { vmSize: 'Standard_D4s_v5' },
+    });
     expect(vm.storageProfile?.osDisk?.encryptionSettings?.keyEncryptionKey?.keyUrl).toBe(keysOf('vm-web-01').keyUrl);
     expect(vm.storageProfile?.dataDisks?.map((d) => d.managedDisk?.id)).toEqual([diskId('restored-data-1')]);
     expect(azure.sandbox.world.disks.find((d) => d.name === 'restored-data-1')?.managedBy).toBe(vm.id);
@@ -103,7 +157,9 @@ describe('sandbox compute: creating VMs from existing disks', () => {
   });
 
   it('refuses a NIC that another VM uses', async () => {
-    await expect(azure.clients.compute.virtualMachines.createOrUpdate(RG, 'vm-restored-2', vmParams(diskId('restored-os-2')))).rejects.toMatchObject({
+    await expect(
+      azure.clients.compute.virtualMachines.createOrUpdate(RG, 'vm-restored-2', vmParams(diskId('restored-os-2'))),
+    ).rejects.toMatchObject({
       statusCode: 400,
       code: 'NicInUse',
     });
@@ -114,15 +170,24 @@ describe('sandbox compute: creating VMs from existing disks', () => {
     const collection = (secretUrl: string) => ({
       encryptionSettingsCollection: {
         enabled: true,
-        encryptionSettings: [{ diskEncryptionKey: { sourceVault: { id: k.vaultId }, secretUrl }, keyEncryptionKey: { sourceVault: { id: k.vaultId }, keyUrl: k.keyUrl! } }],
+        encryptionSettings: [
+          {
+            diskEncryptionKey: { sourceVault: { id: k.vaultId }, secretUrl },
+            keyEncryptionKey: { sourceVault: { id: k.vaultId }, keyUrl: k.keyUrl! },
+          },
+        ],
         encryptionSettingsVersion: '1.1',
       },
     });
-    await expect(azure.clients.compute.disks.update(RG, 'restored-os-2', collection(keysOf('vm-lostkey-01').secretUrl))).rejects.toMatchObject({
+    await expect(
+      azure.clients.compute.disks.update(RG, 'restored-os-2', collection(keysOf('vm-lostkey-01').secretUrl)),
+    ).rejects.toMatchObject({
       code: 'KeyVaultSecretDoesNotExist',
     });
     const updated = await azure.clients.compute.disks.update(RG, 'restored-os-2', collection(k.secretUrl), FAST_POLL);
-    expect(updated.encryptionSettingsCollection?.encryptionSettings?.[0]?.diskEncryptionKey?.secretUrl).toBe(k.secretUrl);
+    expect(updated.encryptionSettingsCollection?.encryptionSettings?.[0]?.diskEncryptionKey?.secretUrl).toBe(
+      k.secretUrl,
+    );
     const disk = await azure.clients.compute.disks.get(RG, 'restored-os-2');
     expect(disk.encryptionSettingsCollection).toMatchObject({ enabled: true, encryptionSettingsVersion: '1.1' });
   });
@@ -135,18 +200,44 @@ describe('sandbox compute: creating VMs from existing disks', () => {
       typePropertiesType: 'AzureDiskEncryptionForLinux',
       typeHandlerVersion: '1.1',
       autoUpgradeMinorVersion: true,
-      settings: { EncryptionOperation: 'EnableEncryption', KeyVaultURL: 'x', KeyVaultResourceId: k.vaultId, KeyEncryptionKeyURL: k.keyUrl, KekVaultResourceId: k.vaultId, KeyEncryptionAlgorithm: 'RSA-OAEP', VolumeType: 'All' },
+      settings: {
+        EncryptionOperation: 'EnableEncryption',
+        KeyVaultURL: 'x',
+        KeyVaultResourceId: k.vaultId,
+        KeyEncryptionKeyURL: k.keyUrl,
+        KekVaultResourceId: k.vaultId,
+        KeyEncryptionAlgorithm: 'RSA-OAEP',
+        VolumeType: 'All',
+      },
     };
-    const ext = await azure.clients.compute.virtualMachineExtensions.createOrUpdate(RG, 'vm-restored-1', 'AzureDiskEncryptionForLinux', ade, FAST_POLL);
-    expect(ext).toMatchObject({ provisioningState: 'Succeeded', typePropertiesType: 'AzureDiskEncryptionForLinux', settings: { VolumeType: 'All' } });
-    await expect(azure.clients.compute.virtualMachineExtensions.createOrUpdate('rg-app', 'vm-noagent-01', 'AzureDiskEncryption', { ...ade, typePropertiesType: 'AzureDiskEncryption' }, FAST_POLL)).rejects.toThrow(
-      /VMAgentStatusCommunicationError/,
+    const ext = await azure.clients.compute.virtualMachineExtensions.createOrUpdate(
+      RG,
+      'vm-restored-1',
+      'AzureDiskEncryptionForLinux',
+      ade,
+      FAST_POLL,
     );
+    expect(ext).toMatchObject({
+      provisioningState: 'Succeeded',
+      typePropertiesType: 'AzureDiskEncryptionForLinux',
+      settings: { VolumeType: 'All' },
+    });
+    await expect(
+      azure.clients.compute.virtualMachineExtensions.createOrUpdate(
+        'rg-app',
+        'vm-noagent-01',
+        'AzureDiskEncryption',
+        { ...ade, typePropertiesType: 'AzureDiskEncryption' },
+        FAST_POLL,
+      ),
+    ).rejects.toThrow(/VMAgentStatusCommunicationError/);
   });
 
   it('deletes the VM and frees its disks', async () => {
     await azure.clients.compute.virtualMachines.delete(RG, 'vm-restored-1', FAST_POLL);
-    await expect(azure.clients.compute.virtualMachines.get(RG, 'vm-restored-1')).rejects.toMatchObject({ statusCode: 404 });
+    await expect(azure.clients.compute.virtualMachines.get(RG, 'vm-restored-1')).rejects.toMatchObject({
+      statusCode: 404,
+    });
     expect(azure.sandbox.world.disks.find((d) => d.name === 'restored-os-1')?.managedBy).toBeUndefined();
   });
 });

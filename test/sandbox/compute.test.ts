@@ -13,9 +13,16 @@ describe('sandbox compute: reading VMs, extensions and disks', () => {
 
   it('returns vm-web-01 with its instance view: agent ready, running, single-pass ADE settings on the OS disk only', async () => {
     const vm = await vms().get(RG, 'vm-web-01', { expand: 'instanceView' });
-    expect(vm).toMatchObject({ name: 'vm-web-01', location: 'eastasia', provisioningState: 'Succeeded', hardwareProfile: { vmSize: 'Standard_D2s_v5' } });
+    expect(vm).toMatchObject({
+      name: 'vm-web-01',
+      location: 'eastasia',
+      provisioningState: 'Succeeded',
+      hardwareProfile: { vmSize: 'Standard_D2s_v5' },
+    });
     expect(vm.storageProfile?.osDisk?.encryptionSettings).toBeUndefined();
-    expect(vm.storageProfile?.osDisk?.managedDisk?.id).toMatch(/\/resourceGroups\/rg-app\/providers\/Microsoft\.Compute\/disks\/vm-web-01_OsDisk_1$/);
+    expect(vm.storageProfile?.osDisk?.managedDisk?.id).toMatch(
+      /\/resourceGroups\/rg-app\/providers\/Microsoft\.Compute\/disks\/vm-web-01_OsDisk_1$/,
+    );
     expect(vm.networkProfile?.networkInterfaces?.[0]?.id).toMatch(/networkInterfaces\/nic-vm-web-01$/);
     const view = vm.instanceView!;
     expect(view.vmAgent?.statuses?.[0]).toMatchObject({ displayStatus: 'Ready', level: 'Info' });
@@ -23,10 +30,16 @@ describe('sandbox compute: reading VMs, extensions and disks', () => {
     const osDisk = view.disks?.find((d) => d.name === 'vm-web-01_OsDisk_1');
     expect(osDisk?.encryptionSettings?.[0]).toMatchObject({
       enabled: true,
-      diskEncryptionKey: { secretUrl: expect.stringContaining('/secrets/'), sourceVault: { id: expect.stringMatching(/vaults\/kv-ade-policy$/) } },
+      diskEncryptionKey: {
+        secretUrl: expect.stringContaining('/secrets/'),
+        sourceVault: { id: expect.stringMatching(/vaults\/kv-ade-policy$/) },
+      },
       keyEncryptionKey: { keyUrl: expect.stringContaining('/keys/kek-vm-web-01/') },
     });
-    expect(vm.resources?.[0]).toMatchObject({ publisher: 'Microsoft.Azure.Security', typePropertiesType: 'AzureDiskEncryption' });
+    expect(vm.resources?.[0]).toMatchObject({
+      publisher: 'Microsoft.Azure.Security',
+      typePropertiesType: 'AzureDiskEncryption',
+    });
 
     const disk = await azure.clients.compute.disks.get(RG, 'vm-web-01_OsDisk_1');
     expect(disk.encryptionSettingsCollection).toMatchObject({ enabled: true, encryptionSettingsVersion: '1.1' });
@@ -70,8 +83,16 @@ describe('sandbox compute: reading VMs, extensions and disks', () => {
   it('lists and gets the ADE extension', async () => {
     const list = await azure.clients.compute.virtualMachineExtensions.list(RG, 'vm-app-02');
     expect(list.value?.map((e) => e.name)).toEqual(['AzureDiskEncryptionForLinux']);
-    const ext = await azure.clients.compute.virtualMachineExtensions.get(RG, 'vm-app-02', 'AzureDiskEncryptionForLinux');
-    expect(ext).toMatchObject({ publisher: 'Microsoft.Azure.Security', typePropertiesType: 'AzureDiskEncryptionForLinux', typeHandlerVersion: '0.1' });
+    const ext = await azure.clients.compute.virtualMachineExtensions.get(
+      RG,
+      'vm-app-02',
+      'AzureDiskEncryptionForLinux',
+    );
+    expect(ext).toMatchObject({
+      publisher: 'Microsoft.Azure.Security',
+      typePropertiesType: 'AzureDiskEncryptionForLinux',
+      typeHandlerVersion: '0.1',
+    });
   });
 
   it('lists disks by resource group', async () => {
@@ -82,10 +103,18 @@ describe('sandbox compute: reading VMs, extensions and disks', () => {
 
   it('refuses an api-version Compute does not publish', async () => {
     const token = await azure.credential.getToken('https://management.azure.com/.default');
-    const res = await fetch(azure, `/subscriptions/${azure.settings.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/vm-web-01?api-version=2018-01-01`, token!.token);
+    const res = await fetch(
+      azure,
+      `/subscriptions/${azure.settings.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/vm-web-01?api-version=2018-01-01`,
+      token!.token,
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('InvalidApiVersionParameter');
-    const old = await fetch(azure, `/subscriptions/${azure.settings.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/vm-web-01?api-version=2019-07-01`, token!.token);
+    const old = await fetch(
+      azure,
+      `/subscriptions/${azure.settings.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/vm-web-01?api-version=2019-07-01`,
+      token!.token,
+    );
     expect(old.status).toBe(200);
   });
 });
@@ -93,11 +122,17 @@ describe('sandbox compute: reading VMs, extensions and disks', () => {
 async function fetch(azure: TestAzure, path: string, token: string): Promise<{ status: number; body: any }> {
   const https = await import('node:https');
   return new Promise((resolve, reject) => {
-    const req = https.request(`${azure.sandbox.endpoints.arm}${path}`, { ca: azure.sandbox.ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') }));
-    });
+    const req = https.request(
+      `${azure.sandbox.endpoints.arm}${path}`,
+      { ca: azure.sandbox.ca, headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -14,7 +14,10 @@ describe('sandbox network: virtual networks, subnets and NICs', () => {
   const net = () => azure.clients.network;
   const subnetId = (vnet: string, subnet: string) =>
     `/subscriptions/${sub}/resourceGroups/rg-app/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnet}`;
-  const nicParams = (subnet: string, location = 'eastasia') => ({ location, ipConfigurations: [{ name: 'ipconfig1', subnet: { id: subnet } }] });
+  const nicParams = (subnet: string, location = 'eastasia') => ({
+    location,
+    ipConfigurations: [{ name: 'ipconfig1', subnet: { id: subnet } }],
+  });
 
   it('lists virtual networks by resource group and subscription, with their subnets and regions', async () => {
     const inRg: string[] = [];
@@ -35,7 +38,9 @@ describe('sandbox network: virtual networks, subnets and NICs', () => {
     const snet = await net().subnets.get('rg-app', 'vnet-app-eastasia', 'snet-app');
     expect(snet).toMatchObject({ addressPrefix: '10.10.1.0/24', provisioningState: 'Succeeded' });
     expect(snet.ipConfigurations?.some((c) => c.id?.includes('/networkInterfaces/nic-vm-web-01/'))).toBe(true);
-    await expect(net().subnets.get('rg-app', 'vnet-app-eastasia', 'snet-nope')).rejects.toMatchObject({ statusCode: 404 });
+    await expect(net().subnets.get('rg-app', 'vnet-app-eastasia', 'snet-nope')).rejects.toMatchObject({
+      statusCode: 404,
+    });
   });
 
   it('gets and lists network interfaces with the VM that uses them', async () => {
@@ -48,23 +53,49 @@ describe('sandbox network: virtual networks, subnets and NICs', () => {
   });
 
   it('creates a NIC in the target subnet through the long-running PUT', async () => {
-    const nic = await net().networkInterfaces.createOrUpdate('rg-restore', 'nic-net-test', nicParams(subnetId('vnet-app-eastasia', 'snet-restore')), FAST_POLL);
+    const nic = await net().networkInterfaces.createOrUpdate(
+      'rg-restore',
+      'nic-net-test',
+      nicParams(subnetId('vnet-app-eastasia', 'snet-restore')),
+      FAST_POLL,
+    );
     expect(nic).toMatchObject({ name: 'nic-net-test', location: 'eastasia', provisioningState: 'Succeeded' });
     expect(nic.virtualMachine).toBeUndefined();
   });
 
   it('refuses a subnet in another region, or one that does not exist', async () => {
-    await expect(net().networkInterfaces.createOrUpdate('rg-restore', 'nic-x', nicParams(subnetId('vnet-app-sea', 'snet-app')), FAST_POLL)).rejects.toMatchObject({
+    await expect(
+      net().networkInterfaces.createOrUpdate(
+        'rg-restore',
+        'nic-x',
+        nicParams(subnetId('vnet-app-sea', 'snet-app')),
+        FAST_POLL,
+      ),
+    ).rejects.toMatchObject({
       statusCode: 400,
       code: 'InvalidResourceReference',
     });
-    await expect(net().networkInterfaces.createOrUpdate('rg-restore', 'nic-x', nicParams(subnetId('vnet-app-eastasia', 'snet-none')), FAST_POLL)).rejects.toMatchObject({
+    await expect(
+      net().networkInterfaces.createOrUpdate(
+        'rg-restore',
+        'nic-x',
+        nicParams(subnetId('vnet-app-eastasia', 'snet-none')),
+        FAST_POLL,
+      ),
+    ).rejects.toMatchObject({
       code: 'InvalidResourceReference',
     });
   });
 
   it('needs NIC write on the target resource group and join rights on the subnet', async () => {
-    await expect(net().networkInterfaces.createOrUpdate('rg-restore-locked', 'nic-x', nicParams(subnetId('vnet-app-eastasia', 'snet-restore')), FAST_POLL)).rejects.toMatchObject({
+    await expect(
+      net().networkInterfaces.createOrUpdate(
+        'rg-restore-locked',
+        'nic-x',
+        nicParams(subnetId('vnet-app-eastasia', 'snet-restore')),
+        FAST_POLL,
+      ),
+    ).rejects.toMatchObject({
       statusCode: 403,
       code: 'AuthorizationFailed',
     });
@@ -72,7 +103,14 @@ describe('sandbox network: virtual networks, subnets and NICs', () => {
     const saved = [...world.roleAssignments];
     world.roleAssignments = saved.filter((a) => !a.scope.endsWith('/resourceGroups/rg-app'));
     try {
-      await expect(net().networkInterfaces.createOrUpdate('rg-restore', 'nic-x', nicParams(subnetId('vnet-app-eastasia', 'snet-restore')), FAST_POLL)).rejects.toMatchObject({
+      await expect(
+        net().networkInterfaces.createOrUpdate(
+          'rg-restore',
+          'nic-x',
+          nicParams(subnetId('vnet-app-eastasia', 'snet-restore')),
+          FAST_POLL,
+        ),
+      ).rejects.toMatchObject({
         statusCode: 403,
         code: 'LinkedAuthorizationFailed',
       });

@@ -21,7 +21,12 @@ export interface RawResponse {
 }
 
 /** A request straight to the ARM listener (admin routes, or an ARM call with a token the test minted). */
-export function raw(azure: TestAzure, method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<RawResponse> {
+export function raw(
+  azure: TestAzure,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown } = {},
+): Promise<RawResponse> {
   const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
   return new Promise((resolve, reject) => {
     const req = https.request(

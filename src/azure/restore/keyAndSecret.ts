@@ -115,7 +115,11 @@ async function orNotFound<T>(call: () => Promise<T>): Promise<T | undefined> {
 }
 
 /** Key vault data-plane URI from its ARM id. Permission: Microsoft.KeyVault/vaults/read. */
-async function lookUpVaultUri(clients: AzureClients, keyVaultId: string, options: OperationOptions): Promise<string> {
+export async function lookUpVaultUri(
+  clients: AzureClients,
+  keyVaultId: string,
+  options: OperationOptions,
+): Promise<string> {
   const ref = parseResourceId(keyVaultId);
   if (!ref) throw new AzureRequestError(`'${keyVaultId}' is not a key vault id.`, { code: 'InvalidKeyVaultId' });
   const vault = await clients.keyVault.vaults.get(ref.resourceGroup, ref.name, { abortSignal: options.abortSignal });

@@ -9,6 +9,8 @@ import { findRestoreJob } from './restoreJob';
 const FABRIC = 'Azure';
 /** Poll interval when Azure sends no Retry-After (it normally sends 60 s). */
 const DEFAULT_POLL_MS = 5000;
+/** 'Retry-After: 0' means "poll again now": still leave the service a moment. */
+const MIN_POLL_MS = 200;
 
 /**
  * Starts a Restore (disks) job, as the Azure CLI's restore_disks sends it, and returns the job id as soon as an
@@ -37,8 +39,10 @@ export async function triggerRestoreDisks(
   const onResponse: RestoresTriggerOptionalParams['onResponse'] = (raw) => {
     const body = raw.parsedBody as { properties?: { jobId?: unknown } } | undefined;
     if (typeof body?.properties?.jobId === 'string' && body.properties.jobId) jobId = body.properties.jobId;
+    // Azure Backup sends Retry-After on the 202 (60 s); a poll without one keeps the last interval asked for.
     const header = raw.headers.get('retry-after');
-    retryAfterMs = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header) * 1000 : undefined;
+    if (header !== undefined && /^\d+$/.test(header.trim()))
+      retryAfterMs = Math.max(Number(header) * 1000, MIN_POLL_MS);
   };
   const properties: IaasVMRestoreRequest = {
     objectType: 'IaasVMRestoreRequest',

@@ -14,5 +14,6 @@ export const storage: Provider = {
   name: 'storage',
   arm: accountRoutes,
   blob: [...containerRoutes, ...blobRoutes],
-  authorizeBlob: (_req, caller, permission, ctx) => (isAllowed(ctx.world, caller.objectId, permission) ? undefined : permissionMismatch()),
+  authorizeBlob: (_req, caller, permission, ctx) =>
+    isAllowed(ctx.world, caller.objectId, permission) ? undefined : permissionMismatch(),
 };

@@ -7,8 +7,10 @@ import { lroHeaders, requireResourceGroup, requireSubscription, stableGuid } fro
 import { checkKeyVaultRefs, type KeyVaultRefs } from './keyVaultRefs';
 import { DISK_TYPE, diskOperationPath, diskResourceId, findDisk } from './lookup';
 
-const DISK_PATH = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/disks';
-const diskScope = (req: SandboxRequest) => `${rgId(req.params.subscriptionId, req.params.resourceGroupName)}/providers/${DISK_TYPE}/${req.params.diskName}`;
+const DISK_PATH =
+  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/disks';
+const diskScope = (req: SandboxRequest) =>
+  `${rgId(req.params.subscriptionId, req.params.resourceGroupName)}/providers/${DISK_TYPE}/${req.params.diskName}`;
 
 function requireDisk(req: SandboxRequest, ctx: ProviderContext): ManagedDisk {
   const rg = requireResourceGroup(req, ctx);
@@ -38,7 +40,9 @@ export function diskBody(ctx: ProviderContext, d: ManagedDisk): Record<string, u
       encryptionSettings: [
         {
           diskEncryptionKey: { sourceVault: { id: d.encryption.vaultId }, secretUrl: d.encryption.secretUrl },
-          ...(d.encryption.keyUrl ? { keyEncryptionKey: { sourceVault: { id: d.encryption.vaultId }, keyUrl: d.encryption.keyUrl } } : {}),
+          ...(d.encryption.keyUrl
+            ? { keyEncryptionKey: { sourceVault: { id: d.encryption.vaultId }, keyUrl: d.encryption.keyUrl } }
+            : {}),
         },
       ],
       encryptionSettingsVersion: d.encryption.version,
@@ -70,11 +74,21 @@ export const diskRoutes: Route[] = [
     method: 'GET',
     path: DISK_PATH,
     apiVersions: DISK_API_VERSIONS,
-    permission: (req) => ({ action: `${DISK_TYPE}/read`, scope: rgId(req.params.subscriptionId, req.params.resourceGroupName) }),
+    permission: (req) => ({
+      action: `${DISK_TYPE}/read`,
+      scope: rgId(req.params.subscriptionId, req.params.resourceGroupName),
+    }),
     handler: (req, ctx) => {
       const rg = requireResourceGroup(req, ctx);
       const disks = ctx.world.disks.filter((d) => d.resourceGroup.toLowerCase() === rg.name.toLowerCase());
-      return { status: 200, body: page(req, disks.map((d) => diskBody(ctx, d)), 100) };
+      return {
+        status: 200,
+        body: page(
+          req,
+          disks.map((d) => diskBody(ctx, d)),
+          100,
+        ),
+      };
     },
   },
   {
@@ -85,7 +99,14 @@ export const diskRoutes: Route[] = [
     permission: (req) => ({ action: `${DISK_TYPE}/read`, scope: `/subscriptions/${req.params.subscriptionId}` }),
     handler: (req, ctx) => {
       requireSubscription(req, ctx);
-      return { status: 200, body: page(req, ctx.world.disks.map((d) => diskBody(ctx, d)), 100) };
+      return {
+        status: 200,
+        body: page(
+          req,
+          ctx.world.disks.map((d) => diskBody(ctx, d)),
+          100,
+        ),
+      };
     },
   },
   {
@@ -98,10 +119,19 @@ export const diskRoutes: Route[] = [
       const disk = requireDisk(req, ctx);
       const p = req.body?.properties ?? {};
       const encryption = encryptionUpdate(p.encryptionSettingsCollection, disk);
-      if (encryption) checkKeyVaultRefs(ctx, req.caller, { action: `${DISK_TYPE}/write`, scope: diskResourceId(ctx, disk) }, refsOf(encryption));
+      if (encryption)
+        checkKeyVaultRefs(
+          ctx,
+          req.caller,
+          { action: `${DISK_TYPE}/write`, scope: diskResourceId(ctx, disk) },
+          refsOf(encryption),
+        );
       const size = p.diskSizeGB;
       if (size !== undefined && (!Number.isInteger(size) || size < disk.sizeGb)) {
-        throw badRequest('BadRequest', `Disk size can only be increased: the disk is ${disk.sizeGb} GB, requested ${String(size)} GB.`);
+        throw badRequest(
+          'BadRequest',
+          `Disk size can only be increased: the disk is ${disk.sizeGb} GB, requested ${String(size)} GB.`,
+        );
       }
       // The disk RP applies the change when its operation completes; the final GET (Location, monitor=true) shows it.
       const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
@@ -128,15 +158,26 @@ function encryptionUpdate(esc: any, disk: ManagedDisk): DiskEncryption | null | 
   const secretUrl = s?.diskEncryptionKey?.secretUrl;
   const vaultId = s?.diskEncryptionKey?.sourceVault?.id;
   if (typeof secretUrl !== 'string' || typeof vaultId !== 'string') {
-    throw badRequest('InvalidParameter', "encryptionSettingsCollection.encryptionSettings[0].diskEncryptionKey needs 'secretUrl' and 'sourceVault.id'.");
+    throw badRequest(
+      'InvalidParameter',
+      "encryptionSettingsCollection.encryptionSettings[0].diskEncryptionKey needs 'secretUrl' and 'sourceVault.id'.",
+    );
   }
   const version = esc.encryptionSettingsVersion ?? disk.encryption?.version ?? '1.1';
-  if (version !== '1.0' && version !== '1.1') throw badRequest('InvalidParameter', `The value '${String(version)}' of 'encryptionSettingsVersion' is invalid.`);
+  if (version !== '1.0' && version !== '1.1')
+    throw badRequest('InvalidParameter', `The value '${String(version)}' of 'encryptionSettingsVersion' is invalid.`);
   if (disk.encryption && disk.encryption.version !== version) {
-    throw badRequest('InvalidParameter', `The encryptionSettingsVersion of disk '${disk.name}' is '${disk.encryption.version}' and cannot be changed.`);
+    throw badRequest(
+      'InvalidParameter',
+      `The encryptionSettingsVersion of disk '${disk.name}' is '${disk.encryption.version}' and cannot be changed.`,
+    );
   }
   const keyUrl = s.keyEncryptionKey?.keyUrl;
   return { vaultId, secretUrl, keyUrl: typeof keyUrl === 'string' ? keyUrl : undefined, version };
 }
 
-const refsOf = (e: DiskEncryption): KeyVaultRefs => ({ secretUrl: e.secretUrl, secretVaultId: e.vaultId, keyUrl: e.keyUrl });
+const refsOf = (e: DiskEncryption): KeyVaultRefs => ({
+  secretUrl: e.secretUrl,
+  secretVaultId: e.vaultId,
+  keyUrl: e.keyUrl,
+});

@@ -12,14 +12,19 @@ import { extensionBody } from './vmBody';
 const EXT_PATH =
   '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/extensions';
 const EXT_TYPE = `${VM_TYPE}/extensions`;
-const vmScope = (req: SandboxRequest) => `${rgId(req.params.subscriptionId, req.params.resourceGroupName)}/providers/${VM_TYPE}/${req.params.vmName}`;
+const vmScope = (req: SandboxRequest) =>
+  `${rgId(req.params.subscriptionId, req.params.resourceGroupName)}/providers/${VM_TYPE}/${req.params.vmName}`;
 
 /** ARM's answer for a child resource whose parent VM does not exist. */
 function requireParentVm(req: SandboxRequest, ctx: ProviderContext): VirtualMachine {
   const rg = requireResourceGroup(req, ctx);
   const vm = findVm(ctx, rg.name, req.params.vmName);
   if (!vm) {
-    throw new AzureError(404, 'ParentResourceNotFound', `Can not perform requested operation on nested resource. Parent resource '${req.params.vmName}' not found.`);
+    throw new AzureError(
+      404,
+      'ParentResourceNotFound',
+      `Can not perform requested operation on nested resource. Parent resource '${req.params.vmName}' not found.`,
+    );
   }
   return vm;
 }
@@ -41,7 +46,10 @@ export const extensionRoutes: Route[] = [
     method: 'GET',
     path: `${EXT_PATH}/{vmExtensionName}`,
     apiVersions: COMPUTE_API_VERSIONS,
-    permission: (req) => ({ action: `${EXT_TYPE}/read`, scope: `${vmScope(req)}/extensions/${req.params.vmExtensionName}` }),
+    permission: (req) => ({
+      action: `${EXT_TYPE}/read`,
+      scope: `${vmScope(req)}/extensions/${req.params.vmExtensionName}`,
+    }),
     handler: (req, ctx) => {
       const vm = requireParentVm(req, ctx);
       const ext = vm.extensions.find((e) => sameId(e.name, req.params.vmExtensionName));
@@ -54,17 +62,28 @@ export const extensionRoutes: Route[] = [
     method: 'PUT',
     path: `${EXT_PATH}/{vmExtensionName}`,
     apiVersions: COMPUTE_API_VERSIONS,
-    permission: (req) => ({ action: `${EXT_TYPE}/write`, scope: `${vmScope(req)}/extensions/${req.params.vmExtensionName}` }),
+    permission: (req) => ({
+      action: `${EXT_TYPE}/write`,
+      scope: `${vmScope(req)}/extensions/${req.params.vmExtensionName}`,
+    }),
     handler: (req, ctx) => {
       const vm = requireParentVm(req, ctx);
       const p = req.body?.properties ?? {};
       for (const field of ['publisher', 'type', 'typeHandlerVersion']) {
-        if (typeof p[field] !== 'string' || p[field] === '') throw badRequest('InvalidParameter', `Required parameter 'properties.${field}' is missing (null).`);
+        if (typeof p[field] !== 'string' || p[field] === '')
+          throw badRequest('InvalidParameter', `Required parameter 'properties.${field}' is missing (null).`);
       }
       let ext = vm.extensions.find((e) => sameId(e.name, req.params.vmExtensionName));
       const created = !ext;
       if (!ext) {
-        ext = { name: req.params.vmExtensionName, publisher: '', type: '', typeHandlerVersion: '', settings: {}, provisioningState: 'Creating' };
+        ext = {
+          name: req.params.vmExtensionName,
+          publisher: '',
+          type: '',
+          typeHandlerVersion: '',
+          settings: {},
+          provisioningState: 'Creating',
+        };
         vm.extensions.push(ext);
       }
       Object.assign(ext, {
@@ -100,13 +119,15 @@ function provision(ctx: ProviderContext, vm: VirtualMachine, ext: VmExtension): 
       `VM '${vm.name}' has not reported status for VM agent or extensions. Verify that the OS is up and healthy, the VM has a running VM agent, and that it can establish outbound connections to Azure storage.`,
     );
   }
-  if (ext.publisher !== 'Microsoft.Azure.Security' || !/^AzureDiskEncryption(ForLinux)?$/.test(ext.type)) return { status: 'Succeeded' };
+  if (ext.publisher !== 'Microsoft.Azure.Security' || !/^AzureDiskEncryption(ForLinux)?$/.test(ext.type))
+    return { status: 'Succeeded' };
   const s = ext.settings as Record<string, string | undefined>;
   const vaultName = s.KeyVaultResourceId?.split('/').pop();
   const kv = ctx.world.keyVaults.find((k) => k.exists && sameId(k.name, vaultName));
   if (!kv) return adeFailed(ext, `Failed to find the key vault '${s.KeyVaultResourceId ?? ''}'.`);
-  const kekName = s.KeyEncryptionKeyURL ? new URL(s.KeyEncryptionKeyURL).pathname.split('/')[2] : undefined;
-  if (kekName && !kv.keys.some((k) => k.state === 'active' && sameId(k.name, kekName))) {
+  // https://{vault}/keys/{name}/{version}: the KEK must be an active key of the vault.
+  const kekName = s.KeyEncryptionKeyURL ? /\/keys\/([^/?]+)/i.exec(s.KeyEncryptionKeyURL)?.[1] : undefined;
+  if (s.KeyEncryptionKeyURL && !kv.keys.some((k) => k.state === 'active' && sameId(k.name, kekName))) {
     return adeFailed(ext, `Failed to get the key encryption key '${s.KeyEncryptionKeyURL}' from the key vault.`);
   }
   return { status: 'Succeeded' };
@@ -114,4 +135,7 @@ function provision(ctx: ProviderContext, vm: VirtualMachine, ext: VmExtension): 
 
 const failed = (code: string, message: string): OperationOutcome => ({ status: 'Failed', error: { code, message } });
 const adeFailed = (ext: VmExtension, detail: string) =>
-  failed('VMExtensionProvisioningError', `VM has reported a failure when processing extension '${ext.name}'. Error message: "${detail}"`);
+  failed(
+    'VMExtensionProvisioningError',
+    `VM has reported a failure when processing extension '${ext.name}'. Error message: "${detail}"`,
+  );

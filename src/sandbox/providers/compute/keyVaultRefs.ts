@@ -22,7 +22,12 @@ export const DEPLOY_ACTION = 'Microsoft.KeyVault/vaults/deploy/action';
  * active. A purged or soft-deleted secret fails with KeyVaultSecretDoesNotExist, a missing KEK with
  * KeyVaultKeyDoesNotExist. Messages name URLs only, never key material.
  */
-export function checkKeyVaultRefs(ctx: ProviderContext, caller: Caller | undefined, own: Permission, refs: KeyVaultRefs): void {
+export function checkKeyVaultRefs(
+  ctx: ProviderContext,
+  caller: Caller | undefined,
+  own: Permission,
+  refs: KeyVaultRefs,
+): void {
   const secretVault = vaultFor(ctx, caller, own, refs.secretVaultId);
   requireObject(secretVault, refs.secretVaultId, refs.secretUrl, 'secrets');
   if (refs.keyUrl) {
@@ -35,10 +40,15 @@ export function checkKeyVaultRefs(ctx: ProviderContext, caller: Caller | undefin
 function vaultFor(ctx: ProviderContext, caller: Caller | undefined, own: Permission, vaultId: string): KeyVault {
   requireLinkedAccess(ctx, caller, own, { action: DEPLOY_ACTION, scope: vaultId });
   const kv = ctx.world.keyVaults.find(
-    (k) => k.exists && sameId(resourceId(ctx.world.subscriptionId, k.resourceGroup, 'Microsoft.KeyVault/vaults', k.name), vaultId),
+    (k) =>
+      k.exists &&
+      sameId(resourceId(ctx.world.subscriptionId, k.resourceGroup, 'Microsoft.KeyVault/vaults', k.name), vaultId),
   );
   if (!kv) {
-    throw badRequest('KeyVaultNotFound', `The key vault '${vaultId}' referenced by the disk encryption settings was not found.`);
+    throw badRequest(
+      'KeyVaultNotFound',
+      `The key vault '${vaultId}' referenced by the disk encryption settings was not found.`,
+    );
   }
   if (!kv.vaultUri) kv.vaultUri = ctx.keyVaultUri(kv.name);
   return kv;
@@ -47,20 +57,33 @@ function vaultFor(ctx: ProviderContext, caller: Caller | undefined, own: Permiss
 function requireObject(kv: KeyVault, vaultId: string, url: string, kind: 'secrets' | 'keys'): void {
   const ref = parseObjectUrl(url, kind);
   if (!ref || !kv.vaultUri || ref.host !== new URL(kv.vaultUri).host.toLowerCase()) {
-    throw badRequest('InvalidParameter', `The ${kind === 'secrets' ? 'secret' : 'key'} URL '${url}' does not belong to the key vault '${vaultId}'.`);
+    throw badRequest(
+      'InvalidParameter',
+      `The ${kind === 'secrets' ? 'secret' : 'key'} URL '${url}' does not belong to the key vault '${vaultId}'.`,
+    );
   }
   const objects: KeyVaultObject[] = kind === 'secrets' ? kv.secrets : kv.keys;
   const found = objects.some(
-    (o) => o.state === 'active' && sameId(o.name, ref.name) && (ref.version === undefined || sameId(o.version, ref.version)),
+    (o) =>
+      o.state === 'active' && sameId(o.name, ref.name) && (ref.version === undefined || sameId(o.version, ref.version)),
   );
   if (found) return;
   throw kind === 'secrets'
-    ? badRequest('KeyVaultSecretDoesNotExist', `The secret '${url}' does not exist in the key vault '${vaultId}', or it is deleted or disabled.`)
-    : badRequest('KeyVaultKeyDoesNotExist', `The key '${url}' does not exist in the key vault '${vaultId}', or it is deleted or disabled.`);
+    ? badRequest(
+        'KeyVaultSecretDoesNotExist',
+        `The secret '${url}' does not exist in the key vault '${vaultId}', or it is deleted or disabled.`,
+      )
+    : badRequest(
+        'KeyVaultKeyDoesNotExist',
+        `The key '${url}' does not exist in the key vault '${vaultId}', or it is deleted or disabled.`,
+      );
 }
 
 /** https://{vault}/secrets/{name}[/{version}] → its parts (host lower-cased). */
-function parseObjectUrl(url: string, kind: 'secrets' | 'keys'): { host: string; name: string; version?: string } | undefined {
+function parseObjectUrl(
+  url: string,
+  kind: 'secrets' | 'keys',
+): { host: string; name: string; version?: string } | undefined {
   try {
     const u = new URL(url);
     const parts = u.pathname.split('/').filter(Boolean);

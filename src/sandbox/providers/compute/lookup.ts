@@ -42,7 +42,8 @@ export function findDiskById(ctx: ProviderContext, id: string | undefined): Mana
 export function disksOf(ctx: ProviderContext, vm: VirtualMachine): { os?: ManagedDisk; data: ManagedDisk[] } {
   const id = vmResourceId(ctx, vm);
   const byName = (name: string) =>
-    ctx.world.disks.find((d) => sameId(d.name, name) && sameId(d.managedBy, id)) ?? findDisk(ctx, vm.resourceGroup, name);
+    ctx.world.disks.find((d) => sameId(d.name, name) && sameId(d.managedBy, id)) ??
+    findDisk(ctx, vm.resourceGroup, name);
   return {
     os: byName(vm.osDiskName),
     data: vm.dataDiskNames.map(byName).filter((d): d is ManagedDisk => d !== undefined),

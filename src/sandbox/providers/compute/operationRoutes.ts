@@ -13,7 +13,8 @@ function operation(req: SandboxRequest, ctx: ProviderContext): SandboxResponse {
   if (!op) throw new AzureError(404, 'NotFound', `The operation '${req.params.operationId}' was not found.`);
   const retry = { 'Retry-After': String(ctx.timing.retryAfterSeconds) };
   if (req.query.get('monitor') === 'true') {
-    if (op.status === 'InProgress') return { status: 202, headers: { ...retry, Location: absoluteUrl(req, req.path, { monitor: 'true' }) } };
+    if (op.status === 'InProgress')
+      return { status: 202, headers: { ...retry, Location: absoluteUrl(req, req.path, { monitor: 'true' }) } };
     return op.result !== undefined ? { status: 200, body: op.result } : { status: 204 };
   }
   return { status: 200, headers: op.status === 'InProgress' ? retry : undefined, body: operationStatusBody(op) };

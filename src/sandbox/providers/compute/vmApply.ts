@@ -14,10 +14,16 @@ import type { VmSpec } from './vmSpec';
  * by the OS disk exist and are active, and the caller may deploy from their key vault. On success the disks are
  * attached (managedBy). Shared by the compute PUT and template deployments. Throws AzureError otherwise.
  */
-export function applyVm(ctx: ProviderContext, caller: Caller | undefined, spec: VmSpec, provisioningState: string): { vm: VirtualMachine; created: boolean } {
+export function applyVm(
+  ctx: ProviderContext,
+  caller: Caller | undefined,
+  spec: VmSpec,
+  provisioningState: string,
+): { vm: VirtualMachine; created: boolean } {
   const id = resourceId(ctx.world.subscriptionId, spec.resourceGroup, 'Microsoft.Compute/virtualMachines', spec.name);
   const own: Permission = { action: 'Microsoft.Compute/virtualMachines/write', scope: id };
-  for (const nicId of spec.nicIds) requireLinkedAccess(ctx, caller, own, { action: 'Microsoft.Network/networkInterfaces/join/action', scope: nicId });
+  for (const nicId of spec.nicIds)
+    requireLinkedAccess(ctx, caller, own, { action: 'Microsoft.Network/networkInterfaces/join/action', scope: nicId });
 
   const osDisk = requireDisk(ctx, spec.osDiskId, id, spec.location);
   const dataDisks = spec.dataDisks.map((d) => requireDisk(ctx, d.id, id, spec.location));
@@ -29,7 +35,10 @@ export function applyVm(ctx: ProviderContext, caller: Caller | undefined, spec: 
   if (refs) checkKeyVaultRefs(ctx, caller, own, refs);
 
   const existing = findVm(ctx, spec.resourceGroup, spec.name);
-  if (existing) for (const d of [disksOf(ctx, existing).os, ...disksOf(ctx, existing).data]) if (d) d.managedBy = undefined;
+  if (existing) {
+    const previous = disksOf(ctx, existing);
+    for (const d of [previous.os, ...previous.data]) if (d) d.managedBy = undefined;
+  }
   for (const d of [osDisk, ...dataDisks]) d.managedBy = id;
 
   const vm: VirtualMachine = existing ?? {
@@ -45,18 +54,31 @@ export function applyVm(ctx: ProviderContext, caller: Caller | undefined, spec: 
     networkInterfaceIds: [],
     extensions: [],
     provisioningState,
-    createdBy: caller?.objectId,
+    // Marks the VM as made by attaching disks (its body then shows createOption 'Attach' and no osProfile).
+    createdBy: caller?.objectId ?? 'sandbox',
   };
   Object.assign(vm, {
     osType,
     vmSize: spec.vmSize,
     osDiskName: osDisk.name,
     dataDiskNames: dataDisks.map((d) => d.name),
-    networkInterfaceIds: nics.map((n) => resourceId(ctx.world.subscriptionId, n.resourceGroup, 'Microsoft.Network/networkInterfaces', n.name)),
+    networkInterfaceIds: nics.map((n) =>
+      resourceId(ctx.world.subscriptionId, n.resourceGroup, 'Microsoft.Network/networkInterfaces', n.name),
+    ),
     encryption: spec.encryption
-      ? { pass: 'dual', vaultId: spec.encryption.secretVaultId, secretUrl: spec.encryption.secretUrl, keyUrl: spec.encryption.keyUrl }
+      ? {
+          pass: 'dual',
+          vaultId: spec.encryption.secretVaultId,
+          secretUrl: spec.encryption.secretUrl,
+          keyUrl: spec.encryption.keyUrl,
+        }
       : osDisk.encryption
-        ? { pass: osDisk.encryption.version === '1.0' ? 'dual' : 'single', vaultId: osDisk.encryption.vaultId, secretUrl: osDisk.encryption.secretUrl, keyUrl: osDisk.encryption.keyUrl }
+        ? {
+            pass: osDisk.encryption.version === '1.0' ? 'dual' : 'single',
+            vaultId: osDisk.encryption.vaultId,
+            secretUrl: osDisk.encryption.secretUrl,
+            keyUrl: osDisk.encryption.keyUrl,
+          }
         : undefined,
     provisioningState,
   } satisfies Partial<VirtualMachine>);
@@ -68,26 +90,36 @@ function requireDisk(ctx: ProviderContext, diskId: string, vmId: string, locatio
   const disk = findDiskById(ctx, diskId);
   if (!disk) throw new AzureError(404, 'NotFound', `The managed disk '${diskId}' was not found.`);
   if (disk.managedBy && !sameId(disk.managedBy, vmId)) {
-    throw new AzureError(409, 'OperationNotAllowed', `Disk '${disk.name}' cannot be attached to VM '${vmId}' because it is already attached to VM '${disk.managedBy}'.`);
+    throw new AzureError(
+      409,
+      'OperationNotAllowed',
+      `Disk '${disk.name}' cannot be attached to VM '${vmId}' because it is already attached to VM '${disk.managedBy}'.`,
+    );
   }
   if (!sameId(disk.location, location)) {
-    throw badRequest('InvalidParameter', `The managed disk '${diskId}' is in location '${disk.location}', but the virtual machine is in '${location}'.`);
+    throw badRequest(
+      'InvalidParameter',
+      `The managed disk '${diskId}' is in location '${disk.location}', but the virtual machine is in '${location}'.`,
+    );
   }
   return disk;
 }
 
 function requireNic(ctx: ProviderContext, nicId: string, vmId: string, location: string): NetworkInterface {
   const p = parseResourceId(nicId);
-  const nic = p && sameId(p.type, 'Microsoft.Network/networkInterfaces')
-    ? ctx.world.networkInterfaces.find((n) => sameId(n.resourceGroup, p.resourceGroup) && sameId(n.name, p.names[0]))
-    : undefined;
+  const nic =
+    p && sameId(p.type, 'Microsoft.Network/networkInterfaces')
+      ? ctx.world.networkInterfaces.find((n) => sameId(n.resourceGroup, p.resourceGroup) && sameId(n.name, p.names[0]))
+      : undefined;
   if (!nic || !sameId(nic.location, location)) {
     throw badRequest(
       'InvalidResourceReference',
       `Resource ${nicId} referenced by resource ${vmId} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
     );
   }
-  const user = ctx.world.vms.find((v) => v.networkInterfaceIds.some((n) => sameId(n, nicId)) && !sameId(vmResourceId(ctx, v), vmId));
+  const user = ctx.world.vms.find(
+    (v) => v.networkInterfaceIds.some((n) => sameId(n, nicId)) && !sameId(vmResourceId(ctx, v), vmId),
+  );
   if (user) {
     throw badRequest(
       'NicInUse',
@@ -98,4 +130,6 @@ function requireNic(ctx: ProviderContext, nicId: string, vmId: string, location:
 }
 
 const diskRefs = (disk: ManagedDisk): KeyVaultRefs | undefined =>
-  disk.encryption ? { secretUrl: disk.encryption.secretUrl, secretVaultId: disk.encryption.vaultId, keyUrl: disk.encryption.keyUrl } : undefined;
+  disk.encryption
+    ? { secretUrl: disk.encryption.secretUrl, secretVaultId: disk.encryption.vaultId, keyUrl: disk.encryption.keyUrl }
+    : undefined;

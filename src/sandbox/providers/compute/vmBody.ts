@@ -4,7 +4,11 @@ import { stableGuid } from '../resources/common';
 import { diskResourceId, disksOf, vmResourceId } from './lookup';
 
 /** A VM as Compute returns it: wire shape, settings under `properties`, extensions under top-level `resources`. */
-export function vmBody(ctx: ProviderContext, vm: VirtualMachine, opts: { instanceView?: boolean } = {}): Record<string, unknown> {
+export function vmBody(
+  ctx: ProviderContext,
+  vm: VirtualMachine,
+  opts: { instanceView?: boolean } = {},
+): Record<string, unknown> {
   const id = vmResourceId(ctx, vm);
   const disks = disksOf(ctx, vm);
   // Seeded VMs were created from an image; VMs the sandbox created attached existing (restored) disks.
@@ -53,7 +57,14 @@ export function vmBody(ctx: ProviderContext, vm: VirtualMachine, opts: { instanc
     };
   }
   if (opts.instanceView) properties.instanceView = instanceViewBody(ctx, vm);
-  const body: Record<string, unknown> = { id, name: vm.name, type: 'Microsoft.Compute/virtualMachines', location: vm.location, tags: {}, properties };
+  const body: Record<string, unknown> = {
+    id,
+    name: vm.name,
+    type: 'Microsoft.Compute/virtualMachines',
+    location: vm.location,
+    tags: {},
+    properties,
+  };
   if (vm.extensions.length > 0) body.resources = vm.extensions.map((e) => extensionBody(ctx, vm, e));
   return body;
 }
@@ -61,22 +72,48 @@ export function vmBody(ctx: ProviderContext, vm: VirtualMachine, opts: { instanc
 /** GET …/instanceView (and $expand=instanceView): agent state, disks with their ADE settings, extensions, power state. */
 export function instanceViewBody(ctx: ProviderContext, vm: VirtualMachine): Record<string, unknown> {
   const time = new Date(ctx.engine.now()).toISOString();
-  const succeeded = { code: 'ProvisioningState/succeeded', level: 'Info', displayStatus: 'Provisioning succeeded', time };
+  const succeeded = {
+    code: 'ProvisioningState/succeeded',
+    level: 'Info',
+    displayStatus: 'Provisioning succeeded',
+    time,
+  };
   const disks = disksOf(ctx, vm);
   // Single pass: the OS disk's own settings are current (a PATCH may have replaced them); dual pass: the VM model's.
-  const keys: DiskKeyRef | undefined = vm.encryption?.pass === 'single' ? (disks.os?.encryption ?? vm.encryption) : vm.encryption;
+  const keys: DiskKeyRef | undefined =
+    vm.encryption?.pass === 'single' ? (disks.os?.encryption ?? vm.encryption) : vm.encryption;
   return {
     computerName: vm.name.slice(0, 15),
     osName: vm.osType === 'Windows' ? 'Windows Server 2022 Datacenter' : 'ubuntu',
     vmAgent: vm.agentReady
       ? {
           vmAgentVersion: vm.osType === 'Windows' ? '2.7.41491.1102' : '2.9.1.1',
-          statuses: [{ code: 'ProvisioningState/succeeded', level: 'Info', displayStatus: 'Ready', message: 'GuestAgent is running and processing the extensions.', time }],
-          extensionHandlers: vm.extensions.map((e) => ({ type: `${e.publisher}.${e.type}`, typeHandlerVersion: e.typeHandlerVersion, status: { code: 'ProvisioningState/succeeded', level: 'Info', displayStatus: 'Ready' } })),
+          statuses: [
+            {
+              code: 'ProvisioningState/succeeded',
+              level: 'Info',
+              displayStatus: 'Ready',
+              message: 'GuestAgent is running and processing the extensions.',
+              time,
+            },
+          ],
+          extensionHandlers: vm.extensions.map((e) => ({
+            type: `${e.publisher}.${e.type}`,
+            typeHandlerVersion: e.typeHandlerVersion,
+            status: { code: 'ProvisioningState/succeeded', level: 'Info', displayStatus: 'Ready' },
+          })),
         }
       : {
           vmAgentVersion: 'Unknown',
-          statuses: [{ code: 'ProvisioningState/Unavailable', level: 'Warning', displayStatus: 'Not Ready', message: 'VM Agent is unresponsive.', time }],
+          statuses: [
+            {
+              code: 'ProvisioningState/Unavailable',
+              level: 'Warning',
+              displayStatus: 'Not Ready',
+              message: 'VM Agent is unresponsive.',
+              time,
+            },
+          ],
         },
     disks: [disks.os, ...disks.data]
       .filter((d) => d !== undefined)
@@ -89,11 +126,23 @@ export function instanceViewBody(ctx: ProviderContext, vm: VirtualMachine): Reco
       name: e.name,
       type: `${e.publisher}.${e.type}`,
       typeHandlerVersion: e.typeHandlerVersion,
-      statuses: [{ ...succeeded, code: `ProvisioningState/${e.provisioningState.toLowerCase()}`, displayStatus: `Provisioning ${e.provisioningState.toLowerCase()}` }],
+      statuses: [
+        {
+          ...succeeded,
+          code: `ProvisioningState/${e.provisioningState.toLowerCase()}`,
+          displayStatus: `Provisioning ${e.provisioningState.toLowerCase()}`,
+        },
+      ],
     })),
     hyperVGeneration: 'V2',
     statuses: [
-      vm.provisioningState === 'Succeeded' ? succeeded : { code: `ProvisioningState/${vm.provisioningState.toLowerCase()}`, level: 'Info', displayStatus: vm.provisioningState },
+      vm.provisioningState === 'Succeeded'
+        ? succeeded
+        : {
+            code: `ProvisioningState/${vm.provisioningState.toLowerCase()}`,
+            level: 'Info',
+            displayStatus: vm.provisioningState,
+          },
       { code: 'PowerState/running', level: 'Info', displayStatus: 'VM running' },
     ],
   };

@@ -9,14 +9,17 @@ import { applyVm } from './vmApply';
 import { instanceViewBody, vmBody } from './vmBody';
 import { parseVmBody } from './vmSpec';
 
-const VM_PATH = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines';
+const VM_PATH =
+  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines';
 /** Compute pages VM lists; a small page keeps nextLink handling exercised with the seeded world. */
 export const VM_PAGE_SIZE = 10;
 
-const vmScope = (req: SandboxRequest) => `${rgId(req.params.subscriptionId, req.params.resourceGroupName)}/providers/${VM_TYPE}/${req.params.vmName}`;
+const vmScope = (req: SandboxRequest) =>
+  `${rgId(req.params.subscriptionId, req.params.resourceGroupName)}/providers/${VM_TYPE}/${req.params.vmName}`;
 const read = (req: SandboxRequest) => ({ action: `${VM_TYPE}/read`, scope: vmScope(req) });
 
-const expandsInstanceView = (req: SandboxRequest) => (req.query.get('$expand') ?? '').toLowerCase().includes('instanceview');
+const expandsInstanceView = (req: SandboxRequest) =>
+  (req.query.get('$expand') ?? '').toLowerCase().includes('instanceview');
 
 export const vmRoutes: Route[] = [
   {
@@ -25,7 +28,10 @@ export const vmRoutes: Route[] = [
     path: `${VM_PATH}/{vmName}`,
     apiVersions: COMPUTE_API_VERSIONS,
     permission: read,
-    handler: (req, ctx) => ({ status: 200, body: vmBody(ctx, requireVm(req, ctx), { instanceView: expandsInstanceView(req) }) }),
+    handler: (req, ctx) => ({
+      status: 200,
+      body: vmBody(ctx, requireVm(req, ctx), { instanceView: expandsInstanceView(req) }),
+    }),
   },
   {
     id: 'virtualMachines.instanceView',
@@ -40,10 +46,15 @@ export const vmRoutes: Route[] = [
     method: 'GET',
     path: VM_PATH,
     apiVersions: COMPUTE_API_VERSIONS,
-    permission: (req) => ({ action: `${VM_TYPE}/read`, scope: rgId(req.params.subscriptionId, req.params.resourceGroupName) }),
+    permission: (req) => ({
+      action: `${VM_TYPE}/read`,
+      scope: rgId(req.params.subscriptionId, req.params.resourceGroupName),
+    }),
     handler: (req, ctx) => {
       const rg = requireResourceGroup(req, ctx);
-      const vms = ctx.world.vms.filter((v) => v.kind === 'arm' && v.resourceGroup.toLowerCase() === rg.name.toLowerCase());
+      const vms = ctx.world.vms.filter(
+        (v) => v.kind === 'arm' && v.resourceGroup.toLowerCase() === rg.name.toLowerCase(),
+      );
       return listBody(req, ctx, vms, expandsInstanceView(req));
     },
   },
@@ -56,7 +67,12 @@ export const vmRoutes: Route[] = [
     handler: (req, ctx) => {
       requireSubscription(req, ctx);
       const statusOnly = req.query.get('statusOnly') === 'true';
-      return listBody(req, ctx, ctx.world.vms.filter((v) => v.kind === 'arm'), statusOnly || expandsInstanceView(req));
+      return listBody(
+        req,
+        ctx,
+        ctx.world.vms.filter((v) => v.kind === 'arm'),
+        statusOnly || expandsInstanceView(req),
+      );
     },
   },
   {
@@ -74,7 +90,11 @@ export const vmRoutes: Route[] = [
         if (ctx.world.vms.includes(vm)) vm.provisioningState = 'Succeeded';
         return { status: 'Succeeded' };
       });
-      return { status: created ? 201 : 200, headers: lroHeaders(req, ctx, { asyncOperation: computeOperationPath(ctx, vm.location, op.id) }), body: vmBody(ctx, vm) };
+      return {
+        status: created ? 201 : 200,
+        headers: lroHeaders(req, ctx, { asyncOperation: computeOperationPath(ctx, vm.location, op.id) }),
+        body: vmBody(ctx, vm),
+      };
     },
   },
   {
@@ -90,7 +110,8 @@ export const vmRoutes: Route[] = [
       vm.provisioningState = 'Deleting';
       const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
         const d = disksOf(ctx, vm);
-        for (const disk of [d.os, ...d.data]) if (disk && sameId(disk.managedBy, vmResourceId(ctx, vm))) disk.managedBy = undefined;
+        for (const disk of [d.os, ...d.data])
+          if (disk && sameId(disk.managedBy, vmResourceId(ctx, vm))) disk.managedBy = undefined;
         const i = ctx.world.vms.indexOf(vm);
         if (i >= 0) ctx.world.vms.splice(i, 1);
         return { status: 'Succeeded' };

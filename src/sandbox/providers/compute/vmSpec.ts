@@ -20,7 +20,8 @@ export interface VmSpec {
  * which is how a VM is made from restored disks; other create options are refused with a clear message.
  */
 export function parseVmBody(body: any, target: { name: string; resourceGroup: string }): VmSpec {
-  if (!body || typeof body !== 'object') throw badRequest('InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+  if (!body || typeof body !== 'object')
+    throw badRequest('InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
   const location = str(body.location);
   if (!location) throw badRequest('LocationRequired', 'The location property is required for this definition.');
   const p = body.properties ?? {};
@@ -36,22 +37,32 @@ export function parseVmBody(body: any, target: { name: string; resourceGroup: st
   const osDiskId = str(osDisk.managedDisk?.id);
   if (!osDiskId) throw badRequest('InvalidParameter', "Required parameter 'osDisk.managedDisk.id' is missing (null).");
   const osType = str(osDisk.osType);
-  if (osType && osType !== 'Windows' && osType !== 'Linux') throw badRequest('InvalidParameter', `The value '${osType}' of parameter 'osDisk.osType' is invalid.`);
+  if (osType && osType !== 'Windows' && osType !== 'Linux')
+    throw badRequest('InvalidParameter', `The value '${osType}' of parameter 'osDisk.osType' is invalid.`);
 
-  const dataDisks = (Array.isArray(p.storageProfile?.dataDisks) ? p.storageProfile.dataDisks : []).map((d: any, i: number) => {
-    const id = str(d?.managedDisk?.id);
-    if (!id || str(d.createOption)?.toLowerCase() !== 'attach') {
-      throw badRequest('InvalidParameter', `Data disk ${i}: the sandbox attaches existing managed disks only (createOption 'Attach' with managedDisk.id).`);
-    }
-    return { lun: Number.isInteger(d.lun) ? d.lun : i, id };
-  });
+  const dataDisks = (Array.isArray(p.storageProfile?.dataDisks) ? p.storageProfile.dataDisks : []).map(
+    (d: any, i: number) => {
+      const id = str(d?.managedDisk?.id);
+      if (!id || str(d.createOption)?.toLowerCase() !== 'attach') {
+        throw badRequest(
+          'InvalidParameter',
+          `Data disk ${i}: the sandbox attaches existing managed disks only (createOption 'Attach' with managedDisk.id).`,
+        );
+      }
+      return { lun: Number.isInteger(d.lun) ? d.lun : i, id };
+    },
+  );
   const luns = new Set(dataDisks.map((d: { lun: number }) => d.lun));
   if (luns.size !== dataDisks.length) throw badRequest('InvalidParameter', 'Each data disk must have a unique lun.');
 
   const nicIds = (Array.isArray(p.networkProfile?.networkInterfaces) ? p.networkProfile.networkInterfaces : [])
     .map((n: any) => str(n?.id))
     .filter((id: string | undefined): id is string => !!id);
-  if (nicIds.length === 0) throw badRequest('InvalidParameter', 'The virtual machine must have at least one network interface (networkProfile.networkInterfaces).');
+  if (nicIds.length === 0)
+    throw badRequest(
+      'InvalidParameter',
+      'The virtual machine must have at least one network interface (networkProfile.networkInterfaces).',
+    );
 
   return {
     name: target.name,
@@ -71,12 +82,18 @@ function encryptionOf(s: any): KeyVaultRefs | undefined {
   const secretUrl = str(s.diskEncryptionKey?.secretUrl);
   const secretVaultId = str(s.diskEncryptionKey?.sourceVault?.id);
   if (!secretUrl || !secretVaultId) {
-    throw badRequest('InvalidParameter', "osDisk.encryptionSettings.diskEncryptionKey needs 'secretUrl' and 'sourceVault.id'.");
+    throw badRequest(
+      'InvalidParameter',
+      "osDisk.encryptionSettings.diskEncryptionKey needs 'secretUrl' and 'sourceVault.id'.",
+    );
   }
   const keyUrl = str(s.keyEncryptionKey?.keyUrl);
   const keyVaultId = str(s.keyEncryptionKey?.sourceVault?.id);
   if (s.keyEncryptionKey && (!keyUrl || !keyVaultId)) {
-    throw badRequest('InvalidParameter', "osDisk.encryptionSettings.keyEncryptionKey needs 'keyUrl' and 'sourceVault.id'.");
+    throw badRequest(
+      'InvalidParameter',
+      "osDisk.encryptionSettings.keyEncryptionKey needs 'keyUrl' and 'sourceVault.id'.",
+    );
   }
   return { secretUrl, secretVaultId, keyUrl, keyVaultId };
 }

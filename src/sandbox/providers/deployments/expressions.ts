@@ -9,7 +9,10 @@ export interface ExpressionScope {
 }
 
 export const invalidTemplate = (detail: string): AzureError =>
-  badRequest('InvalidTemplate', `Deployment template validation failed: '${detail}'. Please see https://aka.ms/arm-syntax for usage details.`);
+  badRequest(
+    'InvalidTemplate',
+    `Deployment template validation failed: '${detail}'. Please see https://aka.ms/arm-syntax for usage details.`,
+  );
 
 /**
  * Evaluates ARM template expressions in a JSON value: every string of the form "[...]" ("[[" escapes a literal "[").
@@ -23,7 +26,8 @@ export function evaluate(value: unknown, scope: ExpressionScope): unknown {
     return value;
   }
   if (Array.isArray(value)) return value.map((v) => evaluate(v, scope));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluate(v, scope)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluate(v, scope)]));
   return value;
 }
 
@@ -38,7 +42,8 @@ class Parser {
   parseAll(): unknown {
     const v = this.expression();
     this.skipSpace();
-    if (this.pos !== this.text.length) throw invalidTemplate(`The template language expression '${this.text}' is not valid`);
+    if (this.pos !== this.text.length)
+      throw invalidTemplate(`The template language expression '${this.text}' is not valid`);
     return v;
   }
 
@@ -53,7 +58,8 @@ class Parser {
       this.pos++;
       const prop = this.identifier();
       value = value && typeof value === 'object' ? (value as Record<string, unknown>)[prop] : undefined;
-      if (value === undefined) throw invalidTemplate(`The language expression property '${prop}' doesn't exist in '${this.text}'`);
+      if (value === undefined)
+        throw invalidTemplate(`The language expression property '${prop}' doesn't exist in '${this.text}'`);
     }
     return value;
   }
@@ -61,7 +67,8 @@ class Parser {
   private call(): unknown {
     const name = this.identifier();
     this.skipSpace();
-    if (this.text[this.pos] !== '(') throw invalidTemplate(`The template language expression '${this.text}' is not valid`);
+    if (this.text[this.pos] !== '(')
+      throw invalidTemplate(`The template language expression '${this.text}' is not valid`);
     this.pos++;
     const args: unknown[] = [];
     this.skipSpace();
@@ -69,7 +76,8 @@ class Parser {
       args.push(this.expression());
       this.skipSpace();
       if (this.text[this.pos] === ',') this.pos++;
-      else if (this.text[this.pos] !== ')') throw invalidTemplate(`The template language expression '${this.text}' is not valid`);
+      else if (this.text[this.pos] !== ')')
+        throw invalidTemplate(`The template language expression '${this.text}' is not valid`);
     }
     this.pos++;
     return this.apply(name, args);
@@ -83,7 +91,11 @@ class Parser {
       case 'variables':
         return lookup(s.variables, String(args[0]), 'variable');
       case 'resourcegroup':
-        return { name: s.resourceGroup.name, location: s.resourceGroup.location, id: `/subscriptions/${s.subscriptionId}/resourceGroups/${s.resourceGroup.name}` };
+        return {
+          name: s.resourceGroup.name,
+          location: s.resourceGroup.location,
+          id: `/subscriptions/${s.subscriptionId}/resourceGroups/${s.resourceGroup.name}`,
+        };
       case 'subscription':
         return { subscriptionId: s.subscriptionId, id: `/subscriptions/${s.subscriptionId}` };
       case 'concat':
@@ -95,7 +107,9 @@ class Parser {
       case 'resourceid':
         return resourceIdOf(s, args.map(String));
       default:
-        throw invalidTemplate(`The template function '${name}' is not expected (the sandbox evaluates only the functions its restore templates use)`);
+        throw invalidTemplate(
+          `The template function '${name}' is not expected (the sandbox evaluates only the functions its restore templates use)`,
+        );
     }
   }
 
@@ -147,6 +161,9 @@ function resourceIdOf(s: ExpressionScope, args: string[]): string {
   const rg = typeAt >= 1 ? args[typeAt - 1] : s.resourceGroup.name;
   const [ns, ...types] = args[typeAt].split('/');
   const names = args.slice(typeAt + 1);
-  if (types.length !== names.length) throw invalidTemplate(`The template function 'resourceId' expects ${types.length} resource name(s) for type '${args[typeAt]}'`);
+  if (types.length !== names.length)
+    throw invalidTemplate(
+      `The template function 'resourceId' expects ${types.length} resource name(s) for type '${args[typeAt]}'`,
+    );
   return `/subscriptions/${sub}/resourceGroups/${rg}/providers/${ns}/${types.map((t, i) => `${t}/${names[i]}`).join('/')}`;
 }

@@ -1,7 +1,7 @@
-import { sameId } from '../../authorization/rbac';
+import { isAllowed, sameId } from '../../authorization/rbac';
 import { resourceId } from '../../http/arm';
-import { badRequest } from '../../http/errors';
-import type { ProviderContext } from '../../http/types';
+import { AzureError, badRequest } from '../../http/errors';
+import type { Caller, ProviderContext } from '../../http/types';
 import type { ResourceGroup } from '../../world/types';
 import { parseVmBody, type VmSpec } from '../compute/vmSpec';
 import type { NicSpec } from '../network/nicApply';
@@ -22,27 +22,47 @@ const VM = 'Microsoft.Compute/virtualMachines';
  * failing that, from the contract's VirtualNetwork / VirtualNetworkResourceGroup / Subnet parameters; a VM without
  * a networkProfile gets the template's NICs. Disks must be ones the named restore job produced, when it lists them.
  */
-export function planDeployment(ctx: ProviderContext, rg: ResourceGroup, t: SandboxRestoreTemplate, parameters: Record<string, unknown>): DeploymentPlan {
+export function planDeployment(
+  ctx: ProviderContext,
+  rg: ResourceGroup,
+  t: SandboxRestoreTemplate,
+  parameters: Record<string, unknown>,
+): DeploymentPlan {
   const sub = ctx.world.subscriptionId;
-  const scope: ExpressionScope = { subscriptionId: sub, resourceGroup: { name: rg.name, location: rg.location }, parameters, variables: {} };
+  const scope: ExpressionScope = {
+    subscriptionId: sub,
+    resourceGroup: { name: rg.name, location: rg.location },
+    parameters,
+    variables: {},
+  };
   scope.variables = (evaluate(t.variables ?? {}, scope) ?? {}) as Record<string, unknown>;
   const resources = Array.isArray(t.resources) ? t.resources : [];
-  if (resources.length === 0) throw badRequest('InvalidTemplate', 'Deployment template validation failed: the template has no resources.');
+  if (resources.length === 0)
+    throw badRequest('InvalidTemplate', 'Deployment template validation failed: the template has no resources.');
   const plan: DeploymentPlan = { nics: [], vms: [] };
   const vmResources: any[] = [];
 
   for (const raw of resources) {
     const r = evaluate(raw, scope) as any;
     const name = typeof r?.name === 'string' ? r.name : undefined;
-    if (!name) throw badRequest('InvalidTemplate', 'Deployment template validation failed: every resource needs a name.');
+    if (!name)
+      throw badRequest('InvalidTemplate', 'Deployment template validation failed: every resource needs a name.');
     const location = typeof r.location === 'string' ? r.location : rg.location;
     if (sameId(r.type, NIC)) {
       const configured = r.properties?.ipConfigurations?.[0]?.properties?.subnet?.id;
-      plan.nics.push({ name, resourceGroup: rg.name, location, subnetId: typeof configured === 'string' ? configured : subnetFromParameters(sub, rg, parameters, name) });
+      plan.nics.push({
+        name,
+        resourceGroup: rg.name,
+        location,
+        subnetId: typeof configured === 'string' ? configured : subnetFromParameters(sub, rg, parameters, name),
+      });
     } else if (sameId(r.type, VM)) {
       vmResources.push({ ...r, name, location });
     } else {
-      throw badRequest('InvalidTemplate', `Deployment template validation failed: the resource type '${String(r?.type)}' of '${name}' is not supported by the sandbox.`);
+      throw badRequest(
+        'InvalidTemplate',
+        `Deployment template validation failed: the resource type '${String(r?.type)}' of '${name}' is not supported by the sandbox.`,
+      );
     }
   }
 
@@ -50,7 +70,9 @@ export function planDeployment(ctx: ProviderContext, rg: ResourceGroup, t: Sandb
   for (const r of vmResources) {
     const properties = { ...(r.properties ?? {}) };
     if (!properties.networkProfile?.networkInterfaces?.length) {
-      properties.networkProfile = { networkInterfaces: nicIds.map((id, i) => ({ id, properties: { primary: i === 0 } })) };
+      properties.networkProfile = {
+        networkInterfaces: nicIds.map((id, i) => ({ id, properties: { primary: i === 0 } })),
+      };
     }
     try {
       plan.vms.push(parseVmBody({ location: r.location, properties }, { name: r.name, resourceGroup: rg.name }));
@@ -61,7 +83,12 @@ export function planDeployment(ctx: ProviderContext, rg: ResourceGroup, t: Sandb
   return plan;
 }
 
-function subnetFromParameters(sub: string, rg: ResourceGroup, parameters: Record<string, unknown>, nicName: string): string {
+function subnetFromParameters(
+  sub: string,
+  rg: ResourceGroup,
+  parameters: Record<string, unknown>,
+  nicName: string,
+): string {
   const get = (name: string) => {
     const key = Object.keys(parameters).find((k) => sameId(k, name));
     return key !== undefined && typeof parameters[key] === 'string' ? (parameters[key] as string) : undefined;
@@ -69,7 +96,10 @@ function subnetFromParameters(sub: string, rg: ResourceGroup, parameters: Record
   const vnet = get('VirtualNetwork');
   const subnet = get('Subnet');
   if (!vnet || !subnet) {
-    throw badRequest('InvalidTemplate', `Deployment template validation failed: network interface '${nicName}' names no subnet (parameters 'VirtualNetwork' and 'Subnet').`);
+    throw badRequest(
+      'InvalidTemplate',
+      `Deployment template validation failed: network interface '${nicName}' names no subnet (parameters 'VirtualNetwork' and 'Subnet').`,
+    );
   }
   return `${resourceId(sub, get('VirtualNetworkResourceGroup') ?? rg.name, 'Microsoft.Network/virtualNetworks', vnet)}/subnets/${subnet}`;
 }
@@ -82,8 +112,33 @@ export function requireRestoredDisks(ctx: ProviderContext, t: SandboxRestoreTemp
   for (const vm of plan.vms) {
     for (const id of [vm.osDiskId, ...vm.dataDisks.map((d) => d.id)]) {
       if (!restored.some((r) => sameId(r, id))) {
-        throw badRequest('InvalidTemplate', `Deployment template validation failed: disk '${id}' was not restored by job '${job.id}'.`);
+        throw badRequest(
+          'InvalidTemplate',
+          `Deployment template validation failed: disk '${id}' was not restored by job '${job.id}'.`,
+        );
       }
     }
+  }
+}
+
+/**
+ * ARM's preflight: before it accepts a deployment it checks that the caller may write every resource in the
+ * template, and refuses the whole deployment (403 InvalidTemplateDeployment) naming the first one it may not.
+ */
+export function preflight(ctx: ProviderContext, caller: Caller | undefined, plan: DeploymentPlan): void {
+  if (!caller) return;
+  const sub = ctx.world.subscriptionId;
+  const targets = [
+    ...plan.nics.map((n) => ({ name: n.name, type: NIC, id: resourceId(sub, n.resourceGroup, NIC, n.name) })),
+    ...plan.vms.map((v) => ({ name: v.name, type: VM, id: resourceId(sub, v.resourceGroup, VM, v.name) })),
+  ];
+  for (const t of targets) {
+    const action = `${t.type}/write`;
+    if (isAllowed(ctx.world, caller.objectId, { action, scope: t.id })) continue;
+    throw new AzureError(
+      403,
+      'InvalidTemplateDeployment',
+      `The template deployment failed with error: 'Authorization failed for template resource '${t.name}' of type '${t.type}'. The client '${caller.appId}' with object id '${caller.objectId}' does not have permission to perform action '${action}' at scope '${t.id}'.'.`,
+    );
   }
 }

@@ -8,19 +8,25 @@ import { nicId } from '../network/bodies';
 import { applyNic } from '../network/nicApply';
 import { DEPLOYMENTS_API_VERSIONS } from '../resources/apiVersions';
 import { requireAccess, requireResourceGroup, stableGuid } from '../resources/common';
-import { planDeployment, requireRestoredDisks, type DeploymentPlan } from './plan';
+import { planDeployment, preflight, requireRestoredDisks, type DeploymentPlan } from './plan';
 import { loadTemplate, requireSandboxTemplate, resolveParameters } from './template';
 
 // @azure/arm-resourcesdeployments writes 'resourcegroups' in lower case; routes match literals case-insensitively.
-const DEPLOYMENT_PATH = '/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}/providers/Microsoft.Resources/deployments/{deploymentName}';
+const DEPLOYMENT_PATH =
+  '/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}/providers/Microsoft.Resources/deployments/{deploymentName}';
 const TYPE = 'Microsoft.Resources/deployments';
-const scope = (req: SandboxRequest) => `${rgId(req.params.subscriptionId, req.params.resourceGroupName)}/providers/${TYPE}/${req.params.deploymentName}`;
-const deploymentId = (ctx: ProviderContext, d: Deployment) => `${rgId(ctx.world.subscriptionId, d.resourceGroup)}/providers/${TYPE}/${d.name}`;
+const scope = (req: SandboxRequest) =>
+  `${rgId(req.params.subscriptionId, req.params.resourceGroupName)}/providers/${TYPE}/${req.params.deploymentName}`;
+const deploymentId = (ctx: ProviderContext, d: Deployment) =>
+  `${rgId(ctx.world.subscriptionId, d.resourceGroup)}/providers/${TYPE}/${d.name}`;
 
 function requireDeployment(req: SandboxRequest, ctx: ProviderContext): Deployment {
   const rg = requireResourceGroup(req, ctx);
-  const d = ctx.world.deployments.find((x) => sameId(x.resourceGroup, rg.name) && sameId(x.name, req.params.deploymentName));
-  if (!d) throw new AzureError(404, 'DeploymentNotFound', `Deployment '${req.params.deploymentName}' could not be found.`);
+  const d = ctx.world.deployments.find(
+    (x) => sameId(x.resourceGroup, rg.name) && sameId(x.name, req.params.deploymentName),
+  );
+  if (!d)
+    throw new AzureError(404, 'DeploymentNotFound', `Deployment '${req.params.deploymentName}' could not be found.`);
   return d;
 }
 
@@ -72,7 +78,8 @@ function deploy(ctx: ProviderContext, caller: Caller | undefined, d: Deployment,
     d.provisioningState = 'Failed';
     d.error = {
       code: 'DeploymentFailed',
-      message: 'At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.',
+      message:
+        'At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.',
       details: [{ code: err.code, message: err.message }],
     };
   }
@@ -82,24 +89,53 @@ function deploy(ctx: ProviderContext, caller: Caller | undefined, d: Deployment,
 
 function createOrUpdate(req: SandboxRequest, ctx: ProviderContext) {
   const rg: ResourceGroup = requireResourceGroup(req, ctx);
-  const existing = ctx.world.deployments.find((x) => sameId(x.resourceGroup, rg.name) && sameId(x.name, req.params.deploymentName));
+  const existing = ctx.world.deployments.find(
+    (x) => sameId(x.resourceGroup, rg.name) && sameId(x.name, req.params.deploymentName),
+  );
   if (existing?.provisioningState === 'Running') {
-    throw new AzureError(409, 'DeploymentActive', `Unable to edit or replace deployment '${existing.name}': previous deployment from '${existing.timestamp}' is still active (state: Running). Please see https://aka.ms/arm-deploy-resources for usage details.`);
+    throw new AzureError(
+      409,
+      'DeploymentActive',
+      `Unable to edit or replace deployment '${existing.name}': previous deployment from '${existing.timestamp}' is still active (state: Running). Please see https://aka.ms/arm-deploy-resources for usage details.`,
+    );
   }
   const properties = req.body?.properties;
-  if (!properties || typeof properties !== 'object') throw badRequest('InvalidRequestContent', "The request content was invalid: 'properties' is required.");
+  if (!properties || typeof properties !== 'object')
+    throw badRequest('InvalidRequestContent', "The request content was invalid: 'properties' is required.");
   if (properties.mode !== undefined && properties.mode !== 'Incremental') {
-    throw badRequest('InvalidDeployment', `The sandbox deploys in 'Incremental' mode only (got '${String(properties.mode)}').`);
+    throw badRequest(
+      'InvalidDeployment',
+      `The sandbox deploys in 'Incremental' mode only (got '${String(properties.mode)}').`,
+    );
   }
   // Validation ARM does before it accepts the deployment: template, marker, parameters, expressions.
   const { template, linkUri } = loadTemplate(ctx, properties);
   requireSandboxTemplate(ctx, template);
   const parameters = resolveParameters(template, properties.parameters);
-  const plan = planDeployment(ctx, rg, template, Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, v.value])));
+  const plan = planDeployment(
+    ctx,
+    rg,
+    template,
+    Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, v.value])),
+  );
   requireRestoredDisks(ctx, template, plan);
+  preflight(ctx, req.caller, plan);
 
-  const d: Deployment = existing ?? { name: req.params.deploymentName, resourceGroup: rg.name, provisioningState: 'Running', timestamp: ctx.engine.nowIso() };
-  Object.assign(d, { provisioningState: 'Running', timestamp: ctx.engine.nowIso(), parameters, outputs: {}, outputResources: [], error: undefined, templateLinkUri: linkUri?.split('?')[0] });
+  const d: Deployment = existing ?? {
+    name: req.params.deploymentName,
+    resourceGroup: rg.name,
+    provisioningState: 'Running',
+    timestamp: ctx.engine.nowIso(),
+  };
+  Object.assign(d, {
+    provisioningState: 'Running',
+    timestamp: ctx.engine.nowIso(),
+    parameters,
+    outputs: {},
+    outputResources: [],
+    error: undefined,
+    templateLinkUri: linkUri?.split('?')[0],
+  });
   if (!existing) ctx.world.deployments.push(d);
   const caller = req.caller;
   const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
@@ -144,7 +180,8 @@ export const deploymentRoutes: Route[] = [
     handler: (req, ctx) => {
       const d = requireDeployment(req, ctx);
       const op = ctx.engine.getOperation(req.params.operationId);
-      if (!op || !sameId(op.id, d.operationId)) throw notFound(`${TYPE}/operationStatuses`, req.params.operationId, d.resourceGroup);
+      if (!op || !sameId(op.id, d.operationId))
+        throw notFound(`${TYPE}/operationStatuses`, req.params.operationId, d.resourceGroup);
       const running = d.provisioningState === 'Running';
       return {
         status: 200,

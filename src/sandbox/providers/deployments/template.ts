@@ -14,23 +14,38 @@ export interface SandboxRestoreTemplate {
   metadata?: { sandboxRestore?: { restoreJobId?: string; vault?: string } };
   parameters?: Record<string, { type?: string; defaultValue?: unknown }>;
   variables?: Record<string, unknown>;
-  resources?: { type?: string; name?: string; location?: string; properties?: any; apiVersion?: string; dependsOn?: unknown }[];
+  resources?: {
+    type?: string;
+    name?: string;
+    location?: string;
+    properties?: any;
+    apiVersion?: string;
+    dependsOn?: unknown;
+  }[];
 }
 
 /** The template a deployment names: inline `template`, or `templateLink.uri` read from the sandbox's blob store. */
-export function loadTemplate(ctx: ProviderContext, properties: any): { template: SandboxRestoreTemplate; linkUri?: string } {
+export function loadTemplate(
+  ctx: ProviderContext,
+  properties: any,
+): { template: SandboxRestoreTemplate; linkUri?: string } {
   if (properties.template !== undefined && properties.templateLink !== undefined) {
     throw badRequest('InvalidDeployment', "The deployment must specify either 'template' or 'templateLink', not both.");
   }
   if (properties.parametersLink !== undefined) {
-    throw badRequest('InvalidDeployment', "The sandbox takes deployment parameters inline ('parameters'), not through 'parametersLink'.");
+    throw badRequest(
+      'InvalidDeployment',
+      "The sandbox takes deployment parameters inline ('parameters'), not through 'parametersLink'.",
+    );
   }
   if (properties.template !== undefined) {
-    if (!properties.template || typeof properties.template !== 'object') throw badRequest('InvalidTemplate', 'The template must be a JSON object.');
+    if (!properties.template || typeof properties.template !== 'object')
+      throw badRequest('InvalidTemplate', 'The template must be a JSON object.');
     return { template: properties.template };
   }
   const uri = properties.templateLink?.uri;
-  if (typeof uri !== 'string') throw badRequest('InvalidDeployment', "The deployment must specify 'template' or 'templateLink.uri'.");
+  if (typeof uri !== 'string')
+    throw badRequest('InvalidDeployment', "The deployment must specify 'template' or 'templateLink.uri'.");
   return { template: readLinkedTemplate(ctx, uri), linkUri: uri };
 }
 
@@ -74,17 +89,29 @@ export function requireSandboxTemplate(ctx: ProviderContext, t: SandboxRestoreTe
   }
   const job = ctx.world.jobs.find((j) => sameId(j.id, marker.restoreJobId) && j.operation === 'Restore');
   if (!job || (marker.vault && !sameId(job.vault, marker.vault))) {
-    throw badRequest('InvalidTemplate', `Deployment template validation failed: restore job '${marker.restoreJobId}' named by the template was not found.`);
+    throw badRequest(
+      'InvalidTemplate',
+      `Deployment template validation failed: restore job '${marker.restoreJobId}' named by the template was not found.`,
+    );
   }
   if (job.status !== 'Completed' && job.status !== 'CompletedWithWarnings') {
-    throw badRequest('InvalidTemplate', `Deployment template validation failed: restore job '${job.id}' has not completed (status '${job.status}').`);
+    throw badRequest(
+      'InvalidTemplate',
+      `Deployment template validation failed: restore job '${job.id}' has not completed (status '${job.status}').`,
+    );
   }
 }
 
 /** Template parameters from the deployment's `parameters` ({name: {value}}) and the template's defaults. */
-export function resolveParameters(t: SandboxRestoreTemplate, given: unknown): Record<string, { type: string; value: unknown }> {
+export function resolveParameters(
+  t: SandboxRestoreTemplate,
+  given: unknown,
+): Record<string, { type: string; value: unknown }> {
   const declared = t.parameters ?? {};
-  const provided = (given && typeof given === 'object' ? given : {}) as Record<string, { value?: unknown; reference?: unknown }>;
+  const provided = (given && typeof given === 'object' ? given : {}) as Record<
+    string,
+    { value?: unknown; reference?: unknown }
+  >;
   const names = Object.keys(declared);
   const unknown = Object.keys(provided).filter((p) => !names.some((n) => sameId(n, p)));
   if (unknown.length > 0) {
@@ -97,7 +124,11 @@ export function resolveParameters(t: SandboxRestoreTemplate, given: unknown): Re
   for (const name of names) {
     const key = Object.keys(provided).find((p) => sameId(p, name));
     const entry = key !== undefined ? provided[key] : undefined;
-    if (entry?.reference !== undefined) throw badRequest('InvalidTemplate', `Parameter '${name}': Key Vault references are not supported by the sandbox.`);
+    if (entry?.reference !== undefined)
+      throw badRequest(
+        'InvalidTemplate',
+        `Parameter '${name}': Key Vault references are not supported by the sandbox.`,
+      );
     const value = entry && 'value' in entry ? entry.value : declared[name].defaultValue;
     if (value === undefined) {
       throw badRequest(
@@ -107,7 +138,10 @@ export function resolveParameters(t: SandboxRestoreTemplate, given: unknown): Re
     }
     const type = declared[name].type ?? 'string';
     if (type.toLowerCase() === 'string' && typeof value !== 'string') {
-      throw badRequest('InvalidTemplate', `Deployment template validation failed: 'The provided value for the template parameter '${name}' is not valid. Expected a value of type 'String'.'`);
+      throw badRequest(
+        'InvalidTemplate',
+        `Deployment template validation failed: 'The provided value for the template parameter '${name}' is not valid. Expected a value of type 'String'.'`,
+      );
     }
     out[name] = { type: type.charAt(0).toUpperCase() + type.slice(1), value };
   }
@@ -119,7 +153,10 @@ export const resourceGroupScope = (rg: ResourceGroup) => ({ name: rg.name, locat
 /** Turns an error found while reading a template resource into the template-level error ARM reports. */
 export function asTemplateError(err: unknown, resource: string): never {
   if (err instanceof AzureError && err.code !== 'InvalidTemplate') {
-    throw badRequest('InvalidTemplate', `Deployment template validation failed: resource '${resource}': ${err.message}`);
+    throw badRequest(
+      'InvalidTemplate',
+      `Deployment template validation failed: resource '${resource}': ${err.message}`,
+    );
   }
   throw err;
 }

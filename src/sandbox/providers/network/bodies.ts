@@ -8,7 +8,8 @@ export const VNET_TYPE = 'Microsoft.Network/virtualNetworks';
 export const SUBNET_TYPE = 'Microsoft.Network/virtualNetworks/subnets';
 export const NIC_TYPE = 'Microsoft.Network/networkInterfaces';
 
-export const vnetId = (ctx: ProviderContext, v: VirtualNetwork): string => resourceId(ctx.world.subscriptionId, v.resourceGroup, VNET_TYPE, v.name);
+export const vnetId = (ctx: ProviderContext, v: VirtualNetwork): string =>
+  resourceId(ctx.world.subscriptionId, v.resourceGroup, VNET_TYPE, v.name);
 export const nicId = (ctx: ProviderContext, n: Pick<NetworkInterface, 'resourceGroup' | 'name'>): string =>
   resourceId(ctx.world.subscriptionId, n.resourceGroup, NIC_TYPE, n.name);
 
@@ -19,7 +20,10 @@ export const findNic = (ctx: ProviderContext, rg: string, name: string): Network
   ctx.world.networkInterfaces.find((n) => sameId(n.resourceGroup, rg) && sameId(n.name, name));
 
 /** The virtual network and subnet an id names, when both exist. */
-export function findSubnetById(ctx: ProviderContext, id: string | undefined): { vnet: VirtualNetwork; subnet: VirtualNetwork['subnets'][number] } | undefined {
+export function findSubnetById(
+  ctx: ProviderContext,
+  id: string | undefined,
+): { vnet: VirtualNetwork; subnet: VirtualNetwork['subnets'][number] } | undefined {
   const p = parseResourceId(id);
   if (!p || !sameId(p.type, SUBNET_TYPE) || !sameId(p.subscriptionId, ctx.world.subscriptionId)) return undefined;
   const vnet = findVnet(ctx, p.resourceGroup, p.names[0]);
@@ -27,7 +31,11 @@ export function findSubnetById(ctx: ProviderContext, id: string | undefined): { 
   return vnet && subnet ? { vnet, subnet } : undefined;
 }
 
-export function subnetBody(ctx: ProviderContext, vnet: VirtualNetwork, subnet: VirtualNetwork['subnets'][number]): Record<string, unknown> {
+export function subnetBody(
+  ctx: ProviderContext,
+  vnet: VirtualNetwork,
+  subnet: VirtualNetwork['subnets'][number],
+): Record<string, unknown> {
   const id = `${vnetId(ctx, vnet)}/subnets/${subnet.name}`;
   const nics = ctx.world.networkInterfaces.filter((n) => sameId(n.subnetId, id));
   return {
@@ -38,7 +46,9 @@ export function subnetBody(ctx: ProviderContext, vnet: VirtualNetwork, subnet: V
     properties: {
       provisioningState: 'Succeeded',
       addressPrefix: subnet.addressPrefix,
-      ...(nics.length ? { ipConfigurations: nics.map((n) => ({ id: `${nicId(ctx, n)}/ipConfigurations/ipconfig1` })) } : {}),
+      ...(nics.length
+        ? { ipConfigurations: nics.map((n) => ({ id: `${nicId(ctx, n)}/ipConfigurations/ipconfig1` })) }
+        : {}),
       privateEndpointNetworkPolicies: 'Disabled',
       privateLinkServiceNetworkPolicies: 'Enabled',
     },
@@ -65,7 +75,11 @@ export function vnetBody(ctx: ProviderContext, v: VirtualNetwork): Record<string
   };
 }
 
-export function nicBody(ctx: ProviderContext, n: NetworkInterface, provisioningState = 'Succeeded'): Record<string, unknown> {
+export function nicBody(
+  ctx: ProviderContext,
+  n: NetworkInterface,
+  provisioningState = 'Succeeded',
+): Record<string, unknown> {
   const id = nicId(ctx, n);
   const vm = ctx.world.vms.find((v) => v.networkInterfaceIds.some((x) => sameId(x, id)));
   return {
@@ -98,7 +112,14 @@ export function nicBody(ctx: ProviderContext, n: NetworkInterface, provisioningS
       enableAcceleratedNetworking: false,
       enableIPForwarding: false,
       nicType: 'Standard',
-      ...(vm ? { virtualMachine: { id: resourceId(ctx.world.subscriptionId, vm.resourceGroup, 'Microsoft.Compute/virtualMachines', vm.name) }, primary: true } : {}),
+      ...(vm
+        ? {
+            virtualMachine: {
+              id: resourceId(ctx.world.subscriptionId, vm.resourceGroup, 'Microsoft.Compute/virtualMachines', vm.name),
+            },
+            primary: true,
+          }
+        : {}),
     },
   };
 }

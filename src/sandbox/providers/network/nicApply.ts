@@ -17,7 +17,11 @@ export interface NicSpec {
  * caller needs 'Microsoft.Network/virtualNetworks/subnets/join/action' on it (403 LinkedAuthorizationFailed).
  * Shared by the network PUT and template deployments.
  */
-export function applyNic(ctx: ProviderContext, caller: Caller | undefined, spec: NicSpec): { nic: NetworkInterface; created: boolean } {
+export function applyNic(
+  ctx: ProviderContext,
+  caller: Caller | undefined,
+  spec: NicSpec,
+): { nic: NetworkInterface; created: boolean } {
   const id = nicId(ctx, spec);
   requireLinkedAccess(
     ctx,
@@ -35,12 +39,20 @@ export function applyNic(ctx: ProviderContext, caller: Caller | undefined, spec:
   const existing = findNic(ctx, spec.resourceGroup, spec.name);
   if (existing) {
     if (!sameId(existing.location, spec.location)) {
-      throw badRequest('InvalidResourceLocation', `The resource '${spec.name}' already exists in location '${existing.location}'. A resource with the same name cannot be created in location '${spec.location}'.`);
+      throw badRequest(
+        'InvalidResourceLocation',
+        `The resource '${spec.name}' already exists in location '${existing.location}'. A resource with the same name cannot be created in location '${spec.location}'.`,
+      );
     }
     existing.subnetId = spec.subnetId;
     return { nic: existing, created: false };
   }
-  const nic: NetworkInterface = { name: spec.name, resourceGroup: spec.resourceGroup, location: spec.location, subnetId: spec.subnetId };
+  const nic: NetworkInterface = {
+    name: spec.name,
+    resourceGroup: spec.resourceGroup,
+    location: spec.location,
+    subnetId: spec.subnetId,
+  };
   ctx.world.networkInterfaces.push(nic);
   return { nic, created: true };
 }
@@ -51,10 +63,17 @@ export function parseNicBody(body: any, target: { name: string; resourceGroup: s
   if (!location) throw badRequest('LocationRequired', 'The location property is required for this definition.');
   const configs: any[] = Array.isArray(body.properties?.ipConfigurations) ? body.properties.ipConfigurations : [];
   if (configs.length === 0) {
-    throw badRequest('InvalidRequestFormat', `Network interface ${target.name} must have one or more IP configurations.`);
+    throw badRequest(
+      'InvalidRequestFormat',
+      `Network interface ${target.name} must have one or more IP configurations.`,
+    );
   }
   const primary = configs.find((c) => c?.properties?.primary === true) ?? configs[0];
   const subnetId = primary?.properties?.subnet?.id;
-  if (typeof subnetId !== 'string') throw badRequest('InvalidRequestFormat', `IP configuration ${String(primary?.name ?? 'ipconfig1')} must reference a subnet.`);
+  if (typeof subnetId !== 'string')
+    throw badRequest(
+      'InvalidRequestFormat',
+      `IP configuration ${String(primary?.name ?? 'ipconfig1')} must reference a subnet.`,
+    );
   return { name: target.name, resourceGroup: target.resourceGroup, location, subnetId };
 }

@@ -33,7 +33,14 @@ export const networkRoutes: Route[] = [
     permission: (req) => ({ action: `${VNET_TYPE}/read`, scope: rgScope(req) }),
     handler: (req, ctx) => {
       const rg = requireResourceGroup(req, ctx);
-      return { status: 200, body: page(req, ctx.world.virtualNetworks.filter(inRg(rg.name)).map((v) => vnetBody(ctx, v)), PAGE) };
+      return {
+        status: 200,
+        body: page(
+          req,
+          ctx.world.virtualNetworks.filter(inRg(rg.name)).map((v) => vnetBody(ctx, v)),
+          PAGE,
+        ),
+      };
     },
   },
   {
@@ -44,7 +51,14 @@ export const networkRoutes: Route[] = [
     permission: (req) => ({ action: `${VNET_TYPE}/read`, scope: subScope(req) }),
     handler: (req, ctx) => {
       requireSubscription(req, ctx);
-      return { status: 200, body: page(req, ctx.world.virtualNetworks.map((v) => vnetBody(ctx, v)), PAGE) };
+      return {
+        status: 200,
+        body: page(
+          req,
+          ctx.world.virtualNetworks.map((v) => vnetBody(ctx, v)),
+          PAGE,
+        ),
+      };
     },
   },
   {
@@ -63,7 +77,14 @@ export const networkRoutes: Route[] = [
     permission: (req) => ({ action: `${SUBNET_TYPE}/read`, scope: vnetScope(req) }),
     handler: (req, ctx) => {
       const vnet = requireVnet(req, ctx);
-      return { status: 200, body: page(req, vnet.subnets.map((s) => subnetBody(ctx, vnet, s)), PAGE) };
+      return {
+        status: 200,
+        body: page(
+          req,
+          vnet.subnets.map((s) => subnetBody(ctx, vnet, s)),
+          PAGE,
+        ),
+      };
     },
   },
   {
@@ -71,7 +92,10 @@ export const networkRoutes: Route[] = [
     method: 'GET',
     path: `${RG_PATH}/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}`,
     apiVersions: NETWORK_API_VERSIONS,
-    permission: (req) => ({ action: `${SUBNET_TYPE}/read`, scope: `${vnetScope(req)}/subnets/${req.params.subnetName}` }),
+    permission: (req) => ({
+      action: `${SUBNET_TYPE}/read`,
+      scope: `${vnetScope(req)}/subnets/${req.params.subnetName}`,
+    }),
     handler: (req, ctx) => {
       const vnet = requireVnet(req, ctx);
       const subnet = vnet.subnets.find((s) => sameId(s.name, req.params.subnetName));
@@ -87,7 +111,14 @@ export const networkRoutes: Route[] = [
     permission: (req) => ({ action: `${NIC_TYPE}/read`, scope: rgScope(req) }),
     handler: (req, ctx) => {
       const rg = requireResourceGroup(req, ctx);
-      return { status: 200, body: page(req, ctx.world.networkInterfaces.filter(inRg(rg.name)).map((n) => nicBody(ctx, n)), PAGE) };
+      return {
+        status: 200,
+        body: page(
+          req,
+          ctx.world.networkInterfaces.filter(inRg(rg.name)).map((n) => nicBody(ctx, n)),
+          PAGE,
+        ),
+      };
     },
   },
   {
@@ -98,7 +129,14 @@ export const networkRoutes: Route[] = [
     permission: (req) => ({ action: `${NIC_TYPE}/read`, scope: subScope(req) }),
     handler: (req, ctx) => {
       requireSubscription(req, ctx);
-      return { status: 200, body: page(req, ctx.world.networkInterfaces.map((n) => nicBody(ctx, n)), PAGE) };
+      return {
+        status: 200,
+        body: page(
+          req,
+          ctx.world.networkInterfaces.map((n) => nicBody(ctx, n)),
+          PAGE,
+        ),
+      };
     },
   },
   {
@@ -122,10 +160,18 @@ export const networkRoutes: Route[] = [
     permission: (req) => ({ action: `${NIC_TYPE}/write`, scope: nicScope(req) }),
     handler: (req, ctx) => {
       const rg = requireResourceGroup(req, ctx);
-      const { nic, created } = applyNic(ctx, req.caller, parseNicBody(req.body, { name: req.params.networkInterfaceName, resourceGroup: rg.name }));
+      const { nic, created } = applyNic(
+        ctx,
+        req.caller,
+        parseNicBody(req.body, { name: req.params.networkInterfaceName, resourceGroup: rg.name }),
+      );
       const op = ctx.engine.startOperation(ctx.timing.lroMs, () => ({ status: 'Succeeded' }));
       const asyncOperation = `/subscriptions/${ctx.world.subscriptionId}/providers/Microsoft.Network/locations/${nic.location}/operations/${op.id}`;
-      return { status: created ? 201 : 200, headers: lroHeaders(req, ctx, { asyncOperation }), body: nicBody(ctx, nic, 'Updating') };
+      return {
+        status: created ? 201 : 200,
+        headers: lroHeaders(req, ctx, { asyncOperation }),
+        body: nicBody(ctx, nic, 'Updating'),
+      };
     },
   },
   {

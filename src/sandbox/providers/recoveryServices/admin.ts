@@ -9,11 +9,18 @@ import { finishJob, whenDue } from './jobRunner';
 import { keyVaultBlocking } from './keyVaultAccess';
 
 const STATUSES: JobStatus[] = ['InProgress', 'Completed', 'CompletedWithWarnings', 'Failed', 'Cancelled'];
-const OPERATIONS: BackupJob['operation'][] = ['Backup', 'Restore', 'ConfigureBackup', 'DisableBackup', 'DeleteBackupData'];
+const OPERATIONS: BackupJob['operation'][] = [
+  'Backup',
+  'Restore',
+  'ConfigureBackup',
+  'DisableBackup',
+  'DeleteBackupData',
+];
 const MAX_BULK = 100_000;
 
 function protectedVm(ctx: ProviderContext, vm: unknown): ProtectedItem {
-  if (typeof vm !== 'string' || !vm) throw new AzureError(400, 'InvalidRequest', 'Body must name the protected VM: {"vm": "<name>"}.');
+  if (typeof vm !== 'string' || !vm)
+    throw new AzureError(400, 'InvalidRequest', 'Body must name the protected VM: {"vm": "<name>"}.');
   const item = ctx.world.protectedItems.find((p) => sameId(p.vmName, vm) && p.protectionState !== 'ProtectionStopped');
   if (!item) throw new AzureError(404, 'NotProtected', `No vault protects a VM named '${vm}'.`);
   return item;
@@ -48,7 +55,11 @@ export const adminRoutes: Route[] = [
     handler: (req, ctx) => {
       const item = protectedVm(ctx, req.body?.vm);
       if (backupInProgress(ctx.world, item)) {
-        throw new AzureError(400, 'UserErrorBackupOperationInProgress', 'Unable to initiate backup as another backup operation is currently in progress.');
+        throw new AzureError(
+          400,
+          'UserErrorBackupOperationInProgress',
+          'Unable to initiate backup as another backup operation is currently in progress.',
+        );
       }
       const job = runBackup(ctx, item, { userTriggered: false });
       return { status: 202, body: { jobId: job.id, vault: job.vault, status: job.status } };
@@ -64,17 +75,27 @@ export const adminRoutes: Route[] = [
       const status: JobStatus = b.status ?? 'Failed';
       const operation: BackupJob['operation'] = b.operation ?? 'Backup';
       const spreadMs = b.spreadMs ?? 0;
-      if (!Number.isInteger(count) || count < 1 || count > MAX_BULK) throw new AzureError(400, 'InvalidRequest', `"count" must be 1-${MAX_BULK}.`);
-      if (!STATUSES.includes(status)) throw new AzureError(400, 'InvalidRequest', `"status" must be one of ${STATUSES.join(', ')}.`);
-      if (!OPERATIONS.includes(operation)) throw new AzureError(400, 'InvalidRequest', `"operation" must be one of ${OPERATIONS.join(', ')}.`);
-      if (typeof spreadMs !== 'number' || spreadMs < 0) throw new AzureError(400, 'InvalidRequest', '"spreadMs" must be a non-negative number.');
+      if (!Number.isInteger(count) || count < 1 || count > MAX_BULK)
+        throw new AzureError(400, 'InvalidRequest', `"count" must be 1-${MAX_BULK}.`);
+      if (!STATUSES.includes(status))
+        throw new AzureError(400, 'InvalidRequest', `"status" must be one of ${STATUSES.join(', ')}.`);
+      if (!OPERATIONS.includes(operation))
+        throw new AzureError(400, 'InvalidRequest', `"operation" must be one of ${OPERATIONS.join(', ')}.`);
+      if (typeof spreadMs !== 'number' || spreadMs < 0)
+        throw new AzureError(400, 'InvalidRequest', '"spreadMs" must be a non-negative number.');
       const vaults = targetVaults(ctx, b.vault, b.vaults);
       const vms = ctx.world.vms.filter((v) => v.kind === 'arm');
       const now = ctx.engine.now();
       for (let i = 0; i < count; i++) {
         const vm = vms[i % vms.length];
         const start = count > 1 ? now - spreadMs + Math.floor((spreadMs * i) / (count - 1)) : now;
-        const j = makeJob(vaults[i % vaults.length], { ...vm, subscriptionId: ctx.world.subscriptionId }, operation, status, start);
+        const j = makeJob(
+          vaults[i % vaults.length],
+          { ...vm, subscriptionId: ctx.world.subscriptionId },
+          operation,
+          status,
+          start,
+        );
         if (status === 'InProgress') {
           j.endTime = undefined;
           j.dueAt = now + ctx.timing.jobMs;
@@ -97,10 +118,12 @@ export const adminRoutes: Route[] = [
 function targetVaults(ctx: ProviderContext, vault: unknown, n: unknown): string[] {
   const w = ctx.world;
   if (n !== undefined) {
-    if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 999) throw new AzureError(400, 'InvalidRequest', '"vaults" must be 1-999.');
+    if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 999)
+      throw new AzureError(400, 'InvalidRequest', '"vaults" must be 1-999.');
     return Array.from({ length: n as number }, (_, i) => {
       const name = `rsv-bench-${String(i + 1).padStart(3, '0')}`;
-      if (!w.recoveryVaults.some((v) => sameId(v.name, name))) w.recoveryVaults.push({ name, resourceGroup: 'rg-backup', location: 'eastasia' });
+      if (!w.recoveryVaults.some((v) => sameId(v.name, name)))
+        w.recoveryVaults.push({ name, resourceGroup: 'rg-backup', location: 'eastasia' });
       return name;
     });
   }

@@ -17,15 +17,25 @@ export function backupFailure(world: World, item: ProtectedItem): JobError | und
 }
 
 export const backupInProgress = (world: World, item: ProtectedItem): BackupJob | undefined =>
-  world.jobs.find((j) => j.operation === 'Backup' && j.status === 'InProgress' && sameId(j.vault, item.vault) && sameId(j.vmId, item.vmId));
+  world.jobs.find(
+    (j) =>
+      j.operation === 'Backup' && j.status === 'InProgress' && sameId(j.vault, item.vault) && sameId(j.vmId, item.vmId),
+  );
 
 /**
  * Starts a Backup job for the item. It runs `jobMs` on the engine clock; its outcome is decided by the world when it
  * ends (so a grant made meanwhile counts). `failWith` forces a failure now (the admin "scheduled backup failed" route).
  */
-export function runBackup(ctx: ProviderContext, item: ProtectedItem, opts: { userTriggered: boolean; failWith?: JobError }): BackupJob {
+export function runBackup(
+  ctx: ProviderContext,
+  item: ProtectedItem,
+  opts: { userTriggered: boolean; failWith?: JobError },
+): BackupJob {
   const vm = { name: item.vmName, resourceGroup: item.vmResourceGroup };
-  const j = startJob(ctx, item.vault, vm, 'Backup', { userTriggered: opts.userTriggered, durationMs: opts.failWith ? 0 : ctx.timing.jobMs });
+  const j = startJob(ctx, item.vault, vm, 'Backup', {
+    userTriggered: opts.userTriggered,
+    durationMs: opts.failWith ? 0 : ctx.timing.jobMs,
+  });
   if (opts.failWith) conclude(ctx, j, item, opts.failWith);
   else
     whenDue(ctx, j, () => {

@@ -20,16 +20,25 @@ export const backupStatusRoutes: Route[] = [
     apiVersions: BACKUP_API_VERSIONS,
     permission: (req) => ({
       action: 'Microsoft.RecoveryServices/locations/backupStatus/action',
-      scope: typeof req.body?.resourceId === 'string' && req.body.resourceId.startsWith('/') ? req.body.resourceId : `/subscriptions/${req.params.subscriptionId}`,
+      scope:
+        typeof req.body?.resourceId === 'string' && req.body.resourceId.startsWith('/')
+          ? req.body.resourceId
+          : `/subscriptions/${req.params.subscriptionId}`,
     }),
     handler: (req, ctx) => {
       const { world } = ctx;
       if (!sameId(req.params.subscriptionId, world.subscriptionId)) {
-        throw new AzureError(404, 'SubscriptionNotFound', `The subscription '${req.params.subscriptionId}' could not be found.`);
+        throw new AzureError(
+          404,
+          'SubscriptionNotFound',
+          `The subscription '${req.params.subscriptionId}' could not be found.`,
+        );
       }
       const body = req.body;
-      if (!body || typeof body.resourceId !== 'string' || !body.resourceId) throw invalidInput('resourceId is required.');
-      if (body.resourceType !== undefined && !sameId(body.resourceType, 'VM')) throw invalidInput("resourceType must be 'VM'.");
+      if (!body || typeof body.resourceId !== 'string' || !body.resourceId)
+        throw invalidInput('resourceId is required.');
+      if (body.resourceType !== undefined && !sameId(body.resourceType, 'VM'))
+        throw invalidInput("resourceType must be 'VM'.");
       const item = world.protectedItems.find((p) => sameId(p.vmId, body.resourceId));
       const vault = item && world.recoveryVaults.find((v) => sameId(v.name, item.vault));
       if (!item || !vault) return { status: 200, body: { protectionStatus: 'NotProtected', errorCode: 'Success' } };

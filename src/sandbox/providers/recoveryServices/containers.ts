@@ -33,22 +33,32 @@ export function protectableVms(ctx: ProviderContext, v: RecoveryVault): { vm: Vi
   return [...known]
     .map((id) => findVmById(world, id))
     .filter((vm): vm is VirtualMachine => !!vm && sameId(vm.location, v.location))
-    .filter((vm) => !world.protectedItems.some((p) => !sameId(p.vault, v.name) && sameId(p.vmId, vmResourceId(world, vm))))
+    .filter(
+      (vm) => !world.protectedItems.some((p) => !sameId(p.vault, v.name) && sameId(p.vmId, vmResourceId(world, vm))),
+    )
     .map((vm) => ({ vm, isProtected: !!itemFor(world, v.name, vm) }));
 }
 
 export const containerRoutes: Route[] = [
-  vaultRoute('protectionContainers.refresh', 'POST', '/backupFabrics/{fabricName}/refreshContainers', `${A}/backupFabrics/refreshContainers/action`, (req, ctx, v) => {
-    checkFabric(req);
-    parseEqFilter(req.query.get('$filter'));
-    const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
-      v.discoveredVmIds = ctx.world.vms.filter((vm) => sameId(vm.location, v.location)).map((vm) => vmResourceId(ctx.world, vm));
-      return { status: 'Succeeded' };
-    });
-    trackOperation(ctx.engine, op, { vault: v.name, kind: 'refresh' });
-    // Refresh answers with Location only (no Azure-AsyncOperation), per the RefreshContainers example.
-    return accepted(req, ctx, { location: `${vaultId(ctx.world, v)}/backupFabrics/Azure/operationResults/${op.id}` });
-  }),
+  vaultRoute(
+    'protectionContainers.refresh',
+    'POST',
+    '/backupFabrics/{fabricName}/refreshContainers',
+    `${A}/backupFabrics/refreshContainers/action`,
+    (req, ctx, v) => {
+      checkFabric(req);
+      parseEqFilter(req.query.get('$filter'));
+      const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
+        v.discoveredVmIds = ctx.world.vms
+          .filter((vm) => sameId(vm.location, v.location))
+          .map((vm) => vmResourceId(ctx.world, vm));
+        return { status: 'Succeeded' };
+      });
+      trackOperation(ctx.engine, op, { vault: v.name, kind: 'refresh' });
+      // Refresh answers with Location only (no Azure-AsyncOperation), per the RefreshContainers example.
+      return accepted(req, ctx, { location: `${vaultId(ctx.world, v)}/backupFabrics/Azure/operationResults/${op.id}` });
+    },
+  ),
   vaultRoute(
     'protectionContainerRefreshOperationResults.get',
     'GET',
@@ -62,17 +72,31 @@ export const containerRoutes: Route[] = [
       return { status: 204 };
     },
   ),
-  vaultRoute('backupProtectableItems.list', 'GET', '/backupProtectableItems', `${A}/backupProtectableItems/read`, (req, ctx, v) => {
-    const filter = parseEqFilter(req.query.get('$filter'));
-    const items = iaasOnly(filter) ? protectableVms(ctx, v).map((x) => protectableBody(ctx.world, v, x.vm, x.isProtected)) : [];
-    return { status: 200, body: page(req, items, PROTECTABLE_PAGE) };
-  }),
-  vaultRoute('backupProtectionContainers.list', 'GET', '/backupProtectionContainers', `${A}/backupProtectionContainers/read`, (req, ctx, v) => {
-    const filter = parseEqFilter(req.query.get('$filter'));
-    if (filter.status && !sameId(filter.status, 'Registered')) return { status: 200, body: { value: [] } };
-    const value = iaasOnly(filter) ? itemsOfVault(ctx.world, v.name).map((p) => containerBody(ctx.world, v, p)) : [];
-    return { status: 200, body: { value } };
-  }),
+  vaultRoute(
+    'backupProtectableItems.list',
+    'GET',
+    '/backupProtectableItems',
+    `${A}/backupProtectableItems/read`,
+    (req, ctx, v) => {
+      const filter = parseEqFilter(req.query.get('$filter'));
+      const items = iaasOnly(filter)
+        ? protectableVms(ctx, v).map((x) => protectableBody(ctx.world, v, x.vm, x.isProtected))
+        : [];
+      return { status: 200, body: page(req, items, PROTECTABLE_PAGE) };
+    },
+  ),
+  vaultRoute(
+    'backupProtectionContainers.list',
+    'GET',
+    '/backupProtectionContainers',
+    `${A}/backupProtectionContainers/read`,
+    (req, ctx, v) => {
+      const filter = parseEqFilter(req.query.get('$filter'));
+      if (filter.status && !sameId(filter.status, 'Registered')) return { status: 200, body: { value: [] } };
+      const value = iaasOnly(filter) ? itemsOfVault(ctx.world, v.name).map((p) => containerBody(ctx.world, v, p)) : [];
+      return { status: 200, body: { value } };
+    },
+  ),
   vaultRoute(
     'protectionContainers.get',
     'GET',
@@ -81,7 +105,11 @@ export const containerRoutes: Route[] = [
     (req, ctx, v) => {
       checkFabric(req);
       const ref = parseContainerName(req.params.containerName);
-      if (!ref) throw badRequest('BMSUserErrorInvalidInput', `'${req.params.containerName}' is not a protection container name.`);
+      if (!ref)
+        throw badRequest(
+          'BMSUserErrorInvalidInput',
+          `'${req.params.containerName}' is not a protection container name.`,
+        );
       const item = itemFor(ctx.world, v.name, ref);
       if (!item) throw backupNotFound(`Protection container '${req.params.containerName}'`);
       return { status: 200, body: containerBody(ctx.world, v, item) };

@@ -23,8 +23,11 @@ export function vaultOf(req: SandboxRequest, ctx: ProviderContext): RecoveryVaul
   if (!sameId(subscriptionId, world.subscriptionId)) {
     throw new AzureError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
   }
-  if (!world.resourceGroups.some((g) => sameId(g.name, resourceGroupName))) throw resourceGroupNotFound(resourceGroupName);
-  const vault = world.recoveryVaults.find((v) => sameId(v.name, vaultName) && sameId(v.resourceGroup, resourceGroupName));
+  if (!world.resourceGroups.some((g) => sameId(g.name, resourceGroupName)))
+    throw resourceGroupNotFound(resourceGroupName);
+  const vault = world.recoveryVaults.find(
+    (v) => sameId(v.name, vaultName) && sameId(v.resourceGroup, resourceGroupName),
+  );
   if (!vault) throw notFound(VAULT_TYPE, vaultName, resourceGroupName);
   return vault;
 }
@@ -35,7 +38,11 @@ export function vaultRoute(
   method: Route['method'],
   subPath: string,
   action: string,
-  handler: (req: SandboxRequest, ctx: ProviderContext, vault: RecoveryVault) => SandboxResponse | Promise<SandboxResponse>,
+  handler: (
+    req: SandboxRequest,
+    ctx: ProviderContext,
+    vault: RecoveryVault,
+  ) => SandboxResponse | Promise<SandboxResponse>,
 ): Route {
   return {
     id,

@@ -24,7 +24,11 @@ export function linkedAuthorizationFailed(
 
 /** Backup's reply to a configure-protection body it cannot act on (the code Azure sends; the message says why). */
 export const invalidConfigureProtection = (why: string): AzureError =>
-  new AzureError(400, 'BMSUserErrorInvalidConfigureProtectionRequest', `Input for configure protection is not in proper format. ${why}`);
+  new AzureError(
+    400,
+    'BMSUserErrorInvalidConfigureProtectionRequest',
+    `Input for configure protection is not in proper format. ${why}`,
+  );
 
 export const invalidInput = (message: string): AzureError => new AzureError(400, 'BMSUserErrorInvalidInput', message);
 
@@ -46,13 +50,17 @@ export const JOB_ERRORS: Record<string, JobError> = {
     errorCode: 400094,
     errorTitle: 'BCMV2VMNotFound',
     errorString: "The virtual machine doesn't exist.",
-    recommendations: ['Make sure the virtual machine exists, or stop protection for it (retaining or deleting its backup data).'],
+    recommendations: [
+      'Make sure the virtual machine exists, or stop protection for it (retaining or deleting its backup data).',
+    ],
   },
   ResourceNotFound: {
     errorCode: 320001,
     errorTitle: 'ResourceNotFound',
     errorString: 'Could not perform the operation as VM no longer exists.',
-    recommendations: ['Stop protection for the VM, retaining or deleting its backup data, to stop further failed backups.'],
+    recommendations: [
+      'Stop protection for the VM, retaining or deleting its backup data, to stop further failed backups.',
+    ],
   },
   ExtensionSnapshotFailedNoNetwork: {
     errorCode: 380050,
@@ -66,7 +74,9 @@ export const JOB_ERRORS: Record<string, JobError> = {
     errorCode: 380051,
     errorTitle: 'UserErrorVmNotInDesirableState',
     errorString: "The VM isn't in a state that allows backups.",
-    recommendations: ["Make sure the VM is running or stopped (not in a failed or transitioning state), then retry the backup."],
+    recommendations: [
+      'Make sure the VM is running or stopped (not in a failed or transitioning state), then retry the backup.',
+    ],
   },
 };
 

@@ -12,7 +12,8 @@ export function itemRefOf(req: SandboxRequest): VmName {
   const { containerName, protectedItemName } = req.params;
   const c = parseContainerName(containerName);
   const i = parseItemName(protectedItemName);
-  if (!c || !i) throw invalidInput(`'${containerName}' / '${protectedItemName}' are not IaaS VM container and item names.`);
+  if (!c || !i)
+    throw invalidInput(`'${containerName}' / '${protectedItemName}' are not IaaS VM container and item names.`);
   if (!sameId(c.resourceGroup, i.resourceGroup) || !sameId(c.name, i.name) || c.classic !== i.classic) {
     throw invalidInput(`The protected item '${protectedItemName}' does not belong to container '${containerName}'.`);
   }

@@ -20,7 +20,12 @@ export function startJob(
 }
 
 /** Ends a job now with its outcome. */
-export function finishJob(ctx: ProviderContext, j: BackupJob, status: Exclude<JobStatus, 'InProgress'>, errors: JobError[] = []): void {
+export function finishJob(
+  ctx: ProviderContext,
+  j: BackupJob,
+  status: Exclude<JobStatus, 'InProgress'>,
+  errors: JobError[] = [],
+): void {
   j.status = status;
   j.endTime = ctx.engine.nowIso();
   j.errorDetails = errors;

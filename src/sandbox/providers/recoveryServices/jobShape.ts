@@ -8,7 +8,9 @@ export function jobBody(world: World, v: RecoveryVault, job: BackupJob, now: num
   const start = Date.parse(job.startTime);
   const end = job.endTime ? Date.parse(job.endTime) : now;
   const running = job.status === 'InProgress';
-  const progress = running ? Math.min(99, Math.max(0, Math.floor(((now - start) / Math.max(1, job.dueAt - start)) * 100))) : 100;
+  const progress = running
+    ? Math.min(99, Math.max(0, Math.floor(((now - start) / Math.max(1, job.dueAt - start)) * 100)))
+    : 100;
   const failed = job.status === 'Failed';
   return {
     id: `${vaultId(world, v)}/backupJobs/${job.id}`,
@@ -41,7 +43,12 @@ export function jobBody(world: World, v: RecoveryVault, job: BackupJob, now: num
 }
 
 function tasks(job: BackupJob, progress: number): Record<string, unknown>[] {
-  const names = job.operation === 'Backup' ? ['Take Snapshot', 'Transfer data to vault'] : job.operation === 'Restore' ? ['Transfer data'] : [];
+  const names =
+    job.operation === 'Backup'
+      ? ['Take Snapshot', 'Transfer data to vault']
+      : job.operation === 'Restore'
+        ? ['Transfer data']
+        : [];
   return names.map((taskId, i) => {
     const status =
       job.status === 'InProgress'

@@ -19,7 +19,8 @@ export const jobRoutes: Route[] = [
     if (unknown) throw badRequest('BMSUserErrorInvalidFilter', `Filtering jobs on '${unknown}' is not supported.`);
     const from = f.starttime !== undefined ? parseBackupDate(f.starttime) : undefined;
     const to = f.endtime !== undefined ? parseBackupDate(f.endtime) : undefined;
-    if (from !== undefined && to !== undefined && from > to) throw badRequest('BMSUserErrorInvalidInput', 'startTime must not be after endTime.');
+    if (from !== undefined && to !== undefined && from > to)
+      throw badRequest('BMSUserErrorInvalidInput', 'startTime must not be after endTime.');
     const keep = (j: BackupJob): boolean => {
       const start = Date.parse(j.startTime);
       return (

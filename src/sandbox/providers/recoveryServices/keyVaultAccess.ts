@@ -6,7 +6,10 @@ import type { VirtualMachine, World } from '../../world/types';
 export const BACKUP_MANAGEMENT_SERVICE_APP_ID = '262044b1-e2ce-469f-a196-69ab7ada62d3';
 
 /** Data actions Backup needs on an RBAC key vault (the custom role the backup docs describe, minus readMetadata). */
-const RBAC_SECRET_ACTIONS = ['Microsoft.KeyVault/vaults/secrets/backup/action', 'Microsoft.KeyVault/vaults/secrets/getSecret/action'];
+const RBAC_SECRET_ACTIONS = [
+  'Microsoft.KeyVault/vaults/secrets/backup/action',
+  'Microsoft.KeyVault/vaults/secrets/getSecret/action',
+];
 const RBAC_KEY_ACTIONS = ['Microsoft.KeyVault/vaults/keys/backup/action', 'Microsoft.KeyVault/vaults/keys/read'];
 const POLICY_PERMISSIONS = ['get', 'list', 'backup'];
 
@@ -20,18 +23,23 @@ export function keyVaultBlocking(world: World, vm: VirtualMachine): string | und
   const enc = vm.encryption;
   if (!enc) return undefined;
   const kvName = enc.vaultId.split('/').pop() ?? enc.vaultId;
-  const kv = world.keyVaults.find((k) => sameId(resourceId(world.subscriptionId, k.resourceGroup, 'Microsoft.KeyVault/vaults', k.name), enc.vaultId));
+  const kv = world.keyVaults.find((k) =>
+    sameId(resourceId(world.subscriptionId, k.resourceGroup, 'Microsoft.KeyVault/vaults', k.name), enc.vaultId),
+  );
   const bms = world.servicePrincipals.find((s) => sameId(s.appId, BACKUP_MANAGEMENT_SERVICE_APP_ID));
   if (!kv || !kv.exists || !bms) return kvName;
   const kvId = resourceId(world.subscriptionId, kv.resourceGroup, 'Microsoft.KeyVault/vaults', kv.name);
   const needKeys = !!enc.keyUrl;
   if (kv.rbac) {
     const actions = [...RBAC_SECRET_ACTIONS, ...(needKeys ? RBAC_KEY_ACTIONS : [])];
-    return actions.every((action) => isAllowed(world, bms.objectId, { action, scope: kvId, data: true })) ? undefined : kv.name;
+    return actions.every((action) => isAllowed(world, bms.objectId, { action, scope: kvId, data: true }))
+      ? undefined
+      : kv.name;
   }
   // Compound entries (applicationId set) apply only to an app acting for the principal, not to BMS itself.
   const entries = kv.accessPolicies.filter((p) => sameId(p.objectId, bms.objectId) && !p.applicationId);
-  const granted = (kind: 'keys' | 'secrets') => new Set(entries.flatMap((p) => p.permissions[kind] ?? []).map((x) => x.toLowerCase()));
+  const granted = (kind: 'keys' | 'secrets') =>
+    new Set(entries.flatMap((p) => p.permissions[kind] ?? []).map((x) => x.toLowerCase()));
   const covers = (set: Set<string>) => set.has('all') || POLICY_PERMISSIONS.every((p) => set.has(p));
   return covers(granted('secrets')) && (!needKeys || covers(granted('keys'))) ? undefined : kv.name;
 }

@@ -53,7 +53,11 @@ export const findVmById = (world: World, id: string): VirtualMachine | undefined
 export const itemsOfVault = (world: World, vault: string): ProtectedItem[] =>
   world.protectedItems.filter((p) => sameId(p.vault, vault));
 
-export const itemFor = (world: World, vault: string, ref: Pick<VmName, 'resourceGroup' | 'name'>): ProtectedItem | undefined =>
+export const itemFor = (
+  world: World,
+  vault: string,
+  ref: Pick<VmName, 'resourceGroup' | 'name'>,
+): ProtectedItem | undefined =>
   itemsOfVault(world, vault).find((p) => sameId(p.vmResourceGroup, ref.resourceGroup) && sameId(p.vmName, ref.name));
 
 /** The protected item id (and the path operations hang under) within a vault. */

@@ -21,7 +21,12 @@ function itemOperation(req: SandboxRequest, ctx: ProviderContext, v: RecoveryVau
  */
 function resultOf(req: SandboxRequest, ctx: ProviderContext, op: Operation, asyncPath?: string): SandboxResponse {
   if (op.status === 'InProgress') return accepted(req, ctx, { location: req.path, asyncOperation: asyncPath });
-  if (op.status === 'Failed') throw new AzureError(400, op.error?.code ?? 'BMSUserErrorOperationFailed', op.error?.message ?? 'The operation failed.');
+  if (op.status === 'Failed')
+    throw new AzureError(
+      400,
+      op.error?.code ?? 'BMSUserErrorOperationFailed',
+      op.error?.message ?? 'The operation failed.',
+    );
   return op.result !== undefined ? { status: 200, body: op.result } : { status: 204 };
 }
 
@@ -30,23 +35,52 @@ function resultOf(req: SandboxRequest, ctx: ProviderContext, op: Operation, asyn
  * vault (backupOperations / backupOperationResults, which the Azure CLI polls with the same ids).
  */
 export const operationRoutes: Route[] = [
-  vaultRoute('protectedItemOperationStatuses.get', 'GET', `${SUB}/operationsStatus/{operationId}`, `${ITEMS}/operationsStatus/read`, (req, ctx, v) => {
-    itemRefOf(req);
-    return { status: 200, body: operationStatusBody(itemOperation(req, ctx, v)) };
-  }),
-  vaultRoute('protectedItemOperationResults.get', 'GET', `${SUB}/operationResults/{operationId}`, `${ITEMS}/operationResults/read`, (req, ctx, v) => {
-    itemRefOf(req);
-    const op = itemOperation(req, ctx, v);
-    return resultOf(req, ctx, op, req.path.replace(/\/operationResults\/([^/]+)$/i, '/operationsStatus/$1'));
-  }),
-  vaultRoute('backupOperationStatuses.get', 'GET', '/backupOperations/{operationId}', 'Microsoft.RecoveryServices/Vaults/backupOperations/read', (req, ctx, v) => ({
-    status: 200,
-    body: operationStatusBody(itemOperation(req, ctx, v)),
-  })),
-  vaultRoute('backupOperationResults.get', 'GET', '/backupOperationResults/{operationId}', 'Microsoft.RecoveryServices/Vaults/backupOperationResults/read', (req, ctx, v) => {
-    const op = itemOperation(req, ctx, v);
-    if (op.status === 'InProgress') return accepted(req, ctx, { location: req.path });
-    if (op.status === 'Failed') throw new AzureError(400, op.error?.code ?? 'BMSUserErrorOperationFailed', op.error?.message ?? 'The operation failed.');
-    return { status: 204 };
-  }),
+  vaultRoute(
+    'protectedItemOperationStatuses.get',
+    'GET',
+    `${SUB}/operationsStatus/{operationId}`,
+    `${ITEMS}/operationsStatus/read`,
+    (req, ctx, v) => {
+      itemRefOf(req);
+      return { status: 200, body: operationStatusBody(itemOperation(req, ctx, v)) };
+    },
+  ),
+  vaultRoute(
+    'protectedItemOperationResults.get',
+    'GET',
+    `${SUB}/operationResults/{operationId}`,
+    `${ITEMS}/operationResults/read`,
+    (req, ctx, v) => {
+      itemRefOf(req);
+      const op = itemOperation(req, ctx, v);
+      return resultOf(req, ctx, op, req.path.replace(/\/operationResults\/([^/]+)$/i, '/operationsStatus/$1'));
+    },
+  ),
+  vaultRoute(
+    'backupOperationStatuses.get',
+    'GET',
+    '/backupOperations/{operationId}',
+    'Microsoft.RecoveryServices/Vaults/backupOperations/read',
+    (req, ctx, v) => ({
+      status: 200,
+      body: operationStatusBody(itemOperation(req, ctx, v)),
+    }),
+  ),
+  vaultRoute(
+    'backupOperationResults.get',
+    'GET',
+    '/backupOperationResults/{operationId}',
+    'Microsoft.RecoveryServices/Vaults/backupOperationResults/read',
+    (req, ctx, v) => {
+      const op = itemOperation(req, ctx, v);
+      if (op.status === 'InProgress') return accepted(req, ctx, { location: req.path });
+      if (op.status === 'Failed')
+        throw new AzureError(
+          400,
+          op.error?.code ?? 'BMSUserErrorOperationFailed',
+          op.error?.message ?? 'The operation failed.',
+        );
+      return { status: 204 };
+    },
+  ),
 ];

@@ -15,7 +15,9 @@ export const policyRoutes: Route[] = [
     const filter = parseEqFilter(req.query.get('$filter'));
     const type = filter.backupmanagementtype;
     const iaas = type === undefined || sameId(type, 'AzureIaasVM');
-    const value = iaas ? ctx.world.policies.filter((p) => sameId(p.vault, v.name)).map((p) => policyBody(ctx.world, v, p)) : [];
+    const value = iaas
+      ? ctx.world.policies.filter((p) => sameId(p.vault, v.name)).map((p) => policyBody(ctx.world, v, p))
+      : [];
     return { status: 200, body: { value } };
   }),
   vaultRoute('protectionPolicies.get', 'GET', '/backupPolicies/{policyName}', READ, (req, ctx, v) => {
@@ -24,7 +26,9 @@ export const policyRoutes: Route[] = [
     return { status: 200, body: policyBody(ctx.world, v, p) };
   }),
   vaultRoute('protectionPolicies.createOrUpdate', 'PUT', '/backupPolicies/{policyName}', WRITE, (req, ctx, v) => {
-    const existing = ctx.world.policies.findIndex((x) => sameId(x.vault, v.name) && sameId(x.name, req.params.policyName));
+    const existing = ctx.world.policies.findIndex(
+      (x) => sameId(x.vault, v.name) && sameId(x.name, req.params.policyName),
+    );
     const name = existing >= 0 ? ctx.world.policies[existing].name : req.params.policyName;
     const policy = parsePolicy(req.body, v.name, name);
     if (existing >= 0) ctx.world.policies[existing] = policy;

@@ -15,24 +15,34 @@ export function parsePolicy(body: any, vault: string, name: string): BackupPolic
   const p = body?.properties;
   if (!p || typeof p !== 'object') throw invalid("The request body must have 'properties'.");
   if (p.backupManagementType !== 'AzureIaasVM') {
-    throw invalid(`backupManagementType '${p.backupManagementType ?? ''}' is not supported here: only 'AzureIaasVM' policies are.`);
+    throw invalid(
+      `backupManagementType '${p.backupManagementType ?? ''}' is not supported here: only 'AzureIaasVM' policies are.`,
+    );
   }
   const s = p.schedulePolicy;
-  if (s?.schedulePolicyType !== 'SimpleSchedulePolicy') throw invalid("schedulePolicy.schedulePolicyType must be 'SimpleSchedulePolicy'.");
+  if (s?.schedulePolicyType !== 'SimpleSchedulePolicy')
+    throw invalid("schedulePolicy.schedulePolicyType must be 'SimpleSchedulePolicy'.");
   const frequency = s.scheduleRunFrequency;
-  if (frequency !== 'Daily' && frequency !== 'Weekly') throw invalid("scheduleRunFrequency must be 'Daily' or 'Weekly'.");
+  if (frequency !== 'Daily' && frequency !== 'Weekly')
+    throw invalid("scheduleRunFrequency must be 'Daily' or 'Weekly'.");
   const times: unknown[] = Array.isArray(s.scheduleRunTimes) ? s.scheduleRunTimes : [];
   const run = times.length === 1 && typeof times[0] === 'string' ? new Date(times[0]) : undefined;
   if (!run || Number.isNaN(run.getTime())) throw invalid('scheduleRunTimes must hold exactly one date-time.');
-  if (run.getUTCMinutes() % 30 !== 0 || run.getUTCSeconds() !== 0) throw invalid('Backups can be scheduled on the hour or half hour only.');
+  if (run.getUTCMinutes() % 30 !== 0 || run.getUTCSeconds() !== 0)
+    throw invalid('Backups can be scheduled on the hour or half hour only.');
   const weekly = frequency === 'Weekly';
   const days = weekly ? checkDays(s.scheduleRunDays, 'schedulePolicy.scheduleRunDays') : undefined;
 
   const r = p.retentionPolicy;
-  if (r?.retentionPolicyType !== 'LongTermRetentionPolicy') throw invalid("retentionPolicy.retentionPolicyType must be 'LongTermRetentionPolicy'.");
-  if (r.monthlySchedule || r.yearlySchedule) throw invalid('Monthly and yearly retention are not modelled by the sandbox; use daily or weekly retention.');
+  if (r?.retentionPolicyType !== 'LongTermRetentionPolicy')
+    throw invalid("retentionPolicy.retentionPolicyType must be 'LongTermRetentionPolicy'.");
+  if (r.monthlySchedule || r.yearlySchedule)
+    throw invalid('Monthly and yearly retention are not modelled by the sandbox; use daily or weekly retention.');
   const schedule = weekly ? r.weeklySchedule : r.dailySchedule;
-  if (!schedule) throw invalid(`A ${frequency.toLowerCase()} schedule needs retentionPolicy.${weekly ? 'weeklySchedule' : 'dailySchedule'}.`);
+  if (!schedule)
+    throw invalid(
+      `A ${frequency.toLowerCase()} schedule needs retentionPolicy.${weekly ? 'weeklySchedule' : 'dailySchedule'}.`,
+    );
   if (!weekly && r.weeklySchedule) throw invalid('The sandbox models daily retention alone for a daily schedule.');
   const rt: unknown[] = Array.isArray(schedule.retentionTimes) ? schedule.retentionTimes : [];
   if (rt.length !== 1 || typeof rt[0] !== 'string' || timeOfDay(new Date(rt[0])) !== timeOfDay(run)) {
@@ -48,10 +58,14 @@ export function parsePolicy(body: any, vault: string, name: string): BackupPolic
     if (retainDays.join() !== days!.join()) throw invalid('Weekly retention days must equal the scheduled run days.');
   }
   const instant = p.instantRpRetentionRangeInDays;
-  if (instant !== undefined && (!Number.isInteger(instant) || instant < 1 || instant > 5 || (weekly && instant !== 5))) {
+  if (
+    instant !== undefined &&
+    (!Number.isInteger(instant) || instant < 1 || instant > 5 || (weekly && instant !== 5))
+  ) {
     throw invalid('instantRpRetentionRangeInDays must be 1-5 for a daily schedule and 5 for a weekly one.');
   }
-  if (p.timeZone !== undefined && (typeof p.timeZone !== 'string' || p.timeZone.trim() === '')) throw invalid('timeZone must be a time zone name.');
+  if (p.timeZone !== undefined && (typeof p.timeZone !== 'string' || p.timeZone.trim() === ''))
+    throw invalid('timeZone must be a time zone name.');
   return {
     vault,
     name,

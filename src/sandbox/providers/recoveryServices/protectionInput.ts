@@ -8,8 +8,7 @@ import { invalidConfigureProtection, linkedAuthorizationFailed } from './errors'
 import { findVm, itemFor, vmResourceId, type VmName } from './names';
 
 export type ProtectionChange =
-  | { kind: 'stop'; item: ProtectedItem }
-  | { kind: 'protect'; vm: VirtualMachine; vmId: string; policyName: string };
+  { kind: 'stop'; item: ProtectedItem } | { kind: 'protect'; vm: VirtualMachine; vmId: string; policyName: string };
 
 const ITEM_WRITE = 'Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/write';
 
@@ -19,7 +18,12 @@ const ITEM_WRITE = 'Microsoft.RecoveryServices/Vaults/backupFabrics/protectionCo
  * the VM (a linked check), the policy, and disk exclusion on encrypted VMs. Stopping protection (protectionState
  * 'ProtectionStopped' or an empty policyId) needs only the existing item.
  */
-export function validateProtection(req: SandboxRequest, ctx: ProviderContext, v: RecoveryVault, ref: VmName): ProtectionChange {
+export function validateProtection(
+  req: SandboxRequest,
+  ctx: ProviderContext,
+  v: RecoveryVault,
+  ref: VmName,
+): ProtectionChange {
   const { world } = ctx;
   const p = req.body?.properties;
   if (!p || typeof p !== 'object') throw invalidConfigureProtection("The request body must have 'properties'.");
@@ -29,7 +33,9 @@ export function validateProtection(req: SandboxRequest, ctx: ProviderContext, v:
     return { kind: 'stop', item: existing };
   }
   if (ref.classic || p.protectedItemType === 'Microsoft.ClassicCompute/virtualMachines') {
-    throw invalidConfigureProtection('Classic (Microsoft.ClassicCompute) virtual machines cannot be protected: only Resource Manager VMs can.');
+    throw invalidConfigureProtection(
+      'Classic (Microsoft.ClassicCompute) virtual machines cannot be protected: only Resource Manager VMs can.',
+    );
   }
   if (p.protectedItemType !== 'Microsoft.Compute/virtualMachines') {
     throw invalidConfigureProtection("protectedItemType must be 'Microsoft.Compute/virtualMachines'.");
@@ -40,14 +46,27 @@ export function validateProtection(req: SandboxRequest, ctx: ProviderContext, v:
   const vm = findVm(world, ref);
   const vmId = vm ? vmResourceId(world, vm) : undefined;
   if (!vm || vm.kind !== 'arm' || !sameId(vmId, p.sourceResourceId)) {
-    throw invalidConfigureProtection(`Please ensure that container exists: no virtual machine '${p.sourceResourceId}' matches '${req.params.containerName}'.`);
+    throw invalidConfigureProtection(
+      `Please ensure that container exists: no virtual machine '${p.sourceResourceId}' matches '${req.params.containerName}'.`,
+    );
   }
   const caller = req.caller;
-  if (caller && !isAllowed(world, caller.objectId, { action: 'Microsoft.Compute/virtualMachines/write', scope: vmId! })) {
-    throw linkedAuthorizationFailed(caller, ITEM_WRITE, vaultId(world, v), 'Microsoft.Compute/virtualMachines/write', vmId!);
+  if (
+    caller &&
+    !isAllowed(world, caller.objectId, { action: 'Microsoft.Compute/virtualMachines/write', scope: vmId! })
+  ) {
+    throw linkedAuthorizationFailed(
+      caller,
+      ITEM_WRITE,
+      vaultId(world, v),
+      'Microsoft.Compute/virtualMachines/write',
+      vmId!,
+    );
   }
   if (!sameId(vm.location, v.location)) {
-    throw invalidConfigureProtection(`The virtual machine is in '${vm.location}' and the vault in '${v.location}': a VM can only be protected by a vault in its own region.`);
+    throw invalidConfigureProtection(
+      `The virtual machine is in '${vm.location}' and the vault in '${v.location}': a VM can only be protected by a vault in its own region.`,
+    );
   }
   const other = world.protectedItems.find((x) => !sameId(x.vault, v.name) && sameId(x.vmId, vmId));
   if (other) {
@@ -59,14 +78,24 @@ export function validateProtection(req: SandboxRequest, ctx: ProviderContext, v:
     );
   }
   if (!existing && !protectableVms(ctx, v).some((x) => x.vm === vm)) {
-    throw invalidConfigureProtection('Please ensure that container exists: the vault has not discovered this virtual machine yet (refresh the protection containers first).');
+    throw invalidConfigureProtection(
+      'Please ensure that container exists: the vault has not discovered this virtual machine yet (refresh the protection containers first).',
+    );
   }
   const policyPrefix = `${vaultId(world, v)}/backupPolicies/`;
-  const policyName = p.policyId.toLowerCase().startsWith(policyPrefix.toLowerCase()) ? p.policyId.slice(policyPrefix.length) : undefined;
-  const policy = policyName ? world.policies.find((x) => sameId(x.vault, v.name) && sameId(x.name, policyName)) : undefined;
+  const policyName = p.policyId.toLowerCase().startsWith(policyPrefix.toLowerCase())
+    ? p.policyId.slice(policyPrefix.length)
+    : undefined;
+  const policy = policyName
+    ? world.policies.find((x) => sameId(x.vault, v.name) && sameId(x.name, policyName))
+    : undefined;
   if (!policy) throw invalidConfigureProtection(`The policy '${p.policyId}' does not exist in vault '${v.name}'.`);
   if (p.extendedProperties?.diskExclusionProperties && vm.encryption) {
-    throw new AzureError(400, 'UserErrorEncryptedVmNotSupportedWithDiskEx', 'Disk exclusion is not supported for encrypted virtual machines.');
+    throw new AzureError(
+      400,
+      'UserErrorEncryptedVmNotSupportedWithDiskEx',
+      'Disk exclusion is not supported for encrypted virtual machines.',
+    );
   }
   return { kind: 'protect', vm, vmId: vmId!, policyName: policy.name };
 }

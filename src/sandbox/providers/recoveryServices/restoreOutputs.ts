@@ -22,11 +22,22 @@ export interface RestoreTarget {
  * recovery point's encryption settings, and in the staging account the VM config, the ARM template (points from
  * 26 April 2017 on) and, for encrypted VMs, the encryption info blob, all named in the job's property bag.
  */
-export function completeRestore(ctx: ProviderContext, v: RecoveryVault, job: BackupJob, rp: RecoveryPoint, target: RestoreTarget): void {
+export function completeRestore(
+  ctx: ProviderContext,
+  v: RecoveryVault,
+  job: BackupJob,
+  rp: RecoveryPoint,
+  target: RestoreTarget,
+): void {
   const { world } = ctx;
   if (!world.storageAccounts.some((s) => sameId(s.name, target.account))) {
     return finishJob(ctx, job, 'Failed', [
-      { errorCode: 200032, errorTitle: 'UserErrorStorageAccountNotFound', errorString: 'Operation failed as the specified storage account does not exist anymore.', recommendations: ['Choose an existing staging storage account in the vault\'s region and restore again.'] },
+      {
+        errorCode: 200032,
+        errorTitle: 'UserErrorStorageAccountNotFound',
+        errorString: 'Operation failed as the specified storage account does not exist anymore.',
+        recommendations: ["Choose an existing staging storage account in the vault's region and restore again."],
+      },
     ]);
   }
   const vmName = vmRefOfId(rp.vmId).name;
@@ -35,28 +46,47 @@ export function completeRestore(ctx: ProviderContext, v: RecoveryVault, job: Bac
   const enc = rp.encryption;
   const disk = (name: string, osType?: 'Windows' | 'Linux'): ManagedDisk => {
     let unique = name;
-    for (let i = 1; world.disks.some((d) => sameId(d.name, unique) && sameId(d.resourceGroup, target.resourceGroup)); i++) unique = `${name}-${i}`;
+    for (
+      let i = 1;
+      world.disks.some((d) => sameId(d.name, unique) && sameId(d.resourceGroup, target.resourceGroup));
+      i++
+    )
+      unique = `${name}-${i}`;
     const d: ManagedDisk = {
       name: unique,
       resourceGroup: target.resourceGroup,
       location: v.location,
       osType,
       sizeGb: osType ? 128 : 256,
-      encryption: enc ? { vaultId: enc.vaultId, secretUrl: enc.secretUrl, keyUrl: enc.keyUrl, version: enc.pass === 'dual' ? '1.0' : '1.1' } : undefined,
+      encryption: enc
+        ? {
+            vaultId: enc.vaultId,
+            secretUrl: enc.secretUrl,
+            keyUrl: enc.keyUrl,
+            version: enc.pass === 'dual' ? '1.0' : '1.1',
+          }
+        : undefined,
     };
     world.disks.push(d);
     return d;
   };
-  const diskId = (d: ManagedDisk) => resourceId(world.subscriptionId, d.resourceGroup, 'Microsoft.Compute/disks', d.name);
+  const diskId = (d: ManagedDisk) =>
+    resourceId(world.subscriptionId, d.resourceGroup, 'Microsoft.Compute/disks', d.name);
   const osDisk = disk(`${vmName}-osdisk-${stamp}`, rp.osType);
-  const luns = Array.from({ length: vm?.dataDiskNames.length ?? 0 }, (_, lun) => lun).filter((l) => !target.luns || target.luns.includes(l));
+  const luns = Array.from({ length: vm?.dataDiskNames.length ?? 0 }, (_, lun) => lun).filter(
+    (l) => !target.luns || target.luns.includes(l),
+  );
   const dataDisks = luns.map((lun) => ({ lun, id: diskId(disk(`${vmName}-datadisk-${lun}-${stamp}`)) }));
 
   const short = job.id.slice(0, 8);
   const container = `${vmName.toLowerCase()}-${short}`.slice(0, 63);
   const blobs = ((world.blobs[target.account] ??= {})[container] ??= {});
   const put = (name: string, doc: unknown) => {
-    blobs[name] = { content: Buffer.from(JSON.stringify(doc, null, 2)).toString('base64'), contentType: 'application/json', createdOn: ctx.engine.nowIso() };
+    blobs[name] = {
+      content: Buffer.from(JSON.stringify(doc, null, 2)).toString('base64'),
+      contentType: 'application/json',
+      createdOn: ctx.engine.nowIso(),
+    };
     return name;
   };
   const configName = put(`config-${vmName}-${short}.json`, {
@@ -66,7 +96,12 @@ export function completeRestore(ctx: ProviderContext, v: RecoveryVault, job: Bac
       hardwareProfile: { vmSize: rp.vmSize },
       storageProfile: {
         osDisk: { osType: rp.osType, name: osDisk.name, createOption: 'Attach', managedDisk: { id: diskId(osDisk) } },
-        dataDisks: dataDisks.map((d) => ({ lun: d.lun, name: d.id.split('/').pop(), createOption: 'Attach', managedDisk: { id: d.id } })),
+        dataDisks: dataDisks.map((d) => ({
+          lun: d.lun,
+          name: d.id.split('/').pop(),
+          createOption: 'Attach',
+          managedDisk: { id: d.id },
+        })),
       },
       networkProfile: { networkInterfaces: (vm?.networkInterfaceIds ?? []).map((id) => ({ id })) },
     },
@@ -77,9 +112,19 @@ export function completeRestore(ctx: ProviderContext, v: RecoveryVault, job: Bac
     'Config Blob Name': configName,
   };
   if (Date.parse(rp.time) >= TEMPLATE_SINCE) {
-    const name = put(`azuredeploy-${short}.json`, restoreTemplate({
-      jobId: job.id, vault: v.name, vmName, region: v.location, vmSize: rp.vmSize, osType: rp.osType, osDiskId: diskId(osDisk), dataDisks,
-    }));
+    const name = put(
+      `azuredeploy-${short}.json`,
+      restoreTemplate({
+        jobId: job.id,
+        vault: v.name,
+        vmName,
+        region: v.location,
+        vmSize: rp.vmSize,
+        osType: rp.osType,
+        osDiskId: diskId(osDisk),
+        dataDisks,
+      }),
+    );
     bag['Template Blob Uri'] = `${ctx.urls.blob}/${target.account}/${container}/${name}`;
   }
   if (enc) {

@@ -12,8 +12,10 @@ import { recoveryPointOf } from './recoveryPoints';
 import { completeRestore } from './restoreOutputs';
 
 const SUB = ITEM_PATH.slice(VAULT_PATH.length);
-const RESTORE = 'Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints/restore/action';
-const ACCOUNT_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Storage\/storageAccounts\/([^/]+)$/i;
+const RESTORE =
+  'Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints/restore/action';
+const ACCOUNT_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Storage\/storageAccounts\/([^/]+)$/i;
 const RG_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)$/i;
 
 /**
@@ -27,29 +29,54 @@ export const restoreRoutes: Route[] = [
     const ref = itemRefOf(req);
     const { item, rp } = recoveryPointOf(req, ctx, v);
     const p = req.body?.properties;
-    if (!p || p.objectType !== 'IaasVMRestoreRequest') throw invalidInput("The body must be {properties: {objectType: 'IaasVMRestoreRequest', ...}}.");
+    if (!p || p.objectType !== 'IaasVMRestoreRequest')
+      throw invalidInput("The body must be {properties: {objectType: 'IaasVMRestoreRequest', ...}}.");
     if (p.recoveryType === 'OriginalLocation' && rp.encryption) {
-      throw new AzureError(400, 'UserErrorOriginalLocationRestoreNotSupportedForEncryptedVm', 'Replacing the existing VM (OriginalLocation) is not supported for VMs encrypted with Azure Disk Encryption. Restore the disks instead.');
+      throw new AzureError(
+        400,
+        'UserErrorOriginalLocationRestoreNotSupportedForEncryptedVm',
+        'Replacing the existing VM (OriginalLocation) is not supported for VMs encrypted with Azure Disk Encryption. Restore the disks instead.',
+      );
     }
-    if (p.recoveryType !== 'RestoreDisks') throw invalidInput(`recoveryType '${p.recoveryType ?? ''}' is not supported by the sandbox: use 'RestoreDisks'.`);
-    if (p.sourceResourceId !== undefined && !sameId(p.sourceResourceId, item.vmId)) throw invalidInput('sourceResourceId is not the protected VM.');
-    if (p.recoveryPointId !== undefined && p.recoveryPointId !== rp.name) throw invalidInput('recoveryPointId does not match the recovery point in the URL.');
+    if (p.recoveryType !== 'RestoreDisks')
+      throw invalidInput(`recoveryType '${p.recoveryType ?? ''}' is not supported by the sandbox: use 'RestoreDisks'.`);
+    if (p.sourceResourceId !== undefined && !sameId(p.sourceResourceId, item.vmId))
+      throw invalidInput('sourceResourceId is not the protected VM.');
+    if (p.recoveryPointId !== undefined && p.recoveryPointId !== rp.name)
+      throw invalidInput('recoveryPointId does not match the recovery point in the URL.');
     if (p.region !== undefined && !sameId(String(p.region).replace(/\s+/g, ''), v.location)) {
       throw invalidInput(`region must be the vault's region '${v.location}' (cross-region restore is not enabled).`);
     }
-    if (p.restoreDiskLunList !== undefined && (!Array.isArray(p.restoreDiskLunList) || p.restoreDiskLunList.some((l: unknown) => !Number.isInteger(l)))) {
+    if (
+      p.restoreDiskLunList !== undefined &&
+      (!Array.isArray(p.restoreDiskLunList) || p.restoreDiskLunList.some((l: unknown) => !Number.isInteger(l)))
+    ) {
       throw invalidInput('restoreDiskLunList must be a list of LUNs.');
     }
 
     const am = ACCOUNT_ID.exec(String(p.storageAccountId ?? ''));
-    const account = am ? world.storageAccounts.find((s) => sameId(s.name, am[3]) && sameId(s.resourceGroup, am[2])) : undefined;
-    if (!account) throw new AzureError(400, 'UserErrorStorageAccountNotFound', `The staging storage account '${p.storageAccountId ?? ''}' does not exist.`);
+    const account = am
+      ? world.storageAccounts.find((s) => sameId(s.name, am[3]) && sameId(s.resourceGroup, am[2]))
+      : undefined;
+    if (!account)
+      throw new AzureError(
+        400,
+        'UserErrorStorageAccountNotFound',
+        `The staging storage account '${p.storageAccountId ?? ''}' does not exist.`,
+      );
     if (!sameId(account.location, v.location)) {
       // Azure publishes no Backup-specific code for this; the sandbox borrows ARM's documented one.
-      throw new AzureError(400, 'StorageAccountLocationMismatch', `The staging storage account '${account.name}' is in '${account.location}'; it must be in the vault's region '${v.location}'.`);
+      throw new AzureError(
+        400,
+        'StorageAccountLocationMismatch',
+        `The staging storage account '${account.name}' is in '${account.location}'; it must be in the vault's region '${v.location}'.`,
+      );
     }
     const gm = RG_ID.exec(String(p.targetResourceGroupId ?? ''));
-    if (!gm) throw invalidInput('targetResourceGroupId is required: the sandbox restores managed disks into a resource group.');
+    if (!gm)
+      throw invalidInput(
+        'targetResourceGroupId is required: the sandbox restores managed disks into a resource group.',
+      );
     const rg = world.resourceGroups.find((g) => sameId(g.name, gm[2]));
     if (!rg || !sameId(gm[1], world.subscriptionId)) throw resourceGroupNotFound(gm[2]);
 
@@ -65,7 +92,10 @@ export const restoreRoutes: Route[] = [
       }
     }
 
-    const job = startJob(ctx, v.name, { name: item.vmName, resourceGroup: item.vmResourceGroup }, 'Restore', { userTriggered: true, durationMs: ctx.timing.jobMs });
+    const job = startJob(ctx, v.name, { name: item.vmName, resourceGroup: item.vmResourceGroup }, 'Restore', {
+      userTriggered: true,
+      durationMs: ctx.timing.jobMs,
+    });
     job.recoveryPoint = rp.name;
     job.propertyBag = {
       'Job Type': 'Recover disks',
@@ -73,9 +103,22 @@ export const restoreRoutes: Route[] = [
       'Target resource group': rg.name,
       'Recovery point time': rp.time,
     };
-    const target = { account: account.name, resourceGroup: rg.name, luns: p.restoreDiskLunList as number[] | undefined };
+    const target = {
+      account: account.name,
+      resourceGroup: rg.name,
+      luns: p.restoreDiskLunList as number[] | undefined,
+    };
     whenDue(ctx, job, () => completeRestore(ctx, v, job, rp, target));
-    const op = ctx.engine.startOperation(ctx.timing.lroMs, () => ({ status: 'Succeeded', properties: opProps(job.id) }));
-    return opAccepted(req, ctx, v, ref, trackOperation(ctx.engine, op, { vault: v.name, kind: 'item', item: namesFor(ref).item }).id);
+    const op = ctx.engine.startOperation(ctx.timing.lroMs, () => ({
+      status: 'Succeeded',
+      properties: opProps(job.id),
+    }));
+    return opAccepted(
+      req,
+      ctx,
+      v,
+      ref,
+      trackOperation(ctx.engine, op, { vault: v.name, kind: 'item', item: namesFor(ref).item }).id,
+    );
   }),
 ];

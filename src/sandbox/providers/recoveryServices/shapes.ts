@@ -1,5 +1,12 @@
 import { sameId } from '../../authorization/rbac';
-import type { BackupPolicy, ProtectedItem, RecoveryPoint, RecoveryVault, VirtualMachine, World } from '../../world/types';
+import type {
+  BackupPolicy,
+  ProtectedItem,
+  RecoveryPoint,
+  RecoveryVault,
+  VirtualMachine,
+  World,
+} from '../../world/types';
 import { vaultId } from './context';
 import { findVmById, itemPath, namesFor, vmResourceId } from './names';
 
@@ -63,7 +70,12 @@ export function policyBody(world: World, v: RecoveryVault, p: BackupPolicy): Rec
                 retentionDuration: { count: p.retentionWeeks ?? 0, durationType: 'Weeks' },
               },
             }
-          : { dailySchedule: { retentionTimes: times, retentionDuration: { count: p.retentionDays ?? 0, durationType: 'Days' } } }),
+          : {
+              dailySchedule: {
+                retentionTimes: times,
+                retentionDuration: { count: p.retentionDays ?? 0, durationType: 'Days' },
+              },
+            }),
       },
       timeZone: p.timeZone,
       protectedItemsCount: policyItemCount(world, v.name, p.name),
@@ -71,7 +83,12 @@ export function policyBody(world: World, v: RecoveryVault, p: BackupPolicy): Rec
   };
 }
 
-export function protectableBody(world: World, v: RecoveryVault, vm: VirtualMachine, isProtected: boolean): Record<string, unknown> {
+export function protectableBody(
+  world: World,
+  v: RecoveryVault,
+  vm: VirtualMachine,
+  isProtected: boolean,
+): Record<string, unknown> {
   const classic = vm.kind === 'classic';
   const n = namesFor(vm, classic);
   const vmId = vmResourceId(world, vm);
@@ -133,13 +150,19 @@ export function protectedItemBody(world: World, v: RecoveryVault, item: Protecte
       ...(item.lastBackupTime ? { lastBackupTime: item.lastBackupTime } : {}),
       ...(item.lastRecoveryPointTime ? { lastRecoveryPoint: item.lastRecoveryPointTime } : {}),
       protectedItemDataId: dataId(item.vmId),
-      extendedInfo: { recoveryPointCount: rps.length, policyInconsistent: false, ...(oldest ? { oldestRecoveryPoint: oldest } : {}) },
+      extendedInfo: {
+        recoveryPointCount: rps.length,
+        policyInconsistent: false,
+        ...(oldest ? { oldestRecoveryPoint: oldest } : {}),
+      },
       protectedItemType: 'Microsoft.Compute/virtualMachines',
       backupManagementType: 'AzureIaasVM',
       workloadType: 'VM',
       containerName: n.short,
       sourceResourceId: item.vmId,
-      ...(stopped ? {} : { policyId: `${vaultId(world, v)}/backupPolicies/${item.policyName}`, policyName: item.policyName }),
+      ...(stopped
+        ? {}
+        : { policyId: `${vaultId(world, v)}/backupPolicies/${item.policyName}`, policyName: item.policyName }),
       isScheduledForDeferredDelete: false,
     },
   };
@@ -175,7 +198,9 @@ export function recoveryPointBody(
       ...(withKeys && enc
         ? {
             keyAndSecret: {
-              ...(enc.keyUrl ? { kekDetails: { keyUrl: enc.keyUrl, keyVaultId: enc.vaultId, keyBackupData: rp.keyBackup } } : {}),
+              ...(enc.keyUrl
+                ? { kekDetails: { keyUrl: enc.keyUrl, keyVaultId: enc.vaultId, keyBackupData: rp.keyBackup } }
+                : {}),
               bekDetails: { secretUrl: enc.secretUrl, secretVaultId: enc.vaultId, secretData: rp.secretValue },
               encryptionMechanism: enc.pass === 'dual' ? 'DualPass' : 'SinglePass',
             },

@@ -38,7 +38,9 @@ export function restoreTemplate(t: TemplateInput): Record<string, unknown> {
         name: "[parameters('NetworkInterfaceName')]",
         location: t.region,
         properties: {
-          ipConfigurations: [{ name: 'ipconfig1', properties: { privateIPAllocationMethod: 'Dynamic', subnet: { id: SUBNET_ID } } }],
+          ipConfigurations: [
+            { name: 'ipconfig1', properties: { privateIPAllocationMethod: 'Dynamic', subnet: { id: SUBNET_ID } } },
+          ],
         },
       },
       {

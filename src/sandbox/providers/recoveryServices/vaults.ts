@@ -12,7 +12,11 @@ const PAGE = 100;
 
 function checkSubscription(req: SandboxRequest, ctx: ProviderContext): void {
   if (!sameId(req.params.subscriptionId, ctx.world.subscriptionId)) {
-    throw new AzureError(404, 'SubscriptionNotFound', `The subscription '${req.params.subscriptionId}' could not be found.`);
+    throw new AzureError(
+      404,
+      'SubscriptionNotFound',
+      `The subscription '${req.params.subscriptionId}' could not be found.`,
+    );
   }
 }
 
@@ -25,7 +29,14 @@ export const vaultRoutes: Route[] = [
     permission: (req) => ({ action: READ, scope: `/subscriptions/${req.params.subscriptionId}` }),
     handler: (req, ctx) => {
       checkSubscription(req, ctx);
-      return { status: 200, body: page(req, ctx.world.recoveryVaults.map((v) => vaultBody(ctx.world, v)), PAGE) };
+      return {
+        status: 200,
+        body: page(
+          req,
+          ctx.world.recoveryVaults.map((v) => vaultBody(ctx.world, v)),
+          PAGE,
+        ),
+      };
     },
   },
   {
@@ -38,7 +49,9 @@ export const vaultRoutes: Route[] = [
       checkSubscription(req, ctx);
       const rg = req.params.resourceGroupName;
       if (!ctx.world.resourceGroups.some((g) => sameId(g.name, rg))) throw resourceGroupNotFound(rg);
-      const vaults = ctx.world.recoveryVaults.filter((v) => sameId(v.resourceGroup, rg)).map((v) => vaultBody(ctx.world, v));
+      const vaults = ctx.world.recoveryVaults
+        .filter((v) => sameId(v.resourceGroup, rg))
+        .map((v) => vaultBody(ctx.world, v));
       return { status: 200, body: page(req, vaults, PAGE) };
     },
   },

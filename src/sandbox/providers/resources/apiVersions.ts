@@ -52,7 +52,14 @@ export const DISK_API_VERSIONS = [
 ] as const;
 
 /** Microsoft.ClassicCompute (Azure Service Manager resources surfaced in ARM). */
-export const CLASSIC_COMPUTE_API_VERSIONS = ['2014-06-01', '2015-06-01', '2015-10-01', '2016-04-01', '2016-11-01', '2017-04-01'] as const;
+export const CLASSIC_COMPUTE_API_VERSIONS = [
+  '2014-06-01',
+  '2015-06-01',
+  '2015-10-01',
+  '2016-04-01',
+  '2016-11-01',
+  '2017-04-01',
+] as const;
 
 /** Microsoft.Network (@azure/arm-network 39.0.0 sends 2026-01-01). */
 export const NETWORK_API_VERSIONS = [
@@ -150,4 +157,7 @@ export const RESOURCES_API_VERSIONS = [
 ] as const;
 
 /** Microsoft.Resources/deployments (@azure/arm-resourcesdeployments 2.0.0 sends 2026-06-01). */
-export const DEPLOYMENTS_API_VERSIONS = [...RESOURCES_API_VERSIONS.filter((v) => v >= '2019-05-01'), '2026-06-01'] as const;
+export const DEPLOYMENTS_API_VERSIONS = [
+  ...RESOURCES_API_VERSIONS.filter((v) => v >= '2019-05-01'),
+  '2026-06-01',
+] as const;

@@ -14,7 +14,11 @@ export function requireSubscription(req: SandboxRequest, ctx: ProviderContext): 
 }
 
 /** The resource group named in the path, or ARM's 404 ResourceGroupNotFound. Checks the subscription too. */
-export function requireResourceGroup(req: SandboxRequest, ctx: ProviderContext, name = req.params.resourceGroupName): ResourceGroup {
+export function requireResourceGroup(
+  req: SandboxRequest,
+  ctx: ProviderContext,
+  name = req.params.resourceGroupName,
+): ResourceGroup {
   requireSubscription(req, ctx);
   const rg = ctx.world.resourceGroups.find((r) => sameId(r.name, name));
   if (!rg) throw resourceGroupNotFound(name);
@@ -34,7 +38,12 @@ export function authorizationFailed(caller: Caller, action: string, scope: strin
  * Checks a permission on a resource the request links to (a subnet a NIC joins, the key vault a disk's keys live in).
  * ARM answers 403 LinkedAuthorizationFailed when the caller may write the resource but not act on the linked one.
  */
-export function requireLinkedAccess(ctx: ProviderContext, caller: Caller | undefined, own: Permission, linked: Permission): void {
+export function requireLinkedAccess(
+  ctx: ProviderContext,
+  caller: Caller | undefined,
+  own: Permission,
+  linked: Permission,
+): void {
   if (!caller || isAllowed(ctx.world, caller.objectId, linked)) return;
   throw new AzureError(
     403,
@@ -45,7 +54,8 @@ export function requireLinkedAccess(ctx: ProviderContext, caller: Caller | undef
 
 /** Checks a permission the way the dispatcher does, for work ARM does on the caller's behalf (deployments). */
 export function requireAccess(ctx: ProviderContext, caller: Caller | undefined, permission: Permission): void {
-  if (caller && !isAllowed(ctx.world, caller.objectId, permission)) throw authorizationFailed(caller, permission.action, permission.scope);
+  if (caller && !isAllowed(ctx.world, caller.objectId, permission))
+    throw authorizationFailed(caller, permission.action, permission.scope);
 }
 
 /** A GUID derived from a seed, so ids that Azure generates once (vmId, resourceGuid) stay stable across reads. */

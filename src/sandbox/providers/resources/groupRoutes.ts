@@ -27,8 +27,17 @@ export const groupRoutes: Route[] = [
     apiVersions: RESOURCES_API_VERSIONS,
     handler: (req, ctx) => {
       requireSubscription(req, ctx);
-      const groups = ctx.world.resourceGroups.filter((rg) => canRead(ctx, req.caller, RG_TYPE, rgId(ctx.world.subscriptionId, rg.name)));
-      return { status: 200, body: page(req, groups.map((rg) => groupBody(ctx, rg)), 1000) };
+      const groups = ctx.world.resourceGroups.filter((rg) =>
+        canRead(ctx, req.caller, RG_TYPE, rgId(ctx.world.subscriptionId, rg.name)),
+      );
+      return {
+        status: 200,
+        body: page(
+          req,
+          groups.map((rg) => groupBody(ctx, rg)),
+          1000,
+        ),
+      };
     },
   },
   {
@@ -36,7 +45,10 @@ export const groupRoutes: Route[] = [
     method: 'GET',
     path: '/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}',
     apiVersions: RESOURCES_API_VERSIONS,
-    permission: (req) => ({ action: `${RG_TYPE}/read`, scope: rgId(req.params.subscriptionId, req.params.resourceGroupName) }),
+    permission: (req) => ({
+      action: `${RG_TYPE}/read`,
+      scope: rgId(req.params.subscriptionId, req.params.resourceGroupName),
+    }),
     handler: (req, ctx) => ({ status: 200, body: groupBody(ctx, requireResourceGroup(req, ctx)) }),
   },
   {
@@ -45,10 +57,15 @@ export const groupRoutes: Route[] = [
     method: 'GET',
     path: '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ClassicCompute/virtualMachines/{vmName}',
     apiVersions: CLASSIC_COMPUTE_API_VERSIONS,
-    permission: (req) => ({ action: `${CLASSIC_VM_TYPE}/read`, scope: `${rgId(req.params.subscriptionId, req.params.resourceGroupName)}/providers/${CLASSIC_VM_TYPE}/${req.params.vmName}` }),
+    permission: (req) => ({
+      action: `${CLASSIC_VM_TYPE}/read`,
+      scope: `${rgId(req.params.subscriptionId, req.params.resourceGroupName)}/providers/${CLASSIC_VM_TYPE}/${req.params.vmName}`,
+    }),
     handler: (req, ctx) => {
       const rg = requireResourceGroup(req, ctx);
-      const vm = ctx.world.vms.find((v) => v.kind === 'classic' && sameId(v.resourceGroup, rg.name) && sameId(v.name, req.params.vmName));
+      const vm = ctx.world.vms.find(
+        (v) => v.kind === 'classic' && sameId(v.resourceGroup, rg.name) && sameId(v.name, req.params.vmName),
+      );
       if (!vm) throw notFound(CLASSIC_VM_TYPE, req.params.vmName, rg.name);
       return {
         status: 200,
@@ -59,7 +76,12 @@ export const groupRoutes: Route[] = [
           location: vm.location,
           properties: {
             provisioningState: 'Succeeded',
-            hardwareProfile: { platformGuestAgent: vm.agentReady, size: 'Small', deploymentName: vm.name, deploymentLabel: vm.name },
+            hardwareProfile: {
+              platformGuestAgent: vm.agentReady,
+              size: 'Small',
+              deploymentName: vm.name,
+              deploymentLabel: vm.name,
+            },
             operatingSystemDisk: { osType: vm.osType, diskName: vm.osDiskName, caching: 'ReadWrite' },
             instanceView: { status: 'ReadyRole', powerState: 'Started' },
           },

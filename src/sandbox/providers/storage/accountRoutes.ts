@@ -7,9 +7,11 @@ import { STORAGE_API_VERSIONS } from '../resources/apiVersions';
 import { requireResourceGroup, requireSubscription } from '../resources/common';
 
 export const ACCOUNT_TYPE = 'Microsoft.Storage/storageAccounts';
-const RG_PATH = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Storage/storageAccounts';
+const RG_PATH =
+  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Storage/storageAccounts';
 
-export const accountId = (ctx: ProviderContext, a: StorageAccount): string => resourceId(ctx.world.subscriptionId, a.resourceGroup, ACCOUNT_TYPE, a.name);
+export const accountId = (ctx: ProviderContext, a: StorageAccount): string =>
+  resourceId(ctx.world.subscriptionId, a.resourceGroup, ACCOUNT_TYPE, a.name);
 
 /** The path-style blob endpoint the sandbox serves for an account; @azure/storage-blob reads IP hosts path-style. */
 export const blobEndpoint = (ctx: ProviderContext, a: StorageAccount): string => `${ctx.urls.blob}/${a.name}/`;
@@ -38,7 +40,10 @@ export function accountBody(ctx: ProviderContext, a: StorageAccount): Record<str
   };
 }
 
-const read = (scope: (req: SandboxRequest) => string) => (req: SandboxRequest) => ({ action: `${ACCOUNT_TYPE}/read`, scope: scope(req) });
+const read = (scope: (req: SandboxRequest) => string) => (req: SandboxRequest) => ({
+  action: `${ACCOUNT_TYPE}/read`,
+  scope: scope(req),
+});
 
 export const accountRoutes: Route[] = [
   {
@@ -49,7 +54,14 @@ export const accountRoutes: Route[] = [
     permission: read((req) => `/subscriptions/${req.params.subscriptionId}`),
     handler: (req, ctx) => {
       requireSubscription(req, ctx);
-      return { status: 200, body: page(req, ctx.world.storageAccounts.map((a) => accountBody(ctx, a)), 100) };
+      return {
+        status: 200,
+        body: page(
+          req,
+          ctx.world.storageAccounts.map((a) => accountBody(ctx, a)),
+          100,
+        ),
+      };
     },
   },
   {
@@ -61,7 +73,14 @@ export const accountRoutes: Route[] = [
     handler: (req, ctx) => {
       const rg = requireResourceGroup(req, ctx);
       const accounts = ctx.world.storageAccounts.filter((a) => sameId(a.resourceGroup, rg.name));
-      return { status: 200, body: page(req, accounts.map((a) => accountBody(ctx, a)), 100) };
+      return {
+        status: 200,
+        body: page(
+          req,
+          accounts.map((a) => accountBody(ctx, a)),
+          100,
+        ),
+      };
     },
   },
   {
@@ -69,10 +88,15 @@ export const accountRoutes: Route[] = [
     method: 'GET',
     path: `${RG_PATH}/{accountName}`,
     apiVersions: STORAGE_API_VERSIONS,
-    permission: read((req) => `${rgId(req.params.subscriptionId, req.params.resourceGroupName)}/providers/${ACCOUNT_TYPE}/${req.params.accountName}`),
+    permission: read(
+      (req) =>
+        `${rgId(req.params.subscriptionId, req.params.resourceGroupName)}/providers/${ACCOUNT_TYPE}/${req.params.accountName}`,
+    ),
     handler: (req, ctx) => {
       const rg = requireResourceGroup(req, ctx);
-      const a = ctx.world.storageAccounts.find((x) => sameId(x.resourceGroup, rg.name) && sameId(x.name, req.params.accountName));
+      const a = ctx.world.storageAccounts.find(
+        (x) => sameId(x.resourceGroup, rg.name) && sameId(x.name, req.params.accountName),
+      );
       if (!a) throw notFound(ACCOUNT_TYPE, req.params.accountName, rg.name);
       return { status: 200, body: accountBody(ctx, a) };
     },

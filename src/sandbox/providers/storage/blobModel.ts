@@ -21,7 +21,11 @@ export function containers(ctx: ProviderContext, account: StorageAccount): Recor
   return (ctx.world.blobs[account.name] ??= {});
 }
 
-export function requireContainer(ctx: ProviderContext, account: StorageAccount, container: string): Record<string, Blob> {
+export function requireContainer(
+  ctx: ProviderContext,
+  account: StorageAccount,
+  container: string,
+): Record<string, Blob> {
   const c = containers(ctx, account)[container];
   if (!c) throw containerNotFound();
   return c;
@@ -31,7 +35,12 @@ export function requireContainer(ctx: ProviderContext, account: StorageAccount, 
  * The RBAC check for a blob-surface request: a data action on blobs, or a control action on containers, at the
  * container's scope (under the account's ARM id, so account, resource group and subscription assignments apply).
  */
-export function blobPermission(ctx: ProviderContext, req: SandboxRequest, what: string, data: boolean): Permission | undefined {
+export function blobPermission(
+  ctx: ProviderContext,
+  req: SandboxRequest,
+  what: string,
+  data: boolean,
+): Permission | undefined {
   const account = findAccount(ctx, req.params.account);
   if (!account) return undefined;
   const scope = req.params.container
@@ -61,7 +70,9 @@ export const httpDate = (iso: string): string => new Date(iso).toUTCString();
 /** Headers common to every blob-surface response. */
 export const storageHeaders = (req: SandboxRequest): Record<string, string> => ({
   'x-ms-version': String(req.headers['x-ms-version'] ?? STORAGE_VERSION),
-  ...(req.headers['x-ms-client-request-id'] ? { 'x-ms-client-request-id': String(req.headers['x-ms-client-request-id']) } : {}),
+  ...(req.headers['x-ms-client-request-id']
+    ? { 'x-ms-client-request-id': String(req.headers['x-ms-client-request-id']) }
+    : {}),
 });
 
 /** Properties headers of Get Blob / Get Blob Properties. */
@@ -88,11 +99,18 @@ export function checkConditions(req: SandboxRequest, b: Blob | undefined, write:
   const ifMatch = req.headers['if-match'];
   const ifNoneMatch = req.headers['if-none-match'];
   if (ifMatch && ifMatch !== '*' && (!b || ifMatch !== etagOf(b))) {
-    throw b ? new StorageError(412, 'ConditionNotMet', 'The condition specified using HTTP conditional header(s) is not met.') : new StorageError(404, 'BlobNotFound', 'The specified blob does not exist.');
+    throw b
+      ? new StorageError(412, 'ConditionNotMet', 'The condition specified using HTTP conditional header(s) is not met.')
+      : new StorageError(404, 'BlobNotFound', 'The specified blob does not exist.');
   }
   if (ifMatch === '*' && !b) throw new StorageError(404, 'BlobNotFound', 'The specified blob does not exist.');
   if (ifNoneMatch && b && (ifNoneMatch === '*' || ifNoneMatch === etagOf(b))) {
-    if (write && ifNoneMatch === '*') throw new StorageError(409, 'BlobAlreadyExists', 'The specified blob already exists.');
-    throw new StorageError(write ? 412 : 304, 'ConditionNotMet', 'The condition specified using HTTP conditional header(s) is not met.');
+    if (write && ifNoneMatch === '*')
+      throw new StorageError(409, 'BlobAlreadyExists', 'The specified blob already exists.');
+    throw new StorageError(
+      write ? 412 : 304,
+      'ConditionNotMet',
+      'The condition specified using HTTP conditional header(s) is not met.',
+    );
   }
 }

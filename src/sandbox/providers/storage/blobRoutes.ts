@@ -19,7 +19,11 @@ const MAX_NAME_SEGMENTS = 12;
 
 function target(req: SandboxRequest, ctx: ProviderContext) {
   if (req.query.get('comp')) {
-    throw new StorageError(400, 'UnsupportedQueryParameter', `The sandbox blob service does not support comp=${req.query.get('comp')} on blobs.`);
+    throw new StorageError(
+      400,
+      'UnsupportedQueryParameter',
+      `The sandbox blob service does not support comp=${req.query.get('comp')} on blobs.`,
+    );
   }
   const account = requireAccount(ctx, req.params.account);
   const container = requireContainer(ctx, account, req.params.container);
@@ -48,9 +52,14 @@ function parseRange(header: string, size: number): { start: number; end: number 
   const start = Number(m[1]);
   const end = Math.min(m[2] ? Number(m[2]) : size - 1, size - 1);
   if (start >= size || end < start) {
-    throw new StorageError(416, 'InvalidRange', 'The range specified is invalid for the current size of the resource.', {
-      headers: { 'Content-Range': `bytes */${size}` },
-    });
+    throw new StorageError(
+      416,
+      'InvalidRange',
+      'The range specified is invalid for the current size of the resource.',
+      {
+        headers: { 'Content-Range': `bytes */${size}` },
+      },
+    );
   }
   return { start, end };
 }
@@ -58,12 +67,24 @@ function parseRange(header: string, size: number): { start: number; end: number 
 function putBlob(req: SandboxRequest, ctx: ProviderContext): SandboxResponse {
   const { container, name } = target(req, ctx);
   const type = req.headers['x-ms-blob-type'];
-  if (!type) throw new StorageError(400, 'MissingRequiredHeader', "An HTTP header that's mandatory for this request is not specified.");
-  if (String(type) !== 'BlockBlob') throw new StorageError(400, 'UnsupportedHeader', `The sandbox blob service stores block blobs only (x-ms-blob-type: ${String(type)}).`);
+  if (!type)
+    throw new StorageError(
+      400,
+      'MissingRequiredHeader',
+      "An HTTP header that's mandatory for this request is not specified.",
+    );
+  if (String(type) !== 'BlockBlob')
+    throw new StorageError(
+      400,
+      'UnsupportedHeader',
+      `The sandbox blob service stores block blobs only (x-ms-blob-type: ${String(type)}).`,
+    );
   checkConditions(req, container[name], true);
   const blob = {
     content: req.rawBody.toString('base64'),
-    contentType: String(req.headers['x-ms-blob-content-type'] ?? req.headers['content-type'] ?? 'application/octet-stream'),
+    contentType: String(
+      req.headers['x-ms-blob-content-type'] ?? req.headers['content-type'] ?? 'application/octet-stream',
+    ),
     createdOn: ctx.engine.nowIso(),
   };
   container[name] = blob;
@@ -90,10 +111,17 @@ function deleteBlob(req: SandboxRequest, ctx: ProviderContext): SandboxResponse 
 
 function routesAtDepth(depth: number): Route[] {
   const path = `/{account}/{container}/${Array.from({ length: depth }, (_, i) => `{b${i}}`).join('/')}`;
-  const perm = (what: string) => (req: SandboxRequest, ctx: ProviderContext) => blobPermission(ctx, req, `blobs/${what}`, true);
+  const perm = (what: string) => (req: SandboxRequest, ctx: ProviderContext) =>
+    blobPermission(ctx, req, `blobs/${what}`, true);
   return [
     { id: 'blob.get', method: 'GET', path, permission: perm('read'), handler: (req, ctx) => getBlob(req, ctx, false) },
-    { id: 'blob.getProperties', method: 'HEAD', path, permission: perm('read'), handler: (req, ctx) => getBlob(req, ctx, true) },
+    {
+      id: 'blob.getProperties',
+      method: 'HEAD',
+      path,
+      permission: perm('read'),
+      handler: (req, ctx) => getBlob(req, ctx, true),
+    },
     { id: 'blob.upload', method: 'PUT', path, permission: perm('write'), handler: putBlob },
     { id: 'blob.delete', method: 'DELETE', path, permission: perm('delete'), handler: deleteBlob },
   ];

@@ -1,7 +1,17 @@
 import type { ProviderContext, Route, SandboxRequest, SandboxResponse } from '../../http/types';
 import type { Blob } from '../../world/types';
 import { blobEndpoint } from './accountRoutes';
-import { blobPermission, containers, contentOf, etagOf, httpDate, md5Of, requireAccount, requireContainer, storageHeaders } from './blobModel';
+import {
+  blobPermission,
+  containers,
+  contentOf,
+  etagOf,
+  httpDate,
+  md5Of,
+  requireAccount,
+  requireContainer,
+  storageHeaders,
+} from './blobModel';
 import { StorageError, xml } from './storageError';
 
 const CONTAINER_ETAG = '"0x8DC0000000000000"';
@@ -10,7 +20,11 @@ const CONTAINER_TIME = 'Mon, 01 Jan 2024 00:00:00 GMT';
 const isContainerRequest = (req: SandboxRequest) => req.query.get('restype') === 'container';
 const requireContainerRequest = (req: SandboxRequest) => {
   if (!isContainerRequest(req)) {
-    throw new StorageError(400, 'InvalidQueryParameterValue', 'Value for one of the query parameters specified in the request URI is invalid (expected restype=container).');
+    throw new StorageError(
+      400,
+      'InvalidQueryParameterValue',
+      'Value for one of the query parameters specified in the request URI is invalid (expected restype=container).',
+    );
   }
 };
 const xmlResponse = (req: SandboxRequest, body: string): SandboxResponse => ({
@@ -34,7 +48,11 @@ function pageOf(req: SandboxRequest, names: string[]): { items: string[]; next?:
 
 function listContainers(req: SandboxRequest, ctx: ProviderContext): SandboxResponse {
   if (req.query.get('comp') !== 'list') {
-    throw new StorageError(400, 'UnsupportedQueryParameter', 'The sandbox blob service supports only comp=list at the account level.');
+    throw new StorageError(
+      400,
+      'UnsupportedQueryParameter',
+      'The sandbox blob service supports only comp=list at the account level.',
+    );
   }
   const account = requireAccount(ctx, req.params.account);
   const { items, next, head } = pageOf(req, Object.keys(containers(ctx, account)));
@@ -71,7 +89,8 @@ function listBlobs(req: SandboxRequest, ctx: ProviderContext): SandboxResponse {
   for (const name of Object.keys(container)) {
     const cut = delimiter ? name.indexOf(delimiter, prefix.length) : -1;
     const key = cut >= 0 ? name.slice(0, cut + delimiter.length) : name;
-    if (!entries.has(key)) entries.set(key, cut >= 0 ? `<BlobPrefix><Name>${xml(key)}</Name></BlobPrefix>` : blobXml(name, container[name]));
+    if (!entries.has(key))
+      entries.set(key, cut >= 0 ? `<BlobPrefix><Name>${xml(key)}</Name></BlobPrefix>` : blobXml(name, container[name]));
   }
   const { items, next, head } = pageOf(req, [...entries.keys()]);
   return xmlResponse(
@@ -124,13 +143,39 @@ function deleteContainer(req: SandboxRequest, ctx: ProviderContext): SandboxResp
 
 const CONTAINER = '/{account}/{container}';
 const containerRead = (req: SandboxRequest, ctx: ProviderContext) =>
-  req.query.get('comp') === 'list' ? blobPermission(ctx, req, 'blobs/read', true) : blobPermission(ctx, req, 'read', false);
+  req.query.get('comp') === 'list'
+    ? blobPermission(ctx, req, 'blobs/read', true)
+    : blobPermission(ctx, req, 'read', false);
 
 /** Account- and container-level operations: List Containers, List Blobs, Get Container Properties, Create and Delete Container. */
 export const containerRoutes: Route[] = [
-  { id: 'blob.containers.list', method: 'GET', path: '/{account}', permission: (req, ctx) => blobPermission(ctx, req, 'read', false), handler: listContainers },
+  {
+    id: 'blob.containers.list',
+    method: 'GET',
+    path: '/{account}',
+    permission: (req, ctx) => blobPermission(ctx, req, 'read', false),
+    handler: listContainers,
+  },
   { id: 'blob.container.get', method: 'GET', path: CONTAINER, permission: containerRead, handler: containerProperties },
-  { id: 'blob.container.getProperties', method: 'HEAD', path: CONTAINER, permission: containerRead, handler: containerProperties },
-  { id: 'blob.container.create', method: 'PUT', path: CONTAINER, permission: (req, ctx) => blobPermission(ctx, req, 'write', false), handler: createContainer },
-  { id: 'blob.container.delete', method: 'DELETE', path: CONTAINER, permission: (req, ctx) => blobPermission(ctx, req, 'delete', false), handler: deleteContainer },
+  {
+    id: 'blob.container.getProperties',
+    method: 'HEAD',
+    path: CONTAINER,
+    permission: containerRead,
+    handler: containerProperties,
+  },
+  {
+    id: 'blob.container.create',
+    method: 'PUT',
+    path: CONTAINER,
+    permission: (req, ctx) => blobPermission(ctx, req, 'write', false),
+    handler: createContainer,
+  },
+  {
+    id: 'blob.container.delete',
+    method: 'DELETE',
+    path: CONTAINER,
+    permission: (req, ctx) => blobPermission(ctx, req, 'delete', false),
+    handler: deleteContainer,
+  },
 ];

@@ -27,9 +27,14 @@ export class StorageError extends AzureError {
 }
 
 export const blobNotFound = () => new StorageError(404, 'BlobNotFound', 'The specified blob does not exist.');
-export const containerNotFound = () => new StorageError(404, 'ContainerNotFound', 'The specified container does not exist.');
+export const containerNotFound = () =>
+  new StorageError(404, 'ContainerNotFound', 'The specified container does not exist.');
 export const permissionMismatch = () =>
-  new StorageError(403, 'AuthorizationPermissionMismatch', 'This request is not authorized to perform this operation using this permission.');
+  new StorageError(
+    403,
+    'AuthorizationPermissionMismatch',
+    'This request is not authorized to perform this operation using this permission.',
+  );
 
 /** Escapes text for an XML element or attribute. */
 export const xml = (s: string): string =>

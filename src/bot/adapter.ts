@@ -1,0 +1,18 @@
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Config } from '../config';
+
+/**
+ * The Bot Framework adapter. With an app id, every request must carry a valid Bot Framework token (401 otherwise,
+ * before any handler runs); without one it is anonymous, which only sandbox mode allows (the Agents Playground sends
+ * no token). UserAssignedMSI: botbuilder takes the token for the bot's own identity from the managed identity named
+ * by the app id (no password).
+ */
+export function createAdapter(bot: Config['bot']): TeamsAdapter {
+  if (!bot.appId) return new TeamsAdapter({});
+  return new TeamsAdapter({
+    MicrosoftAppId: bot.appId,
+    MicrosoftAppPassword: bot.appType === 'UserAssignedMSI' ? undefined : bot.appPassword,
+    MicrosoftAppType: bot.appType,
+    MicrosoftAppTenantId: bot.tenantId,
+  });
+}

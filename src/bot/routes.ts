@@ -1,0 +1,89 @@
+import type { Application } from '@microsoft/teams-ai';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { resolveLocale } from '../i18n';
+import { CommandRegistry, type Command } from './commands';
+import type { BotDeps } from './deps';
+import { audit } from './handlers/audit';
+import { help } from './handlers/help';
+import { language, languageSet } from './handlers/language';
+import { planned } from './handlers/planned';
+import { unknown } from './handlers/unknown';
+import { welcomeOnInstallationUpdate, welcomeOnMembersAdded } from './handlers/welcome';
+import type { AppTurnState } from './state';
+import { markTurn, turnInfo } from './turnInfo';
+import type { Verb } from './verbs';
+
+/** Card verb -> Action.Execute handler. Typed by the vocabulary, so a verb without a route does not compile. */
+const VERB_ROUTES: Record<Verb, (deps: BotDeps) => (ctx: TurnContext, state: AppTurnState, data: any) => Promise<any>> =
+  {
+    'language.set': () => languageSet(),
+  };
+
+/** Every card verb routed here (test/cards/verbs.test.ts checks it against cards/ and src/bot/verbs.ts). */
+export function registeredVerbs(): string[] {
+  return Object.keys(VERB_ROUTES);
+}
+
+/**
+ * The commands of design.md's conversation design, in help-card order. A command without a handler is a flow still
+ * to come: listed on the help card as not available yet, and answered as such. Later flows add their handler here.
+ */
+export function commandRegistry(deps: BotDeps): CommandRegistry {
+  const commands = new CommandRegistry();
+  return commands
+    .add({ name: 'enable backup', usage: 'enable backup [vm]', description: 'command.enableBackup' })
+    .add({ name: 'grant access', usage: 'grant access [key vault]', description: 'command.grantAccess' })
+    .add({ name: 'backup now', usage: 'backup now [vm]', description: 'command.backupNow' })
+    .add({ name: 'restore', usage: 'restore [vm]', description: 'command.restore' })
+    .add({ name: 'jobs', usage: 'jobs [vault]', description: 'command.jobs' })
+    .add({ name: 'check', usage: 'check [vm]', description: 'command.check' })
+    .add({ name: 'subscribe', usage: 'subscribe [vault]', description: 'command.subscribe' })
+    .add({ name: 'unsubscribe', usage: 'unsubscribe [vault]', description: 'command.unsubscribe' })
+    .add({ name: 'subscriptions', usage: 'subscriptions', description: 'command.subscriptions' })
+    .add({ name: 'audit', usage: 'audit [vm | vault]', description: 'command.audit', handler: audit(deps) })
+    .add({
+      name: 'language',
+      aliases: ['lang', '語言'],
+      usage: 'language [en | zh-TW]',
+      description: 'command.language',
+      handler: language(),
+    })
+    .add({ name: 'help', aliases: ['?', '說明'], usage: 'help', description: 'command.help', handler: help(commands) });
+}
+
+/** Registers every route of the bot, in matching order (first match wins). */
+export function registerRoutes(app: Application<AppTurnState>, deps: BotDeps): CommandRegistry {
+  // Every reply of the turn follows the user's chosen language, else the activity's locale.
+  app.turn('beforeTurn', async (ctx, state) => {
+    turnInfo(ctx).locale = resolveLocale(state.user.language, ctx.activity.locale);
+    return true;
+  });
+
+  const commands = commandRegistry(deps);
+  for (const command of commands.list()) {
+    app.message(commands.pattern(command), runCommand(commands, command));
+  }
+
+  for (const [verb, route] of Object.entries(VERB_ROUTES)) {
+    const handler = route(deps);
+    app.adaptiveCards.actionExecute(verb, async (ctx, state, data) => {
+      markTurn(ctx, verb);
+      return handler(ctx, state, data);
+    });
+  }
+
+  app.conversationUpdate('membersAdded', welcomeOnMembersAdded(deps));
+  app.activity(ActivityTypes.InstallationUpdate, welcomeOnInstallationUpdate(deps));
+
+  // Catch-all, registered last: any other message gets a pointer to help, never silence.
+  app.activity(ActivityTypes.Message, unknown());
+  return commands;
+}
+
+function runCommand(commands: CommandRegistry, command: Command) {
+  return async (ctx: TurnContext, state: AppTurnState): Promise<void> => {
+    markTurn(ctx, command.name);
+    if (!command.handler) return planned(command)(ctx);
+    await command.handler(ctx, state, commands.args(command, ctx.activity.text));
+  };
+}

@@ -1,0 +1,128 @@
+import { TurnContext } from 'botbuilder';
+import { explain } from '../../azure/troubleshooting';
+import type { AdaptiveCardJson } from '../../bot/cards/render';
+import { t } from '../../i18n';
+import type { Logger } from '../../log';
+import type { Background } from './background';
+import { noticeCard } from './cards';
+import { turnPage } from './list';
+import { expired, FlowStore } from './store';
+import { digest, formatToken, newNonce, parseToken } from './token';
+import type { ChoiceList, FlowDefinition, FlowName, FlowRecord, Input, Outcome, Turn, View } from './types';
+
+export type Refusal = 'stale' | 'notOwner' | 'otherConversation';
+
+/**
+ * Runs card-step flows: each card action names its flow and the card's nonce (the token); the flow's record for the
+ * clicking user in this conversation must hold that nonce and be at a step whose card carries the verb. The nonce is
+ * rotated by compare-and-set before the flow acts, so a replayed or double-clicked confirm finds it gone and is
+ * refused. Anything else (another user's card, another conversation's, an old card) is refused and changes nothing.
+ */
+export class FlowRuntime {
+  private readonly flows = new Map<FlowName, FlowDefinition<any>>();
+  private readonly records: FlowStore;
+
+  constructor(
+    private readonly deps: { store: ConstructorParameters<typeof FlowStore>[0]; logger: Logger; background: Background },
+  ) {
+    this.records = new FlowStore(deps.store);
+  }
+
+  define<S>(flow: FlowDefinition<S>): void {
+    this.flows.set(flow.name, flow);
+  }
+
+  /** Starts (or restarts: an older card of the same flow becomes stale) a flow at `step`; returns its card. */
+  async begin<S>(turn: Turn, flow: FlowName, step: string, state: S, list?: ChoiceList): Promise<AdaptiveCardJson> {
+    const now = new Date().toISOString();
+    const record: FlowRecord<S> = { flow, nonce: newNonce(), step, state, list, createdAt: now, updatedAt: now };
+    await this.records.of(turn.conversationId, turn.user.id).put(flow, record as FlowRecord, '*');
+    return this.render(turn, record);
+  }
+
+  /** A card action of a flow: checked, claimed, handed to the flow; returns the card that replaces the clicked one. */
+  async submit(turn: Turn, verb: string, input: Input): Promise<AdaptiveCardJson> {
+    const token = parseToken(input.token);
+    if (!token) return this.refuse(turn, verb, 'stale');
+    if (token.conversation !== digest(turn.conversationId)) return this.refuse(turn, verb, 'otherConversation');
+    if (token.owner !== digest(turn.user.id)) return this.refuse(turn, verb, 'notOwner');
+    const flow = this.flows.get(token.flow);
+    if (!flow) return this.refuse(turn, verb, 'stale');
+
+    const records = this.records.of(turn.conversationId, turn.user.id);
+    const claimedNonce = newNonce();
+    const claim = await records.update(flow.name, (current) => {
+      if (!current || current.nonce !== token.nonce || expired(current)) return undefined;
+      const accepted = verb === 'flow.cancel' || (flow.steps[current.step] ?? []).includes(verb);
+      if (!accepted) return undefined;
+      return { ...current, nonce: claimedNonce, updatedAt: new Date().toISOString() };
+    });
+    if (!claim.changed || !claim.value) return this.refuse(turn, verb, 'stale');
+    const record = claim.value as FlowRecord;
+
+    if (verb === 'flow.cancel') {
+      await records.delete(flow.name);
+      return noticeCard(turn.locale, { title: t(turn.locale, 'flow.cancelled.title'), text: t(turn.locale, 'flow.cancelled.text') });
+    }
+    if (verb === 'flow.page' && record.list) {
+      const list = turnPage(record.list, input);
+      if (!list) return this.render(turn, record, { problem: t(turn.locale, 'flow.notOffered') });
+      return this.store(turn, { ...record, list });
+    }
+
+    let outcome: Outcome<unknown>;
+    try {
+      outcome = await flow.act(verb, input, record, turn);
+    } catch (err) {
+      const e = explain(err, turn.locale);
+      this.deps.logger.warn({ err, flow: flow.name, step: record.step, verb, correlationId: turn.correlationId }, 'flow step failed');
+      outcome = { kind: 'reask', problem: `${e.title}. ${e.resolution}` };
+    }
+    if (outcome.kind === 'reask') return this.render(turn, record, { problem: outcome.problem });
+    if (outcome.kind === 'next') return this.store(turn, { ...outcome.record, nonce: claimedNonce }, outcome.notice);
+
+    // The flow is over unless a newer card of it was started meanwhile.
+    const stored = await records.get(flow.name);
+    if (stored?.value.nonce === claimedNonce) await records.delete(flow.name);
+    const after = outcome.after;
+    if (after) {
+      const address = { reference: { ...TurnContext.getConversationReference(turn.ctx.activity) }, activityId: turn.ctx.activity.replyToId };
+      this.deps.background.run(`${flow.name}.${verb}`, () => after(address));
+    }
+    return outcome.card;
+  }
+
+  /** Typed `cancel`: ends the user's flows in this conversation; how many were active. */
+  cancelAll(turn: Turn): Promise<number> {
+    return this.records.clear(turn.conversationId, turn.user.id);
+  }
+
+  /** The card of the user's most recent flow in this conversation, to ask again after input it cannot use. */
+  async current(turn: Turn): Promise<AdaptiveCardJson | undefined> {
+    const [latest] = await this.records.active(turn.conversationId, turn.user.id);
+    return latest ? this.render(turn, latest, { notice: t(turn.locale, 'flow.reask') }) : undefined;
+  }
+
+  private async store(turn: Turn, record: FlowRecord, notice?: string): Promise<AdaptiveCardJson> {
+    const next = { ...record, updatedAt: new Date().toISOString() };
+    const records = this.records.of(turn.conversationId, turn.user.id);
+    const result = await records.update(next.flow, (current) => (current?.nonce === next.nonce ? next : undefined));
+    if (!result.changed) return this.refuse(turn, next.step, 'stale');
+    return this.render(turn, next, { notice });
+  }
+
+  private render(turn: Turn, record: FlowRecord, extra: Partial<View> = {}): AdaptiveCardJson {
+    const flow = this.flows.get(record.flow)!;
+    const token = formatToken(record.flow, record.nonce, turn.user.id, turn.conversationId);
+    return flow.render(record, { locale: turn.locale, token, ...extra });
+  }
+
+  private refuse(turn: Turn, verb: string, reason: Refusal): AdaptiveCardJson {
+    this.deps.logger.info({ verb, reason, correlationId: turn.correlationId }, 'card action refused');
+    return noticeCard(turn.locale, {
+      title: t(turn.locale, 'flow.refused.title'),
+      text: t(turn.locale, `flow.refused.${reason}`),
+      tone: 'attention',
+    });
+  }
+}

@@ -1,0 +1,75 @@
+import type { ProtectedItemRef, SubnetChoice } from '../../azure';
+import type { Locale } from '../../i18n';
+import type { RestorePlan } from '../../runs/restorePlan';
+
+/** A card to show: a template in cards/ and the data it is expanded with (rendered by src/bot). */
+export interface CardView {
+  card: string;
+  data: Record<string, unknown>;
+}
+
+/** Who is answering, and where: flows are kept per user and conversation (group chats mix users). */
+export interface FlowUser {
+  conversationId: string;
+  aadObjectId: string;
+  name?: string;
+  locale: Locale;
+}
+
+export type FlowStep = 'vm' | 'point' | 'target' | 'plan' | 'requested';
+
+export interface FlowVm {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+  osType: 'Windows' | 'Linux';
+  item: ProtectedItemRef;
+  encryption?: {
+    kind: 'bek' | 'bek+kek';
+    pass: 'single' | 'dual';
+    keyVaultId: string;
+    keyVaultName: string;
+    keyUrl?: string;
+    secretUrl?: string;
+  };
+}
+
+export type FlowPoint = RestorePlan['recoveryPoint'];
+
+/**
+ * The position of one user's restore request in one conversation, kept server-side (never in the card): ids and the
+ * choices offered, so a submitted value is checked against what was offered and a stale or replayed card is refused.
+ */
+export interface RestoreFlow {
+  flowId: string;
+  /** Bumped with every card shown; a card carries the rev it was shown at. */
+  rev: number;
+  step: FlowStep;
+  locale: Locale;
+  /** Input id -> values the current card offered. */
+  offered: Record<string, string[]>;
+  vm?: FlowVm;
+  points?: FlowPoint[];
+  point?: FlowPoint;
+  encryption?: RestorePlan['encryption'];
+  targets?: {
+    staging: { id: string; name: string }[];
+    groups: { id: string; name: string }[];
+    subnets: Pick<SubnetChoice, 'id' | 'vnet' | 'subnet' | 'resourceGroup'>[];
+  };
+  plan?: RestorePlan;
+  planHash?: string;
+  /** Set once "Request approval" was accepted: the id of the approval request. */
+  requestId?: string;
+  /** The card on screen, shown again for a repeated click. */
+  view: CardView;
+  /** The submission that produced the current card (verb, rev it answered, inputs), to recognise a double click. */
+  last?: { verb: string; rev: number; inputs: string };
+  updatedAt: string;
+}
+
+/** Store key: one flow per user per conversation. */
+export function flowKey(user: Pick<FlowUser, 'conversationId' | 'aadObjectId'>): string {
+  return `${encodeURIComponent(user.conversationId)}|${user.aadObjectId.toLowerCase()}`;
+}

@@ -1,0 +1,69 @@
+import { NotFoundError, type VmListItem, type VmSummary } from '../azure';
+import type { AuditEntry, NewAuditEntry } from '../store';
+import type { DialogDeps } from './deps';
+import type { Choice, Turn } from './flow/types';
+
+/** What a VM name typed by a user stands for. */
+export type VmLookup =
+  | { kind: 'found'; vm: VmListItem }
+  | { kind: 'ambiguous'; name: string; matches: VmListItem[] }
+  /** Not a Resource Manager VM: a classic one (VmSummary with deployment 'classic'), or nothing. */
+  | { kind: 'classic'; vm: VmSummary }
+  | { kind: 'missing'; name: string };
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** Resolves typed VM names with one VM list (plus a classic look-up only for names the list does not know). */
+export async function lookUpVms(deps: DialogDeps, names: string[], all?: VmListItem[]): Promise<VmLookup[]> {
+  const vms = all ?? (await deps.azure.vms.list());
+  return Promise.all(
+    names.map(async (name): Promise<VmLookup> => {
+      const matches = vms.filter((v) => same(v.name, name));
+      if (matches.length === 1) return { kind: 'found', vm: matches[0] };
+      if (matches.length > 1) return { kind: 'ambiguous', name, matches };
+      try {
+        const vm = await deps.azure.vms.get(name);
+        if (vm.deployment === 'classic') return { kind: 'classic', vm };
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+      }
+      return { kind: 'missing', name };
+    }),
+  );
+}
+
+/** A VM as a choice: its ARM id is the value (unique, and checked against what was offered). */
+export const vmChoice = (vm: VmListItem): Choice => ({
+  value: vm.id,
+  title: `${vm.name} (${vm.resourceGroup}, ${vm.location}${vm.vault ? `, ${vm.vault}` : ''})`,
+});
+
+export const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+
+/** The words after a command, e.g. `vm-web-01 vm-app-02` or `vm-web-01, vm-app-02`. */
+export const words = (args: string): string[] => args.split(/[\s,]+/).filter(Boolean);
+
+/** Writes one audit trail entry for what this user did (or tried) in this turn. */
+export function audit(deps: DialogDeps, turn: Turn | AuditWho, entry: Omit<NewAuditEntry, 'who'>): Promise<AuditEntry> {
+  const who = 'ctx' in turn ? { aadObjectId: turn.user.aadObjectId, name: turn.user.name } : turn.who;
+  const correlationId = 'ctx' in turn ? turn.correlationId : turn.correlationId;
+  return deps.store.audit.append({ who, correlationId, ...entry });
+}
+
+/** Who acted, kept with long work that outlives the turn. */
+export interface AuditWho {
+  who: { aadObjectId?: string; name?: string };
+  correlationId?: string;
+}
+
+export const auditWho = (turn: Turn): AuditWho => ({
+  who: { aadObjectId: turn.user.aadObjectId, name: turn.user.name },
+  correlationId: turn.correlationId,
+});
+
+/** `2026-01-05 10:12 UTC` */
+export function utc(d: Date | undefined): string {
+  return d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+}
+
+export const day = (d: Date): string => d.toISOString().slice(0, 10);

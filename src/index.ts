@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createAzure, type AzureSettings } from './azure';
+import { createBot } from './bot/app';
+import { AccessPolicy } from './bot/accessPolicy';
+import { ConfigError, liveAzureSettings, loadConfig, type Config } from './config';
+import { createLogger, type Logger } from './log';
+import type { Sandbox, SandboxTiming } from './sandbox';
+import { createHttpApp, listen } from './server';
+import { createStore, type Store } from './store';
+
+export interface RunningBot {
+  /** Base URL; the messaging endpoint is `${url}/api/messages`. */
+  url: string;
+  port: number;
+  /** The durable store (tests seed and inspect it). */
+  store: Store;
+  /** The local Azure, in sandbox mode. */
+  sandbox?: Sandbox;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Sandbox mode: how fast the local Azure's operations and jobs finish (tests speed it up). */
+  sandboxTiming?: Partial<SandboxTiming>;
+}
+
+const VERSION = readVersion();
+
+/**
+ * The composition root: config -> logger -> store -> (sandbox) -> Azure -> bot -> server. Builds and wires, nothing
+ * more. Used by `npm start` (scripts/start.ts), by production (`node dist/index.js`) and by tests (port 0).
+ */
+export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const cleanup: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const step of cleanup.reverse()) await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));
+  };
+  try {
+    const store = createStore(config.store);
+    cleanup.push(() => store.close());
+
+    let sandbox: Sandbox | undefined;
+    let settings: AzureSettings;
+    if (config.mode === 'sandbox') {
+      const { startSandbox } = await import('./sandbox');
+      const { identityEnvironment, sandboxAzureSettings } = await import('./sandbox/settings');
+      const started = await startSandbox({ timing: options.sandboxTiming });
+      sandbox = started;
+      cleanup.push(() => started.close());
+      // ManagedIdentityCredential finds the sandbox's identity endpoint the way it finds App Service's.
+      Object.assign(process.env, identityEnvironment(started));
+      settings = sandboxAzureSettings(started);
+    } else {
+      settings = liveAzureSettings(config, readCaFile);
+    }
+
+    const azure = createAzure(settings);
+    const identity = await azure.identity.check(`${settings.endpoints.armAudience.replace(/\/+$/, '')}/.default`);
+    logger.info({ mode: config.mode, identity }, 'Azure identity checked');
+
+    const access = new AccessPolicy(config.access, azure.directory);
+    const bot = createBot(config, { mode: config.mode, logger, store, access });
+    const http = createHttpApp({
+      adapter: bot.adapter,
+      handleTurn: bot.handleTurn,
+      logger,
+      health: async () => {
+        const storeState = await store.state();
+        const identityState = azure.identity.state;
+        const status = storeState !== 'ok' ? 'failing' : identityState.state === 'approved' ? 'ok' : 'degraded';
+        return { status, mode: config.mode, version: VERSION, store: { state: storeState }, azure: { identity: identityState } };
+      },
+    });
+    // Sandbox mode is anonymous and talks to a local Azure: it listens on loopback only.
+    const server = await listen(http, config.port, config.mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0');
+    cleanup.push(() => server.close());
+    logger.info({ url: server.url, mode: config.mode, version: VERSION }, 'bot listening');
+    return { url: server.url, port: server.port, store, sandbox, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** `node dist/index.js` / `tsx src/index.ts`: the bot alone, configured from the environment. */
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    return exitWith(err);
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const bot = await startBot(config, { logger }).catch(exitWith);
+  const stop = () => {
+    logger.info('shutting down');
+    void bot.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** A configuration error is one readable line; anything else is a start-up failure with its message. */
+export function exitWith(err: unknown): never {
+  const message = err instanceof ConfigError ? err.message : `Start-up failed: ${(err as Error)?.message ?? err}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function readCaFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError('AZURE_CA_FILE', `cannot be read (no such file, or no permission: '${file}')`);
+  }
+}
+
+function readVersion(): string {
+  try {
+    // src/ and dist/ both sit next to package.json.
+    return (JSON.parse(readFileSync(path.resolve(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,163 @@
+import type { Azure, JobError, KeyAndSecretPutBack, RestoreJobOutputs } from '../azure';
+import type { RestorePlan } from './restorePlan';
+import type { RunKind, RunRecord, StepContext, StepResult } from './types';
+
+export const RESTORE_RUN_KIND = 'restore';
+
+/** One run per approved request: starting it twice (two clicks, two replicas, a retried invoke) is a no-op. */
+export const restoreRunId = (requestId: string): string => `restore:${requestId}`;
+
+/** The steps in order; `putBackKeys` only when the plan says so. */
+export const RESTORE_STEPS = ['restoreDisks', 'followJob', 'putBackKeys', 'createVm', 'deleteStaging'] as const;
+export type RestoreStep = (typeof RESTORE_STEPS)[number];
+
+/** Ids, names, URLs and progress only: never key or secret material. */
+export interface RestoreCheckpoint {
+  requestId: string;
+  plan: RestorePlan;
+  /** Set before the restore is triggered: a later attempt looks for the job started since then instead of a second. */
+  triggeredAt?: string;
+  jobId?: string;
+  jobStatus?: string;
+  progress?: number;
+  /** The failed restore job's error, for the troubleshooting entry. */
+  jobError?: JobError;
+  outputs?: RestoreJobOutputs;
+  putBack?: KeyAndSecretPutBack;
+  vm?: { id: string; name: string; path: 'template' | 'compute'; osDiskId?: string; dataDiskIds: string[] };
+  deleted?: string[];
+}
+
+export type RestoreRun = RunRecord<RestoreCheckpoint>;
+
+export interface RestoreRunOptions {
+  restore: Azure['restore'];
+  /** Wait between polls of the restore job (jobs carry no Retry-After; restores take minutes). */
+  pollMs?: number;
+  /** Updates the cards that show the run (the requester's and the approvers'). */
+  onChange?: (run: RestoreRun) => Promise<void>;
+}
+
+/** A failed restore job is final: retrying would mean a second restore, which needs a new request. */
+const JOB_FAILED = 'RestoreJobFailed';
+
+type Step = (run: RestoreRun, ctx: StepContext<RestoreCheckpoint>) => Promise<StepResult<RestoreCheckpoint>>;
+
+/**
+ * The restore of an approved plan as a durable run: restore the disks (the job id stored the moment Azure names it),
+ * follow the job, put the key and secret back if the plan says so, create the VM (template or compute API, names
+ * derived from the request id so a repeated step reuses them), delete the staged files (they hold wrapped keys).
+ * Every step can run again after a crash without doing its work twice.
+ */
+export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheckpoint> {
+  const { restore } = options;
+  const pollMs = options.pollMs ?? 15_000;
+
+  const restoreDisks: Step = async ({ checkpoint: cp }, ctx) => {
+    if (cp.jobId) return { next: 'followJob', checkpoint: cp };
+    const { plan } = cp;
+    // A previous attempt may have reached Azure before the process died: find its job rather than start another.
+    const resumed = cp.triggeredAt !== undefined;
+    const triggeredAt = cp.triggeredAt ?? new Date().toISOString();
+    if (!resumed) await ctx.save({ triggeredAt });
+    const { jobId } = await restore.beginRestoreDisks(
+      {
+        item: plan.item,
+        recoveryPointName: plan.recoveryPoint.name,
+        sourceVmId: plan.vm.id,
+        stagingAccountId: plan.staging.id,
+        targetResourceGroupId: plan.targetResourceGroup.id,
+        region: plan.region,
+        reuseJobStartedAfter: resumed ? new Date(triggeredAt) : undefined,
+      },
+      { abortSignal: ctx.signal },
+    );
+    await ctx.save({ jobId });
+    return { next: 'followJob', checkpoint: { ...cp, triggeredAt, jobId } };
+  };
+
+  const followJob: Step = async ({ checkpoint: cp }, ctx) => {
+    const job = await restore.getRestoreJob(cp.plan.item, cp.jobId!, { abortSignal: ctx.signal });
+    if (job.status === 'Completed' || job.status === 'CompletedWithWarnings') {
+      if (!job.outputs) throw Object.assign(new Error('The restore job named no staged files.'), { code: JOB_FAILED });
+      const next = cp.plan.encryption?.putBack ? 'putBackKeys' : 'createVm';
+      return { next, checkpoint: { ...cp, jobStatus: job.status, progress: 100, outputs: job.outputs } };
+    }
+    if (job.status === 'Failed' || job.status === 'Cancelled') {
+      const jobError = job.errors[0] ?? { message: `The restore job ended ${job.status}.`, recommendations: [] };
+      await ctx.save({ jobStatus: job.status, jobError });
+      throw Object.assign(new Error(jobError.message), { code: JOB_FAILED });
+    }
+    const progress = job.progressPercent;
+    const changed = progress !== cp.progress || job.status !== cp.jobStatus;
+    return {
+      again: true,
+      delayMs: pollMs,
+      checkpoint: changed ? { ...cp, jobStatus: job.status, progress } : undefined,
+    };
+  };
+
+  const putBackKeys: Step = async ({ checkpoint: cp }, ctx) => {
+    const { plan } = cp;
+    const enc = plan.encryption!;
+    const source =
+      enc.source === 'recoveryPoint'
+        ? { recoveryPoint: { ...plan.item, recoveryPointName: plan.recoveryPoint.name } }
+        : { restoreJob: cp.outputs! };
+    const putBack = await restore.putBackKeyAndSecret(
+      source,
+      { id: enc.keyVault.id, vaultUri: enc.keyVault.vaultUri },
+      plan.vm.osType,
+      plan.vm.name,
+      { abortSignal: ctx.signal },
+    );
+    return { next: 'createVm', checkpoint: { ...cp, putBack } };
+  };
+
+  const createVm: Step = async ({ checkpoint: cp }, ctx) => {
+    const { plan } = cp;
+    const enc = plan.encryption;
+    const created = await restore.createVm(
+      {
+        requestId: cp.requestId,
+        outputs: cp.outputs!,
+        recoveryPointTime: new Date(plan.recoveryPoint.time),
+        sourceVmName: plan.vm.name,
+        osType: plan.vm.osType,
+        targetResourceGroup: plan.targetResourceGroup.name,
+        region: plan.region,
+        subnetId: plan.subnet.id,
+        vmName: plan.newVmName,
+        encryption: enc && {
+          pass: enc.pass,
+          keyVault: { id: enc.keyVault.id, vaultUri: enc.keyVault.vaultUri },
+          putBack: cp.putBack,
+        },
+        // The template path only where the point allows it; otherwise the layer picks what the job produced.
+        path: plan.path === 'compute' ? 'compute' : undefined,
+      },
+      { abortSignal: ctx.signal, pollIntervalMs: Math.min(pollMs, 5000) },
+    );
+    const vm = {
+      id: created.vmId,
+      name: created.vmName,
+      path: created.path,
+      osDiskId: created.osDiskId,
+      dataDiskIds: created.dataDiskIds,
+    };
+    return { next: 'deleteStaging', checkpoint: { ...cp, vm } };
+  };
+
+  const deleteStaging: Step = async ({ checkpoint: cp }, ctx) => {
+    const { deleted } = await restore.deleteStagingBlobs(cp.outputs!, { abortSignal: ctx.signal });
+    return { next: 'done', checkpoint: { ...cp, deleted: [...(cp.deleted ?? []), ...deleted] } };
+  };
+
+  return {
+    kind: RESTORE_RUN_KIND,
+    firstStep: 'restoreDisks',
+    steps: { restoreDisks, followJob, putBackKeys, createVm, deleteStaging },
+    onChange: options.onChange,
+    retryable: (step, error) => !(step === 'followJob' && error.code === JOB_FAILED),
+  };
+}

@@ -1,0 +1,97 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { TurnContext } from 'botbuilder';
+import type { Logger } from './log';
+
+export interface Health {
+  status: 'ok' | 'degraded' | 'failing';
+  mode: string;
+  version: string;
+  store: { state: string };
+  azure: { identity: unknown };
+}
+
+export interface ServerDeps {
+  /** The Bot Framework adapter: authenticates the request, then runs the turn. */
+  adapter: { process(req: Request, res: Response, logic: (ctx: TurnContext) => Promise<void>): Promise<void> };
+  handleTurn: (ctx: TurnContext) => Promise<void>;
+  health: () => Promise<Health>;
+  logger: Logger;
+  /** More routes on the same server (the alert intake, POST /api/alerts, plugs in here). */
+  routes?: (app: express.Express) => void;
+}
+
+/**
+ * HTTP: POST /api/messages (Teams, through the adapter), GET /healthz. Bad requests get a 4xx JSON answer and never
+ * reach the bot or take the process down.
+ */
+export function createHttpApp(deps: ServerDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '1mb' }));
+
+  app.post('/api/messages', async (req, res, next) => {
+    const body = req.body as { type?: unknown } | undefined;
+    if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string') {
+      res.status(400).json({ error: 'BadRequest', message: 'The body is not a Bot Framework activity.' });
+      return;
+    }
+    try {
+      await deps.adapter.process(req, res, deps.handleTurn);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.get('/healthz', async (_req, res, next) => {
+    try {
+      const health = await deps.health();
+      res.status(health.status === 'failing' ? 503 : 200).json(health);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  deps.routes?.(app);
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'NotFound' });
+  });
+  // Malformed JSON, bodies too large, and anything unexpected: a JSON error, logged without the body.
+  app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) deps.logger.error({ err, path: req.path }, 'request failed');
+    else deps.logger.info({ path: req.path, status, reason: err.type ?? err.message }, 'bad request');
+    if (res.headersSent) return;
+    const message = err.type === 'entity.parse.failed' ? 'The body is not valid JSON.' : 'The request failed.';
+    res.status(status).json({ error: status === 500 ? 'InternalError' : 'BadRequest', message });
+  });
+  return app;
+}
+
+export interface Listening {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function listen(app: express.Express, port: number, host: string): Promise<Listening> {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const actual = (server.address() as AddressInfo).port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return {
+    server,
+    port: actual,
+    url: `http://${shownHost}:${actual}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
