@@ -103,7 +103,7 @@ export class RestoreOperations {
    * Puts the VM's key (KEK) and secret (BEK) back into `keyVault` from the restore job's encryption info blob, or
    * for recovery points before 11 July 2017 from the recovery point itself: recovered when soft-deleted, restored
    * when gone, left alone when present. Returns URLs and what was done, never the material.
-   * Data actions on the key vault: keys get/restore/recover, secrets get/set/restore/recover;
+   * Data actions on the key vault: keys get/restore/recover; secrets list (readMetadata), set, restore, recover;
    * plus blob read on the staging account, or recovery point read on the vault.
    */
   async putBackKeyAndSecret(

@@ -14,7 +14,7 @@ const RECOVER_POLL_MS = 500;
  * (backup-azure-restore-key-secret.md): a soft-deleted key or secret is recovered rather than restored; a missing key
  * is restored from its backup blob (the restored key's id is the new KEK URL); a missing wrapped BEK is set again
  * with the tags ADE reads, a missing BEK-only secret restored from its backup blob. Present ones are left as they are.
- * Data actions: keys get/restore/recover, secrets get/set/restore/recover on the vault.
+ * Data actions: keys get/restore/recover; secrets list (readMetadata), set, restore, recover on the vault.
  */
 export async function putBackKeyAndSecret(
   clients: AzureClients,
@@ -73,11 +73,8 @@ async function putBackSecret(
   const { name, version } = keyVaultObjectName(material.secretUrl, 'secrets');
   const { abortSignal } = options;
   const sameVaultAsBackup = sameVault(material.secretUrl, vaultUri);
-  // The value comes back with the properties; only the id is kept.
-  const active = await orNotFound(() =>
-    secrets.getSecret(name, { version: sameVaultAsBackup ? version : undefined, abortSignal }),
-  );
-  if (active) return { url: active.properties.id ?? material.secretUrl, action: 'secret already present' };
+  const active = await activeSecretUrl(secrets, name, sameVaultAsBackup ? version : undefined, options);
+  if (active) return { url: active, action: 'secret already present' };
   const deleted = await orNotFound(() => secrets.getDeletedSecret(name, { abortSignal }));
   if (deleted) {
     const poller = await secrets.beginRecoverDeletedSecret(name, { abortSignal, intervalInMs: RECOVER_POLL_MS });
@@ -102,6 +99,29 @@ async function putBackSecret(
   if (!material.secretBackup) throw missingBackup('secret', name);
   const restored = await secrets.restoreSecretBackup(Buffer.from(material.secretBackup, 'base64'), { abortSignal });
   return { url: restored.id ?? material.secretUrl, action: 'restored secret' };
+}
+
+/**
+ * The secret's version URL when it is there: from its versions' properties (list / readMetadata), so the wrapped
+ * BEK's value is never fetched just to learn that it exists. `version` pins the one the disks name.
+ */
+async function activeSecretUrl(
+  secrets: SecretClient,
+  name: string,
+  version: string | undefined,
+  options: OperationOptions,
+): Promise<string | undefined> {
+  const versions = await orNotFound(async () => {
+    const found: { id: string; version?: string; created: number }[] = [];
+    for await (const p of secrets.listPropertiesOfSecretVersions(name, { abortSignal: options.abortSignal })) {
+      if (p.id && p.enabled !== false)
+        found.push({ id: p.id, version: p.version, created: p.createdOn?.getTime() ?? 0 });
+    }
+    return found;
+  });
+  if (!versions?.length) return undefined;
+  if (version) return versions.find((v) => v.version?.toLowerCase() === version.toLowerCase())?.id;
+  return versions.sort((a, b) => b.created - a.created)[0].id;
 }
 
 /** Resolves to undefined on 404 (KeyNotFound / SecretNotFound), rethrows anything else. */

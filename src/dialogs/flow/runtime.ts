@@ -33,11 +33,18 @@ export class FlowRuntime {
   }
 
   /** Starts (or restarts: an older card of the same flow becomes stale) a flow at `step`; returns its card. */
-  async begin<S>(turn: Turn, flow: FlowName, step: string, state: S, list?: ChoiceList): Promise<AdaptiveCardJson> {
+  async begin<S>(
+    turn: Turn,
+    flow: FlowName,
+    step: string,
+    state: S,
+    list?: ChoiceList,
+    notice?: string,
+  ): Promise<AdaptiveCardJson> {
     const now = new Date().toISOString();
     const record: FlowRecord<S> = { flow, nonce: newNonce(), step, state, list, createdAt: now, updatedAt: now };
     await this.records.of(turn.conversationId, turn.user.id).put(flow, record as FlowRecord, '*');
-    return this.render(turn, record);
+    return this.render(turn, record, { notice });
   }
 
   /** A card action of a flow: checked, claimed, handed to the flow; returns the card that replaces the clicked one. */

@@ -1,4 +1,4 @@
-import type { ProtectedItemRef, SubnetChoice } from '../../azure';
+import type { ProtectedItemRef } from '../../azure';
 import type { Locale } from '../../i18n';
 import type { RestorePlan } from '../../runs/restorePlan';
 
@@ -16,7 +16,8 @@ export interface FlowUser {
   locale: Locale;
 }
 
-export type FlowStep = 'vm' | 'point' | 'target' | 'plan' | 'requested';
+/** `ended`: a refusal or message is on screen; only a repeated click of the card before it is answered. */
+export type FlowStep = 'vm' | 'point' | 'target' | 'plan' | 'requested' | 'ended';
 
 export interface FlowVm {
   id: string;
@@ -37,6 +38,13 @@ export interface FlowVm {
 
 export type FlowPoint = RestorePlan['recoveryPoint'];
 
+/** What the target card offered (enough to label the choices and build the plan). */
+export interface TargetChoices {
+  staging: { id: string; name: string; resourceGroup: string }[];
+  groups: { id: string; name: string; location?: string }[];
+  subnets: { id: string; vnet: string; subnet: string; resourceGroup: string; addressPrefix?: string }[];
+}
+
 /**
  * The position of one user's restore request in one conversation, kept server-side (never in the card): ids and the
  * choices offered, so a submitted value is checked against what was offered and a stale or replayed card is refused.
@@ -53,11 +61,7 @@ export interface RestoreFlow {
   points?: FlowPoint[];
   point?: FlowPoint;
   encryption?: RestorePlan['encryption'];
-  targets?: {
-    staging: { id: string; name: string }[];
-    groups: { id: string; name: string }[];
-    subnets: Pick<SubnetChoice, 'id' | 'vnet' | 'subnet' | 'resourceGroup'>[];
-  };
+  targets?: TargetChoices;
   plan?: RestorePlan;
   planHash?: string;
   /** Set once "Request approval" was accepted: the id of the approval request. */

@@ -1,0 +1,93 @@
+import type { JobSummary, VaultSummary } from '../azure';
+import type { AdaptiveCardJson } from '../bot/cards/render';
+import { t } from '../i18n';
+import type { DialogDeps } from './deps';
+import { noticeCard } from './flow/cards';
+import { choiceList, picked } from './flow/list';
+import type { FlowDefinition, FlowRecord, Input, Outcome, Turn } from './flow/types';
+import { jobDetailCard, jobsListCard, jobsVaultCard, jobTitle, type JobDetail } from './jobs/cards';
+import { byName, utc, words } from './shared';
+
+export interface JobsState {
+  vault?: { name: string; resourceGroup: string };
+  failed?: number;
+  detail?: JobDetail;
+}
+
+type Rec = FlowRecord<JobsState>;
+
+/** The window of "recent" jobs. */
+const RECENT_MS = 7 * 86_400_000;
+/** Jobs offered at most (newest first after the failed ones); the list pages by 20. */
+const MAX_JOBS = 200;
+const RANK: Record<string, number> = { Failed: 0, CompletedWithWarnings: 1, InProgress: 2 };
+
+/** `jobs [vault]`: the vault's recent jobs, failed first, with any job's detail (explained errors, fix) on demand. */
+export function jobsFlow(deps: DialogDeps): FlowDefinition<JobsState> {
+  return {
+    name: 'jobs',
+    steps: { vault: ['jobs.vault', 'flow.page'], list: ['jobs.detail', 'flow.page'], detail: ['jobs.back'] },
+    render(r, view) {
+      const s = r.state;
+      if (r.step === 'vault') return jobsVaultCard(view, r.list!);
+      if (r.step === 'detail') return jobDetailCard(view, s.vault!.name, s.detail!);
+      return jobsListCard(view, s.vault!.name, r.list!, s.failed ?? 0);
+    },
+    act: (verb, input, r, turn) => act(deps, verb, input, r, turn),
+  };
+}
+
+const vaultChoice = (v: VaultSummary) => ({ value: v.id, title: `${v.name} (${v.resourceGroup}, ${v.location})` });
+
+export async function startJobs(deps: DialogDeps, turn: Turn, args: string): Promise<AdaptiveCardJson> {
+  const l = turn.locale;
+  const name = words(args)[0];
+  const vaults = [...(await deps.azure.vaults.list())].sort(byName);
+  if (!vaults.length) return noticeCard(l, { title: t(l, 'jobs.title'), text: t(l, 'jobs.noVaults') });
+  const vault = name ? vaults.find((v) => v.name.toLowerCase() === name.toLowerCase()) : vaults.length === 1 ? vaults[0] : undefined;
+  if (!vault) {
+    const notice = name ? t(l, 'jobs.unknown', { name }) : undefined;
+    return deps.runtime.begin(turn, 'jobs', 'vault', {}, choiceList(vaults.map(vaultChoice)), notice);
+  }
+  const { state, list } = await listed(deps, { name: vault.name, resourceGroup: vault.resourceGroup }, turn);
+  return deps.runtime.begin(turn, 'jobs', 'list', state, list);
+}
+
+async function listed(deps: DialogDeps, vault: { name: string; resourceGroup: string }, turn: Turn) {
+  const jobs = await deps.azure.jobs.list(vault, { startTime: new Date(Date.now() - RECENT_MS), endTime: new Date() });
+  const sorted = [...jobs]
+    .sort((a, b) => (RANK[a.status] ?? 3) - (RANK[b.status] ?? 3) || time(b) - time(a))
+    .slice(0, MAX_JOBS);
+  const list = choiceList(sorted.map((j) => ({ value: j.id, title: jobTitle(turn.locale, { ...j, startTime: utc(j.startTime) }) })));
+  return { state: { vault, failed: jobs.filter((j) => j.status === 'Failed').length }, list };
+}
+
+const time = (j: JobSummary) => j.startTime?.getTime() ?? 0;
+
+async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: Turn): Promise<Outcome<JobsState>> {
+  const l = turn.locale;
+  if (verb === 'jobs.vault') {
+    const choice = picked(r.list!, input)?.[0];
+    const vault = choice && (await deps.azure.vaults.list()).find((v) => v.id === choice.value);
+    if (!vault) return { kind: 'reask', problem: t(l, 'flow.notOffered') };
+    const { state, list } = await listed(deps, { name: vault.name, resourceGroup: vault.resourceGroup }, turn);
+    return { kind: 'next', record: { ...r, step: 'list', state, list } };
+  }
+  if (verb === 'jobs.back') return { kind: 'next', record: { ...r, step: 'list', state: { ...r.state, detail: undefined } } };
+  // jobs.detail: only a job the list offered.
+  const choice = picked(r.list!, input)?.[0];
+  if (!choice) return { kind: 'reask', problem: t(l, 'jobs.list.pick') };
+  const job = await deps.azure.jobs.get(r.state.vault!, choice.value);
+  const detail: JobDetail = {
+    id: job.id,
+    vmName: job.vmName,
+    operation: job.operation,
+    status: job.status,
+    startTime: utc(job.startTime),
+    endTime: utc(job.endTime),
+    duration: job.durationText,
+    errors: job.errors,
+  };
+  const list = { ...r.list!, selected: [choice.value] };
+  return { kind: 'next', record: { ...r, step: 'detail', state: { ...r.state, detail }, list } };
+}

@@ -1,0 +1,84 @@
+import { explain, type JobError } from '../../azure';
+import { renderCard, type AdaptiveCardJson } from '../../bot/cards/render';
+import { t, type Locale } from '../../i18n';
+import { fixButtons, startData, stepData } from '../flow/cards';
+import { listView } from '../flow/list';
+import type { ChoiceList, View } from '../flow/types';
+
+/** A job as kept for its detail card (strings only). */
+export interface JobDetail {
+  id: string;
+  vmName: string;
+  operation: string;
+  status: string;
+  startTime?: string;
+  endTime?: string;
+  duration?: string;
+  errors: JobError[];
+}
+
+export const STATUS_ICON: Record<string, string> = {
+  Failed: '❌',
+  CompletedWithWarnings: '⚠️',
+  Completed: '✅',
+  InProgress: '⏳',
+  Cancelled: '⛔',
+};
+
+export function jobsVaultCard(view: View, list: ChoiceList): AdaptiveCardJson {
+  const l = view.locale;
+  return renderCard('jobs.vault', {
+    ...stepData(view, t(l, 'jobs.title')),
+    intro: t(l, 'jobs.vault.intro'),
+    prompt: t(l, 'jobs.vault.prompt'),
+    list: listView(list, l),
+  });
+}
+
+export function jobsListCard(view: View, vault: string, list: ChoiceList, failed: number): AdaptiveCardJson {
+  const l = view.locale;
+  return renderCard('jobs.list', {
+    ...stepData(view, t(l, 'jobs.list.title', { vault })),
+    intro: list.items.length ? t(l, 'jobs.list.intro', { count: list.items.length, failed }) : t(l, 'jobs.list.none'),
+    hasJobs: list.items.length > 0,
+    prompt: t(l, 'jobs.list.prompt'),
+    detailLabel: t(l, 'jobs.list.detail'),
+    closeLabel: t(l, 'flow.close'),
+    list: listView(list, l),
+  });
+}
+
+export function jobDetailCard(view: View, vault: string, job: JobDetail): AdaptiveCardJson {
+  const l = view.locale;
+  const facts = [
+    { title: t(l, 'jobs.fact.vm'), value: job.vmName },
+    { title: t(l, 'jobs.fact.operation'), value: job.operation },
+    { title: t(l, 'jobs.fact.status'), value: `${STATUS_ICON[job.status] ?? ''} ${job.status}`.trim() },
+    { title: t(l, 'jobs.fact.started'), value: job.startTime ?? '-' },
+    { title: t(l, 'jobs.fact.ended'), value: job.endTime ?? '-' },
+    { title: t(l, 'jobs.fact.duration'), value: job.duration ?? '-' },
+    { title: t(l, 'jobs.fact.id'), value: job.id },
+  ];
+  const explained = job.errors.map((e) => explain(e, l, { vm: job.vmName, vault }));
+  const first = explained[0];
+  return renderCard('jobs.detail', {
+    ...stepData(view, t(l, 'jobs.detail.title', { vm: job.vmName, operation: job.operation })),
+    facts,
+    hasErrors: explained.length > 0,
+    errors: explained.map((e, i) => ({
+      title: e.title,
+      cause: e.cause,
+      resolution: e.resolution,
+      code: t(l, 'jobs.detail.code', { code: job.errors[i].title ?? String(job.errors[i].code ?? '') }),
+    })),
+    causeLabel: t(l, 'flow.explain.cause'),
+    resolutionLabel: t(l, 'flow.explain.resolution'),
+    backLabel: t(l, 'jobs.detail.back'),
+    closeLabel: t(l, 'flow.close'),
+    ...startData(first ? fixButtons(l, first.fix, { vm: job.vmName }) : {}),
+  });
+}
+
+export function jobTitle(locale: Locale, j: { status: string; operation: string; vmName: string; startTime?: string }): string {
+  return `${STATUS_ICON[j.status] ?? '•'} ${j.status} · ${j.operation} · ${j.vmName}${j.startTime ? ` · ${j.startTime}` : ''}`;
+}
