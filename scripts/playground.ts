@@ -23,9 +23,30 @@ export interface RunningPlayground {
 
 // Fillers: a Playground configuration lists exactly five users besides the current one.
 const OTHERS: SandboxUser[] = [
-  { id: 'user-id-3', name: 'Isaiah Langer', givenName: 'Isaiah', surname: 'Langer', userPrincipalName: 'isaiahl@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000023' },
-  { id: 'user-id-4', name: 'Patti Fernandez', givenName: 'Patti', surname: 'Fernandez', userPrincipalName: 'pattif@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000024' },
-  { id: 'user-id-5', name: 'Lynne Robbins', givenName: 'Lynne', surname: 'Robbins', userPrincipalName: 'lynner@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000025' },
+  {
+    id: 'user-id-3',
+    name: 'Isaiah Langer',
+    givenName: 'Isaiah',
+    surname: 'Langer',
+    userPrincipalName: 'isaiahl@example.com',
+    aadObjectId: '00000000-0000-0000-0000-0000000000023',
+  },
+  {
+    id: 'user-id-4',
+    name: 'Patti Fernandez',
+    givenName: 'Patti',
+    surname: 'Fernandez',
+    userPrincipalName: 'pattif@example.com',
+    aadObjectId: '00000000-0000-0000-0000-0000000000024',
+  },
+  {
+    id: 'user-id-5',
+    name: 'Lynne Robbins',
+    givenName: 'Lynne',
+    surname: 'Robbins',
+    userPrincipalName: 'lynner@example.com',
+    aadObjectId: '00000000-0000-0000-0000-0000000000025',
+  },
 ];
 
 /** The Playground's user shape (its schema spells `userPrincipleName` so). */
@@ -106,7 +127,10 @@ export async function startPlayground(
   // The Playground falls back to a random port when its port is taken: trust what it says it listens on.
   const port = await new Promise<number>((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`the ${spec.who} Playground did not start within 60 s (see ${dir}/output.log)`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the ${spec.who} Playground did not start within 60 s (see ${dir}/output.log)`)),
+      60_000,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       seen += chunk.toString('utf8');
       const m = /Listening on (\d+)/.exec(seen);

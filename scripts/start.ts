@@ -9,10 +9,16 @@ import { startPlayground, type PlaygroundSpec, type RunningPlayground } from './
 const ROOT = path.resolve(__dirname, '..');
 
 // The Playground has one user per instance and no user switch: one instance per role, so approvals can be tried.
+// PLAYGROUND_OPERATOR_PORT / PLAYGROUND_APPROVER_PORT override the ports (0 = any free port; test/e2e uses that).
 const PLAYGROUNDS: PlaygroundSpec[] = [
-  { who: 'operator', user: SANDBOX_USERS.operator, port: 56150 },
-  { who: 'approver', user: SANDBOX_USERS.approver, port: 56151 },
+  { who: 'operator', user: SANDBOX_USERS.operator, port: portFromEnv('PLAYGROUND_OPERATOR_PORT', 56150) },
+  { who: 'approver', user: SANDBOX_USERS.approver, port: portFromEnv('PLAYGROUND_APPROVER_PORT', 56151) },
 ];
+
+function portFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? '');
+  return process.env[name] && Number.isInteger(value) && value >= 0 && value <= 65535 ? value : fallback;
+}
 
 async function main(): Promise<void> {
   let config: Config;
@@ -36,7 +42,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop(0));
 
   const endpoint = `${bot.url}/api/messages`;
-  const lines = [`ADE backup bot running in ${config.mode} mode`, `  Bot endpoint      ${endpoint}  (health: ${bot.url}/healthz)`];
+  const lines = [
+    `ADE backup bot running in ${config.mode} mode`,
+    `  Bot endpoint      ${endpoint}  (health: ${bot.url}/healthz)`,
+  ];
   if (bot.sandbox) lines.push(`  Sandbox Azure     ${bot.sandbox.endpoints.arm}`);
 
   if (config.bot.appId) {

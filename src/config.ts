@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import type { AzureSettings } from './azure/settings';
-import { ConfigError, idList, integer, oneOf, optionalText, sandboxUserDefaults, text, toggle, url } from './configFields';
+import {
+  ConfigError,
+  idList,
+  integer,
+  oneOf,
+  optionalText,
+  sandboxUserDefaults,
+  text,
+  toggle,
+  url,
+} from './configFields';
 
 export { ConfigError } from './configFields';
 export { SANDBOX_USERS, type SandboxUser } from './configFields';
@@ -28,6 +38,9 @@ const schema = z.object({
 
   STORE: oneOf(['sqlite', 'blob'], 'sqlite'),
   SQLITE_PATH: text('.data/bot.sqlite'),
+  BLOB_CONNECTION_STRING: optionalText(),
+  BLOB_ACCOUNT_URL: optionalText(),
+  BLOB_CONTAINER: text('ade-backup-bot'),
 
   AZURE_SUBSCRIPTION_ID: optionalText(),
   AZURE_TENANT_ID: optionalText(),
@@ -50,7 +63,7 @@ const schema = z.object({
 type Settings = z.infer<typeof schema>;
 
 /** Settings whose values are never echoed in an error message. */
-const SECRET_SETTINGS = new Set(['BOT_APP_PASSWORD', 'ALERT_WEBHOOK_TOKEN']);
+const SECRET_SETTINGS = new Set(['BOT_APP_PASSWORD', 'ALERT_WEBHOOK_TOKEN', 'BLOB_CONNECTION_STRING']);
 
 export type Mode = 'sandbox' | 'live';
 export type BotAppType = Settings['BOT_APP_TYPE'];
@@ -69,7 +82,15 @@ export interface Config {
     operatorGroupIds: string[];
     approverGroupIds: string[];
   };
-  store: { kind: 'sqlite' | 'blob'; sqlitePath: string };
+  /**
+   * Where durable state lives. `blob`: Azure Blob Storage, by connection string (development, Azurite) or by account
+   * URL as the managed identity (production; the identity needs Storage Blob Data Contributor on the container).
+   */
+  store: {
+    kind: 'sqlite' | 'blob';
+    sqlitePath: string;
+    blob: { connectionString?: string; accountUrl?: string; container: string };
+  };
   azure: {
     subscriptionId?: string;
     tenantId?: string;
@@ -102,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const s = parsed.data;
   checkLive(s);
   checkBotRegistration(s);
+  checkBlobStore(s);
   return toConfig(s);
 }
 
@@ -121,7 +143,11 @@ function toConfig(s: Settings): Config {
       operatorGroupIds: s.OPERATOR_GROUP_IDS,
       approverGroupIds: s.APPROVER_GROUP_IDS,
     },
-    store: { kind: s.STORE, sqlitePath: s.SQLITE_PATH },
+    store: {
+      kind: s.STORE,
+      sqlitePath: s.SQLITE_PATH,
+      blob: { connectionString: s.BLOB_CONNECTION_STRING, accountUrl: s.BLOB_ACCOUNT_URL, container: s.BLOB_CONTAINER },
+    },
     azure: {
       subscriptionId: s.AZURE_SUBSCRIPTION_ID,
       tenantId: s.AZURE_TENANT_ID,
@@ -174,6 +200,30 @@ function checkBotRegistration(s: Settings): void {
   }
   if (s.BOT_APP_TYPE !== 'UserAssignedMSI' && !s.BOT_APP_PASSWORD) {
     throw new ConfigError('BOT_APP_PASSWORD', `is required when BOT_APP_TYPE is ${s.BOT_APP_TYPE}`);
+  }
+}
+
+/** STORE=blob needs exactly one way in, and a container name Azure accepts. */
+function checkBlobStore(s: Settings): void {
+  if (s.STORE !== 'blob') return;
+  if (s.BLOB_CONNECTION_STRING && s.BLOB_ACCOUNT_URL) {
+    throw new ConfigError('BLOB_CONNECTION_STRING', 'must not be set together with BLOB_ACCOUNT_URL (choose one)');
+  }
+  if (!s.BLOB_CONNECTION_STRING && !s.BLOB_ACCOUNT_URL) {
+    throw new ConfigError(
+      'BLOB_ACCOUNT_URL',
+      'is required when STORE is blob (or BLOB_CONNECTION_STRING, for development against Azurite)',
+    );
+  }
+  // Bearer tokens are only ever sent over TLS.
+  if (s.BLOB_ACCOUNT_URL && !/^https:\/\/[^/\s]+/i.test(s.BLOB_ACCOUNT_URL)) {
+    throw new ConfigError('BLOB_ACCOUNT_URL', `must be an https URL (got '${s.BLOB_ACCOUNT_URL}')`);
+  }
+  if (!/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(s.BLOB_CONTAINER)) {
+    throw new ConfigError(
+      'BLOB_CONTAINER',
+      `must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit (got '${s.BLOB_CONTAINER}')`,
+    );
   }
 }
 

@@ -15,7 +15,11 @@ export class ConfigError extends Error {
 }
 
 // Field builders for src/config.ts. Environment values are strings or absent; an empty value counts as absent.
-const raw = () => z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const raw = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 function fail(ctx: z.RefinementCtx, message: string): never {
   ctx.addIssue({ code: z.ZodIssueCode.custom, message });
@@ -71,5 +75,7 @@ export const idList = () =>
       .split(',')
       .map((id) => id.trim())
       .filter(Boolean);
-    return ids.every((id) => OBJECT_ID.test(id)) ? ids : fail(ctx, 'must be a comma-separated list of Entra object ids');
+    return ids.every((id) => OBJECT_ID.test(id))
+      ? ids
+      : fail(ctx, 'must be a comma-separated list of Entra object ids');
   });

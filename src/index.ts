@@ -39,9 +39,6 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     for (const step of cleanup.reverse()) await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));
   };
   try {
-    const store = createStore(config.store);
-    cleanup.push(() => store.close());
-
     let sandbox: Sandbox | undefined;
     let settings: AzureSettings;
     if (config.mode === 'sandbox') {
@@ -58,6 +55,9 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     }
 
     const azure = createAzure(settings);
+    // After the Azure layer: a Blob store reached by account URL runs as the approved managed identity.
+    const store = createStore(config.store, { credential: azure.identity, caCertificate: settings.caCertificate });
+    cleanup.push(() => store.close());
     const identity = await azure.identity.check(`${settings.endpoints.armAudience.replace(/\/+$/, '')}/.default`);
     logger.info({ mode: config.mode, identity }, 'Azure identity checked');
 
@@ -71,7 +71,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         const storeState = await store.state();
         const identityState = azure.identity.state;
         const status = storeState !== 'ok' ? 'failing' : identityState.state === 'approved' ? 'ok' : 'degraded';
-        return { status, mode: config.mode, version: VERSION, store: { state: storeState }, azure: { identity: identityState } };
+        return {
+          status,
+          mode: config.mode,
+          version: VERSION,
+          store: { state: storeState },
+          azure: { identity: identityState },
+        };
       },
     });
     // Sandbox mode is anonymous and talks to a local Azure: it listens on loopback only.

@@ -51,22 +51,69 @@ describe('configuration', () => {
       AZURE_MODE: 'Live',
       AZURE_ARM_ENDPOINT: 'https://management.chinacloudapi.cn/',
     });
-    expect(config.access.operatorIds).toEqual(['55555555-5555-4555-8555-555555555501', '55555555-5555-4555-8555-555555555502']);
-    expect(config).toMatchObject({ mode: 'live', azure: { allowBekOnly: true, armEndpoint: 'https://management.chinacloudapi.cn' }, notifications: { rpoHours: 48 } });
+    expect(config.access.operatorIds).toEqual([
+      '55555555-5555-4555-8555-555555555501',
+      '55555555-5555-4555-8555-555555555502',
+    ]);
+    expect(config).toMatchObject({
+      mode: 'live',
+      azure: { allowBekOnly: true, armEndpoint: 'https://management.chinacloudapi.cn' },
+      notifications: { rpoHours: 48 },
+    });
   });
 
   it.each<[string, Record<string, string>, string]>([
-    ['a port that is not a number', { PORT: 'abc' }, "Configuration error: PORT must be a number between 1 and 65535 (got 'abc')"],
-    ['a port out of range', { PORT: '70000' }, "Configuration error: PORT must be a number between 1 and 65535 (got '70000')"],
-    ['an unknown mode', { AZURE_MODE: 'prod' }, "Configuration error: AZURE_MODE must be one of sandbox, live (got 'prod')"],
+    [
+      'a port that is not a number',
+      { PORT: 'abc' },
+      "Configuration error: PORT must be a number between 1 and 65535 (got 'abc')",
+    ],
+    [
+      'a port out of range',
+      { PORT: '70000' },
+      "Configuration error: PORT must be a number between 1 and 65535 (got '70000')",
+    ],
+    [
+      'an unknown mode',
+      { AZURE_MODE: 'prod' },
+      "Configuration error: AZURE_MODE must be one of sandbox, live (got 'prod')",
+    ],
     ['an unknown store', { STORE: 'redis' }, "Configuration error: STORE must be one of sqlite, blob (got 'redis')"],
-    ['a bad switch', { ALLOW_BEK_ONLY: 'maybe' }, "Configuration error: ALLOW_BEK_ONLY must be true or false (got 'maybe')"],
-    ['a bad object id', { OPERATOR_IDS: 'alex@contoso.com' }, "Configuration error: OPERATOR_IDS must be a comma-separated list of Entra object ids (got 'alex@contoso.com')"],
-    ['a bad URL', { AZURE_ARM_ENDPOINT: 'management' }, "Configuration error: AZURE_ARM_ENDPOINT must be an http(s) URL (got 'management')"],
-    ['live mode without an app id', { ...LIVE, BOT_APP_ID: '' }, 'Configuration error: BOT_APP_ID is required in live mode'],
-    ['live mode without the managed identity', { ...LIVE, AZURE_MANAGED_IDENTITY_CLIENT_ID: '' }, 'Configuration error: AZURE_MANAGED_IDENTITY_CLIENT_ID is required in live mode'],
-    ['a single-tenant bot without its tenant', { BOT_APP_ID: LIVE.BOT_APP_ID, BOT_APP_PASSWORD: 'x' }, 'Configuration error: BOT_TENANT_ID is required when BOT_APP_TYPE is SingleTenant'],
-    ['a managed-identity bot with a password', { ...LIVE, BOT_APP_PASSWORD: 'hunter2' }, 'Configuration error: BOT_APP_PASSWORD must not be set when BOT_APP_TYPE is UserAssignedMSI'],
+    [
+      'a bad switch',
+      { ALLOW_BEK_ONLY: 'maybe' },
+      "Configuration error: ALLOW_BEK_ONLY must be true or false (got 'maybe')",
+    ],
+    [
+      'a bad object id',
+      { OPERATOR_IDS: 'alex@contoso.com' },
+      "Configuration error: OPERATOR_IDS must be a comma-separated list of Entra object ids (got 'alex@contoso.com')",
+    ],
+    [
+      'a bad URL',
+      { AZURE_ARM_ENDPOINT: 'management' },
+      "Configuration error: AZURE_ARM_ENDPOINT must be an http(s) URL (got 'management')",
+    ],
+    [
+      'live mode without an app id',
+      { ...LIVE, BOT_APP_ID: '' },
+      'Configuration error: BOT_APP_ID is required in live mode',
+    ],
+    [
+      'live mode without the managed identity',
+      { ...LIVE, AZURE_MANAGED_IDENTITY_CLIENT_ID: '' },
+      'Configuration error: AZURE_MANAGED_IDENTITY_CLIENT_ID is required in live mode',
+    ],
+    [
+      'a single-tenant bot without its tenant',
+      { BOT_APP_ID: LIVE.BOT_APP_ID, BOT_APP_PASSWORD: 'x' },
+      'Configuration error: BOT_TENANT_ID is required when BOT_APP_TYPE is SingleTenant',
+    ],
+    [
+      'a managed-identity bot with a password',
+      { ...LIVE, BOT_APP_PASSWORD: 'hunter2' },
+      'Configuration error: BOT_APP_PASSWORD must not be set when BOT_APP_TYPE is UserAssignedMSI',
+    ],
   ])('stops on %s with one readable line naming the setting', (_case, env, line) => {
     let error: unknown;
     try {

@@ -14,7 +14,8 @@ describe('logger', () => {
       'something happened',
     );
     const out = lines.join('');
-    for (const secret of ['eyJ-top-level', 'eyJ-header', 'bot-password', 'client-secret']) expect(out).not.toContain(secret);
+    for (const secret of ['eyJ-top-level', 'eyJ-header', 'bot-password', 'client-secret'])
+      expect(out).not.toContain(secret);
     expect(out).toContain('kept-object-id');
     expect(out).toContain('[redacted]');
     expect(JSON.parse(lines[0])).toMatchObject({ level: 30, msg: 'something happened', service: 'ade-backup-bot' });

@@ -10,8 +10,7 @@ export interface ChatUser {
 }
 
 export type AccessDecision =
-  | { allowed: true }
-  | { allowed: false; action: AccessAction; reason: 'anonymous' | 'tenant' | 'role' | 'directory' };
+  { allowed: true } | { allowed: false; action: AccessAction; reason: 'anonymous' | 'tenant' | 'role' | 'directory' };
 
 /** Transitive group membership in Microsoft Entra (src/azure/directory.ts implements it with Microsoft Graph). */
 export interface GroupDirectory {

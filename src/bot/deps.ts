@@ -2,6 +2,8 @@ import type { Mode } from '../config';
 import type { Logger } from '../log';
 import type { Store } from '../store';
 import type { AccessPolicy } from './accessPolicy';
+import type { ProtectOptions } from './protect/register';
+import type { RestoreOptions } from './restore/register';
 
 /** What handlers are given (through src/bot/app.ts), never reach for globally. Later flows add the Azure layer here. */
 export interface BotDeps {
@@ -9,4 +11,8 @@ export interface BotDeps {
   logger: Logger;
   store: Store;
   access: AccessPolicy;
+  /** The protect flows' Azure layer, run engine and setting (src/bot/protect/register.ts); absent = listed as planned. */
+  protect?: ProtectOptions;
+  /** The restore request, approvals and runs (src/bot/restore/register.ts); absent = listed as planned. */
+  restore?: RestoreOptions;
 }

@@ -1,4 +1,4 @@
-import type { Application } from '@microsoft/teams-ai';
+import type { AdaptiveCard, Application } from '@microsoft/teams-ai';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { resolveLocale } from '../i18n';
 import { CommandRegistry, type Command } from './commands';
@@ -9,19 +9,25 @@ import { language, languageSet } from './handlers/language';
 import { planned } from './handlers/planned';
 import { unknown } from './handlers/unknown';
 import { welcomeOnInstallationUpdate, welcomeOnMembersAdded } from './handlers/welcome';
+import { PROTECT_VERBS, registerProtectFlows } from './protect/register';
+import { registerRestore, RESTORE_VERBS } from './restore/register';
 import type { AppTurnState } from './state';
 import { markTurn, turnInfo } from './turnInfo';
 import type { Verb } from './verbs';
 
-/** Card verb -> Action.Execute handler. Typed by the vocabulary, so a verb without a route does not compile. */
-const VERB_ROUTES: Record<Verb, (deps: BotDeps) => (ctx: TurnContext, state: AppTurnState, data: any) => Promise<any>> =
-  {
-    'language.set': () => languageSet(),
-  };
+type VerbHandler = (ctx: TurnContext, state: AppTurnState, data: any) => Promise<AdaptiveCard | string>;
+
+/**
+ * Card verb -> Action.Execute handler. A flow adds its verbs here (or registers them in its own route file called
+ * from registerRoutes and lists them in registeredVerbs); test/cards/verbs.test.ts checks every verb has a route.
+ */
+const VERB_ROUTES: { [V in Verb]?: (deps: BotDeps) => VerbHandler } = {
+  'language.set': () => languageSet(),
+};
 
 /** Every card verb routed here (test/cards/verbs.test.ts checks it against cards/ and src/bot/verbs.ts). */
 export function registeredVerbs(): string[] {
-  return Object.keys(VERB_ROUTES);
+  return [...Object.keys(VERB_ROUTES), ...PROTECT_VERBS, ...RESTORE_VERBS];
 }
 
 /**
@@ -65,12 +71,16 @@ export function registerRoutes(app: Application<AppTurnState>, deps: BotDeps): C
   }
 
   for (const [verb, route] of Object.entries(VERB_ROUTES)) {
-    const handler = route(deps);
+    const handler = route!(deps);
     app.adaptiveCards.actionExecute(verb, async (ctx, state, data) => {
       markTurn(ctx, verb);
       return handler(ctx, state, data);
     });
   }
+
+  // Enable backup, grant access, backup now, check, jobs (and typed `cancel`): only with the Azure layer wired in.
+  if (deps.protect) registerProtectFlows(app, { ...deps, protect: deps.protect }, commands);
+  if (deps.restore) registerRestore(app, { ...deps, restore: deps.restore }, commands);
 
   app.conversationUpdate('membersAdded', welcomeOnMembersAdded(deps));
   app.activity(ActivityTypes.InstallationUpdate, welcomeOnInstallationUpdate(deps));

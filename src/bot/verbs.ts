@@ -6,6 +6,47 @@
 export const VERBS = [
   // language
   'language.set',
+  // restore request (src/bot/restore/register.ts)
+  'restore.vm',
+  'restore.point',
+  'restore.target',
+  'restore.requestApproval',
+  'restore.cancel',
+  // restore approval
+  'approval.approve',
+  'approval.reject',
+  'approval.cancel',
+  'approval.retry',
+  'approval.refresh',
+  // protect flows (src/dialogs, routed by src/bot/protect/register.ts): the card-step mechanism's own verbs
+  'flow.cancel',
+  'flow.page',
+  'flow.back',
+  // enable backup
+  'enableBackup.start',
+  'enableBackup.vault',
+  'enableBackup.policy',
+  'enableBackup.newPolicy',
+  'enableBackup.vms',
+  'enableBackup.grant',
+  'enableBackup.precheck',
+  'enableBackup.confirm',
+  // grant access
+  'grantAccess.start',
+  'grantAccess.target',
+  'grantAccess.confirm',
+  // backup now
+  'backupNow.start',
+  'backupNow.vm',
+  'backupNow.retention',
+  'backupNow.confirm',
+  // check
+  'check.start',
+  'check.vm',
+  // jobs
+  'jobs.vault',
+  'jobs.detail',
+  'jobs.back',
 ] as const;
 
 export type Verb = (typeof VERBS)[number];

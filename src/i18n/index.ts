@@ -3,18 +3,28 @@ import * as access from './messages/access';
 import * as audit from './messages/audit';
 import * as commands from './messages/commands';
 import * as core from './messages/core';
+import * as notifications from './messages/notifications';
+import * as protect from './messages/protect';
 import * as restore from './messages/restore';
 
 export * from './locale';
 
 // One dictionary per area (./messages/<area>.ts), each with an `en` and a `zhTW` object holding the same keys
 // (the compiler checks). A later flow adds its own area file and spreads it in here.
-const en = { ...core.en, ...commands.en, ...access.en, ...audit.en, ...restore.en };
+const en = { ...core.en, ...commands.en, ...access.en, ...audit.en, ...restore.en, ...protect.en, ...notifications.en };
 export type MessageKey = keyof typeof en;
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = {
   en,
-  'zh-TW': { ...core.zhTW, ...commands.zhTW, ...access.zhTW, ...audit.zhTW, ...restore.zhTW },
+  'zh-TW': {
+    ...core.zhTW,
+    ...commands.zhTW,
+    ...access.zhTW,
+    ...audit.zhTW,
+    ...restore.zhTW,
+    ...protect.zhTW,
+    ...notifications.zhTW,
+  },
 };
 
 export type MessageParams = Record<string, string | number>;

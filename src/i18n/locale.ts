@@ -11,7 +11,8 @@ export function normalizeLocale(value: string | undefined): Locale | undefined {
   const v = value?.trim().toLowerCase().replace(/_/g, '-');
   if (!v) return undefined;
   if (v === 'en' || v.startsWith('en-') || v === 'english' || v === '英文') return 'en';
-  if (/^zh-(tw|hk|mo|hant)(-|$)/.test(v) || v === 'zh' || v === '中文' || v === '繁體中文' || v === '繁中') return 'zh-TW';
+  if (/^zh-(tw|hk|mo|hant)(-|$)/.test(v) || v === 'zh' || v === '中文' || v === '繁體中文' || v === '繁中')
+    return 'zh-TW';
   return undefined;
 }
 

@@ -21,10 +21,12 @@ export interface RunEngineOptions {
   /** Wait before attempt n+1 of a step after a transient error. */
   retryDelayMs?: (attempt: number) => number;
   now?: () => number;
+  /** Whether a lease's owner is known to be dead (default: a process of this host that no longer exists). */
+  isDead?: (owner: string) => boolean;
 }
 
-type AnyKind = RunKind<object>;
-type AnyRun = RunRecord<object>;
+type AnyKind = RunKind<Record<string, unknown>>;
+type AnyRun = RunRecord;
 
 /**
  * The durable run engine (src/runs/types.ts), for any kind of long-running work. How to use it:
@@ -57,11 +59,13 @@ export class DurableRunEngine implements RunEngine {
   private readonly maxAttempts: number;
   private readonly retryDelayMs: (attempt: number) => number;
   private readonly now: () => number;
+  private readonly isDead: (owner: string) => boolean;
   private takeoverTimer?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(private readonly options: RunEngineOptions) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.isDead = options.isDead ?? deadOnThisHost;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryDelayMs = options.retryDelayMs ?? ((n) => Math.min(30_000, 1000 * 2 ** n));
@@ -81,7 +85,7 @@ export class DurableRunEngine implements RunEngine {
       kind,
       status: 'running',
       step: k.firstStep,
-      checkpoint,
+      checkpoint: checkpoint as Record<string, unknown>,
       attempt: 0,
       createdAt: at,
       updatedAt: at,
@@ -90,7 +94,7 @@ export class DurableRunEngine implements RunEngine {
     const stored = created ? record : (await this.options.store.get(id))!.value;
     if (created) await this.notify(stored);
     if (stored.status === 'running') await this.work(id);
-    return stored as RunRecord<C>;
+    return stored as unknown as RunRecord<C>;
   }
 
   async get<C extends object>(id: string): Promise<RunRecord<C> | undefined> {
@@ -164,7 +168,7 @@ export class DurableRunEngine implements RunEngine {
     let claimed = 0;
     for (const { id, value } of await this.options.store.list()) {
       if (value.status !== 'running' || !this.kinds.has(value.kind) || this.active.has(id)) continue;
-      if (value.lease && value.lease.owner !== this.owner && value.lease.until > this.now()) continue;
+      if (this.heldByOther(value)) continue;
       if (await this.work(id)) claimed++;
     }
     return claimed;
@@ -198,11 +202,17 @@ export class DurableRunEngine implements RunEngine {
 
   private async claim(id: string): Promise<AnyRun | undefined> {
     const { value, changed } = await this.options.store.update(id, (run) => {
-      if (!run || run.status !== 'running') return undefined;
-      if (run.lease && run.lease.owner !== this.owner && run.lease.until > this.now()) return undefined;
+      if (!run || run.status !== 'running' || this.heldByOther(run)) return undefined;
       return { ...run, lease: { owner: this.owner, until: this.now() + this.leaseMs } };
     });
     return changed ? value : undefined;
+  }
+
+  /** Another live replica holds the lease (it has not lapsed, and its owner is not a process known to be dead). */
+  private heldByOther(run: AnyRun): boolean {
+    const lease = run.lease;
+    if (!lease || lease.owner === this.owner || lease.until <= this.now()) return false;
+    return !this.isDead(lease.owner);
   }
 
   private async loop(initial: AnyRun): Promise<void> {
@@ -236,7 +246,7 @@ export class DurableRunEngine implements RunEngine {
   private async runStep(kind: AnyKind, run: AnyRun, signal: AbortSignal): Promise<AnyRun | undefined> {
     const step = kind.steps[run.step];
     let checkpoint = run.checkpoint;
-    const ctx: StepContext<object> = {
+    const ctx: StepContext<Record<string, unknown>> = {
       signal,
       save: async (patch) => {
         checkpoint = { ...checkpoint, ...patch };
@@ -245,7 +255,7 @@ export class DurableRunEngine implements RunEngine {
         await this.notify(saved);
       },
     };
-    let result: StepResult<object>;
+    let result: StepResult<Record<string, unknown>>;
     try {
       if (!step) throw Object.assign(new Error(`Run kind '${kind.kind}' has no step '${run.step}'.`), { code: 'UnknownStep' });
       result = await step({ ...run, checkpoint }, ctx);
@@ -279,7 +289,7 @@ export class DurableRunEngine implements RunEngine {
 
   private async failedStep(
     run: AnyRun,
-    checkpoint: object,
+    checkpoint: Record<string, unknown>,
     err: unknown,
     signal: AbortSignal,
   ): Promise<AnyRun | undefined> {
@@ -340,6 +350,23 @@ export class DurableRunEngine implements RunEngine {
 
   private iso(): string {
     return new Date(this.now()).toISOString();
+  }
+}
+
+/**
+ * A lease owner `host:pid:nonce` of this host whose process is gone: a restarted bot takes its runs over at once
+ * instead of waiting for the lease to lapse. Another host's owner is never presumed dead (its lease must lapse).
+ */
+function deadOnThisHost(owner: string): boolean {
+  const m = /^(.*):(\d+):[0-9a-f]+$/.exec(owner);
+  if (!m || m[1] !== hostname()) return false;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

@@ -41,6 +41,11 @@ export interface RestoreRunOptions {
 /** A failed restore job is final: retrying would mean a second restore, which needs a new request. */
 const JOB_FAILED = 'RestoreJobFailed';
 
+/** Whether a person may retry a restore that failed at `step` (every step but a restore job that itself failed). */
+export function restoreRetryable(step: string, error: { code: string }): boolean {
+  return !(step === 'followJob' && error.code === JOB_FAILED);
+}
+
 type Step = (run: RestoreRun, ctx: StepContext<RestoreCheckpoint>) => Promise<StepResult<RestoreCheckpoint>>;
 
 /**
@@ -158,6 +163,6 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
     firstStep: 'restoreDisks',
     steps: { restoreDisks, followJob, putBackKeys, createVm, deleteStaging },
     onChange: options.onChange,
-    retryable: (step, error) => !(step === 'followJob' && error.code === JOB_FAILED),
+    retryable: restoreRetryable,
   };
 }

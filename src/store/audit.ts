@@ -3,15 +3,7 @@ import type { DurableStorage } from './types';
 
 export type AuditTargetKind = 'vm' | 'vault' | 'keyVault' | 'storageAccount' | 'resourceGroup';
 export type AuditResult =
-  | 'requested'
-  | 'approved'
-  | 'rejected'
-  | 'started'
-  | 'succeeded'
-  | 'failed'
-  | 'refused'
-  | 'cancelled'
-  | 'expired';
+  'requested' | 'approved' | 'rejected' | 'started' | 'succeeded' | 'failed' | 'refused' | 'cancelled' | 'expired';
 
 export interface AuditEntry {
   id: string;

@@ -1,5 +1,6 @@
 import { ConfigError, type Config } from '../config';
 import { AuditTrail } from './audit';
+import { BlobStorage, type BlobCredential } from './blobStorage';
 import { RecordStore } from './records';
 import { SqliteStorage } from './sqliteStorage';
 import type { DurableStorage } from './types';
@@ -8,6 +9,7 @@ export * from './audit';
 export * from './records';
 export * from './types';
 export { SqliteStorage } from './sqliteStorage';
+export { BlobStorage, type BlobStorageOptions } from './blobStorage';
 
 /** Durable state: the Application's turn state, records changed by compare-and-set, and the audit trail. */
 export interface Store {
@@ -28,10 +30,21 @@ export function storeOn(storage: DurableStorage): Store {
   };
 }
 
-/** The configured backend: SQLite in a file by default. */
-export function createStore(config: Config['store']): Store {
-  if (config.kind === 'blob') {
-    throw new ConfigError('STORE', "is 'blob', which this version does not support yet; use STORE=sqlite");
+/**
+ * The configured backend: SQLite in a file by default; Azure Blob Storage by connection string, or by account URL as
+ * `credential` (the bot's approved managed identity; `caCertificate` is the extra CA trusted for Azure endpoints).
+ */
+export function createStore(
+  config: Config['store'],
+  azure: { credential?: BlobCredential; caCertificate?: string } = {},
+): Store {
+  if (config.kind === 'sqlite') return storeOn(new SqliteStorage(config.sqlitePath));
+  const { connectionString, accountUrl, container } = config.blob;
+  if (connectionString) return storeOn(new BlobStorage({ connectionString, container }));
+  if (!accountUrl || !azure.credential) {
+    throw new ConfigError('BLOB_ACCOUNT_URL', 'and the managed identity are needed when STORE is blob');
   }
-  return storeOn(new SqliteStorage(config.sqlitePath));
+  return storeOn(
+    new BlobStorage({ accountUrl, container, credential: azure.credential, caCertificate: azure.caCertificate }),
+  );
 }

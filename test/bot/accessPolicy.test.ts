@@ -1,4 +1,10 @@
-import { AccessPolicy, refusalKey, type AccessAction, type AccessRules, type GroupDirectory } from '../../src/bot/accessPolicy';
+import {
+  AccessPolicy,
+  refusalKey,
+  type AccessAction,
+  type AccessRules,
+  type GroupDirectory,
+} from '../../src/bot/accessPolicy';
 
 const ALEX = '00000000-0000-0000-0000-0000000000020';
 const MEGAN = '00000000-0000-0000-0000-0000000000021';
@@ -48,7 +54,13 @@ describe('AccessPolicy', () => {
   });
 
   it('denies everyone by default (nothing configured, no directory)', async () => {
-    const empty = { allowedTenantIds: [], operatorIds: [], approverIds: [], operatorGroupIds: [], approverGroupIds: [] };
+    const empty = {
+      allowedTenantIds: [],
+      operatorIds: [],
+      approverIds: [],
+      operatorGroupIds: [],
+      approverGroupIds: [],
+    };
     const policy = new AccessPolicy(empty);
     for (const action of ['operate', 'approve', 'audit'] as const) {
       expect((await policy.can({ aadObjectId: ALEX }, action)).allowed).toBe(false);

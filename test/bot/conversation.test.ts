@@ -127,7 +127,11 @@ const cases: Case[] = [
   {
     name: 'the language card button switches language and replaces the card',
     steps: [
-      { send: (o) => cardAction('language.set', { language: 'zh-TW' }, o), invokeCard: 'card.language', says: /繁體中文/ },
+      {
+        send: (o) => cardAction('language.set', { language: 'zh-TW' }, o),
+        invokeCard: 'card.language',
+        says: /繁體中文/,
+      },
       { send: 'help', card: 'card.help', says: /我能做什麼/ },
     ],
   },

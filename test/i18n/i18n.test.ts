@@ -7,14 +7,25 @@ describe('i18n', () => {
       for (const key of messageKeys()) {
         expect({ locale, key, text: dict[key]?.trim() }).toEqual({ locale, key, text: expect.any(String) });
         const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
-        expect({ key, placeholders: placeholders(dict[key]) }).toEqual({ key, placeholders: placeholders(dictionary('en')[key]) });
+        expect({ key, placeholders: placeholders(dict[key]) }).toEqual({
+          key,
+          placeholders: placeholders(dictionary('en')[key]),
+        });
       }
     }
   });
 
   it("uses Microsoft's zh-TW terms (glossary-zh-TW.md)", () => {
     const zh = Object.values(dictionary('zh-TW')).join('\n');
-    for (const term of ['復原服務保存庫', '金鑰保存庫', '備份原則', '復原點', '金鑰和密碼', 'VM 代理程式', '已加密的 VM']) {
+    for (const term of [
+      '復原服務保存庫',
+      '金鑰保存庫',
+      '備份原則',
+      '復原點',
+      '金鑰和密碼',
+      'VM 代理程式',
+      '已加密的 VM',
+    ]) {
       expect(zh).toContain(term);
     }
   });

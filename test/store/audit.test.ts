@@ -14,8 +14,18 @@ describe('AuditTrail', () => {
   const alex = { aadObjectId: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' };
 
   it('keeps who did what to which target, with result and time, newest first', async () => {
-    await trail.append({ who: alex, action: 'protection.enable', target: { kind: 'vm', name: 'vm-web-01' }, result: 'succeeded' });
-    await trail.append({ who: alex, action: 'keyVault.grant', target: { kind: 'keyVault', name: 'kv-ade-nogrant' }, result: 'failed' });
+    await trail.append({
+      who: alex,
+      action: 'protection.enable',
+      target: { kind: 'vm', name: 'vm-web-01' },
+      result: 'succeeded',
+    });
+    await trail.append({
+      who: alex,
+      action: 'keyVault.grant',
+      target: { kind: 'keyVault', name: 'kv-ade-nogrant' },
+      result: 'failed',
+    });
     const recent = await trail.recent();
     expect(recent.map((e) => [e.action, e.target?.name, e.result])).toEqual([
       ['keyVault.grant', 'kv-ade-nogrant', 'failed'],
@@ -27,8 +37,18 @@ describe('AuditTrail', () => {
 
   it('filters by target name, case-insensitively, and limits', async () => {
     for (let i = 0; i < 4; i++) {
-      await trail.append({ who: alex, action: `step.${i}`, target: { kind: 'vm', name: 'VM-DB-01' }, result: 'succeeded' });
-      await trail.append({ who: alex, action: `other.${i}`, target: { kind: 'vault', name: 'rsv-prod-sea' }, result: 'succeeded' });
+      await trail.append({
+        who: alex,
+        action: `step.${i}`,
+        target: { kind: 'vm', name: 'VM-DB-01' },
+        result: 'succeeded',
+      });
+      await trail.append({
+        who: alex,
+        action: `other.${i}`,
+        target: { kind: 'vault', name: 'rsv-prod-sea' },
+        result: 'succeeded',
+      });
     }
     const forVm = await trail.recent({ target: 'vm-db-01', limit: 3 });
     expect(forVm.map((e) => e.action)).toEqual(['step.3', 'step.2', 'step.1']);

@@ -181,7 +181,11 @@ export function installed(o: ActivityOptions, action: 'add' | 'remove' = 'add'):
 }
 
 /** An Action.Execute click on a card the bot sent earlier (`replyToId`). */
-export function cardAction(verb: string, data: object, o: ActivityOptions & { replyToId?: string }): Record<string, any> {
+export function cardAction(
+  verb: string,
+  data: object,
+  o: ActivityOptions & { replyToId?: string },
+): Record<string, any> {
   return {
     ...base('invoke', o),
     name: 'adaptiveCard/action',

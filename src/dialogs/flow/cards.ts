@@ -36,7 +36,7 @@ export function startData(buttons: StartButtons) {
 
 /** The button a troubleshooting entry's fix becomes, where the bot has a flow for it. */
 export function fixButtons(locale: Locale, fix: FixAction | undefined, context: { vm?: string }): StartButtons {
-  const vm = context.vm ? { vm: context.vm } : {};
+  const vm: Record<string, string> = context.vm ? { vm: context.vm } : {};
   switch (fix?.kind) {
     case 'grantKeyVaultAccess':
       return { grant: { title: t(locale, 'flow.fix.grant'), data: { ...vm, keyVault: fix.keyVault } } };
@@ -59,7 +59,7 @@ export function noticeCard(
     title: n.title,
     text: n.text,
     color: COLORS[n.tone ?? 'default'],
-    lines: n.lines ?? [],
+    lines: (n.lines ?? []).map((text) => ({ text })),
     ...startData(n.buttons ?? {}),
   });
 }

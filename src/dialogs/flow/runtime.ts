@@ -104,6 +104,10 @@ export class FlowRuntime {
     return this.records.clear(turn.conversationId, turn.user.id);
   }
 
+  async hasActive(turn: Turn): Promise<boolean> {
+    return (await this.records.active(turn.conversationId, turn.user.id)).length > 0;
+  }
+
   /** The card of the user's most recent flow in this conversation, to ask again after input it cannot use. */
   async current(turn: Turn): Promise<AdaptiveCardJson | undefined> {
     const [latest] = await this.records.active(turn.conversationId, turn.user.id);

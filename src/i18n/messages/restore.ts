@@ -113,6 +113,7 @@ export const en = {
   'approval.reason': 'Reason (shown to the requester)',
   'approval.cancel': 'Cancel request',
   'approval.retry': 'Retry from the failed step',
+  'approval.refresh': 'Refresh',
   'approval.progress': 'Restore job {job}: {status}{percent}',
   'approval.result': '{vm} is ready in {group}, created {path}. The staged files were deleted.',
   'approval.failedStep': 'Failed at: {step}',
@@ -207,7 +208,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'restore.target.nameTaken': '{group} 中已有名為 {name} 的 VM。請選擇其他名稱。',
   'restore.invalidChoice': '這個選項不是我提供的。請從下列值中選擇。',
   'restore.plan.title': '還原 {vm}：計畫',
-  'restore.plan.intro': '核准者核准後，將完全依照下列步驟執行。在此之前 Azure 中不會有任何變更；計畫若有任何變更都需要重新核准。',
+  'restore.plan.intro':
+    '核准者核准後，將完全依照下列步驟執行。在此之前 Azure 中不會有任何變更；計畫若有任何變更都需要重新核准。',
   'restore.plan.steps': '將執行的步驟',
   'restore.plan.requestApproval': '要求核准',
   'restore.step.restoreDisks': '從 {time} 的復原點還原磁碟至 {group}，並將 VM 設定暫存於 {staging}。',
@@ -215,7 +217,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'restore.step.putBackKeys.recover': '復原 {keyVault} 中已虛刪除的金鑰和密碼。',
   'restore.step.putBackKeys.restore': '從還原作業的加密資訊將金鑰和密碼放回 {keyVault} (若只是虛刪除則予以復原)。',
   'restore.step.putBackKeys.legacy': '從復原點將金鑰和密碼放回 {keyVault} (若只是虛刪除則予以復原)。',
-  'restore.step.createVm.template': '使用還原作業產生的範本在 {group} 中建立 {newVm}，網路介面位於 {network}，並套用加密設定。',
+  'restore.step.createVm.template':
+    '使用還原作業產生的範本在 {group} 中建立 {newVm}，網路介面位於 {network}，並套用加密設定。',
   'restore.step.createVm.compute':
     '透過計算 API 從還原的磁碟在 {group} 中建立 {newVm}：網路介面位於 {network}，套用加密設定，再安裝 Azure 磁碟加密擴充功能。',
   'restore.step.deleteStaging': '刪除 {staging} 中的暫存檔案 (其中含有包裝的金鑰)。',
@@ -244,6 +247,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   'approval.reason': '原因 (會顯示給提出要求的人)',
   'approval.cancel': '取消要求',
   'approval.retry': '從失敗的步驟重試',
+  'approval.refresh': '重新整理',
   'approval.progress': '還原作業 {job}：{status}{percent}',
   'approval.result': '{vm} 已在 {group} 中就緒，建立方式：{path}。暫存檔案已刪除。',
   'approval.failedStep': '失敗的步驟：{step}',

@@ -2,11 +2,13 @@
 export const en = {
   'enable.title': 'Enable backup',
   'enable.vault.intro': 'Which Recovery Services vault should back the VMs up?',
-  'enable.vault.introRegion': 'Which Recovery Services vault should back the VM up? Only vaults in **{region}**, the VM’s region, can.',
+  'enable.vault.introRegion':
+    'Which Recovery Services vault should back the VM up? Only vaults in **{region}**, the VM’s region, can.',
   'enable.vault.unknown': 'No Resource Manager VM is called {names}; it is left out.',
   'enable.vault.prompt': 'Recovery Services vault',
   'enable.noVault.title': 'No vault in the region',
-  'enable.noVault.text': 'There is no Recovery Services vault in {region}. A VM is backed up to a vault in its own region: create one there first.',
+  'enable.noVault.text':
+    'There is no Recovery Services vault in {region}. A VM is backed up to a vault in its own region: create one there first.',
   'enable.policy.intro': 'Which backup policy should **{vault}** use?',
   'enable.policy.prompt': 'Backup policy',
   'enable.policy.default': '(the vault’s default)',
@@ -28,7 +30,8 @@ export const en = {
   'enable.newPolicy.invalid.frequency': 'Choose daily or weekly.',
   'enable.newPolicy.invalid.time': 'Choose a time on the hour or half hour.',
   'enable.newPolicy.invalid.days': 'A weekly policy needs at least one day of the week.',
-  'enable.newPolicy.invalid.name': 'A policy name has up to 150 letters, digits, hyphens or underscores and starts with a letter or digit.',
+  'enable.newPolicy.invalid.name':
+    'A policy name has up to 150 letters, digits, hyphens or underscores and starts with a letter or digit.',
   'enable.newPolicy.invalid.retention': 'Retention must be a whole number from {min} to {max}.',
   'enable.newPolicy.invalid.taken': 'The vault already has a policy called {name}.',
   'enable.day.Sunday': 'Sunday',
@@ -38,7 +41,8 @@ export const en = {
   'enable.day.Thursday': 'Thursday',
   'enable.day.Friday': 'Friday',
   'enable.day.Saturday': 'Saturday',
-  'enable.vms.intro': 'Which VMs should **{vault}** protect? Only unprotected Resource Manager VMs in {region} are listed.',
+  'enable.vms.intro':
+    'Which VMs should **{vault}** protect? Only unprotected Resource Manager VMs in {region} are listed.',
   'enable.vms.prompt': 'Virtual machines',
   'enable.vms.none': 'Choose at least one VM.',
   'enable.vms.noneLeft.title': 'Nothing to protect',
@@ -60,12 +64,15 @@ export const en = {
   'enable.check.agent': 'VM agent: {what}',
   'enable.check.ready': 'Ready.',
   'enable.check.readyAgentWarning': 'Ready, but the VM agent is not ready: backups will fail until it is running.',
-  'enable.check.needsGrant': 'Azure Backup cannot read key vault {keyVault} yet. Grant access first, or the VM is left out.',
+  'enable.check.needsGrant':
+    'Azure Backup cannot read key vault {keyVault} yet. Grant access first, or the VM is left out.',
   'enable.check.grant': 'Grant access to {keyVault}',
   'enable.check.noneReady': 'No VM is ready to be protected. Grant the key vault access, or cancel.',
   'enable.check.keyVaultGone.title': 'The key vault does not exist',
-  'enable.check.keyVaultGone.cause': "{vm}'s encryption settings name key vault {keyVault}, which does not exist any more.",
-  'enable.check.keyVaultGone.resolution': 'Restore or recreate the key vault with the VM’s key and secret, then enable backup.',
+  'enable.check.keyVaultGone.cause':
+    "{vm}'s encryption settings name key vault {keyVault}, which does not exist any more.",
+  'enable.check.keyVaultGone.resolution':
+    'Restore or recreate the key vault with the VM’s key and secret, then enable backup.',
   'enable.check.protected.title': 'Already protected',
   'enable.check.protected.cause': '{vm} is already protected by {vault}. Nothing was changed.',
   'enable.check.protected.resolution': 'Use **backup now** or **check** for it instead.',
@@ -117,7 +124,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'enable.newPolicy.invalid.frequency': '請選擇每天或每週。',
   'enable.newPolicy.invalid.time': '請選擇整點或半點的時間。',
   'enable.newPolicy.invalid.days': '每週原則至少需要選擇一天。',
-  'enable.newPolicy.invalid.name': '原則名稱最多 150 個字元，只能包含英文字母、數字、連字號或底線，且須以字母或數字開頭。',
+  'enable.newPolicy.invalid.name':
+    '原則名稱最多 150 個字元，只能包含英文字母、數字、連字號或底線，且須以字母或數字開頭。',
   'enable.newPolicy.invalid.retention': '保留期間必須是 {min} 到 {max} 之間的整數。',
   'enable.newPolicy.invalid.taken': '保存庫中已有名為 {name} 的原則。',
   'enable.day.Sunday': '星期日',

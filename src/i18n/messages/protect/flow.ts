@@ -16,6 +16,8 @@ export const en = {
   'flow.cancelled.title': 'Cancelled',
   'flow.cancelled.text': 'Nothing was changed.',
   'flow.cancelled.none': 'There is nothing to cancel.',
+  'flow.cancelled.typed': 'Cancelled. Nothing was changed.',
+  'flow.started': 'Started: see the new card below.',
   'flow.refused.title': 'This card cannot be used',
   'flow.refused.stale':
     'This card is out of date: its flow has moved on, finished or been cancelled. Nothing was changed. Type the command again to start over.',
@@ -56,6 +58,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'flow.cancelled.title': '已取消',
   'flow.cancelled.text': '未進行任何變更。',
   'flow.cancelled.none': '目前沒有可取消的流程。',
+  'flow.cancelled.typed': '已取消。未進行任何變更。',
+  'flow.started': '已開始：請查看下方的新卡片。',
   'flow.refused.title': '無法使用此卡片',
   'flow.refused.stale': '此卡片已過期：它所屬的流程已繼續、已完成或已取消。未進行任何變更。請重新輸入指令再開始一次。',
   'flow.refused.notOwner': '此卡片屬於其他人的流程。未進行任何變更。請自行輸入指令開始您自己的流程。',

@@ -1,11 +1,13 @@
 // grant access: Backup Management Service's access to the key vault holding a VM's BEK/KEK.
 export const en = {
   'grant.title': 'Grant key vault access',
-  'grant.target.intro': 'Which VM’s key vault should Azure Backup be able to read? The key vault is read from the VM’s encryption settings.',
+  'grant.target.intro':
+    'Which VM’s key vault should Azure Backup be able to read? The key vault is read from the VM’s encryption settings.',
   'grant.target.prompt': 'Virtual machine',
   'grant.unknown': 'No VM is called **{name}**. Choose the VM whose key vault needs access.',
   'grant.notEncrypted.title': 'Nothing to grant',
-  'grant.notEncrypted.text': '{vm} is not encrypted with Azure Disk Encryption, so Azure Backup needs no key vault access for it. Nothing was changed.',
+  'grant.notEncrypted.text':
+    '{vm} is not encrypted with Azure Disk Encryption, so Azure Backup needs no key vault access for it. Nothing was changed.',
   'grant.already': 'Azure Backup can already read {keyVault}. Nothing was changed.',
   'grant.confirm.title': 'Confirm: grant Azure Backup access to {keyVault}',
   'grant.confirm.introPolicy': 'This adds one access policy to key vault **{keyVault}** ({rg}):',
@@ -26,8 +28,10 @@ export const en = {
   'grant.none': 'none',
   'grant.result.granted': 'Access granted on {keyVault}',
   'grant.result.already': 'Already granted on {keyVault}',
-  'grant.result.verified': 'Verified: Backup Management Service can now read the keys and secrets it needs in {keyVault}.',
-  'grant.result.nothingChanged': 'Backup Management Service already had what it needs in {keyVault}. Nothing was changed.',
+  'grant.result.verified':
+    'Verified: Backup Management Service can now read the keys and secrets it needs in {keyVault}.',
+  'grant.result.nothingChanged':
+    'Backup Management Service already had what it needs in {keyVault}. Nothing was changed.',
 };
 
 export const zhTW: Record<keyof typeof en, string> = {

@@ -1,0 +1,81 @@
+/**
+ * A bot under measurement, in its own process (so its peak RSS is its own and the load generator does not share its
+ * event loop): the real bot (src/index.ts startBot, sandbox mode: the local Azure runs in this process too, as
+ * `npm start` runs it) or the echo floor. Started by bench/support/child.ts; speaks over the IPC channel.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config';
+import { startBot, type RunningBot } from '../../src/index';
+import { createLogger } from '../../src/log';
+import type { SandboxTiming } from '../../src/sandbox';
+import { startEchoBot } from './echoBot';
+import { addBenchVms } from './world';
+
+export interface ChildOptions {
+  kind: 'bot' | 'echo';
+  /** VMs added to the sandbox before the first turn (one per conversation). */
+  benchVms?: string[];
+  /** Sandbox timing (how fast operations and jobs finish, Retry-After). */
+  timing?: Partial<SandboxTiming>;
+  /** More settings, by environment variable name (OPERATOR_IDS, WATCH_INTERVAL_SECONDS, …). */
+  env?: Record<string, string>;
+}
+
+export interface Ready {
+  url: string;
+  /** The sandbox's ARM origin (its /_sandbox admin routes) and the CA to trust for it. */
+  arm?: string;
+  ca?: string;
+}
+
+type Request = { id: number; cmd: 'notifyCards' | 'stop' };
+
+async function main(): Promise<void> {
+  const options = JSON.parse(process.argv[2] ?? '{}') as ChildOptions;
+  const send = (m: unknown) => process.send?.(m);
+  let close: () => Promise<void>;
+  let bot: RunningBot | undefined;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ade-bench-'));
+  if (options.kind === 'echo') {
+    const echo = await startEchoBot();
+    close = echo.close;
+    send({ type: 'ready', url: echo.url } satisfies Ready & { type: string });
+  } else {
+    const config = {
+      ...loadConfig({ SQLITE_PATH: path.join(dir, 'bot.sqlite'), LOG_LEVEL: 'info', ...options.env }),
+      port: 0,
+    };
+    // Production logs one JSON line per turn at info; the lines are written (the cost is real) to nowhere.
+    const logger = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
+    bot = await startBot(config, { logger, sandboxTiming: options.timing });
+    if (options.benchVms?.length && bot.sandbox) addBenchVms(bot.sandbox, options.benchVms);
+    close = bot.close;
+    send({ type: 'ready', url: bot.url, arm: bot.sandbox?.endpoints.arm, ca: bot.sandbox?.ca });
+  }
+
+  process.on('message', (m: Request) => {
+    void (async () => {
+      try {
+        if (m.cmd === 'notifyCards') {
+          const cards = bot ? await bot.store.records<Record<string, unknown>>('notify.cards').list() : [];
+          send({ id: m.id, ok: true, value: cards.map((c) => ({ id: c.id, ...c.value, reference: undefined })) });
+        } else if (m.cmd === 'stop') {
+          await close();
+          rmSync(dir, { recursive: true, force: true });
+          send({ id: m.id, ok: true });
+          process.exit(0);
+        }
+      } catch (err) {
+        send({ id: m.id, ok: false, error: (err as Error).message });
+      }
+    })();
+  });
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`bench child failed: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import type { ChildOptions, Ready } from './botProcess';
+
+/** The parent's handle on a bot process: its URL, its sandbox's admin surface, its memory. */
+export class BotChild {
+  private nextId = 1;
+  private readonly pending = new Map<number, (m: { ok: boolean; value?: unknown; error?: string }) => void>();
+  private agent?: https.Agent;
+
+  private constructor(
+    private readonly proc: ChildProcess,
+    readonly ready: Ready,
+  ) {
+    if (ready.ca) this.agent = new https.Agent({ ca: ready.ca, keepAlive: true });
+    proc.on('message', (m: { id?: number; ok: boolean }) => {
+      if (m.id === undefined) return;
+      this.pending.get(m.id)?.(m);
+      this.pending.delete(m.id);
+    });
+  }
+
+  static async start(options: ChildOptions): Promise<BotChild> {
+    const proc = fork(path.join(__dirname, 'botProcess.ts'), [JSON.stringify(options)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the bot process did not start within 60 s')), 60_000);
+      proc.once('exit', (code) => reject(new Error(`the bot process exited (${code}) before it was ready`)));
+      proc.on('message', (m: { type?: string } & Ready) => {
+        if (m.type !== 'ready') return;
+        clearTimeout(timer);
+        resolve(m);
+      });
+    });
+    return new BotChild(proc, ready);
+  }
+
+  get url(): string {
+    return this.ready.url;
+  }
+
+  /** Peak resident set size of the bot process since start or the last `resetPeak()`, in MiB (VmHWM). */
+  peakRssMb(): number | undefined {
+    return this.status('VmHWM');
+  }
+
+  /** Resident set size now, in MiB (VmRSS). */
+  rssMb(): number | undefined {
+    return this.status('VmRSS');
+  }
+
+  /** Starts a new peak-RSS window (Linux: writing 5 to clear_refs resets VmHWM to the current RSS). */
+  resetPeak(): void {
+    try {
+      writeFileSync(`/proc/${this.proc.pid}/clear_refs`, '5');
+    } catch {
+      // Not Linux, or not allowed: the peak then counts from the process start.
+    }
+  }
+
+  private status(field: 'VmHWM' | 'VmRSS'): number | undefined {
+    try {
+      const status = readFileSync(`/proc/${this.proc.pid}/status`, 'utf8');
+      const kb = Number(new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status)?.[1]);
+      return Number.isFinite(kb) ? kb / 1024 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A request to the sandbox's admin routes ({arm}/_sandbox/...): no token, loopback, the sandbox's CA. */
+  admin<T = any>(method: string, route: string, body?: unknown): Promise<T> {
+    const arm = this.ready.arm;
+    if (!arm) return Promise.reject(new Error('this process has no sandbox'));
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = https.request(
+        `${arm}${route}`,
+        { method, agent: this.agent, headers: payload ? { 'content-type': 'application/json' } : {} },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if ((res.statusCode ?? 500) >= 300) reject(new Error(`${method} ${route}: ${res.statusCode} ${text}`));
+            else resolve((text ? JSON.parse(text) : undefined) as T);
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  call<T = unknown>(cmd: 'notifyCards' | 'stop'): Promise<T> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, (m) => (m.ok ? resolve(m.value as T) : reject(new Error(m.error))));
+      this.proc.send({ id, cmd });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.agent?.destroy();
+    if (this.proc.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
+    await Promise.race([this.call('stop').catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
+    if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
+    await exited;
+  }
+}

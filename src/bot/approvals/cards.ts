@@ -1,0 +1,160 @@
+import { explain, type Explanation } from '../../azure';
+import { formatTime, planFacts, planStepIds, planSteps } from '../../dialogs/restore';
+import { t, type Locale, type MessageKey } from '../../i18n';
+import { restoreRetryable, type RestoreRun, type RestoreStep } from '../../runs/restoreRun';
+import { renderCard, type AdaptiveCardJson } from '../cards/render';
+import type { ApprovalRecord, ApprovalStatus, Refusal } from './types';
+
+/**
+ * Which copy of the card: the approvers' (Approve / Reject while pending), the requester's (Cancel while pending), or
+ * read-only (anyone else, in Teams through card refresh). Retry shows on both copies when the failure allows it.
+ */
+export type Audience = 'approvers' | 'requester' | 'readOnly';
+
+export interface ApprovalCardOptions {
+  audience: Audience;
+  /** Told to the clicking user on their copy (a refusal). */
+  notice?: string;
+  /**
+   * Teams card refresh (user-specific views), off when absent: `userIds` are the MRIs Teams refreshes for
+   * automatically (at most 60); [] = nobody automatically; absent = every member of a chat of at most 60.
+   */
+  refresh?: { userIds?: string[] };
+}
+
+const STATE_COLOR: Record<ApprovalStatus, string> = {
+  pending: 'Accent',
+  approved: 'Accent',
+  running: 'Accent',
+  succeeded: 'Good',
+  failed: 'Attention',
+  rejected: 'Attention',
+  expired: 'Warning',
+  cancelled: 'Warning',
+};
+
+/** cards/approval.request.json: the request, its plan, its state and (once approved) the run's progress. */
+export function approvalCard(
+  locale: Locale,
+  record: ApprovalRecord,
+  run: RestoreRun | undefined,
+  options: ApprovalCardOptions,
+): AdaptiveCardJson {
+  const { plan } = record;
+  const failure = record.status === 'failed' && run?.error ? failureOf(locale, record, run) : undefined;
+  const retryable = !!failure && !!run?.error && restoreRetryable(run.error.step, run.error);
+  const card = renderCard('approval.request', {
+    requestId: record.id,
+    planHash: record.planHash,
+    title: t(locale, 'approval.title', { vm: plan.vm.name }),
+    state: t(locale, `approval.state.${record.status}`),
+    stateColor: STATE_COLOR[record.status],
+    notice: options.notice ?? '',
+    requestedBy: t(locale, 'approval.requestedBy', {
+      who: record.requester.name ?? record.requester.aadObjectId,
+      when: formatTime(record.createdAt),
+    }),
+    expires: record.status === 'pending' ? t(locale, 'approval.expires', { when: formatTime(record.expiresAt) }) : '',
+    facts: planFacts(locale, plan),
+    stepsTitle: t(locale, 'restore.plan.steps'),
+    steps: stepLines(locale, record, run),
+    progress: progressLine(locale, record, run),
+    decision: decisionLine(locale, record),
+    reason: record.decision?.reason ? t(locale, 'approval.decision.reason', { reason: record.decision.reason }) : '',
+    result: resultLine(locale, record, run),
+    showFailure: !!failure,
+    failure: failure ?? { title: '', step: '', cause: '', resolution: '', reference: '' },
+    showDecision: options.audience === 'approvers' && record.status === 'pending',
+    showCancel: options.audience === 'requester' && record.status === 'pending',
+    showRetry: options.audience !== 'readOnly' && retryable,
+    refreshUserIds: options.refresh?.userIds ?? [],
+    labels: {
+      approve: t(locale, 'approval.approve'),
+      reject: t(locale, 'approval.reject'),
+      reason: t(locale, 'approval.reason'),
+      cancel: t(locale, 'approval.cancel'),
+      retry: t(locale, 'approval.retry'),
+      refresh: t(locale, 'approval.refresh'),
+      cause: t(locale, 'restore.label.cause'),
+      resolution: t(locale, 'restore.label.resolution'),
+    },
+  });
+  // The template always declares `refresh`; a card returned from an invoke must not carry it (teams-ai would then edit
+  // the message for everyone, see teams-patterns.md), unless the invoke response is sent by hand (refresh verb).
+  if (!options.refresh) delete card.refresh;
+  else if (!options.refresh.userIds) delete (card.refresh as { userIds?: unknown }).userIds;
+  return card;
+}
+
+export function refusalNotice(locale: Locale, refusal: Refusal, record?: ApprovalRecord, objectId = ''): string {
+  if (refusal === 'decided' && record) {
+    return t(locale, 'approval.notice.decided', { state: t(locale, `approval.state.${record.status}`) });
+  }
+  return t(locale, `approval.notice.${refusal}` as MessageKey, { objectId });
+}
+
+function stepLines(locale: Locale, record: ApprovalRecord, run: RestoreRun | undefined) {
+  const ids = planStepIds(record.plan);
+  const texts = planSteps(locale, record.plan);
+  const started = run && ['running', 'succeeded', 'failed'].includes(record.status);
+  const current = run ? ids.indexOf(run.step as RestoreStep) : -1;
+  return texts.map(({ text }, i) => {
+    if (!started || !run) return { text: `▫️ ${text}`, color: 'Default' };
+    if (run.status === 'succeeded' || i < current) return { text: `✅ ${text}`, color: 'Good' };
+    if (i === current && run.status === 'failed') return { text: `❌ ${text}`, color: 'Attention' };
+    if (i === current) return { text: `⏳ ${text}`, color: 'Accent' };
+    return { text: `▫️ ${text}`, color: 'Default' };
+  });
+}
+
+function progressLine(locale: Locale, record: ApprovalRecord, run: RestoreRun | undefined): string {
+  const cp = run?.checkpoint;
+  if (!cp?.jobId || record.status === 'succeeded') return '';
+  const percent = cp.progress !== undefined ? ` (${cp.progress}%)` : '';
+  return t(locale, 'approval.progress', { job: cp.jobId, status: cp.jobStatus ?? 'InProgress', percent });
+}
+
+function decisionLine(locale: Locale, record: ApprovalRecord): string {
+  const d = record.decision;
+  if (!d) return '';
+  const who = d.by?.name ?? d.by?.aadObjectId ?? '';
+  const when = formatTime(d.at);
+  switch (record.status) {
+    case 'rejected':
+      return t(locale, 'approval.decision.rejected', { who, when });
+    case 'cancelled':
+      return t(locale, 'approval.decision.cancelled', { who, when });
+    case 'expired':
+      return t(locale, 'approval.decision.expired', { when });
+    case 'pending':
+      return '';
+    default:
+      return t(locale, 'approval.decision.approved', { who, when });
+  }
+}
+
+function resultLine(locale: Locale, record: ApprovalRecord, run: RestoreRun | undefined): string {
+  const vm = run?.checkpoint.vm;
+  if (record.status !== 'succeeded' || !vm) return '';
+  return t(locale, 'approval.result', {
+    vm: vm.name,
+    group: record.plan.targetResourceGroup.name,
+    path: t(locale, `restore.path.${vm.path}`),
+  });
+}
+
+/** The failed step's troubleshooting entry: from the restore job's own error, or from the step's error. */
+function failureOf(locale: Locale, record: ApprovalRecord, run: RestoreRun) {
+  const error = run.error!;
+  const context = { vm: record.plan.vm.name, keyVault: record.plan.encryption?.keyVault.name };
+  const explanation: Explanation = run.checkpoint.jobError
+    ? explain(run.checkpoint.jobError, locale, context)
+    : explain(Object.assign(new Error(error.message), { code: error.code }), locale, context);
+  return {
+    title: explanation.title,
+    step: t(locale, 'approval.failedStep', { step: t(locale, `approval.step.${error.step}` as MessageKey) }),
+    cause: explanation.cause,
+    resolution: explanation.resolution,
+    reference: t(locale, 'approval.reference', { id: error.requestId ?? run.id }),
+  };
+}

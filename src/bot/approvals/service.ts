@@ -1,0 +1,313 @@
+import type { Locale } from '../../i18n';
+import type { Logger } from '../../log';
+import type { RestorePlan } from '../../runs/restorePlan';
+import { RESTORE_RUN_KIND, restoreRetryable, restoreRunId, type RestoreCheckpoint, type RestoreRun } from '../../runs/restoreRun';
+import type { RunEngine } from '../../runs/types';
+import type { AuditResult, AuditTrail, RecordStore } from '../../store';
+import type { AccessPolicy } from '../accessPolicy';
+import type { CardAddress, Messenger } from '../messenger';
+import { approvalCard, type ApprovalCardOptions, type Audience } from './cards';
+import type { ConversationDirectory } from './conversations';
+import { decide, expire, follow, isExpired } from './stateMachine';
+import type { ApprovalAction, ApprovalRecord, Person, Refusal } from './types';
+
+export interface ApprovalServiceDeps {
+  records: RecordStore<ApprovalRecord>;
+  audit: AuditTrail;
+  access: Pick<AccessPolicy, 'can'>;
+  messenger: Pick<Messenger, 'sendCard' | 'updateCard'>;
+  runs: RunEngine;
+  conversations: ConversationDirectory;
+  logger: Logger;
+  /** APPROVAL_TTL_MINUTES: a request nobody decided on expires after this long. */
+  ttlMinutes: number;
+  now?: () => Date;
+}
+
+export interface NewRequest {
+  id: string;
+  plan: RestorePlan;
+  planHash: string;
+  requester: Person;
+  locale: Locale;
+  /** The requester's card (the plan card the request replaces), updated in place from now on. */
+  requesterCard: CardAddress;
+}
+
+export interface ActResult {
+  record?: ApprovalRecord;
+  refused?: Refusal;
+}
+
+/**
+ * Restore approvals: the persisted request, every click decided on the server (decide() in stateMachine.ts) and
+ * stored by compare-and-set, the run started exactly once (its id is the request's), both cards updated in place as
+ * things move, and every step in the audit trail (request, plan, approver, decision, reason, result).
+ */
+export class ApprovalService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ApprovalServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  get(id: string): Promise<ApprovalRecord | undefined> {
+    return this.deps.records.get(id).then((v) => v?.value);
+  }
+
+  async run(id: string): Promise<RestoreRun | undefined> {
+    return this.deps.runs.get<RestoreCheckpoint>(restoreRunId(id));
+  }
+
+  /** Creates the request (once per id: a repeated click returns the same one) and posts it to the approvers. */
+  async request(input: NewRequest): Promise<{ record: ApprovalRecord; delivered: boolean }> {
+    const now = this.now();
+    const record: ApprovalRecord = {
+      id: input.id,
+      status: 'pending',
+      plan: input.plan,
+      planHash: input.planHash,
+      requester: input.requester,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.deps.ttlMinutes * 60_000).toISOString(),
+      cards: { requester: input.requesterCard },
+      locales: { requester: input.locale, approvers: input.locale },
+      retries: 0,
+      updatedAt: now.toISOString(),
+    };
+    if (!(await this.deps.records.create(record.id, record))) {
+      const existing = (await this.get(record.id))!;
+      return { record: existing, delivered: !!existing.cards.approvers };
+    }
+    await this.audit(record, input.requester, 'restore.request', 'requested', {
+      planHash: record.planHash,
+      ...planDetails(record.plan),
+      expiresAt: record.expiresAt,
+    });
+    const delivered = await this.deliver(record);
+    return { record: (await this.get(record.id)) ?? delivered ?? record, delivered: !!delivered };
+  }
+
+  /** Posts pending requests that have not reached an approver yet (none was known when they were made). */
+  async deliverPending(): Promise<number> {
+    let posted = 0;
+    for (const { value } of await this.deps.records.list({ newestFirst: true, limit: 100 })) {
+      if (value.status !== 'pending' || value.cards.approvers || isExpired(value, this.now())) continue;
+      if (await this.deliver(value)) posted++;
+    }
+    return posted;
+  }
+
+  /** A click on Approve / Reject / Cancel / Retry, authorised here whatever the card showed. */
+  async act(id: string, action: ApprovalAction, by: Person & { tenantId?: string }, input: { planHash?: string; reason?: string } = {}): Promise<ActResult> {
+    const isApprover =
+      action === 'cancel' ? false : (await this.deps.access.can({ aadObjectId: by.aadObjectId, tenantId: by.tenantId }, 'approve')).allowed;
+    if (action === 'retry') {
+      const run = await this.run(id);
+      if (!run || run.status !== 'failed' || !run.error || !restoreRetryable(run.error.step, run.error)) {
+        const record = await this.get(id);
+        return { record, refused: record ? (record.status === 'failed' ? 'notRetryable' : 'decided') : 'notFound' };
+      }
+    }
+    let refused: Refusal | undefined;
+    const person: Person = { aadObjectId: by.aadObjectId, name: by.name };
+    const before = await this.get(id);
+    const { value, changed } = await this.deps.records.update(id, (cur) => {
+      if (!cur) {
+        refused = 'notFound';
+        return undefined;
+      }
+      const d = decide(cur, { action, by: person, at: this.now(), planHash: input.planHash, reason: input.reason, isApprover });
+      refused = d.refused;
+      return d.next;
+    });
+    if (!value) return { refused: 'notFound' };
+    if (changed) await this.changed(value, before?.status, person);
+    if (refused && refused !== 'decided' && refused !== 'expired') {
+      // A click the server refused (own request, not an approver, a card for another plan): security relevant.
+      await this.audit(value, person, `restore.${action === 'retry' ? 'retry' : 'decision'}`, 'refused', { refusal: refused, action });
+    }
+    return { record: (await this.get(id)) ?? value, refused };
+  }
+
+  /** Marks requests nobody decided on in time as expired, and says so on their cards. */
+  async expireDue(): Promise<number> {
+    let expired = 0;
+    for (const { id, value } of await this.deps.records.list()) {
+      if (!isExpired(value, this.now())) continue;
+      const { value: next, changed } = await this.deps.records.update(id, (cur) =>
+        cur && isExpired(cur, this.now()) ? expire(cur, this.now()) : undefined,
+      );
+      if (changed && next) {
+        expired++;
+        await this.changed(next, 'pending');
+      }
+    }
+    return expired;
+  }
+
+  /**
+   * At start-up: a request approved just before the process died gets its run (started once: the run id is the
+   * request's); a run that ended while no one was listening updates its request; undelivered requests are posted.
+   */
+  async resume(): Promise<void> {
+    for (const { value } of await this.deps.records.list()) {
+      if (value.status === 'approved') await this.startRun(value);
+      else if (value.status === 'running') {
+        const run = await this.run(value.id);
+        if (run && run.status !== 'running') await this.onRunChange(run);
+      }
+    }
+    await this.deliverPending();
+  }
+
+  /** The run engine's listener: the request follows its run, and both cards show the run's progress. */
+  async onRunChange(run: RestoreRun): Promise<void> {
+    const id = run.checkpoint.requestId;
+    const event = run.status === 'running' ? 'started' : run.status === 'succeeded' ? 'succeeded' : run.status === 'failed' ? 'failed' : undefined;
+    if (event) {
+      const { value, changed } = await this.deps.records.update(id, (cur) => (cur ? follow(cur, event, this.now()) : undefined));
+      if (changed && value && event !== 'started') {
+        const cp = run.checkpoint;
+        await this.audit(value, undefined, 'restore.run', event, {
+          ...(cp.jobId ? { jobId: cp.jobId } : {}),
+          ...(cp.vm ? { newVm: cp.vm.name, newVmId: cp.vm.id, path: cp.vm.path } : {}),
+          ...(cp.putBack ? { keyAndSecret: cp.putBack.actions.join(', ') } : {}),
+          ...(run.error ? { step: run.error.step, error: run.error.code } : {}),
+          ...(run.error?.requestId ? { azureRequestId: run.error.requestId } : {}),
+        });
+      }
+    }
+    await this.updateCards(id, run);
+  }
+
+  /** The card one person should see (Teams card refresh): buttons only for who may use them. */
+  async viewFor(id: string, viewer: Person & { tenantId?: string }): Promise<{ record?: ApprovalRecord; audience: Audience }> {
+    const record = await this.get(id);
+    if (!record) return { audience: 'readOnly' };
+    if (record.requester.aadObjectId.toLowerCase() === viewer.aadObjectId.toLowerCase()) return { record, audience: 'requester' };
+    const approver = (await this.deps.access.can(viewer, 'approve')).allowed;
+    return { record, audience: approver ? 'approvers' : 'readOnly' };
+  }
+
+  private async changed(record: ApprovalRecord, from: ApprovalRecord['status'] | undefined, by?: Person): Promise<void> {
+    const reason = record.decision?.reason;
+    switch (record.status) {
+      case 'approved':
+        await this.audit(record, by, 'restore.decision', 'approved', reason ? { reason } : {});
+        await this.startRun(record);
+        return;
+      case 'rejected':
+      case 'cancelled':
+        await this.audit(record, by, 'restore.decision', record.status, reason ? { reason } : {});
+        break;
+      case 'expired':
+        await this.audit(record, undefined, 'restore.decision', 'expired', { expiresAt: record.expiresAt });
+        break;
+      case 'running':
+        if (from === 'failed') {
+          await this.audit(record, by, 'restore.retry', 'started', { retry: record.retries });
+          await this.deps.runs.retry(restoreRunId(record.id));
+        }
+        break;
+    }
+    await this.updateCards(record.id);
+  }
+
+  private async startRun(record: ApprovalRecord): Promise<void> {
+    // create-if-absent on the run id: however many clicks or replicas get here, one run, one restore job.
+    const run = await this.deps.runs.start<RestoreCheckpoint>(RESTORE_RUN_KIND, restoreRunId(record.id), {
+      requestId: record.id,
+      plan: record.plan,
+    });
+    const { value, changed } = await this.deps.records.update(record.id, (cur) => (cur ? follow(cur, 'started', this.now()) : undefined));
+    if (changed && value) await this.audit(value, undefined, 'restore.run', 'started', { runId: run.id });
+    await this.updateCards(record.id);
+  }
+
+  /** Claims the approvers' card slot, posts the card, stores its message id (a second poster finds the claim). */
+  private async deliver(record: ApprovalRecord): Promise<ApprovalRecord | undefined> {
+    const where = await this.deps.conversations.approvers();
+    if (!where) return undefined;
+    const claim = await this.deps.records.update(record.id, (cur) =>
+      cur && !cur.cards.approvers
+        ? { ...cur, cards: { ...cur.cards, approvers: { reference: where.reference } }, locales: { ...cur.locales, approvers: where.locale } }
+        : undefined,
+    );
+    if (!claim.changed || !claim.value) return undefined;
+    const card = approvalCard(where.locale, claim.value, undefined, { audience: 'approvers', refresh: refreshFor(claim.value, where.approverIds) });
+    try {
+      const activityId = await this.deps.messenger.sendCard(where.reference, card);
+      const { value } = await this.deps.records.update(record.id, (cur) =>
+        cur
+          ? { ...cur, cards: { ...cur.cards, approvers: { reference: where.reference, activityId } }, approverIds: where.approverIds }
+          : undefined,
+      );
+      return value;
+    } catch (err) {
+      this.deps.logger.warn({ err, requestId: record.id }, 'approval card could not be posted');
+      await this.deps.records.update(record.id, (cur) => (cur ? { ...cur, cards: { requester: cur.cards.requester } } : undefined));
+      return undefined;
+    }
+  }
+
+  /** Both copies of the card, from the stored request and run (so a late update never shows an older state). */
+  private async updateCards(id: string, latestRun?: RestoreRun): Promise<void> {
+    const record = await this.get(id);
+    if (!record) return;
+    const run = latestRun ?? (await this.run(id));
+    const copies: [CardAddress | undefined, Audience, Locale, ApprovalCardOptions['refresh']][] = [
+      [record.cards.requester, 'requester', record.locales.requester, undefined],
+      [record.cards.approvers, 'approvers', record.locales.approvers, refreshFor(record, record.approverIds)],
+    ];
+    for (const [address, audience, locale, refresh] of copies) {
+      if (!address?.activityId) continue;
+      try {
+        await this.deps.messenger.updateCard(address, approvalCard(locale, record, run, { audience, refresh }));
+      } catch (err) {
+        this.deps.logger.warn({ err, requestId: id, audience }, 'approval card could not be updated');
+      }
+    }
+  }
+
+  private async audit(
+    record: ApprovalRecord,
+    by: Person | undefined,
+    action: string,
+    result: AuditResult,
+    details: Record<string, string | number | boolean>,
+  ): Promise<void> {
+    const decider = record.decision?.by;
+    await this.deps.audit.append({
+      who: by ?? { name: 'ade-backup-bot' },
+      action,
+      target: { kind: 'vm', name: record.plan.vm.name, id: record.plan.vm.id },
+      details,
+      approval: { requestId: record.id, by: decider },
+      result,
+    });
+  }
+}
+
+/**
+ * Card refresh on the approvers' copy: while pending, Teams refreshes it for the approvers (each gets the buttons their
+ * role allows); once decided, for nobody ([]), so a decided card stops refreshing.
+ */
+export function refreshFor(record: ApprovalRecord, approverIds: string[] | undefined): ApprovalCardOptions['refresh'] {
+  return { userIds: record.status === 'pending' ? approverIds?.length ? approverIds : undefined : [] };
+}
+
+/** The plan in the audit trail: what will be restored, from where, to where. */
+function planDetails(plan: RestorePlan): Record<string, string | boolean> {
+  return {
+    recoveryPoint: plan.recoveryPoint.name,
+    recoveryPointTime: plan.recoveryPoint.time,
+    staging: plan.staging.name,
+    targetResourceGroup: plan.targetResourceGroup.name,
+    subnet: `${plan.subnet.vnet}/${plan.subnet.subnet}`,
+    newVm: plan.newVmName,
+    path: plan.path,
+    putBackKeyAndSecret: plan.encryption?.putBack ?? false,
+    ...(plan.encryption ? { keyVault: plan.encryption.keyVault.name } : {}),
+  };
+}

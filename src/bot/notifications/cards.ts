@@ -1,0 +1,173 @@
+import { explain, type JobError, type JobSummary } from '../../azure';
+import { t, type Locale } from '../../i18n';
+import type { DigestCard, FailureCard, NotificationCard, RpoCard, Subscription } from '../../notifications';
+import { renderCard, type AdaptiveCardJson } from '../cards/render';
+
+/** `2026-01-05 10:12 UTC`: unambiguous for a team spread over time zones. */
+export function formatTime(iso: string | Date | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso) : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const fact = (name: string, value: string | number) => ({ name, value: String(value) });
+
+/** Azure's own words, safe and short: first line, bounded. */
+const azureWords = (message: string) => {
+  const line = message.split('\n')[0].trim();
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+};
+
+/** The card a notification record is shown as, in the subscriber's language. */
+export function notificationCard(card: NotificationCard): AdaptiveCardJson {
+  if (card.kind === 'failure') return failureCard(card);
+  if (card.kind === 'digest') return digestCard(card);
+  return rpoCard(card);
+}
+
+/** cards/notify.failure.json: the living card of one protected item (failing, repeat failures, recovered). */
+export function failureCard(c: FailureCard): AdaptiveCardJson {
+  const l = c.locale;
+  const recovered = !!c.recovered;
+  const e = c.error ? explain(c.error, l, { vm: c.vm, vault: c.vault }) : undefined;
+  const grantFix = e?.fix?.kind === 'grantKeyVaultAccess' ? e.fix : undefined;
+  // Real job errors do not name the key vault: the grant flow finds it from the VM's encryption settings.
+  const hasGrant = !recovered && (!!grantFix || e?.code === 'KeyVaultPermissionsNotConfigured');
+  const operation = /^backup$/i.test(c.operation) ? t(l, 'notify.operation.backup') : c.operation;
+  const errorCode = c.error?.title ?? (c.error?.code !== undefined ? String(c.error.code) : '');
+  const facts = [
+    fact(t(l, 'notify.fact.vm'), c.vm),
+    fact(t(l, 'notify.fact.vault'), c.vault),
+    fact(t(l, 'notify.fact.failures'), c.count),
+    ...(c.count > 1 ? [fact(t(l, 'notify.fact.firstFailure'), formatTime(c.firstAt))] : []),
+    fact(t(l, 'notify.fact.lastFailure'), formatTime(c.lastAt)),
+    ...(errorCode ? [fact(t(l, 'notify.fact.error'), errorCode)] : []),
+    fact(t(l, 'notify.fact.job'), c.lastJobId),
+  ];
+  return renderCard('notify.failure', {
+    title: recovered
+      ? t(l, 'notify.failure.recoveredTitle', { vm: c.vm })
+      : t(l, c.count > 1 ? 'notify.failure.titleRepeat' : 'notify.failure.title', { vm: c.vm, count: c.count }),
+    color: recovered ? 'Good' : 'Attention',
+    summary: recovered
+      ? t(l, 'notify.failure.recoveredSummary', { vm: c.vm, time: formatTime(c.recovered!.at), count: c.count })
+      : t(l, 'notify.failure.summary', { operation, vm: c.vm, vault: c.vault, time: formatTime(c.lastAt) }),
+    facts,
+    showError: !recovered && !!e,
+    errorTitle: e?.title ?? '',
+    causeLabel: t(l, 'notify.cause'),
+    cause: e?.cause ?? '',
+    resolutionLabel: t(l, 'notify.resolution'),
+    resolution: e?.resolution ?? '',
+    azureSays: c.error?.message ? t(l, 'notify.azureSays', { message: azureWords(c.error.message) }) : '',
+    hasGrant,
+    grantLabel: t(l, 'notify.button.grant'),
+    keyVault: grantFix?.keyVault ?? '',
+    vm: c.vm,
+    hasBackup: !recovered,
+    backupLabel: t(l, 'notify.button.backupNow'),
+    showJobLabel: t(l, 'notify.button.showJob'),
+    vault: c.vault,
+    jobId: recovered ? c.recovered!.jobId : c.lastJobId,
+  });
+}
+
+const TOP_GROUPS = 8;
+const TOP_ITEMS = 5;
+
+/** cards/notify.digest.json: one card for a storm, every failure counted, by error and vault, the worst VMs. */
+export function digestCard(c: DigestCard): AdaptiveCardJson {
+  const l = c.locale;
+  const groups = Object.values(c.groups).sort((a, b) => b.count - a.count);
+  const items = Object.values(c.items).sort((a, b) => b.count - a.count || a.vm.localeCompare(b.vm));
+  return renderCard('notify.digest', {
+    title: t(l, 'notify.digest.title', { total: c.total, time: formatTime(c.startedAt) }),
+    summary: t(l, 'notify.digest.summary'),
+    carded: c.carded ? t(l, 'notify.digest.carded', { count: c.carded }) : '',
+    groupsLabel: t(l, 'notify.digest.groups'),
+    groups: groups.slice(0, TOP_GROUPS).map((g) => ({
+      error: errorName(l, g.error),
+      vault: g.vault,
+      count: t(l, 'notify.digest.count', { count: g.count }),
+    })),
+    worstLabel: t(l, 'notify.digest.worst'),
+    items: items.slice(0, TOP_ITEMS).map((i) => ({ vm: i.vm, vault: i.vault, count: t(l, 'notify.digest.count', { count: i.count }) })),
+    more: items.length > TOP_ITEMS ? t(l, 'notify.digest.more', { count: items.length - TOP_ITEMS }) : '',
+  });
+}
+
+/** The catalogue's title for an error name, with the name (what Azure and search engines know it by). */
+function errorName(locale: Locale, error: string): string {
+  const e = explain({ title: error, message: '', recommendations: [] } satisfies JobError, locale);
+  return e.code === 'Unknown' ? error : `${e.title} (${error})`;
+}
+
+/** cards/notify.rpo.json: an item past its RPO window (and, later, backed up again). */
+export function rpoCard(c: RpoCard): AdaptiveCardJson {
+  const l = c.locale;
+  const recovered = !!c.recoveredAt;
+  const lookBack = c.rpoHours;
+  return renderCard('notify.rpo', {
+    title: t(l, recovered ? 'notify.rpo.recoveredTitle' : 'notify.rpo.title', { vm: c.vm }),
+    color: recovered ? 'Good' : 'Warning',
+    summary: recovered
+      ? t(l, 'notify.rpo.recoveredSummary', { vm: c.vm, time: formatTime(c.recoveredAt) })
+      : t(l, 'notify.rpo.summary', { vm: c.vm, vault: c.vault, hours: c.rpoHours }),
+    facts: [
+      fact(t(l, 'notify.fact.vm'), c.vm),
+      fact(t(l, 'notify.fact.vault'), c.vault),
+      fact(t(l, 'notify.fact.lastSuccess'), c.lastSuccess ? formatTime(c.lastSuccess) : t(l, 'notify.rpo.never', { hours: lookBack })),
+      fact(t(l, 'notify.fact.rpo'), t(l, 'notify.hours', { hours: c.rpoHours })),
+    ],
+    hasBackup: !recovered,
+    backupLabel: t(l, 'notify.button.backupNow'),
+    vm: c.vm,
+  });
+}
+
+/** cards/notify.subscriptions.json: the vaults subscribed in this conversation, each with Unsubscribe. */
+export function subscriptionsCard(l: Locale, subs: Subscription[]): AdaptiveCardJson {
+  return renderCard('notify.subscriptions', {
+    title: t(l, 'notify.subscriptions.title'),
+    intro: t(l, subs.length ? 'notify.subscriptions.intro' : 'notify.subscriptions.none'),
+    subscriptions: subs.map((s) => ({
+      vault: s.vault,
+      detail: t(l, 'notify.subscriptions.since', { time: formatTime(s.at), who: s.by.name ?? s.by.aadObjectId ?? '?' }),
+      unsubscribeLabel: t(l, 'notify.button.unsubscribe'),
+    })),
+  });
+}
+
+/** cards/notify.vaults.json: `subscribe` without a vault: the subscription's vaults to choose from. */
+export function vaultChoiceCard(l: Locale, vaults: { name: string; location: string; resourceGroup: string }[]): AdaptiveCardJson {
+  return renderCard('notify.vaults', {
+    title: t(l, 'notify.vaults.title'),
+    intro: t(l, 'notify.vaults.intro'),
+    vaults: vaults.map((v) => ({ vault: v.name, detail: `${v.location} · ${v.resourceGroup}`, subscribeLabel: t(l, 'notify.button.subscribe') })),
+  });
+}
+
+/** cards/notify.job.json: "Show job": the job as Azure reports it now. */
+export function jobCard(l: Locale, job: JobSummary): AdaptiveCardJson {
+  const failed = /^failed$/i.test(job.status);
+  const errors = job.errors.flatMap((e) => [
+    { text: [e.title, e.code !== undefined ? `(${e.code})` : ''].filter(Boolean).join(' ') + (e.title || e.code !== undefined ? ': ' : '') + azureWords(e.message) },
+    ...e.recommendations.map((r) => ({ text: azureWords(r) })),
+  ]);
+  return renderCard('notify.job', {
+    title: t(l, 'notify.job.title', { vm: job.vmName }),
+    color: failed ? 'Attention' : /^completed/i.test(job.status) ? 'Good' : 'Default',
+    facts: [
+      fact(t(l, 'notify.job.status'), job.status),
+      fact(t(l, 'notify.fact.vault'), job.vault),
+      fact(t(l, 'notify.fact.operation'), job.operation),
+      ...(job.startTime ? [fact(t(l, 'notify.job.started'), formatTime(job.startTime))] : []),
+      ...(job.endTime ? [fact(t(l, 'notify.job.ended'), formatTime(job.endTime))] : []),
+      ...(job.durationText ? [fact(t(l, 'notify.job.duration'), job.durationText)] : []),
+      fact(t(l, 'notify.job.id'), job.id),
+    ],
+    hasErrors: errors.length > 0,
+    errorsLabel: t(l, 'notify.job.errors'),
+    errors,
+  });
+}

@@ -1,0 +1,124 @@
+import type { Application } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import type { Azure } from '../../azure';
+import { t } from '../../i18n';
+import { SubscriptionStore } from '../../notifications';
+import { refusalKey } from '../accessPolicy';
+import type { CommandHandler, CommandRegistry } from '../commands';
+import type { BotDeps } from '../deps';
+import { sendCard, sendText } from '../reply';
+import type { AppTurnState } from '../state';
+import { localeOf, markTurn, sender } from '../turnInfo';
+import type { Verb } from '../verbs';
+import { jobCard, subscriptionsCard, vaultChoiceCard } from './cards';
+import { auditRefused, subscribe, unsubscribe, type SubscribeDeps } from './subscribe';
+
+/** The card verbs routed here (src/bot/verbs.ts lists them too). Fix buttons reuse the protect flows' start verbs. */
+export const NOTIFICATION_VERBS = ['notify.showJob', 'notify.subscribe', 'notify.unsubscribe'] as const satisfies readonly Verb[];
+
+/** What the notification commands need beyond the chat plumbing (BotDeps.notifications). */
+export interface NotificationOptions {
+  azure: { vaults: Pick<Azure['vaults'], 'get' | 'list'>; jobs: Pick<Azure['jobs'], 'get'> };
+  /** A new subscription: the watcher polls soon (NotificationService.pollSoon). */
+  onSubscribed?: (vault: string) => void;
+}
+
+/**
+ * Registers `subscribe [vault]`, `unsubscribe [vault]` and `subscriptions` (plugged into their planned entries of the
+ * command registry, so help lists them as available) and the notification cards' verbs. Subscribing and
+ * unsubscribing are for operators only and audited; "Show job" is read-only.
+ */
+export function registerNotifications(
+  app: Application<AppTurnState>,
+  deps: BotDeps & { notifications: NotificationOptions },
+  commands: CommandRegistry,
+): void {
+  const { access, store, notifications } = deps;
+  const uc: SubscribeDeps = {
+    subscriptions: new SubscriptionStore(store),
+    audit: store.audit,
+    azure: notifications.azure,
+    onSubscribed: notifications.onSubscribed,
+  };
+  /** The refusal text for a user who is not an operator (audited), or undefined. */
+  const refused = async (ctx: TurnContext, action: string, vault = ''): Promise<string | undefined> => {
+    const user = sender(ctx);
+    const decision = await access.can(user, 'operate');
+    if (decision.allowed) return undefined;
+    markTurn(ctx, action, 'refused');
+    await auditRefused(uc, ctx, action, vault);
+    return t(localeOf(ctx), refusalKey(decision), { objectId: user.aadObjectId ?? '?' });
+  };
+  const firstWord = (args: string) => args.split(/\s+/).filter(Boolean)[0] ?? '';
+
+  const handlers: Record<string, CommandHandler> = {
+    subscribe: async (ctx, _state, args) => {
+      const vault = firstWord(args);
+      const refusal = await refused(ctx, 'notify.subscribe', vault);
+      if (refusal) return sendText(ctx, refusal);
+      if (!vault) {
+        const vaults = [...(await notifications.azure.vaults.list())].sort((a, b) => a.name.localeCompare(b.name));
+        await sendCard(ctx, vaultChoiceCard(localeOf(ctx), vaults));
+        return;
+      }
+      await sendText(ctx, (await subscribe(uc, ctx, localeOf(ctx), vault)).text);
+    },
+    unsubscribe: async (ctx, _state, args) => {
+      const vault = firstWord(args);
+      const refusal = await refused(ctx, 'notify.unsubscribe', vault);
+      if (refusal) return sendText(ctx, refusal);
+      await sendText(ctx, (await unsubscribe(uc, ctx, localeOf(ctx), vault)).text);
+    },
+    subscriptions: async (ctx) => {
+      const refusal = await refused(ctx, 'notify.subscriptions');
+      if (refusal) return sendText(ctx, refusal);
+      await sendCard(ctx, subscriptionsCard(localeOf(ctx), await uc.subscriptions.forConversation(ctx.activity.conversation.id)));
+    },
+  };
+  for (const [name, handler] of Object.entries(handlers)) {
+    const planned = commands.list().find((c) => c.name === name);
+    // The registry documents plugging a handler into a planned command; its route reads the handler per turn.
+    if (planned) Object.assign(planned, { handler });
+    else commands.add({ name, usage: name === 'subscriptions' ? name : `${name} [vault]`, description: `command.${name}`, handler });
+  }
+
+  const here = (ctx: TurnContext) => uc.subscriptions.forConversation(ctx.activity.conversation.id);
+  const verbs: Record<(typeof NOTIFICATION_VERBS)[number], (ctx: TurnContext, data: Record<string, unknown>) => Promise<unknown>> = {
+    // From the vault choice card: subscribe, then the card shows what is subscribed here.
+    'notify.subscribe': async (ctx, data) => {
+      const vault = str(data.vault);
+      const refusal = await refused(ctx, 'notify.subscribe', vault);
+      if (refusal) return refusal;
+      const said = await subscribe(uc, ctx, localeOf(ctx), vault);
+      return said.ok ? subscriptionsCard(localeOf(ctx), await here(ctx)) : said.text;
+    },
+    'notify.unsubscribe': async (ctx, data) => {
+      const vault = str(data.vault);
+      const refusal = await refused(ctx, 'notify.unsubscribe', vault);
+      if (refusal) return refusal;
+      const said = await unsubscribe(uc, ctx, localeOf(ctx), vault);
+      return said.ok ? subscriptionsCard(localeOf(ctx), await here(ctx)) : said.text;
+    },
+    // Read-only: the job as Azure reports it now, posted below (the failure card stays as it is).
+    'notify.showJob': async (ctx, data) => {
+      const l = localeOf(ctx);
+      const vault = str(data.vault);
+      const jobId = str(data.jobId);
+      try {
+        await sendCard(ctx, jobCard(l, await notifications.azure.jobs.get(vault, jobId)));
+        return t(l, 'notify.job.posted');
+      } catch (err) {
+        deps.logger.warn({ err, vault, jobId }, 'could not read the job for Show job');
+        return t(l, 'notify.job.unavailable', { vault, jobId });
+      }
+    },
+  };
+  for (const verb of NOTIFICATION_VERBS) {
+    app.adaptiveCards.actionExecute(verb, async (ctx, _state, data: Record<string, unknown>) => {
+      markTurn(ctx, verb);
+      return (await verbs[verb](ctx, data ?? {})) as never;
+    });
+  }
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v.trim().slice(0, 200) : '');

@@ -1,0 +1,161 @@
+import type { Application } from '@microsoft/teams-ai';
+import { ActivityTypes, type CloudAdapter } from 'botbuilder';
+import type { Azure } from '../../azure';
+import { RestoreDialog, type RestoreFlow } from '../../dialogs/restore';
+import { restoreRunKind } from '../../runs/restoreRun';
+import type { RunEngine } from '../../runs/types';
+import { ConversationDirectory, type KnownConversation } from '../approvals/conversations';
+import { ApprovalService } from '../approvals/service';
+import type { ApprovalRecord } from '../approvals/types';
+import type { CommandRegistry } from '../commands';
+import type { BotDeps } from '../deps';
+import { Messenger } from '../messenger';
+import type { AppTurnState } from '../state';
+import { localeOf, sender } from '../turnInfo';
+import type { Verb } from '../verbs';
+import {
+  approvalRefresh,
+  approvalVerb,
+  dialogVerb,
+  restoreCommand,
+  type RestoreHandlerDeps,
+  type VerbHandler,
+} from './handlers';
+
+/** The card verbs of the restore request and its approval (src/bot/verbs.ts lists them too). */
+export const RESTORE_VERBS = [
+  'restore.vm',
+  'restore.point',
+  'restore.target',
+  'restore.requestApproval',
+  'restore.cancel',
+  'approval.approve',
+  'approval.reject',
+  'approval.cancel',
+  'approval.retry',
+  'approval.refresh',
+] as const satisfies readonly Verb[];
+
+export type RestoreVerb = (typeof RESTORE_VERBS)[number];
+
+/** What the restore request and its approval need beyond the chat plumbing (BotDeps.restore). */
+export interface RestoreOptions {
+  azure: Pick<Azure, 'vms' | 'recoveryPoints' | 'keyVaults' | 'targets' | 'restore'>;
+  /** The durable run engine; the restore kind is registered on it here (before the root calls `resumeAll()`). */
+  runs: RunEngine;
+  /** APPROVAL_TTL_MINUTES and APPROVERS_CONVERSATION_ID. */
+  approvals: { ttlMinutes: number; approversConversationId?: string };
+  /** Proactive card posts and edits; by default a Messenger on the Application's adapter. */
+  messenger?: Pick<Messenger, 'sendCard' | 'updateCard'>;
+  /** How often a restore job is read while it runs (default 15 s; tests use the sandbox's fast jobs). */
+  jobPollMs?: number;
+  /** How often requests past their expiry are marked expired (default 60 s). */
+  expirySweepMs?: number;
+  now?: () => Date;
+}
+
+export interface RestoreFeature {
+  approvals: ApprovalService;
+  dialog: RestoreDialog;
+  /** Resolves once start-up work is done: runs of requests approved just before a restart, undelivered requests. */
+  started: Promise<void>;
+  /** Stops the expiry sweep. */
+  stop(): void;
+}
+
+/**
+ * Registers the restore request and its approval on the Application: the `restore` command (plugged into the planned
+ * entry of the command registry, so help lists it as available), the card verbs, the restore run kind on the engine,
+ * and a turn hook that keeps the approvers' conversation reference current. Then, in the background, picks up
+ * requests a restart interrupted and starts the expiry sweep.
+ */
+export function registerRestore(
+  app: Application<AppTurnState>,
+  deps: Pick<BotDeps, 'logger' | 'store' | 'access'> & { restore: RestoreOptions },
+  commands: CommandRegistry,
+): RestoreFeature {
+  const { logger, store, access, restore } = deps;
+  const messenger =
+    restore.messenger ?? new Messenger(app.adapter as unknown as CloudAdapter, app.options.botAppId ?? '', logger);
+  const conversations = new ConversationDirectory(
+    store.records<KnownConversation>('restore-conversations'),
+    restore.approvals.approversConversationId,
+  );
+  const approvals = new ApprovalService({
+    records: store.records<ApprovalRecord>('restore-approvals'),
+    audit: store.audit,
+    access,
+    messenger,
+    runs: restore.runs,
+    conversations,
+    logger,
+    ttlMinutes: restore.approvals.ttlMinutes,
+    now: restore.now,
+  });
+  const dialog = new RestoreDialog({
+    azure: restore.azure,
+    flows: store.records<RestoreFlow>('restore-flows'),
+    audit: store.audit,
+    logger,
+    now: restore.now,
+  });
+  restore.runs.register(
+    restoreRunKind({ restore: restore.azure.restore, pollMs: restore.jobPollMs, onChange: (run) => approvals.onRunChange(run) }),
+  );
+
+  const handlers: RestoreHandlerDeps = { access, dialog, approvals, conversations };
+
+  // Every turn: remember the conversation (an approver's is where approval cards go) and post any request that was
+  // waiting for an approvers' conversation to be known.
+  app.turn('beforeTurn', async (ctx) => {
+    if (ctx.activity.type !== ActivityTypes.Message && ctx.activity.type !== ActivityTypes.Invoke) return true;
+    try {
+      const approver = (await access.can(sender(ctx), 'approve')).allowed;
+      await conversations.remember(ctx, localeOf(ctx), approver);
+      if (approver && ctx.activity.type === ActivityTypes.Message) await approvals.deliverPending();
+    } catch (err) {
+      logger.warn({ err }, 'could not store the conversation reference');
+    }
+    return true;
+  });
+
+  const command = commands.list().find((c) => c.name === 'restore');
+  // The registry documents plugging a handler into a planned command; its route reads the handler per turn.
+  if (command) Object.assign(command, { handler: restoreCommand(handlers) });
+  else commands.add({ name: 'restore', usage: 'restore [vm]', description: 'command.restore', handler: restoreCommand(handlers) });
+
+  const routes: Record<RestoreVerb, VerbHandler> = {
+    'restore.vm': dialogVerb(handlers, 'restore.vm'),
+    'restore.point': dialogVerb(handlers, 'restore.point'),
+    'restore.target': dialogVerb(handlers, 'restore.target'),
+    'restore.requestApproval': dialogVerb(handlers, 'restore.requestApproval'),
+    'restore.cancel': dialogVerb(handlers, 'restore.cancel'),
+    'approval.approve': approvalVerb(handlers, 'approve'),
+    'approval.reject': approvalVerb(handlers, 'reject'),
+    'approval.cancel': approvalVerb(handlers, 'cancel'),
+    'approval.retry': approvalVerb(handlers, 'retry'),
+    'approval.refresh': approvalRefresh(handlers),
+  };
+  for (const [verb, handler] of Object.entries(routes)) {
+    app.adaptiveCards.actionExecute(verb, (ctx, state, data) => handler(ctx, state, (data ?? {}) as Record<string, unknown>));
+  }
+
+  let sweep: NodeJS.Timeout | undefined;
+  const started = approvals.resume().then(
+    () => {
+      sweep = setInterval(() => {
+        approvals.expireDue().catch((err: unknown) => logger.warn({ err }, 'expiry sweep failed'));
+      }, restore.expirySweepMs ?? 60_000);
+      sweep.unref();
+    },
+    (err: unknown) => logger.error({ err }, 'restore requests could not be resumed'),
+  );
+  return {
+    approvals,
+    dialog,
+    started,
+    stop() {
+      if (sweep) clearInterval(sweep);
+    },
+  };
+}

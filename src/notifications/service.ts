@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log';
+import type { Store } from '../store';
+import { ArmReadBudget } from './budget';
+import { EntraWebhookVerifier, type EntraWebhookOptions } from './intake/auth';
+import { alertIntake } from './intake/route';
+import { Lease } from './lease';
+import { JobLedger } from './ledger';
+import { CardOutbox } from './outbox';
+import { RpoWatch, type ProtectedItemSource } from './rpo';
+import type { NotificationSettings } from './settings';
+import { NotificationStream } from './stream';
+import { SubscriptionStore } from './subscriptions';
+import type { CardSender } from './types';
+import { JobWatcher, type JobSource } from './watcher';
+
+export interface NotificationDeps {
+  store: Store;
+  jobs: JobSource;
+  protectedItems: ProtectedItemSource;
+  sender: CardSender;
+  settings: NotificationSettings;
+  logger: Logger;
+  alerts: { token?: string; entra?: EntraWebhookOptions };
+  /** Names this replica in the lease and in send claims (random by default). */
+  replicaId?: string;
+  now?: () => number;
+}
+
+/**
+ * Failed-backup notifications, assembled: subscriptions, the one stream (ledger, living cards, storm digests), the
+ * delivery queue, and — on the one replica holding the lease — the job watcher and the RPO watch. Every replica
+ * takes alerts and delivers what it took; the lease holder also picks up what a dead replica left.
+ */
+export class NotificationService {
+  readonly subscriptions: SubscriptionStore;
+  readonly ledger: JobLedger;
+  readonly outbox: CardOutbox;
+  readonly stream: NotificationStream;
+  readonly budget: ArmReadBudget;
+  readonly watcher: JobWatcher;
+  readonly rpo: RpoWatch;
+  readonly lease: Lease;
+  /** Express handler for POST /api/alerts. */
+  readonly alertHandler: ReturnType<typeof alertIntake>;
+  private readonly now: () => number;
+  private timers = new Set<NodeJS.Timeout>();
+  private tickTimer?: NodeJS.Timeout;
+  private running = false;
+  private ticking?: Promise<void>;
+  private lastRpoCheck = 0;
+  private leader = false;
+
+  constructor(private readonly deps: NotificationDeps) {
+    const { store, settings, logger } = deps;
+    const now = (this.now = deps.now ?? Date.now);
+    const replicaId = deps.replicaId ?? randomUUID();
+    this.subscriptions = new SubscriptionStore(store);
+    this.ledger = new JobLedger(store, now);
+    this.outbox = new CardOutbox(store, { sender: deps.sender, settings, logger, replicaId, now });
+    this.stream = new NotificationStream(store, { ledger: this.ledger, subscriptions: this.subscriptions, outbox: this.outbox, settings, logger, now });
+    this.budget = new ArmReadBudget(settings.budget, now);
+    const shared = { subscriptions: this.subscriptions, stream: this.stream, budget: this.budget, settings, logger, now };
+    this.watcher = new JobWatcher(store, { jobs: deps.jobs, ...shared });
+    this.rpo = new RpoWatch({ source: deps.protectedItems, ...shared });
+    this.lease = new Lease(store, 'watcher', replicaId, settings.leaseTtlMs, now);
+    this.alertHandler = alertIntake({
+      token: deps.alerts.token,
+      entra: deps.alerts.entra ? new EntraWebhookVerifier(deps.alerts.entra) : undefined,
+      ingest: (events) => this.stream.ingest(events),
+      logger,
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  /** Starts polling (when this replica gets the lease) and delivering. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+    this.every(this.deps.settings.delivery.sweepMs, () => this.outbox.sweep());
+    // The lease is renewed independently of polls, so a long poll never lets it lapse.
+    this.every(Math.max(1, Math.floor(this.deps.settings.leaseTtlMs / 3)), async () => {
+      if (this.leader) this.leader = await this.lease.acquire();
+    });
+    void this.outbox.sweep().catch((err: unknown) => this.deps.logger.warn({ err }, 'delivery sweep failed'));
+  }
+
+  /** Polls as soon as possible (a new subscription), if this replica is the poller. */
+  pollSoon(): void {
+    if (this.running && !this.ticking) this.schedule(0);
+  }
+
+  /** One round: take or keep the lease; if held, finish stranded events, poll, and check RPO when due. */
+  async tick(): Promise<{ leader: boolean; nextInMs: number }> {
+    const { settings, logger } = this.deps;
+    this.leader = await this.lease.acquire();
+    if (!this.leader) return { leader: false, nextInMs: Math.floor(settings.leaseTtlMs / 3) };
+    await this.stream.recoverStranded(settings.leaseTtlMs);
+    const poll = await this.watcher.poll();
+    let reads = poll.reads;
+    if (this.now() - this.lastRpoCheck >= settings.rpoCheckIntervalMs && this.budget.waitFor(1) === 0) {
+      this.lastRpoCheck = this.now();
+      try {
+        reads += (await this.rpo.check()).reads;
+      } catch (err) {
+        logger.warn({ err }, 'RPO check failed');
+      }
+    }
+    const nextInMs = Math.max(this.budget.intervalFor(reads, settings.watchIntervalMs), this.budget.waitFor(poll.vaults));
+    logger.debug({ ...poll, reads, nextInMs, budgetUsed: this.budget.used(), budgetLimit: this.budget.limit }, 'watcher poll');
+    return { leader: true, nextInMs };
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    for (const t of this.timers) clearInterval(t);
+    this.timers.clear();
+    this.outbox.stop();
+    await this.ticking?.catch(() => undefined);
+    if (this.leader) await this.lease.release().catch(() => undefined);
+    this.leader = false;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    this.tickTimer = setTimeout(() => {
+      this.ticking = this.tick()
+        .then(({ nextInMs }) => nextInMs)
+        .catch((err: unknown) => {
+          this.deps.logger.warn({ err }, 'watcher round failed');
+          return this.deps.settings.watchIntervalMs;
+        })
+        .then((next) => {
+          this.ticking = undefined;
+          if (this.running) this.schedule(next);
+        });
+    }, delayMs);
+    this.tickTimer.unref();
+  }
+
+  private every(ms: number, work: () => Promise<unknown>): void {
+    const t = setInterval(() => {
+      void work().catch((err: unknown) => this.deps.logger.warn({ err }, 'notification housekeeping failed'));
+    }, ms);
+    t.unref();
+    this.timers.add(t);
+  }
+}

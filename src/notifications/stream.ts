@@ -1,0 +1,156 @@
+import type { Logger } from '../log';
+import type { RecordStore, Store } from '../store';
+import { foldDigest, foldFailure, foldRpoRecovered, foldSuccess, rpoCard } from './fold';
+import { conversationKey, itemKey } from './keys';
+import type { JobLedger } from './ledger';
+import type { CardOutbox } from './outbox';
+import type { NotificationSettings } from './settings';
+import { errorLabel, routeFailure, type StormState } from './storm';
+import type { SubscriptionStore } from './subscriptions';
+import type { DigestCard, FailureCard, JobEvent, RpoCard, Subscription } from './types';
+
+/** An item past its RPO window, as the RPO watch found it. */
+export interface RpoBreach {
+  vault: string;
+  vm: string;
+  lastSuccess?: string;
+}
+
+interface BreachRecord extends RpoBreach {
+  detectedAt: string;
+  /** Card keys per conversation, to mark them recovered. */
+  cards: string[];
+}
+
+/**
+ * The one stream both sources feed: each ended job is claimed once in the ledger (vault + job id), then folded into
+ * every subscribed conversation's cards — the item's living card, or the storm digest — and queued for delivery.
+ * Events are handled one at a time per process, so the per-conversation records see no local write races; other
+ * replicas are kept out by compare-and-set.
+ */
+export class NotificationStream {
+  private readonly storms: RecordStore<StormState>;
+  private readonly breaches: RecordStore<BreachRecord>;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    store: Store,
+    private readonly deps: {
+      ledger: JobLedger;
+      subscriptions: SubscriptionStore;
+      outbox: CardOutbox;
+      settings: NotificationSettings;
+      logger: Logger;
+      now: () => number;
+    },
+  ) {
+    this.storms = store.records<StormState>('notify.storms');
+    this.breaches = store.records<BreachRecord>('notify.rpo');
+  }
+
+  /** Takes ended jobs in; returns how many were new (the rest were seen before, by either source). */
+  ingest(events: JobEvent[]): Promise<{ accepted: number; duplicates: number }> {
+    return this.serially(async () => {
+      let accepted = 0;
+      for (const event of events) {
+        if (!(await this.deps.ledger.claim(event))) continue;
+        accepted++;
+        await this.fold(event);
+      }
+      return { accepted, duplicates: events.length - accepted };
+    });
+  }
+
+  /** Events a dead replica claimed but did not finish folding. */
+  recoverStranded(ageMs: number): Promise<number> {
+    return this.serially(async () => {
+      const stranded = await this.deps.ledger.stranded(ageMs);
+      for (const event of stranded) {
+        await this.deps.ledger.ensureClaimed(event);
+        await this.fold(event);
+      }
+      return stranded.length;
+    });
+  }
+
+  /** An RPO breach: reported once (until a success ends it), to each conversation subscribed to the vault. */
+  reportRpo(breach: RpoBreach): Promise<boolean> {
+    return this.serially(async () => {
+      const now = new Date(this.deps.now()).toISOString();
+      const subs = await this.deps.subscriptions.forVault(breach.vault);
+      const cards = subs.map((s) => `${conversationKey(s.conversationId)}|rpo|${itemKey(breach.vault, breach.vm)}|${now}`);
+      const created = await this.breaches.create(itemKey(breach.vault, breach.vm), { ...breach, detectedAt: now, cards });
+      if (!created) return false;
+      for (const [i, sub] of subs.entries()) {
+        await this.deps.outbox.change<RpoCard>(cards[i], (c) => c ?? rpoCard(sub, breach, this.deps.settings.rpoHours, now));
+      }
+      this.deps.logger.info({ vault: breach.vault, vm: breach.vm, conversations: subs.length }, 'RPO breach reported');
+      return true;
+    });
+  }
+
+  /** Items whose breach is on record (the RPO watch skips them, and clears the ones back within their window). */
+  async openBreaches(): Promise<RpoBreach[]> {
+    return (await this.breaches.list()).map((r) => r.value);
+  }
+
+  clearBreach(vault: string, vm: string): Promise<void> {
+    return this.serially(() => this.endBreach(vault, vm, new Date(this.deps.now()).toISOString()));
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async fold(event: JobEvent): Promise<void> {
+    const { ledger, subscriptions } = this.deps;
+    const done = new Set(await ledger.folded(event));
+    const subs = (await subscriptions.forVault(event.vault)).filter((s) => event.at >= s.at);
+    for (const sub of subs) {
+      if (done.has(sub.conversationId)) continue;
+      if (event.outcome === 'failed') await this.foldFailure(event, sub);
+      else await this.foldSuccess(event, sub);
+      await ledger.markFolded(event, sub.conversationId);
+    }
+    if (event.outcome === 'succeeded') await this.endBreach(event.vault, event.vm, event.at);
+    await ledger.done(event);
+  }
+
+  private async foldFailure(event: JobEvent, sub: Subscription): Promise<void> {
+    const conv = conversationKey(sub.conversationId);
+    const now = this.deps.now();
+    const failure = { vault: sub.vault, vm: event.vm, error: errorLabel(event), at: event.at };
+    let decided: ReturnType<typeof routeFailure> | undefined;
+    await this.storms.update(conv, (state) => {
+      decided = routeFailure(state, failure, now, this.deps.settings.storm);
+      return decided.state;
+    });
+    const { route, state } = decided!;
+    const iso = new Date(now).toISOString();
+    if (route.to === 'card') {
+      await this.deps.outbox.change<FailureCard>(`${conv}|item|${itemKey(event.vault, event.vm)}`, (c) => foldFailure(c, event, sub, iso));
+      return;
+    }
+    if (route.startsStorm) this.deps.logger.warn({ conversation: sub.conversationId, failures: state.count }, 'failure storm: digest instead of cards');
+    await this.deps.outbox.change<DigestCard>(`${conv}|${route.key}`, (c) => foldDigest(c, failure, state, sub, iso));
+  }
+
+  private async foldSuccess(event: JobEvent, sub: Subscription): Promise<void> {
+    const conv = conversationKey(sub.conversationId);
+    await this.deps.outbox.change<FailureCard>(`${conv}|item|${itemKey(event.vault, event.vm)}`, (c) => foldSuccess(c, event, sub));
+  }
+
+  private async endBreach(vault: string, vm: string, at: string): Promise<void> {
+    const key = itemKey(vault, vm);
+    const breach = await this.breaches.get(key);
+    if (!breach) return;
+    const subs = await this.deps.subscriptions.forVault(vault);
+    for (const cardKey of breach.value.cards) {
+      const sub = subs.find((s) => cardKey.startsWith(`${conversationKey(s.conversationId)}|`));
+      if (sub) await this.deps.outbox.change<RpoCard>(cardKey, (c) => foldRpoRecovered(c, at, sub));
+    }
+    await this.breaches.delete(key);
+  }
+}

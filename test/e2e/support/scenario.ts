@@ -1,0 +1,105 @@
+import path from 'node:path';
+import type { Locator } from 'playwright-core';
+import { launchBrowser, type Browser } from './browser';
+import { cleanScenarioOutput, OUTPUT_DIR, slug } from './paths';
+import { Playground } from './playground';
+import { startStack, type Stack } from './stack';
+
+export interface Scenario {
+  readonly id: string;
+  readonly stack: Stack;
+  /** The operator's Playground (Alex Wilber), opened before the test starts. */
+  readonly operator: Playground;
+  /** The approver's Playground (Megan Bowen), opened on first use. */
+  approver(): Promise<Playground>;
+  /**
+   * Runs one step as a person would do it. A failure names the scenario and the step and keeps a screenshot of every
+   * open Playground in test-output/e2e/<scenario>-<step>[-<who>].png.
+   */
+  step<T>(name: string, run: () => Promise<T>): Promise<T>;
+  /** Saves the final state: each open Playground's window, and `card` alone (the picture a reader looks at). */
+  finish(card?: Locator): Promise<void>;
+}
+
+/**
+ * Declares one end-to-end scenario: before its test, a fresh `npm start` stack (fresh sandbox world, fresh SQLite)
+ * and a fresh Chromium with the operator's Playground open; after it, everything stopped, also on failure.
+ */
+export function scenario(id: string): Scenario {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  let operator: Playground | undefined;
+  let approver: Playground | undefined;
+  const open = () => [operator, approver].filter((p): p is Playground => p !== undefined);
+
+  const shoot = async (name: string) => {
+    const pages = open();
+    const files: string[] = [];
+    for (const p of pages) {
+      const file = path.join(OUTPUT_DIR, `${id}-${name}${pages.length > 1 ? `-${p.who}` : ''}.png`);
+      await p.page.screenshot({ path: file }).then(
+        () => files.push(path.relative(process.cwd(), file)),
+        () => undefined,
+      );
+    }
+    return files;
+  };
+
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      const shots = await shoot(slug(name));
+      const where = shots.length ? `\n  screenshot: ${shots.join(', ')}` : '';
+      const failure = new Error(`Scenario ${id}, step "${name}" failed: ${(err as Error).message}${where}`);
+      failure.stack = `${failure.message}\n${(err as Error).stack ?? ''}`;
+      throw failure;
+    }
+  };
+
+  beforeAll(async () => {
+    cleanScenarioOutput(id);
+    stack = await step('start npm start', () => startStack(path.join(OUTPUT_DIR, `${id}.stack.log`)));
+    browser = await step('launch Chromium', () => launchBrowser());
+    const page = await browser.context.newPage();
+    operator = new Playground('operator', page, stack.operatorUrl);
+    await step("open the operator's Playground", () => operator!.open());
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  const required = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`Scenario ${id}: ${what} did not start (see the beforeAll failure).`);
+    return value;
+  };
+
+  return {
+    id,
+    get stack() {
+      return required(stack, 'the stack');
+    },
+    get operator() {
+      return required(operator, "the operator's Playground");
+    },
+    async approver() {
+      if (!approver) {
+        const page = await required(browser, 'Chromium').context.newPage();
+        const opened = new Playground('approver', page, required(stack, 'the stack').approverUrl);
+        await step("open the approver's Playground", () => opened.open());
+        approver = opened;
+      }
+      return approver;
+    },
+    step,
+    async finish(card?: Locator) {
+      if (card) {
+        await card.scrollIntoViewIfNeeded();
+        await card.screenshot({ path: path.join(OUTPUT_DIR, `${id}-card.png`) });
+      }
+      await shoot('final');
+    },
+  };
+}
