@@ -58,6 +58,9 @@ const schema = z.object({
   WATCH_INTERVAL_SECONDS: integer(10, 24 * 3600, 300),
   RPO_HOURS: integer(1, 24 * 30, 26),
   ALERT_WEBHOOK_TOKEN: optionalText(),
+  ALERT_WEBHOOK_AUDIENCE: optionalText(),
+  STORM_THRESHOLD: integer(1, 1000, 10),
+  STORM_WINDOW_MINUTES: integer(1, 24 * 60, 15),
 });
 
 type Settings = z.infer<typeof schema>;
@@ -104,7 +107,19 @@ export interface Config {
     allowBekOnly: boolean;
   };
   approvals: { ttlMinutes: number; approversConversationId?: string };
-  notifications: { watchIntervalSeconds: number; rpoHours: number; alertWebhookToken?: string };
+  /**
+   * Failed-backup notifications. Alerts authenticate by the token in the webhook URL, or (secure webhook) by a
+   * Microsoft Entra token for the app registration named by `alertWebhookAudience` in AZURE_TENANT_ID.
+   * More than `stormThreshold` failures for one conversation within `stormWindowMinutes` become one digest card.
+   */
+  notifications: {
+    watchIntervalSeconds: number;
+    rpoHours: number;
+    alertWebhookToken?: string;
+    alertWebhookAudience?: string;
+    stormThreshold: number;
+    stormWindowMinutes: number;
+  };
 }
 
 /**
@@ -123,6 +138,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const s = parsed.data;
   checkLive(s);
   checkBotRegistration(s);
+  if (s.ALERT_WEBHOOK_AUDIENCE && !s.AZURE_TENANT_ID) {
+    throw new ConfigError('AZURE_TENANT_ID', 'is required with ALERT_WEBHOOK_AUDIENCE (the tenant that issues the secure webhook token)');
+  }
   checkBlobStore(s);
   return toConfig(s);
 }
@@ -165,6 +183,9 @@ function toConfig(s: Settings): Config {
       watchIntervalSeconds: s.WATCH_INTERVAL_SECONDS,
       rpoHours: s.RPO_HOURS,
       alertWebhookToken: s.ALERT_WEBHOOK_TOKEN,
+      alertWebhookAudience: s.ALERT_WEBHOOK_AUDIENCE,
+      stormThreshold: s.STORM_THRESHOLD,
+      stormWindowMinutes: s.STORM_WINDOW_MINUTES,
     },
   };
 }

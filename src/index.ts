@@ -3,8 +3,11 @@ import path from 'node:path';
 import { createAzure, type AzureSettings } from './azure';
 import { createBot } from './bot/app';
 import { AccessPolicy } from './bot/accessPolicy';
+import { Messenger } from './bot/messenger';
+import { messengerCardSender } from './bot/notifications/sender';
 import { ConfigError, liveAzureSettings, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
+import { createNotifications } from './notifications';
 import type { Sandbox, SandboxTiming } from './sandbox';
 import { createHttpApp, listen } from './server';
 import { createStore, type Store } from './store';
@@ -27,6 +30,8 @@ export interface StartOptions {
 }
 
 const VERSION = readVersion();
+const IDENTITY_CHECK_WAIT_MS = 10_000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * The composition root: config -> logger -> store -> (sandbox) -> Azure -> bot -> server. Builds and wires, nothing
@@ -58,15 +63,29 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     // After the Azure layer: a Blob store reached by account URL runs as the approved managed identity.
     const store = createStore(config.store, { credential: azure.identity, caCertificate: settings.caCertificate });
     cleanup.push(() => store.close());
-    const identity = await azure.identity.check(`${settings.endpoints.armAudience.replace(/\/+$/, '')}/.default`);
-    logger.info({ mode: config.mode, identity }, 'Azure identity checked');
+    // Which identity the bot runs as, for /healthz and the log. Start-up waits a little for the answer, not for a
+    // managed-identity endpoint that does not answer (the check goes on; /healthz shows its result when it ends).
+    const identityChecked = azure.identity
+      .check(`${settings.endpoints.armAudience.replace(/\/+$/, '')}/.default`)
+      .then((identity) => logger.info({ mode: config.mode, identity }, 'Azure identity checked'));
+    await Promise.race([identityChecked, delay(IDENTITY_CHECK_WAIT_MS)]);
 
     const access = new AccessPolicy(config.access, azure.directory);
-    const bot = createBot(config, { mode: config.mode, logger, store, access });
+    const bot = createBot(config, {
+      mode: config.mode,
+      logger,
+      store,
+      access,
+      notifications: { azure, onSubscribed: () => notifications.pollSoon() },
+    });
+    const messenger = new Messenger(bot.adapter, config.bot.appId ?? '', logger);
+    const notifications = createNotifications(config, { store, azure, sender: messengerCardSender(messenger), logger });
+    cleanup.push(() => notifications.stop());
     const http = createHttpApp({
       adapter: bot.adapter,
       handleTurn: bot.handleTurn,
       logger,
+      routes: (app) => app.post('/api/alerts', notifications.alertHandler),
       health: async () => {
         const storeState = await store.state();
         const identityState = azure.identity.state;
@@ -83,6 +102,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     // Sandbox mode is anonymous and talks to a local Azure: it listens on loopback only.
     const server = await listen(http, config.port, config.mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0');
     cleanup.push(() => server.close());
+    notifications.start();
     logger.info({ url: server.url, mode: config.mode, version: VERSION }, 'bot listening');
     return { url: server.url, port: server.port, store, sandbox, close };
   } catch (err) {

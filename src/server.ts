@@ -29,6 +29,8 @@ export interface ServerDeps {
 export function createHttpApp(deps: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Plugged-in routes read their own bodies (the alert intake authenticates first, then reads at most 256 KB).
+  deps.routes?.(app);
   app.use(express.json({ limit: '1mb' }));
 
   app.post('/api/messages', async (req, res, next) => {
@@ -52,8 +54,6 @@ export function createHttpApp(deps: ServerDeps): express.Express {
       next(err);
     }
   });
-
-  deps.routes?.(app);
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'NotFound' });

@@ -3,7 +3,7 @@ import { actionsOf, cardIdOf, cardOf, fillInputs, textsOf, type Card, type CardI
 import type { Connector, Send } from './connector';
 
 /** Buttons a person driving a flow forward does not press. */
-const SIDEWAYS = new Set(['flow.cancel', 'flow.back', 'flow.page']);
+const SIDEWAYS = new Set(['flow.cancel', 'flow.back', 'flow.page', 'restore.cancel', 'approval.cancel', 'approval.reject']);
 
 /** How one flow is driven: what starts it, which button moves it on, and which card says it is over. */
 export interface FlowScript {
@@ -12,10 +12,10 @@ export interface FlowScript {
   start: string;
   /** The card that says the flow is over (its result, final). */
   isFinal(card: Card): boolean;
+  /** The final card says it worked (default: any final card). */
+  isSuccess?(card: Card): boolean;
   /** A card on which the person stops clicking and waits for the bot to update it (progress), or to post elsewhere. */
   isWaiting?(card: Card): boolean;
-  /** The button to press on a step card (default: the first forward button of the card's action bar). */
-  choose?(card: Card): { verb: string; data: Record<string, unknown> } | undefined;
   /** Values for the card's inputs (default: what the card preselects, else its first choice). */
   pick?(input: CardInput, card: Card): string | undefined;
   /** After the person stops clicking: what else must happen before the flow is over (an approval, say). */
@@ -27,17 +27,22 @@ export interface TurnSample {
   kind: 'message' | 'invoke';
   verb?: string;
   ms: number;
+  /** performance.now() when the answer had been read. */
+  end: number;
   status: number;
 }
 
 export interface FlowResult {
   turns: TurnSample[];
+  /** A final card was seen. */
   completed: boolean;
+  /** ...and it said the change was made. */
+  succeeded: boolean;
   /** From the first turn until the final card was seen. */
   flowMs?: number;
-  /** Card updates and posts the conversation got after the last turn (progress). */
-  progressUpdates: number;
-  /** Why it did not complete: the card it stopped at and its words. */
+  /** Card updates (PUT) the person's conversation got: progress shown in place. */
+  updates: number;
+  /** Why it did not complete, or what the final card said when it did not succeed. */
   problem?: string;
 }
 
@@ -55,12 +60,16 @@ export class FlowRun {
   readonly turns: TurnSample[] = [];
   messageId?: string;
   card?: Card;
+  finalCard?: Card;
+  /** The text of a plain message the bot answered with (instead of a card). */
+  said?: string;
+
   constructor(
     readonly script: FlowScript,
     readonly o: DriveOptions,
   ) {}
 
-  /** Posts one activity; returns the HTTP status and body, timing it as a turn. */
+  /** Posts one activity and times it as a turn (until the HTTP answer has been read in full). */
   async turn(activity: Record<string, any>): Promise<{ status: number; body: string }> {
     const t0 = performance.now();
     let status = 0;
@@ -77,12 +86,9 @@ export class FlowRun {
     } catch (err) {
       body = (err as Error).message;
     }
-    this.turns.push({
-      kind: activity.type === 'invoke' ? 'invoke' : 'message',
-      verb: activity.value?.action?.verb,
-      ms: performance.now() - t0,
-      status,
-    });
+    const kind = activity.type === 'invoke' ? 'invoke' : 'message';
+    const end = performance.now();
+    this.turns.push({ kind, verb: activity.value?.action?.verb, ms: end - t0, end, status });
     return { status, body };
   }
 
@@ -91,29 +97,37 @@ export class FlowRun {
     const mark = this.o.connector.mark();
     const res = await this.turn(message(text, where));
     if (res.status >= 300) throw new Error(`'${text}' answered ${res.status}: ${res.body.slice(0, 200)}`);
-    const posted = this.o.connector.since(mark, where.conversationId).filter((s) => s.method === 'POST' && cardOf(s.activity));
-    const last = posted.at(-1);
+    const posted = this.o.connector.since(mark, where.conversationId).filter((s) => s.method === 'POST');
+    const last = posted.filter((s) => cardOf(s.activity)).at(-1);
     this.messageId = last?.activityId;
     this.card = cardOf(last?.activity);
+    this.said = posted.map((s) => String(s.activity.text ?? '')).find(Boolean);
     return this.card;
   }
 
-  /** Presses a button on the current card; the invoke response's card replaces it. */
-  async press(verb: string, data: Record<string, unknown>, where = this.o.where, replyToId = this.messageId): Promise<Card | undefined> {
+  /** Presses a button on a card (the current one by default); the invoke response's card replaces it. */
+  async press(verb: string, data: Record<string, unknown>, where = this.o.where, replyToId = this.messageId) {
     const res = await this.turn(cardAction(verb, data, replyToId ?? 'unknown', where));
     if (res.status >= 300) throw new Error(`${verb} answered ${res.status}: ${res.body.slice(0, 200)}`);
     const body = safeJson(res.body);
-    this.card = body?.type === 'application/vnd.microsoft.card.adaptive' ? (body.value as Card) : undefined;
-    return this.card;
+    const card = body?.type === 'application/vnd.microsoft.card.adaptive' ? (body.value as Card) : undefined;
+    if (where === this.o.where) this.card = card;
+    return card;
   }
 
   /** Waits for a post or update in a conversation (this one by default) whose card passes `test`. */
-  waitForCard(test: (card: Card, send: Send) => boolean, afterSeq: number, conversationId = this.o.where.conversationId) {
+  waitForCard(test: (card: Card) => boolean, afterSeq: number, conversationId = this.o.where.conversationId) {
     return this.o.connector.waitFor(
       afterSeq,
-      (s) => s.conversationId === conversationId && !!cardOf(s.activity) && test(cardOf(s.activity)!, s),
+      (s: Send) => s.conversationId === conversationId && !!cardOf(s.activity) && test(cardOf(s.activity)!),
       this.o.finishTimeoutMs ?? 120_000,
     );
+  }
+
+  /** Records the final card (for `finish` hooks); returns true. */
+  finished(card: Card): true {
+    this.finalCard = card;
+    return true;
   }
 }
 
@@ -126,18 +140,28 @@ export async function driveFlow(script: FlowScript, o: DriveOptions): Promise<Fl
   try {
     card = await run.say(script.start);
     for (let step = 0; step < (script.maxSteps ?? 12); step++) {
-      if (!card) return result(run, false, t0, startSeq, 'no card came back');
-      if (script.isFinal(card)) return result(run, true, t0, startSeq);
+      if (!card) {
+        const said = step === 0 && run.said ? ` (the bot said: "${run.said.slice(0, 160)}")` : '';
+        return result(run, t0, startSeq, `no card came back${said}`);
+      }
+      if (script.isFinal(card)) {
+        run.finished(card);
+        return result(run, t0, startSeq);
+      }
       if (script.isWaiting?.(card)) break;
-      const next = script.choose?.(card) ?? forward(card, script);
-      if (!next) return result(run, false, t0, startSeq, `stuck at ${describe(card)}`);
+      const next = forward(card, script);
+      if (!next) return result(run, t0, startSeq, `stuck at ${describe(card)}`);
       card = await run.press(next.verb, next.data);
     }
-    if (script.finish) return result(run, await script.finish(run), t0, startSeq, `did not finish after ${describe(card)}`);
+    if (script.finish) {
+      const done = await script.finish(run);
+      return result(run, t0, startSeq, done ? undefined : `did not finish after ${describe(card)}`);
+    }
     const final = await run.waitForCard((c) => script.isFinal(c), startSeq);
-    return result(run, !!final, t0, startSeq, final ? undefined : `no final card after ${describe(card)}`);
+    if (final) run.finished(cardOf(final.activity)!);
+    return result(run, t0, startSeq, final ? undefined : `no final card after ${describe(card)}`);
   } catch (err) {
-    return result(run, false, t0, startSeq, (err as Error).message);
+    return result(run, t0, startSeq, (err as Error).message);
   }
 }
 
@@ -149,16 +173,18 @@ function forward(card: Card, script: FlowScript): { verb: string; data: Record<s
   return { verb: action.verb, data: { ...action.data, ...inputs } };
 }
 
-function result(run: FlowRun, completed: boolean, t0: number, startSeq: number, problem?: string): FlowResult {
-  const progressUpdates = run.messageId
-    ? run.o.connector.since(startSeq, run.o.where.conversationId).filter((s) => s.method === 'PUT').length
-    : 0;
+function result(run: FlowRun, t0: number, startSeq: number, problem?: string): FlowResult {
+  const final = run.finalCard;
+  const completed = !!final && !problem;
+  const succeeded = completed && (run.script.isSuccess?.(final) ?? true);
+  const updates = run.o.connector.since(startSeq, run.o.where.conversationId).filter((s) => s.method === 'PUT').length;
   return {
     turns: run.turns,
     completed,
+    succeeded,
     flowMs: completed ? performance.now() - t0 : undefined,
-    progressUpdates,
-    problem: completed ? undefined : problem,
+    updates,
+    problem: problem ?? (completed && !succeeded ? `ended with ${describe(final)}` : undefined),
   };
 }
 

@@ -12,15 +12,18 @@ export interface Command {
   /** As shown on the help card: `enable backup [vm]`. */
   usage: string;
   description: MessageKey;
-  /** Absent while the flow is not built yet: the command is listed as planned and answered as such. */
+  /**
+   * Absent while the flow is not built yet: the command is listed as planned and answered as such. Read at each turn,
+   * so a flow can plug its handler into a planned command (`plug`) after the routes are registered.
+   */
   handler?: CommandHandler;
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * The commands users can type, in help-card order. Later flows plug in by adding their command (or a handler to a
- * planned one) in src/bot/routes.ts; the help card is generated from this list.
+ * The commands users can type, in help-card order. Later flows plug in by adding their command, or a handler to a
+ * planned one (`plug`); routing and the help card read this list at each turn.
  */
 export class CommandRegistry {
   private readonly commands: Command[] = [];
@@ -36,15 +39,28 @@ export class CommandRegistry {
     return this.commands;
   }
 
+  /** Gives a planned command its handler (and, optionally, a more precise usage); false if no such command. */
+  plug(name: string, handler: CommandHandler, usage?: string): boolean {
+    const command = this.commands.find((c) => c.name === name);
+    if (!command) return false;
+    command.handler = handler;
+    if (usage) command.usage = usage;
+    return true;
+  }
+
+  /** The first command (in list order) the text starts with, and its arguments. */
+  match(text: string | undefined): { command: Command; args: string } | undefined {
+    for (const command of this.commands) {
+      const m = this.pattern(command).exec(text ?? '');
+      if (m) return { command, args: (m[1] ?? '').trim() };
+    }
+    return undefined;
+  }
+
   /** Matches the command at the start of the text, followed by nothing or by whitespace and arguments. */
   pattern(command: Command): RegExp {
     const names = this.words(command).map((w) => w.split(/\s+/).map(escape).join('\\s+'));
     return new RegExp(`^\\s*(?:${names.join('|')})(?:\\s+([\\s\\S]*))?$`, 'i');
-  }
-
-  /** The arguments after the command's name, e.g. `vm-web-01` for `audit vm-web-01`. */
-  args(command: Command, text: string | undefined): string {
-    return (this.pattern(command).exec(text ?? '')?.[1] ?? '').trim();
   }
 
   private words(command: Command): string[] {

@@ -1,7 +1,7 @@
 import type { AdaptiveCard, Application } from '@microsoft/teams-ai';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { resolveLocale } from '../i18n';
-import { CommandRegistry, type Command } from './commands';
+import { CommandRegistry } from './commands';
 import type { BotDeps } from './deps';
 import { audit } from './handlers/audit';
 import { help } from './handlers/help';
@@ -9,6 +9,7 @@ import { language, languageSet } from './handlers/language';
 import { planned } from './handlers/planned';
 import { unknown } from './handlers/unknown';
 import { welcomeOnInstallationUpdate, welcomeOnMembersAdded } from './handlers/welcome';
+import { NOTIFICATION_VERBS, registerNotifications } from './notifications/register';
 import { PROTECT_VERBS, registerProtectFlows } from './protect/register';
 import { registerRestore, RESTORE_VERBS } from './restore/register';
 import type { AppTurnState } from './state';
@@ -27,7 +28,7 @@ const VERB_ROUTES: { [V in Verb]?: (deps: BotDeps) => VerbHandler } = {
 
 /** Every card verb routed here (test/cards/verbs.test.ts checks it against cards/ and src/bot/verbs.ts). */
 export function registeredVerbs(): string[] {
-  return [...Object.keys(VERB_ROUTES), ...PROTECT_VERBS, ...RESTORE_VERBS];
+  return [...Object.keys(VERB_ROUTES), ...PROTECT_VERBS, ...RESTORE_VERBS, ...NOTIFICATION_VERBS];
 }
 
 /**
@@ -65,10 +66,11 @@ export function registerRoutes(app: Application<AppTurnState>, deps: BotDeps): C
     return true;
   });
 
+  // Typed commands: one route over the registry, read at each turn (so flows may add or plug commands later).
   const commands = commandRegistry(deps);
-  for (const command of commands.list()) {
-    app.message(commands.pattern(command), runCommand(commands, command));
-  }
+  const isCommand = async (ctx: TurnContext) =>
+    ctx.activity.type === ActivityTypes.Message && commands.match(ctx.activity.text) !== undefined;
+  app.message(isCommand, runCommand(commands));
 
   for (const [verb, route] of Object.entries(VERB_ROUTES)) {
     const handler = route!(deps);
@@ -81,6 +83,7 @@ export function registerRoutes(app: Application<AppTurnState>, deps: BotDeps): C
   // Enable backup, grant access, backup now, check, jobs (and typed `cancel`): only with the Azure layer wired in.
   if (deps.protect) registerProtectFlows(app, { ...deps, protect: deps.protect }, commands);
   if (deps.restore) registerRestore(app, { ...deps, restore: deps.restore }, commands);
+  if (deps.notifications) registerNotifications(app, { ...deps, notifications: deps.notifications }, commands);
 
   app.conversationUpdate('membersAdded', welcomeOnMembersAdded(deps));
   app.activity(ActivityTypes.InstallationUpdate, welcomeOnInstallationUpdate(deps));
@@ -90,10 +93,11 @@ export function registerRoutes(app: Application<AppTurnState>, deps: BotDeps): C
   return commands;
 }
 
-function runCommand(commands: CommandRegistry, command: Command) {
+function runCommand(commands: CommandRegistry) {
   return async (ctx: TurnContext, state: AppTurnState): Promise<void> => {
+    const { command, args } = commands.match(ctx.activity.text)!;
     markTurn(ctx, command.name);
     if (!command.handler) return planned(command)(ctx);
-    await command.handler(ctx, state, commands.args(command, ctx.activity.text));
+    await command.handler(ctx, state, args);
   };
 }

@@ -47,6 +47,10 @@ export const VERBS = [
   'jobs.vault',
   'jobs.detail',
   'jobs.back',
+  // failed-backup notifications (src/bot/notifications/register.ts); fix buttons reuse grantAccess.start / backupNow.start
+  'notify.showJob',
+  'notify.subscribe',
+  'notify.unsubscribe',
 ] as const;
 
 export type Verb = (typeof VERBS)[number];

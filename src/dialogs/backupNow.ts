@@ -42,7 +42,9 @@ export function backupNowFlow(deps: DialogDeps): FlowDefinition<BackupState> {
     steps: { vm: ['backupNow.vm', 'flow.page'], retention: ['backupNow.retention'], confirm: ['backupNow.confirm'] },
     render(r, view) {
       if (r.step === 'vm') return backupVmCard(view, r.list!);
-      const days = r.state.retainUntil ? Math.round((Date.parse(r.state.retainUntil) - Date.parse(day(new Date()))) / DAY_MS) : 0;
+      const days = r.state.retainUntil
+        ? Math.round((Date.parse(r.state.retainUntil) - Date.parse(day(new Date()))) / DAY_MS)
+        : 0;
       if (r.step === 'confirm') return backupConfirmCard(view, r.state.target!, r.state.retainUntil!, days);
       return retentionCard(view, r.state.target!, limits());
     },
@@ -50,13 +52,19 @@ export function backupNowFlow(deps: DialogDeps): FlowDefinition<BackupState> {
   };
 }
 
-export async function startBackupNow(deps: DialogDeps, turn: Turn, args: string, data: { vm?: string } = {}): Promise<AdaptiveCardJson> {
+export async function startBackupNow(
+  deps: DialogDeps,
+  turn: Turn,
+  args: string,
+  data: { vm?: string } = {},
+): Promise<AdaptiveCardJson> {
   const l = turn.locale;
   const name = data.vm ?? words(args)[0];
   const vms = await deps.azure.vms.list();
   const protectedVms = vms.filter((v) => v.protected).sort(byName);
   if (!name) {
-    if (!protectedVms.length) return noticeCard(l, { title: t(l, 'backup.none.title'), text: t(l, 'backup.none.text') });
+    if (!protectedVms.length)
+      return noticeCard(l, { title: t(l, 'backup.none.title'), text: t(l, 'backup.none.text') });
     return deps.runtime.begin(turn, 'backupNow', 'vm', {}, choiceList(protectedVms.map(vmChoice)));
   }
   const [found] = await lookUpVms(deps, [name], vms);
@@ -127,11 +135,22 @@ async function triggerAndFollow(
   try {
     const vm = await deps.azure.vms.get(target.vm, target.resourceGroup);
     // End of the chosen day (UTC): the recovery point is kept through that date.
-    ({ jobId, vault } = await deps.azure.protection.triggerBackup({ vm, retainUntil: new Date(`${retainUntil}T23:59:00Z`) }));
+    ({ jobId, vault } = await deps.azure.protection.triggerBackup({
+      vm,
+      retainUntil: new Date(`${retainUntil}T23:59:00Z`),
+    }));
   } catch (err) {
-    await audit(deps, w.who, { action: 'backup.trigger', target: auditTarget, details: { vault: target.vault }, result: 'failed' });
+    await audit(deps, w.who, {
+      action: 'backup.trigger',
+      target: auditTarget,
+      details: { vault: target.vault },
+      result: 'failed',
+    });
     if (card.activityId) {
-      await deps.cards.updateCard(card, progressCard(locale, { vm: target.vm, vault: target.vault, retainUntil, status: 'error', error: err }));
+      await deps.cards.updateCard(
+        card,
+        progressCard(locale, { vm: target.vm, vault: target.vault, retainUntil, status: 'error', error: err }),
+      );
     }
     return;
   }
@@ -157,7 +176,11 @@ async function triggerAndFollow(
 }
 
 /** The followed job's card, updated in place (the run kind's onChange). */
-export async function showBackupRun(deps: Pick<DialogDeps, 'cards'>, c: FollowBackupJobCheckpoint, runError?: { code: string; message: string }): Promise<void> {
+export async function showBackupRun(
+  deps: Pick<DialogDeps, 'cards'>,
+  c: FollowBackupJobCheckpoint,
+  runError?: { code: string; message: string },
+): Promise<void> {
   if (!c.card.activityId) return;
   const locale = c.locale === 'zh-TW' ? 'zh-TW' : 'en';
   const status = runError ? 'error' : c.status;

@@ -18,12 +18,20 @@ export function checkFlow(deps: DialogDeps): FlowDefinition<Record<string, never
       const choice = picked(r.list!, input)?.[0];
       const item = choice && (await deps.azure.vms.list()).find((v) => v.id === choice.value);
       if (!item) return { kind: 'reask', problem: t(turn.locale, 'flow.notOffered') };
-      return { kind: 'end', card: await checkCard(deps, turn, await deps.azure.vms.get(item.name, item.resourceGroup)) };
+      return {
+        kind: 'end',
+        card: await checkCard(deps, turn, await deps.azure.vms.get(item.name, item.resourceGroup)),
+      };
     },
   };
 }
 
-export async function startCheck(deps: DialogDeps, turn: Turn, args: string, data: { vm?: string } = {}): Promise<AdaptiveCardJson> {
+export async function startCheck(
+  deps: DialogDeps,
+  turn: Turn,
+  args: string,
+  data: { vm?: string } = {},
+): Promise<AdaptiveCardJson> {
   const name = data.vm ?? words(args)[0];
   const vms = await deps.azure.vms.list();
   const all = () => choiceList([...vms].sort(byName).map(vmChoice));
@@ -34,7 +42,8 @@ export async function startCheck(deps: DialogDeps, turn: Turn, args: string, dat
     const list = choiceList(found.matches.map(vmChoice));
     return deps.runtime.begin(turn, 'check', 'vm', {}, list, t(turn.locale, 'flow.ambiguous', { name }));
   }
-  if (found.kind === 'missing') return deps.runtime.begin(turn, 'check', 'vm', {}, all(), t(turn.locale, 'check.unknown', { name }));
+  if (found.kind === 'missing')
+    return deps.runtime.begin(turn, 'check', 'vm', {}, all(), t(turn.locale, 'check.unknown', { name }));
   return checkCard(deps, turn, await deps.azure.vms.get(found.vm.name, found.vm.resourceGroup));
 }
 

@@ -4,7 +4,15 @@ import { t } from '../i18n';
 import type { DialogDeps } from './deps';
 import { applyGrant, grantNeed } from './grantAccess/plan';
 import { grantConfirmCard } from './grantAccess/cards';
-import { confirmCard, newPolicyCard, policyCard, precheckCard, resultCard, vaultCard, vmsCard } from './enableBackup/cards';
+import {
+  confirmCard,
+  newPolicyCard,
+  policyCard,
+  precheckCard,
+  resultCard,
+  vaultCard,
+  vmsCard,
+} from './enableBackup/cards';
 import { enableProtection, initialResults } from './enableBackup/apply';
 import { NEW_POLICY, policyChoices, readNewPolicy } from './enableBackup/policy';
 import { precheck, type VaultPick, type VmRef } from './enableBackup/precheck';
@@ -66,7 +74,9 @@ export async function startEnableBackup(deps: DialogDeps, turn: Turn, args: stri
     const found = await lookUpVms(deps, names);
     const classic = found.find((f) => f.kind === 'classic');
     if (classic && names.length === 1) {
-      return explainCard(l, explain(new UnsupportedVmError('ClassicVmNotSupported', names[0], ''), l), { subject: names[0] });
+      return explainCard(l, explain(new UnsupportedVmError('ClassicVmNotSupported', names[0], ''), l), {
+        subject: names[0],
+      });
     }
     for (const f of found) {
       if (f.kind === 'found') state.requested.push({ id: f.vm.id, name: f.vm.name, resourceGroup: f.vm.resourceGroup });
@@ -87,7 +97,13 @@ export async function startEnableBackup(deps: DialogDeps, turn: Turn, args: stri
     });
   }
   const choices = [...vaults].sort(byName).map(vaultChoice);
-  return deps.runtime.begin(turn, 'enableBackup', 'vault', state, choiceList(choices, { selected: [choices[0].value] }));
+  return deps.runtime.begin(
+    turn,
+    'enableBackup',
+    'vault',
+    state,
+    choiceList(choices, { selected: [choices[0].value] }),
+  );
 }
 
 /**
@@ -129,7 +145,12 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
       if (!choice) return notOffered;
       const vault = (await deps.azure.vaults.list()).find((v) => v.id === choice.value);
       if (!vault) return notOffered;
-      const pick: VaultPick = { id: vault.id, name: vault.name, resourceGroup: vault.resourceGroup, location: vault.location };
+      const pick: VaultPick = {
+        id: vault.id,
+        name: vault.name,
+        resourceGroup: vault.resourceGroup,
+        location: vault.location,
+      };
       return policyStep(deps, r, { ...s, vault: pick }, turn);
     }
     case 'enableBackup.policy': {
@@ -150,13 +171,19 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
       if (chosen.length === 0) return { kind: 'reask', problem: t(l, 'enable.vms.none') };
       const all = await deps.azure.vms.list();
       const refs = chosen.map((c) => all.find((v) => v.id === c.value)).filter((v) => v !== undefined);
-      return precheckStep(deps, r, s, refs.map((v) => ({ id: v.id, name: v.name, resourceGroup: v.resourceGroup })));
+      return precheckStep(
+        deps,
+        r,
+        s,
+        refs.map((v) => ({ id: v.id, name: v.name, resourceGroup: v.resourceGroup })),
+      );
     }
     case 'enableBackup.grant': {
       const check = s.checks.find((c) => c.id === input.vm && c.verdict === 'needsGrant');
       if (!check?.keyVault) return notOffered;
       const need = await grantNeed(deps, check.keyVault, check.encryption, check.name);
-      if (need.kind !== 'plan') return precheckStep(deps, r, s, s.checks, t(l, 'grant.already', { keyVault: check.keyVault.name }));
+      if (need.kind !== 'plan')
+        return precheckStep(deps, r, s, s.checks, t(l, 'grant.already', { keyVault: check.keyVault.name }));
       return next('grant', { ...s, grant: need.plan });
     }
     case 'grantAccess.confirm': {
@@ -169,7 +196,8 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
       if (r.step === 'grant') return next('precheck', { ...s, grant: undefined });
       return policyStep(deps, r, s, turn);
     case 'enableBackup.precheck': {
-      if (!s.checks.some((c) => c.verdict === 'ready')) return { kind: 'reask', problem: t(l, 'enable.check.noneReady') };
+      if (!s.checks.some((c) => c.verdict === 'ready'))
+        return { kind: 'reask', problem: t(l, 'enable.check.noneReady') };
       return next('confirm', s);
     }
     case 'enableBackup.confirm': {
@@ -193,7 +221,10 @@ async function policyStep(deps: DialogDeps, r: Rec, s: EnableState, turn: Turn):
   const choices = policyChoices(turn.locale, policies);
   const preselect = policies.find((p) => p.isDefault)?.name ?? choices[0].value;
   const list = choiceList(choices, { selected: [preselect] });
-  return { kind: 'next', record: { ...r, step: 'policy', state: { ...s, policyNames: policies.map((p) => p.name) }, list } };
+  return {
+    kind: 'next',
+    record: { ...r, step: 'policy', state: { ...s, policyNames: policies.map((p) => p.name) }, list },
+  };
 }
 
 /** After the policy: the VMs named up front go straight to their pre-check; else the VM question. */
@@ -210,10 +241,19 @@ async function afterPolicy(deps: DialogDeps, r: Rec, s: EnableState, turn: Turn)
     });
     return { kind: 'end', card };
   }
-  return { kind: 'next', record: { ...r, step: 'vms', state: s, list: choiceList(vms.map(vmChoice), { multi: true }) } };
+  return {
+    kind: 'next',
+    record: { ...r, step: 'vms', state: s, list: choiceList(vms.map(vmChoice), { multi: true }) },
+  };
 }
 
-async function precheckStep(deps: DialogDeps, r: Rec, s: EnableState, vms: VmRef[], notice?: string): Promise<Outcome<EnableState>> {
+async function precheckStep(
+  deps: DialogDeps,
+  r: Rec,
+  s: EnableState,
+  vms: VmRef[],
+  notice?: string,
+): Promise<Outcome<EnableState>> {
   const checks = await Promise.all(vms.map((vm) => precheck(deps, s.vault!, vm)));
   return { kind: 'next', record: { ...r, step: 'precheck', state: { ...s, checks }, list: undefined }, notice };
 }

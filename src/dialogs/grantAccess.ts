@@ -27,7 +27,9 @@ export function grantAccessFlow(deps: DialogDeps): FlowDefinition<GrantState> {
     name: 'grantAccess',
     steps: { target: ['grantAccess.target', 'flow.page'], confirm: ['grantAccess.confirm'] },
     render(r, view) {
-      return r.step === 'target' ? grantTargetCard(view, r.list!) : grantConfirmCard(view, r.state.plan!, { inline: false });
+      return r.step === 'target'
+        ? grantTargetCard(view, r.list!)
+        : grantConfirmCard(view, r.state.plan!, { inline: false });
     },
     act: (verb, input, r, turn) => act(deps, verb, input, r, turn),
   };
@@ -62,10 +64,19 @@ export async function startGrantAccess(
   return deps.runtime.begin(turn, 'grantAccess', 'confirm', planned.state);
 }
 
-async function planFor(deps: DialogDeps, turn: Turn, vm: VmSummary): Promise<{ card: AdaptiveCardJson } | { state: GrantState }> {
+async function planFor(
+  deps: DialogDeps,
+  turn: Turn,
+  vm: VmSummary,
+): Promise<{ card: AdaptiveCardJson } | { state: GrantState }> {
   const l = turn.locale;
   if (vm.encryption.kind === 'none' || !vm.encryption.keyVault) {
-    return { card: noticeCard(l, { title: t(l, 'grant.notEncrypted.title'), text: t(l, 'grant.notEncrypted.text', { vm: vm.name }) }) };
+    return {
+      card: noticeCard(l, {
+        title: t(l, 'grant.notEncrypted.title'),
+        text: t(l, 'grant.notEncrypted.text', { vm: vm.name }),
+      }),
+    };
   }
   const need = await grantNeed(deps, vm.encryption.keyVault, vm.encryption.kind, vm.name);
   if (need.kind === 'missing') {
@@ -78,7 +89,13 @@ async function planFor(deps: DialogDeps, turn: Turn, vm: VmSummary): Promise<{ c
     };
   }
   if (need.kind === 'granted') {
-    return { card: grantResultCard(l, { keyVault: need.access.keyVault.name, changed: false, buttons: nextButtons(turn, vm.name, !!vm.protection) }) };
+    return {
+      card: grantResultCard(l, {
+        keyVault: need.access.keyVault.name,
+        changed: false,
+        buttons: nextButtons(turn, vm.name, !!vm.protection),
+      }),
+    };
   }
   return { state: { plan: need.plan, vmProtected: !!vm.protection } };
 }

@@ -44,7 +44,11 @@ export async function startJobs(deps: DialogDeps, turn: Turn, args: string): Pro
   const name = words(args)[0];
   const vaults = [...(await deps.azure.vaults.list())].sort(byName);
   if (!vaults.length) return noticeCard(l, { title: t(l, 'jobs.title'), text: t(l, 'jobs.noVaults') });
-  const vault = name ? vaults.find((v) => v.name.toLowerCase() === name.toLowerCase()) : vaults.length === 1 ? vaults[0] : undefined;
+  const vault = name
+    ? vaults.find((v) => v.name.toLowerCase() === name.toLowerCase())
+    : vaults.length === 1
+      ? vaults[0]
+      : undefined;
   if (!vault) {
     const notice = name ? t(l, 'jobs.unknown', { name }) : undefined;
     return deps.runtime.begin(turn, 'jobs', 'vault', {}, choiceList(vaults.map(vaultChoice)), notice);
@@ -58,7 +62,9 @@ async function listed(deps: DialogDeps, vault: { name: string; resourceGroup: st
   const sorted = [...jobs]
     .sort((a, b) => (RANK[a.status] ?? 3) - (RANK[b.status] ?? 3) || time(b) - time(a))
     .slice(0, MAX_JOBS);
-  const list = choiceList(sorted.map((j) => ({ value: j.id, title: jobTitle(turn.locale, { ...j, startTime: utc(j.startTime) }) })));
+  const list = choiceList(
+    sorted.map((j) => ({ value: j.id, title: jobTitle(turn.locale, { ...j, startTime: utc(j.startTime) }) })),
+  );
   return { state: { vault, failed: jobs.filter((j) => j.status === 'Failed').length }, list };
 }
 
@@ -73,9 +79,12 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
     const { state, list } = await listed(deps, { name: vault.name, resourceGroup: vault.resourceGroup }, turn);
     return { kind: 'next', record: { ...r, step: 'list', state, list } };
   }
-  if (verb === 'jobs.back') return { kind: 'next', record: { ...r, step: 'list', state: { ...r.state, detail: undefined } } };
+  if (verb === 'jobs.back')
+    return { kind: 'next', record: { ...r, step: 'list', state: { ...r.state, detail: undefined } } };
   // jobs.detail: only a job the list offered.
-  const choice = picked(r.list!, input)?.[0];
+  const chosen = picked(r.list!, input);
+  if (!chosen) return { kind: 'reask', problem: t(l, 'flow.notOffered') };
+  const choice = chosen[0];
   if (!choice) return { kind: 'reask', problem: t(l, 'jobs.list.pick') };
   const job = await deps.azure.jobs.get(r.state.vault!, choice.value);
   const detail: JobDetail = {

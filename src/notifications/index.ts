@@ -5,8 +5,14 @@ export { ACTION_GROUPS_APP_ID, EntraWebhookVerifier, SECURE_WEBHOOK_ROLE, tokenM
 export { MAX_ALERT_BYTES } from './intake/route';
 export { channelConversationId } from './keys';
 export type { ProtectedItemBackup, ProtectedItemSource } from './rpo';
-export { DEFAULT_SETTINGS, notificationSettings, type NotificationSettings, type SettingsOverrides } from './settings';
-export { NotificationService, type NotificationDeps } from './service';
+export {
+  DEFAULT_SETTINGS,
+  notificationSettings,
+  settingsFromConfig,
+  type NotificationSettings,
+  type SettingsOverrides,
+} from './settings';
+export { createNotifications, NotificationService, type NotificationDeps } from './service';
 export { errorLabel } from './storm';
 export { SubscriptionStore } from './subscriptions';
 export type * from './types';

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Azure } from '../azure';
 import type { Logger } from '../log';
 import type { Store } from '../store';
+import { azureJobSource, azureProtectedItems } from './azureSources';
 import { ArmReadBudget } from './budget';
 import { EntraWebhookVerifier, type EntraWebhookOptions } from './intake/auth';
 import { alertIntake } from './intake/route';
@@ -8,7 +10,7 @@ import { Lease } from './lease';
 import { JobLedger } from './ledger';
 import { CardOutbox } from './outbox';
 import { RpoWatch, type ProtectedItemSource } from './rpo';
-import type { NotificationSettings } from './settings';
+import { settingsFromConfig, type NotificationSettings } from './settings';
 import { NotificationStream } from './stream';
 import { SubscriptionStore } from './subscriptions';
 import type { CardSender } from './types';
@@ -150,4 +152,26 @@ export class NotificationService {
     t.unref();
     this.timers.add(t);
   }
+}
+
+/** The service as the composition root builds it: the Azure layer's jobs and protected VMs, settings from config. */
+export function createNotifications(
+  config: {
+    notifications: Parameters<typeof settingsFromConfig>[0] & { alertWebhookToken?: string; alertWebhookAudience?: string };
+    azure: { tenantId?: string };
+  },
+  deps: { store: Store; azure: Pick<Azure, 'jobs' | 'vms'>; sender: CardSender; logger: Logger },
+): NotificationService {
+  const settings = settingsFromConfig(config.notifications);
+  const { alertWebhookToken: token, alertWebhookAudience: audience } = config.notifications;
+  const tenantId = config.azure.tenantId;
+  return new NotificationService({
+    store: deps.store,
+    jobs: azureJobSource(deps.azure),
+    protectedItems: azureProtectedItems(deps.azure, settings.jobsPageSize),
+    sender: deps.sender,
+    settings,
+    logger: deps.logger,
+    alerts: { token, entra: audience && tenantId ? { tenantId, audience } : undefined },
+  });
 }

@@ -58,3 +58,17 @@ export function notificationSettings(overrides: SettingsOverrides = {}): Notific
     delivery: { ...d.delivery, ...overrides.delivery },
   };
 }
+
+/** The user-facing settings (src/config.ts) over the defaults. */
+export function settingsFromConfig(n: {
+  watchIntervalSeconds: number;
+  rpoHours: number;
+  stormThreshold: number;
+  stormWindowMinutes: number;
+}): NotificationSettings {
+  return notificationSettings({
+    watchIntervalMs: n.watchIntervalSeconds * 1000,
+    rpoHours: n.rpoHours,
+    storm: { threshold: n.stormThreshold, windowMs: n.stormWindowMinutes * 60_000 },
+  });
+}

@@ -38,7 +38,8 @@ export function isTransient(err: unknown): boolean {
   const e = err as ErrorLike | undefined;
   if (!e) return false;
   const status = e.details?.statusCode ?? e.statusCode ?? e.status;
-  if (status === 408 || status === 429 || (status !== undefined && status >= 500)) return true;
+  // An HTTP status decides on its own; codes matter for failures without one (network, storage conflicts).
+  if (status !== undefined) return status === 408 || status === 429 || status >= 500;
   const code = String(e.details?.code ?? e.code ?? '');
   if (TRANSIENT_CODES.has(code)) return true;
   return /^Http(408|429|5\d\d)$/.test(code);

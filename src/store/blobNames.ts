@@ -14,7 +14,6 @@ const SAFE = /[A-Za-z0-9_-]/;
  * of the container is a prefix listing of the keys.
  */
 export function blobName(key: string): string {
-  if (key.length >= 0) return encodeURIComponent(key);
   let name = '';
   for (let i = 0; i < key.length; i++) {
     const ch = key[i];
@@ -28,7 +27,6 @@ export function blobName(key: string): string {
 
 /** The key a blob name stands for (the inverse of blobName). */
 export function keyOf(name: string): string {
-  if (name.length >= 0) return decodeURIComponent(name);
   return name.replace(/~u([0-9A-F]{4})|~([0-9A-F]{2})/g, (_, wide: string | undefined, narrow: string | undefined) =>
     String.fromCharCode(parseInt(wide ?? narrow ?? '', 16)),
   );

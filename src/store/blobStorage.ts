@@ -195,7 +195,7 @@ export class BlobStorage implements DurableStorage {
     let current: BlobState | undefined | null = this.known.get(key) ?? null;
     for (let attempt = 0; attempt < 5; attempt++) {
       if (current === null) current = await this.properties(key);
-      const outcome = current
+      const outcome: Outcome = current
         ? await this.put(key, body, current.created, { ifMatch: current.eTag })
         : await this.put(key, body, this.stamps.next(), { ifNoneMatch: '*' });
       if (outcome.written) return;

@@ -144,7 +144,7 @@ const cases: Case[] = [
     name: 'audit shows recent entries to an operator, newest first, and filters by VM or vault',
     audit: true,
     steps: [
-      { send: 'audit', user: operator, card: 'card.audit', says: /keyVault.grant[\s\S]*protection.enable/ },
+      { send: 'audit', user: operator, card: 'card.audit', says: /kv-ade-nogrant[\s\S]*vm-web-01/ },
       { send: 'audit vm-web-01', user: approver, card: 'card.audit', says: /vm-web-01/, saysNot: /kv-ade-nogrant/ },
       { send: 'audit vm rsv-nothing', user: operator, card: 'card.audit', says: /No entries for rsv-nothing/ },
     ],

@@ -16,8 +16,16 @@ describe('enable backup with ALLOW_BEK_ONLY', () => {
         name: 'vm-bek-01 allowed',
         steps: [
           { say: 'enable backup vm-bek-01', expect: { card: 'enableBackup.vault' } },
-          { click: 'enableBackup.vault', inputs: { choice: choose('rsv-prod-eastasia') }, expect: { card: 'enableBackup.policy' } },
-          { click: 'enableBackup.policy', inputs: { choice: choose('DefaultPolicy') }, expect: { card: 'enableBackup.precheck', text: [/BEK only/, /^Ready\.$/] } },
+          {
+            click: 'enableBackup.vault',
+            inputs: { choice: choose('rsv-prod-eastasia') },
+            expect: { card: 'enableBackup.policy' },
+          },
+          {
+            click: 'enableBackup.policy',
+            inputs: { choice: choose('DefaultPolicy') },
+            expect: { card: 'enableBackup.precheck', text: [/BEK only/, /^Ready\.$/] },
+          },
           { click: 'enableBackup.precheck', expect: { card: 'enableBackup.confirm' } },
           { click: 'enableBackup.confirm', expect: { card: 'enableBackup.result' } },
           { updated: { card: 'enableBackup.result', text: /^Backup enabled$/ }, until: /^Backup enabled$/ },

@@ -23,13 +23,19 @@ const policy = (name = 'DefaultPolicy', next = 'enableBackup.precheck'): Step =>
   inputs: { choice: choose(name) },
   expect: { card: next },
 });
-const toConfirm: Step = { click: 'enableBackup.precheck', expect: { card: 'enableBackup.confirm', verbs: ['enableBackup.confirm'] } };
+const toConfirm: Step = {
+  click: 'enableBackup.precheck',
+  expect: { card: 'enableBackup.confirm', verbs: ['enableBackup.confirm'] },
+};
 const confirm: Step = { click: 'enableBackup.confirm', expect: { card: 'enableBackup.result', text: /Enabling…/ } };
 const enabled = (...text: RegExp[]): Step => ({
   updated: { card: 'enableBackup.result', verbs: ['backupNow.start'], text: [/^Backup enabled$/, ...text] },
   until: /^Backup enabled$/,
 });
-const cancel: Step = { click: 'flow.cancel', expect: { card: 'flow.notice', text: [/^Cancelled$/, /Nothing was changed/] } };
+const cancel: Step = {
+  click: 'flow.cancel',
+  expect: { card: 'flow.notice', text: [/^Cancelled$/, /Nothing was changed/] },
+};
 const newPolicy = (retention: string): Step => ({
   click: 'enableBackup.newPolicy',
   inputs: { policyName: 'Weekly-12w', frequency: 'Weekly', time: '02:00', days: 'Sunday,Wednesday', retention },
@@ -49,7 +55,10 @@ const cancelAt: [string, Step[]][] = [
   ['the new policy form', [start('vm-noagent-01'), vault(), policy('Create a new policy', 'enableBackup.newPolicy')]],
   ['the VM question', [start(''), vault(), policy('DefaultPolicy', 'enableBackup.vms')]],
   ['the pre-check', [start('vm-noagent-01'), vault(), policy()]],
-  ['the inline grant', [start('vm-rbac-01'), vault(), policy(), { click: 'enableBackup.grant', expect: { card: 'grantAccess.confirm' } }]],
+  [
+    'the inline grant',
+    [start('vm-rbac-01'), vault(), policy(), { click: 'enableBackup.grant', expect: { card: 'grantAccess.confirm' } }],
+  ],
   ['the confirmation', [start('vm-noagent-01'), vault(), policy(), toConfirm]],
 ];
 
@@ -77,7 +86,10 @@ const cases: Case[] = [
     name: 'unknown input mid-flow asks the same question again',
     steps: [
       start('vm-noagent-01'),
-      { say: 'what now?', expect: { card: 'enableBackup.vault', text: /waiting for your answer/, verbs: ['enableBackup.vault'] } },
+      {
+        say: 'what now?',
+        expect: { card: 'enableBackup.vault', text: /waiting for your answer/, verbs: ['enableBackup.vault'] },
+      },
       vault(),
       cancel,
     ],
@@ -90,7 +102,10 @@ const cases: Case[] = [
       policy('DefaultPolicy', 'enableBackup.vms'),
       {
         click: 'enableBackup.vms',
-        inputs: { choice: '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-sea-01' },
+        inputs: {
+          choice:
+            '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-sea-01',
+        },
         expect: { card: 'enableBackup.vms', text: /not offered on this card/ },
       },
       cancel,
@@ -103,7 +118,10 @@ const cases: Case[] = [
       start('vm-noagent-01'),
       {
         click: 'enableBackup.vault',
-        inputs: { choice: '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-prod-sea' },
+        inputs: {
+          choice:
+            '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-prod-sea',
+        },
         expect: { card: 'enableBackup.vault', text: /not offered/ },
       },
       cancel,
@@ -115,7 +133,12 @@ const cases: Case[] = [
     steps: [
       { ...start('vm-noagent-01'), save: 'first' },
       { ...start('vm-noagent-01'), save: 'second' },
-      { click: 'enableBackup.vault', on: 'first', inputs: { choice: choose('rsv-prod-eastasia') }, expect: { card: 'flow.notice', text: /out of date/ } },
+      {
+        click: 'enableBackup.vault',
+        on: 'first',
+        inputs: { choice: choose('rsv-prod-eastasia') },
+        expect: { card: 'flow.notice', text: /out of date/ },
+      },
       { ...cancel, on: 'second' },
     ],
   },
@@ -139,7 +162,11 @@ const cases: Case[] = [
   {
     name: 'a viewer (not an operator) can neither start nor continue a flow',
     steps: [
-      { say: 'enable backup vm-noagent-01', as: viewer, expect: { message: /only operators can do that.*0000000000022/ } },
+      {
+        say: 'enable backup vm-noagent-01',
+        as: viewer,
+        expect: { message: /only operators can do that.*0000000000022/ },
+      },
       { ...start('vm-noagent-01'), in: 'shared' },
       { ...vault(), as: viewer, in: 'shared', expect: { card: 'flow.notice', text: /only operators/ } },
     ],
@@ -150,33 +177,91 @@ const cases: Case[] = [
     steps: [
       {
         say: 'enable backup vm-bek-01',
-        expect: { card: 'flow.explain', text: [/encrypted with a BEK alone are not supported/, /Decrypt the VM, encrypt it again with both a BEK and a Key Encryption Key/] },
+        expect: {
+          card: 'flow.explain',
+          text: [
+            /encrypted with a BEK alone are not supported/,
+            /Decrypt the VM, encrypt it again with both a BEK and a Key Encryption Key/,
+          ],
+        },
       },
     ],
     then: (bot) => expect(item(bot, 'vm-bek-01')).toBeUndefined(),
   },
   {
     name: 'vm-classic-01 is refused: Resource Manager VMs only',
-    steps: [{ say: 'enable backup vm-classic-01', expect: { card: 'flow.explain', text: [/Classic VMs are not supported/, /Migrate the VM to Resource Manager/] } }],
+    steps: [
+      {
+        say: 'enable backup vm-classic-01',
+        expect: { card: 'flow.explain', text: [/Classic VMs are not supported/, /Migrate the VM to Resource Manager/] },
+      },
+    ],
   },
   {
     name: 'vm-nogrant-01 is already protected: said, with Back up now',
-    steps: [{ say: 'enable backup vm-nogrant-01', expect: { card: 'flow.notice', verbs: ['backupNow.start', 'check.start'], text: /already protected by rsv-prod-eastasia/ } }],
+    steps: [
+      {
+        say: 'enable backup vm-nogrant-01',
+        expect: {
+          card: 'flow.notice',
+          verbs: ['backupNow.start', 'check.start'],
+          text: /already protected by rsv-prod-eastasia/,
+        },
+      },
+    ],
   },
   {
     name: 'vm-web-01 (BEK+KEK, ready): enabled with the chosen policy, VM agent reported, Back up now offered',
     steps: [
-      { ...start('vm-web-01'), expect: { card: 'enableBackup.vault', verbs: ['enableBackup.vault', 'flow.cancel'], text: /rsv-prod-eastasia/, noText: /rsv-prod-sea/ } },
-      { ...vault(), expect: { card: 'enableBackup.policy', text: [/DefaultPolicy \(the vault’s default\)/, /Daily-90d/, /Create a new policy/] } },
-      { ...policy('Daily-90d'), expect: { card: 'enableBackup.precheck', text: [/BEK and KEK \(single pass\)/, /kv-ade-policy: Azure Backup can read it/, /VM agent: ready/, /^Ready\.$/] } },
-      { ...toConfirm, expect: { card: 'enableBackup.confirm', text: [/Protect \*\*vm-web-01\*\* \(rg-app, BEK and KEK \(single pass\)\) with policy Daily-90d/, /Policy: Daily-90d: daily at 02:00 UTC, kept 90 days/] } },
+      {
+        ...start('vm-web-01'),
+        expect: {
+          card: 'enableBackup.vault',
+          verbs: ['enableBackup.vault', 'flow.cancel'],
+          text: /rsv-prod-eastasia/,
+          noText: /rsv-prod-sea/,
+        },
+      },
+      {
+        ...vault(),
+        expect: {
+          card: 'enableBackup.policy',
+          text: [/DefaultPolicy \(the vault’s default\)/, /Daily-90d/, /Create a new policy/],
+        },
+      },
+      {
+        ...policy('Daily-90d'),
+        expect: {
+          card: 'enableBackup.precheck',
+          text: [
+            /BEK and KEK \(single pass\)/,
+            /kv-ade-policy: Azure Backup can read it/,
+            /VM agent: ready/,
+            /^Ready\.$/,
+          ],
+        },
+      },
+      {
+        ...toConfirm,
+        expect: {
+          card: 'enableBackup.confirm',
+          text: [
+            /Protect \*\*vm-web-01\*\* \(rg-app, BEK and KEK \(single pass\)\) with policy Daily-90d/,
+            /Policy: Daily-90d: daily at 02:00 UTC, kept 90 days/,
+          ],
+        },
+      },
       confirm,
       enabled(/Protected \(configure job/, /VM agent: ready/),
     ],
     then: async (bot) => {
       expect(item(bot, 'vm-web-01')).toMatchObject({ vault: 'rsv-prod-eastasia', policyName: 'Daily-90d' });
       const [entry] = await bot.store.audit.recent({ target: 'vm-web-01' });
-      expect(entry).toMatchObject({ action: 'protection.enable', result: 'succeeded', who: { aadObjectId: SANDBOX_USERS.operator.aadObjectId } });
+      expect(entry).toMatchObject({
+        action: 'protection.enable',
+        result: 'succeeded',
+        who: { aadObjectId: SANDBOX_USERS.operator.aadObjectId },
+      });
     },
   },
   {
@@ -184,8 +269,19 @@ const cases: Case[] = [
     steps: [
       { ...start(''), expect: { card: 'enableBackup.vault', text: [/rsv-prod-eastasia/, /rsv-prod-sea/] } },
       vault(),
-      { ...policy('DefaultPolicy', 'enableBackup.vms'), expect: { card: 'enableBackup.vms', text: /vm-app-02/, noText: [/^vm-web-01/, /^vm-nogrant-01/, /^vm-sea-01/, /^vm-classic-01/] } },
-      { click: 'enableBackup.vms', inputs: { choice: choose('vm-app-02') }, expect: { card: 'enableBackup.precheck', text: /BEK and KEK \(dual pass\)/ } },
+      {
+        ...policy('DefaultPolicy', 'enableBackup.vms'),
+        expect: {
+          card: 'enableBackup.vms',
+          text: /vm-app-02/,
+          noText: [/^vm-web-01/, /^vm-nogrant-01/, /^vm-sea-01/, /^vm-classic-01/],
+        },
+      },
+      {
+        click: 'enableBackup.vms',
+        inputs: { choice: choose('vm-app-02') },
+        expect: { card: 'enableBackup.precheck', text: /BEK and KEK \(dual pass\)/ },
+      },
       { ...toConfirm, save: 'confirm' },
       confirm,
       enabled(),
@@ -201,15 +297,31 @@ const cases: Case[] = [
     steps: [
       start('vm-plain-01'),
       vault(),
-      { ...policy('Create a new policy', 'enableBackup.newPolicy'), expect: { card: 'enableBackup.newPolicy', verbs: ['enableBackup.newPolicy', 'flow.back'] } },
+      {
+        ...policy('Create a new policy', 'enableBackup.newPolicy'),
+        expect: { card: 'enableBackup.newPolicy', verbs: ['enableBackup.newPolicy', 'flow.back'] },
+      },
       { ...newPolicy('9999'), expect: { card: 'enableBackup.newPolicy', text: /whole number from 1 to 5163/ } },
-      { ...newPolicy('12'), expect: { card: 'enableBackup.precheck', text: [/Encryption: not encrypted/, /Key vault: none needed/] } },
-      { ...toConfirm, expect: { card: 'enableBackup.confirm', text: [/Create backup policy \*\*Weekly-12w\*\*/, /weekly on Sunday, Wednesday at 02:00 UTC, kept 12 weeks/] } },
+      {
+        ...newPolicy('12'),
+        expect: { card: 'enableBackup.precheck', text: [/Encryption: not encrypted/, /Key vault: none needed/] },
+      },
+      {
+        ...toConfirm,
+        expect: {
+          card: 'enableBackup.confirm',
+          text: [/Create backup policy \*\*Weekly-12w\*\*/, /weekly on Sunday, Wednesday at 02:00 UTC, kept 12 weeks/],
+        },
+      },
       confirm,
       enabled(),
     ],
     then: async (bot) => {
-      expect(bot.world.policies.find((p) => p.name === 'Weekly-12w')).toMatchObject({ vault: 'rsv-prod-eastasia', scheduleRunFrequency: 'Weekly', retentionWeeks: 12 });
+      expect(bot.world.policies.find((p) => p.name === 'Weekly-12w')).toMatchObject({
+        vault: 'rsv-prod-eastasia',
+        scheduleRunFrequency: 'Weekly',
+        retentionWeeks: 12,
+      });
       expect(item(bot, 'vm-plain-01')).toMatchObject({ policyName: 'Weekly-12w' });
       const actions = (await bot.store.audit.recent({ target: 'rsv-prod-eastasia' })).map((e) => e.action);
       expect(actions).toContain('policy.create');
@@ -220,17 +332,48 @@ const cases: Case[] = [
     steps: [
       start('vm-rbac-01'),
       vault(),
-      { ...policy(), expect: { card: 'enableBackup.precheck', verbs: ['enableBackup.grant'], noVerbs: ['enableBackup.precheck'], text: /kv-ade-rbac: Backup Management Service has no access/ } },
-      { click: 'enableBackup.grant', expect: { card: 'grantAccess.confirm', verbs: ['grantAccess.confirm', 'flow.back'], text: [/Add a role assignment/, /Role: Key Vault Administrator/, /Backup Management Service \(object id 6666/] } },
-      { click: 'grantAccess.confirm', expect: { card: 'enableBackup.precheck', verbs: ['enableBackup.precheck'], text: [/can now read kv-ade-rbac/, /kv-ade-rbac: Azure Backup can read it/] } },
+      {
+        ...policy(),
+        expect: {
+          card: 'enableBackup.precheck',
+          verbs: ['enableBackup.grant'],
+          noVerbs: ['enableBackup.precheck'],
+          text: /kv-ade-rbac: Backup Management Service has no access/,
+        },
+      },
+      {
+        click: 'enableBackup.grant',
+        expect: {
+          card: 'grantAccess.confirm',
+          verbs: ['grantAccess.confirm', 'flow.back'],
+          text: [
+            /Add a role assignment/,
+            /Role: Key Vault Administrator/,
+            /Backup Management Service \(object id 6666/,
+          ],
+        },
+      },
+      {
+        click: 'grantAccess.confirm',
+        expect: {
+          card: 'enableBackup.precheck',
+          verbs: ['enableBackup.precheck'],
+          text: [/can now read kv-ade-rbac/, /kv-ade-rbac: Azure Backup can read it/],
+        },
+      },
       toConfirm,
       confirm,
       enabled(),
     ],
     then: async (bot) => {
-      expect(bmsRole(bot, 'kv-ade-rbac')).toMatchObject({ roleDefinitionId: expect.stringMatching(/00482a5a-887f-4fb3-b363-3b7fe8e74483$/) });
+      expect(bmsRole(bot, 'kv-ade-rbac')).toMatchObject({
+        roleDefinitionId: expect.stringMatching(/00482a5a-887f-4fb3-b363-3b7fe8e74483$/),
+      });
       expect(item(bot, 'vm-rbac-01')).toBeDefined();
-      expect((await bot.store.audit.recent({ target: 'kv-ade-rbac' }))[0]).toMatchObject({ action: 'keyVault.grant', result: 'succeeded' });
+      expect((await bot.store.audit.recent({ target: 'kv-ade-rbac' }))[0]).toMatchObject({
+        action: 'keyVault.grant',
+        result: 'succeeded',
+      });
     },
   },
   {
@@ -248,10 +391,22 @@ const cases: Case[] = [
   {
     name: 'vm-sea-01 in zh-TW: only rsv-prod-sea is offered, every card in Traditional Chinese',
     steps: [
-      { say: 'enable backup vm-sea-01', locale: 'zh-TW', expect: { card: 'enableBackup.vault', text: [/^啟用備份$/, /southeastasia/, /rsv-prod-sea/], noText: /rsv-prod-eastasia/ } },
+      {
+        say: 'enable backup vm-sea-01',
+        locale: 'zh-TW',
+        expect: {
+          card: 'enableBackup.vault',
+          text: [/^啟用備份$/, /southeastasia/, /rsv-prod-sea/],
+          noText: /rsv-prod-eastasia/,
+        },
+      },
       { ...vault('rsv-prod-sea'), locale: 'zh-TW', expect: { card: 'enableBackup.policy', text: /保存庫的預設原則/ } },
       { ...policy(), locale: 'zh-TW', expect: { card: 'enableBackup.precheck', text: /BEK 和 KEK/ } },
-      { ...toConfirm, locale: 'zh-TW', expect: { card: 'enableBackup.confirm', text: /以下正是將在 Azure 中進行的變更/ } },
+      {
+        ...toConfirm,
+        locale: 'zh-TW',
+        expect: { card: 'enableBackup.confirm', text: /以下正是將在 Azure 中進行的變更/ },
+      },
       { ...confirm, locale: 'zh-TW', expect: { card: 'enableBackup.result', text: /正在啟用/ } },
       { updated: { card: 'enableBackup.result', text: [/^已啟用備份$/, /VM 代理程式：就緒/] }, until: /^已啟用備份$/ },
     ],
@@ -266,10 +421,25 @@ const cases: Case[] = [
     steps: [
       start(''),
       vault(),
-      { ...policy('DefaultPolicy', 'enableBackup.vms'), expect: { card: 'enableBackup.vms', verbs: ['flow.page'], text: /Page 1 of 2/ } },
-      { click: 'flow.page', inputs: { choice: choose('vm-bulk-00'), page: 1 }, expect: { card: 'enableBackup.vms', text: [/Page 2 of 2/, /1 selected so far/] } },
-      { click: 'flow.page', inputs: { filter: 'bulk-2', page: 0 }, expect: { card: 'enableBackup.vms', text: /vm-bulk-21/, noText: [/vm-bulk-00/, /Page \d/] } },
-      { click: 'enableBackup.vms', inputs: { choice: choose('vm-bulk-21') }, expect: { card: 'enableBackup.precheck', text: [/vm-bulk-00/, /vm-bulk-21/] } },
+      {
+        ...policy('DefaultPolicy', 'enableBackup.vms'),
+        expect: { card: 'enableBackup.vms', verbs: ['flow.page'], text: /Page 1 of 2/ },
+      },
+      {
+        click: 'flow.page',
+        inputs: { choice: choose('vm-bulk-00'), page: 1 },
+        expect: { card: 'enableBackup.vms', text: [/Page 2 of 2/, /1 selected so far/] },
+      },
+      {
+        click: 'flow.page',
+        inputs: { filter: 'bulk-2', page: 0 },
+        expect: { card: 'enableBackup.vms', text: /vm-bulk-21/, noText: [/vm-bulk-00/, /Page \d/] },
+      },
+      {
+        click: 'enableBackup.vms',
+        inputs: { choice: choose('vm-bulk-21') },
+        expect: { card: 'enableBackup.precheck', text: [/vm-bulk-00/, /vm-bulk-21/] },
+      },
       cancel,
     ],
     then: (bot) => expect(item(bot, 'vm-bulk-00')).toBeUndefined(),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { AuditTrail, BlobStorage, RecordStore, type BlobStorageOptions } from '../../src/store';
+import { loadConfig } from '../../src/config';
+import { AuditTrail, BlobStorage, createStore, RecordStore, type BlobStorageOptions } from '../../src/store';
 import { azuriteTokenCredential, startAzurite, type Azurite } from '../support/azurite';
 import { describeStorageContract } from './storageContract';
 
@@ -90,7 +91,7 @@ describe('BlobStorage extensions', () => {
       "odd/'quote'\\back",
       'odd/中文/設定',
       'odd/emoji 🙂',
-     
+      'odd/lone \ud800 surrogate',
       'odd/tab\tnew\nline',
       'odd/end.',
     ];
@@ -163,6 +164,52 @@ describe('BlobStorage extensions', () => {
   }, 15_000);
 });
 
+describe('STORE=blob configuration', () => {
+  it('makes createStore use the container named by the settings', async () => {
+    const container = freshContainer();
+    const config = loadConfig({
+      STORE: 'blob',
+      BLOB_CONNECTION_STRING: azurite.connectionString,
+      BLOB_CONTAINER: container,
+    });
+    const store = createStore(config.store);
+    expect(store.storage).toBeInstanceOf(BlobStorage);
+    await store.records<{ state: string }>('approvals').create('r1', { state: 'pending' });
+    await store.close();
+    const again = new BlobStorage(on(container));
+    expect(await again.read(['approvals/r1'])).toEqual({
+      'approvals/r1': { state: 'pending', eTag: expect.any(String) },
+    });
+    await again.close();
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['no way in', {}, /^Configuration error: BLOB_ACCOUNT_URL is required when STORE is blob/],
+    [
+      'a plain-HTTP account URL',
+      { BLOB_ACCOUNT_URL: 'http://acct.blob.core.windows.net' },
+      /BLOB_ACCOUNT_URL must be an https URL/,
+    ],
+    [
+      'an invalid container name',
+      { BLOB_ACCOUNT_URL: 'https://acct.blob.core.windows.net', BLOB_CONTAINER: 'Bot_State' },
+      /BLOB_CONTAINER must be 3-63/,
+    ],
+  ])('refuses %s', (_, env, message) => {
+    expect(() => loadConfig({ STORE: 'blob', ...env })).toThrow(message);
+  });
+
+  it('never echoes the connection string in an error', () => {
+    const env = {
+      STORE: 'blob',
+      BLOB_CONNECTION_STRING: azurite.connectionString,
+      BLOB_ACCOUNT_URL: 'https://acct.blob.core.windows.net',
+    };
+    expect(() => loadConfig(env)).toThrow(/BLOB_CONNECTION_STRING must not be set together with BLOB_ACCOUNT_URL/);
+    expect(() => loadConfig(env)).not.toThrow(/AccountKey|Eby8/);
+  });
+});
+
 describe('BlobStorage by account URL and a token credential (production shape)', () => {
   let secure: Azurite;
   beforeAll(async () => {
@@ -172,12 +219,9 @@ describe('BlobStorage by account URL and a token credential (production shape)',
 
   it('sends bearer tokens for Storage over TLS to a CA it was told to trust', async () => {
     const credential = azuriteTokenCredential();
-    const storage = new BlobStorage({
-      accountUrl: secure.accountUrl,
-      credential,
-      caCertificate: secure.caCertificate,
-      container: freshContainer(),
-    });
+    // As src/index.ts wires it: settings from the environment, the credential and CA from the Azure layer.
+    const config = loadConfig({ STORE: 'blob', BLOB_ACCOUNT_URL: secure.accountUrl, BLOB_CONTAINER: freshContainer() });
+    const { storage } = createStore(config.store, { credential, caCertificate: secure.caCertificate });
     expect(await storage.create('approvals/r1', { state: 'pending' })).toBe(true);
     const item = (await storage.read(['approvals/r1']))['approvals/r1'];
     await storage.write({ 'approvals/r1': { ...item, state: 'approved' } });

@@ -51,6 +51,10 @@ export async function startAzurite(options: { https?: boolean } = {}): Promise<A
   }
 
   const child = spawn(process.execPath, args, { cwd: workdir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Never outlive the test process, even when it ends without stop().
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
   const cleanup = () => rmSync(workdir, { recursive: true, force: true });
   let origin: string;
   try {
@@ -131,7 +135,10 @@ export function azuriteTokenCredential() {
         oid: '44444444-4444-4444-8444-444444444401',
       };
       const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-      return { token: `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`, expiresOnTimestamp: (now + 3600) * 1000 };
+      return {
+        token: `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`,
+        expiresOnTimestamp: (now + 3600) * 1000,
+      };
     },
   };
 }

@@ -167,9 +167,10 @@ export class ApprovalService {
     const event = run.status === 'running' ? 'started' : run.status === 'succeeded' ? 'succeeded' : run.status === 'failed' ? 'failed' : undefined;
     if (event) {
       const { value, changed } = await this.deps.records.update(id, (cur) => (cur ? follow(cur, event, this.now()) : undefined));
-      if (changed && value && event !== 'started') {
+      if (changed && value) {
         const cp = run.checkpoint;
         await this.audit(value, undefined, 'restore.run', event, {
+          runId: run.id,
           ...(cp.jobId ? { jobId: cp.jobId } : {}),
           ...(cp.vm ? { newVm: cp.vm.name, newVmId: cp.vm.id, path: cp.vm.path } : {}),
           ...(cp.putBack ? { keyAndSecret: cp.putBack.actions.join(', ') } : {}),

@@ -1,7 +1,7 @@
 import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import type { Azure } from '../../azure';
-import { t } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
 import { SubscriptionStore } from '../../notifications';
 import { refusalKey } from '../accessPolicy';
 import type { CommandHandler, CommandRegistry } from '../commands';
@@ -79,7 +79,10 @@ export function registerNotifications(
     const planned = commands.list().find((c) => c.name === name);
     // The registry documents plugging a handler into a planned command; its route reads the handler per turn.
     if (planned) Object.assign(planned, { handler });
-    else commands.add({ name, usage: name === 'subscriptions' ? name : `${name} [vault]`, description: `command.${name}`, handler });
+    else {
+      const usage = name === 'subscriptions' ? name : `${name} [vault]`;
+      commands.add({ name, usage, description: `command.${name}` as MessageKey, handler });
+    }
   }
 
   const here = (ctx: TurnContext) => uc.subscriptions.forConversation(ctx.activity.conversation.id);

@@ -160,10 +160,9 @@ export function registerProtectFlows(
       if (refusal) return sendText(ctx, refusal);
       await sendCard(ctx, await begin(turnOf(ctx), c.start, args));
     };
-    const planned = commands.list().find((x) => x.name === c.name);
-    // The registry documents plugging a handler into a planned command; its route reads the handler per turn.
-    if (planned) Object.assign(planned, { handler, usage: c.usage });
-    else commands.add({ name: c.name, usage: c.usage, description: `command.${camel(c.name)}` as MessageKey, handler });
+    if (!commands.plug(c.name, handler, c.usage)) {
+      commands.add({ name: c.name, usage: c.usage, description: `command.${camel(c.name)}` as MessageKey, handler });
+    }
   }
 
   for (const verb of PROTECT_VERBS) {
@@ -172,7 +171,12 @@ export function registerProtectFlows(
       markTurn(ctx, verb);
       const turn = turnOf(ctx);
       const refusal = await refused(ctx, verb);
-      if (refusal) return noticeCard(turn.locale, { title: t(turn.locale, 'flow.refused.title'), text: refusal, tone: 'attention' });
+      if (refusal)
+        return noticeCard(turn.locale, {
+          title: t(turn.locale, 'flow.refused.title'),
+          text: refusal,
+          tone: 'attention',
+        });
       if (!start) return runtime.submit(turn, verb, data ?? {});
       // A start button posts the new flow as a new message; the card it sits on stays as it is.
       await sendCard(ctx, await begin(turn, start, '', strings(data)));

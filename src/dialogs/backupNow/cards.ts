@@ -22,7 +22,11 @@ export function backupVmCard(view: View, list: ChoiceList): AdaptiveCardJson {
   });
 }
 
-export function retentionCard(view: View, target: BackupTarget, limits: { value: string; min: string; max: string }): AdaptiveCardJson {
+export function retentionCard(
+  view: View,
+  target: BackupTarget,
+  limits: { value: string; min: string; max: string },
+): AdaptiveCardJson {
   const l = view.locale;
   return renderCard('backupNow.retention', {
     ...stepData(view, t(l, 'backup.title')),
@@ -32,7 +36,12 @@ export function retentionCard(view: View, target: BackupTarget, limits: { value:
   });
 }
 
-export function backupConfirmCard(view: View, target: BackupTarget, retainUntil: string, days: number): AdaptiveCardJson {
+export function backupConfirmCard(
+  view: View,
+  target: BackupTarget,
+  retainUntil: string,
+  days: number,
+): AdaptiveCardJson {
   const l = view.locale;
   return renderCard('backupNow.confirm', {
     ...stepData(view, t(l, 'backup.confirm.title')),
@@ -60,7 +69,15 @@ export interface BackupProgress {
   error?: JobError | unknown;
 }
 
-const TITLES: Record<string, 'backup.progress.starting' | 'backup.progress.running' | 'backup.progress.completed' | 'backup.progress.warnings' | 'backup.progress.failed' | 'backup.progress.cancelled'> = {
+const TITLES: Record<
+  string,
+  | 'backup.progress.starting'
+  | 'backup.progress.running'
+  | 'backup.progress.completed'
+  | 'backup.progress.warnings'
+  | 'backup.progress.failed'
+  | 'backup.progress.cancelled'
+> = {
   starting: 'backup.progress.starting',
   InProgress: 'backup.progress.running',
   Completed: 'backup.progress.completed',
@@ -86,7 +103,14 @@ export function progressCard(locale: Locale, p: BackupProgress): AdaptiveCardJso
   const buttons = e ? fixButtons(l, e.fix, { vm: p.vm }) : {};
   return renderCard('backupNow.progress', {
     title: t(l, TITLES[p.status] ?? (failed ? 'backup.progress.failed' : 'backup.progress.running')),
-    color: p.status === 'Completed' ? 'Good' : failed ? 'Attention' : p.status === 'InProgress' || p.status === 'starting' ? 'Default' : 'Warning',
+    color:
+      p.status === 'Completed'
+        ? 'Good'
+        : failed
+          ? 'Attention'
+          : p.status === 'InProgress' || p.status === 'starting'
+            ? 'Default'
+            : 'Warning',
     facts,
     hasProgress: running,
     progress: running ? t(l, 'backup.progress.percent', { n: p.progressPercent ?? 0 }) : '',

@@ -45,7 +45,11 @@ export async function runChecks(
     row('encryption', 'bad', `${e.title}. ${e.resolution}`);
   } else {
     const key = enc.kind === 'none' ? 'check.enc.none' : enc.kind === 'bek' ? 'check.enc.bek' : 'check.enc.bekKek';
-    row('encryption', 'ok', t(l, key, { pass: enc.pass ? t(l, enc.pass === 'dual' ? 'enable.pass.dual' : 'enable.pass.single') : '' }));
+    row(
+      'encryption',
+      'ok',
+      t(l, key, { pass: enc.pass ? t(l, enc.pass === 'dual' ? 'enable.pass.dual' : 'enable.pass.single') : '' }),
+    );
   }
 
   if (enc.kind === 'none' || !enc.keyVault) {
@@ -57,7 +61,14 @@ export async function runChecks(
       row('keyVault', 'bad', t(l, 'check.kv.gone', { keyVault: enc.keyVault.name }));
       row('permission', 'na', na);
     } else {
-      row('keyVault', 'ok', t(l, 'check.kv.exists', { keyVault: enc.keyVault.name, model: t(l, access.model === 'rbac' ? 'check.kv.rbac' : 'check.kv.policy') }));
+      row(
+        'keyVault',
+        'ok',
+        t(l, 'check.kv.exists', {
+          keyVault: enc.keyVault.name,
+          model: t(l, access.model === 'rbac' ? 'check.kv.rbac' : 'check.kv.policy'),
+        }),
+      );
       if (access.granted) row('permission', 'ok', t(l, 'check.perm.ok'));
       else {
         row('permission', 'bad', t(l, 'check.perm.missing', { missing: access.missing.join(', ') }));
@@ -66,7 +77,11 @@ export async function runChecks(
     }
   }
 
-  row('agent', vm.agent === 'ready' ? 'ok' : vm.agent === 'not-ready' ? 'bad' : 'warn', t(l, `check.agent.${vm.agent}` as 'check.agent.ready'));
+  row(
+    'agent',
+    vm.agent === 'ready' ? 'ok' : vm.agent === 'not-ready' ? 'bad' : 'warn',
+    t(l, `check.agent.${vm.agent}` as 'check.agent.ready'),
+  );
 
   const p = vm.protection;
   if (!p) {

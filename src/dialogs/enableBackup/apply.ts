@@ -31,7 +31,10 @@ export async function enableProtection(deps: DialogDeps, work: EnableWork, card:
   const show = async (policyProblem?: string) => {
     if (!card.activityId) return;
     try {
-      await deps.cards.updateCard(card, resultCard(locale, { vault: vault.name, policy: policy.name, results, policyProblem }));
+      await deps.cards.updateCard(
+        card,
+        resultCard(locale, { vault: vault.name, policy: policy.name, results, policyProblem }),
+      );
     } catch (err) {
       deps.logger.warn({ err }, 'could not update the enable backup card');
     }
@@ -42,11 +45,22 @@ export async function enableProtection(deps: DialogDeps, work: EnableWork, card:
     const target = { kind: 'vault' as const, name: vault.name, id: vault.id };
     try {
       await deps.azure.policies.create(vaultRef, policy.spec);
-      await audit(deps, work.who, { action: 'policy.create', target, details: { policy: policy.name }, result: 'succeeded' });
+      await audit(deps, work.who, {
+        action: 'policy.create',
+        target,
+        details: { policy: policy.name },
+        result: 'succeeded',
+      });
     } catch (err) {
       const e = explain(err, locale, { vault: vault.name });
-      await audit(deps, work.who, { action: 'policy.create', target, details: { policy: policy.name }, result: 'failed' });
-      for (const r of results) Object.assign(r, { status: 'failed', failure: { title: e.title, resolution: e.resolution } });
+      await audit(deps, work.who, {
+        action: 'policy.create',
+        target,
+        details: { policy: policy.name },
+        result: 'failed',
+      });
+      for (const r of results)
+        Object.assign(r, { status: 'failed', failure: { title: e.title, resolution: e.resolution } });
       await show(`${e.title}. ${e.resolution}`);
       return;
     }

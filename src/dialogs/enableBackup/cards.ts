@@ -21,7 +21,10 @@ export function encryptionText(locale: Locale, c: Pick<VmCheck, 'encryption' | '
 }
 
 export function agentText(locale: Locale, agent: VmCheck['agent']): string {
-  return t(locale, agent === 'ready' ? 'enable.agent.ready' : agent === 'not-ready' ? 'enable.agent.notReady' : 'enable.agent.unknown');
+  return t(
+    locale,
+    agent === 'ready' ? 'enable.agent.ready' : agent === 'not-ready' ? 'enable.agent.notReady' : 'enable.agent.unknown',
+  );
 }
 
 export function policyText(locale: Locale, p: PolicyPick): string {
@@ -31,7 +34,9 @@ export function policyText(locale: Locale, p: PolicyPick): string {
 
 export function vaultCard(r: Rec, view: View): AdaptiveCardJson {
   const l = view.locale;
-  const intro = r.state.region ? t(l, 'enable.vault.introRegion', { region: r.state.region }) : t(l, 'enable.vault.intro');
+  const intro = r.state.region
+    ? t(l, 'enable.vault.introRegion', { region: r.state.region })
+    : t(l, 'enable.vault.intro');
   const unknown = r.state.unknown.length ? t(l, 'enable.vault.unknown', { names: r.state.unknown.join(', ') }) : '';
   return renderCard('enableBackup.vault', {
     ...stepData(view, t(l, 'enable.title')),
@@ -137,9 +142,17 @@ export function confirmCard(r: Rec, view: View): AdaptiveCardJson {
       { title: t(l, 'enable.fact.policy'), value: policyText(l, s.policy!) },
     ],
     createsPolicy: s.policy!.kind === 'new',
-    createText: s.policy!.kind === 'new' ? t(l, 'enable.confirm.createPolicy', { name: s.policy!.name, vault: s.vault!.name }) : '',
+    createText:
+      s.policy!.kind === 'new'
+        ? t(l, 'enable.confirm.createPolicy', { name: s.policy!.name, vault: s.vault!.name })
+        : '',
     changes: ready.map((c) => ({
-      text: t(l, 'enable.confirm.protect', { vm: c.name, rg: c.resourceGroup, policy: s.policy!.name, enc: encryptionText(l, c) }),
+      text: t(l, 'enable.confirm.protect', {
+        vm: c.name,
+        rg: c.resourceGroup,
+        policy: s.policy!.name,
+        enc: encryptionText(l, c),
+      }),
     })),
     hasSkipped: skipped.length > 0,
     skippedLabel: t(l, 'enable.confirm.skipped'),
@@ -151,11 +164,20 @@ export function confirmCard(r: Rec, view: View): AdaptiveCardJson {
 }
 
 /** The card the enable work updates in place: one line per VM, with "Back up now" once protected. */
-export function resultCard(locale: Locale, input: { vault: string; policy: string; results: EnableResult[]; policyProblem?: string }): AdaptiveCardJson {
+export function resultCard(
+  locale: Locale,
+  input: { vault: string; policy: string; results: EnableResult[]; policyProblem?: string },
+): AdaptiveCardJson {
   const l = locale;
   const done = input.results.every((r) => r.status !== 'working');
   const failed = input.results.filter((r) => r.status === 'failed').length;
-  const title = !done ? 'enable.result.working' : failed === 0 ? 'enable.result.done' : failed === input.results.length ? 'enable.result.failed' : 'enable.result.partial';
+  const title = !done
+    ? 'enable.result.working'
+    : failed === 0
+      ? 'enable.result.done'
+      : failed === input.results.length
+        ? 'enable.result.failed'
+        : 'enable.result.partial';
   return renderCard('enableBackup.result', {
     title: t(l, title),
     intro: t(l, 'enable.result.intro', { vault: input.vault, policy: input.policy }),
@@ -174,7 +196,9 @@ export function resultCard(locale: Locale, input: { vault: string; policy: strin
       agentColor: r.agent === 'ready' ? 'Default' : 'Warning',
       ...startData({
         backup: r.status === 'enabled' ? { title: t(l, 'enable.result.backupNow'), data: { vm: r.name } } : undefined,
-        grant: r.failure?.keyVault ? { title: t(l, 'flow.fix.grant'), data: { vm: r.name, keyVault: r.failure.keyVault } } : undefined,
+        grant: r.failure?.keyVault
+          ? { title: t(l, 'flow.fix.grant'), data: { vm: r.name, keyVault: r.failure.keyVault } }
+          : undefined,
       }),
     })),
   });

@@ -5,15 +5,17 @@ import type { Choice, Input } from '../flow/types';
 
 /** The policy chosen: one of the vault's, or a new one created on Confirm (nothing is created before). */
 export type PolicyPick =
-  | { kind: 'existing'; name: string; summary: PolicyShape }
-  | { kind: 'new'; name: string; spec: NewPolicy };
+  { kind: 'existing'; name: string; summary: PolicyShape } | { kind: 'new'; name: string; spec: NewPolicy };
 
 export type PolicyShape = Pick<PolicySummary, 'frequency' | 'time' | 'days' | 'retention' | 'retentionUnit'>;
 
 export const NEW_POLICY = '__new__';
 export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 /** Azure Backup runs IaaS VM policies on the hour or half hour (UTC). */
-export const TIMES = Array.from({ length: 48 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`);
+export const TIMES = Array.from(
+  { length: 48 },
+  (_, i) => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`,
+);
 
 /** "daily at 22:30 UTC, kept 30 days" / "weekly on Sunday at 02:00 UTC, kept 12 weeks". */
 export function describePolicy(locale: Locale, p: PolicyShape): string {
@@ -29,7 +31,9 @@ export function describePolicy(locale: Locale, p: PolicyShape): string {
 }
 
 export function policyChoices(locale: Locale, policies: PolicySummary[]): Choice[] {
-  const sorted = [...policies].sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.name.localeCompare(b.name));
+  const sorted = [...policies].sort(
+    (a, b) => Number(b.isDefault) - Number(a.isDefault) || a.name.localeCompare(b.name),
+  );
   return [
     ...sorted.map((p) => ({
       value: p.name,
@@ -53,7 +57,11 @@ export function shapeOf(spec: NewPolicy): PolicyShape {
  * The new-policy form read and checked with Azure's own rules (src/azure's validateNewPolicy): a problem message in
  * the user's language, or the policy. A name already used in the vault is refused too.
  */
-export function readNewPolicy(locale: Locale, input: Input, existing: string[]): { spec?: NewPolicy; problem?: string } {
+export function readNewPolicy(
+  locale: Locale,
+  input: Input,
+  existing: string[],
+): { spec?: NewPolicy; problem?: string } {
   const text = (k: string) => (typeof input[k] === 'string' ? (input[k] as string).trim() : '');
   const frequency = text('frequency') === 'Weekly' ? 'Weekly' : text('frequency') === 'Daily' ? 'Daily' : undefined;
   if (!frequency) return { problem: t(locale, 'enable.newPolicy.invalid.frequency') };
@@ -63,7 +71,8 @@ export function readNewPolicy(locale: Locale, input: Input, existing: string[]):
     .split(',')
     .map((d) => d.trim())
     .filter(Boolean);
-  if (days.some((d) => !(DAYS as readonly string[]).includes(d))) return { problem: t(locale, 'enable.newPolicy.invalid.days') };
+  if (days.some((d) => !(DAYS as readonly string[]).includes(d)))
+    return { problem: t(locale, 'enable.newPolicy.invalid.days') };
   const spec: NewPolicy = {
     name: text('policyName'),
     frequency,

@@ -75,7 +75,11 @@ export async function precheck(deps: DialogDeps, vault: VaultPick, ref: VmRef): 
 }
 
 /** The refusal in the user's language: the catalogue's title, cause and resolution. */
-export function refusalText(locale: Locale, check: Pick<VmCheck, 'name' | 'keyVault' | 'protectedBy'>, refusal: Refusal) {
+export function refusalText(
+  locale: Locale,
+  check: Pick<VmCheck, 'name' | 'keyVault' | 'protectedBy'>,
+  refusal: Refusal,
+) {
   if (refusal.code === 'KeyVaultGone') {
     return {
       title: t(locale, 'enable.check.keyVaultGone.title'),

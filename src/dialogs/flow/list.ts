@@ -17,7 +17,9 @@ export function choiceList(items: Choice[], options: { multi?: boolean; selected
 
 function visible(list: ChoiceList): Choice[] {
   const f = list.filter.trim().toLowerCase();
-  return f ? list.items.filter((i) => i.title.toLowerCase().includes(f) || i.value.toLowerCase().includes(f)) : list.items;
+  return f
+    ? list.items.filter((i) => i.title.toLowerCase().includes(f) || i.value.toLowerCase().includes(f))
+    : list.items;
 }
 
 /** What a card shows of a list: the current page (after the filter), paging and the filter box when long. */
@@ -45,7 +47,8 @@ export function listView(list: ChoiceList, locale: Locale) {
     nextLabel: t(locale, 'flow.list.next'),
     empty: choices.length === 0,
     emptyText: t(locale, list.filter ? 'flow.list.noMatch' : 'flow.list.empty'),
-    selectedText: list.multi && list.selected.length ? t(locale, 'flow.list.selected', { count: list.selected.length }) : '',
+    selectedText:
+      list.multi && list.selected.length ? t(locale, 'flow.list.selected', { count: list.selected.length }) : '',
   };
 }
 

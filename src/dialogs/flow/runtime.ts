@@ -23,7 +23,11 @@ export class FlowRuntime {
   private readonly records: FlowStore;
 
   constructor(
-    private readonly deps: { store: ConstructorParameters<typeof FlowStore>[0]; logger: Logger; background: Background },
+    private readonly deps: {
+      store: ConstructorParameters<typeof FlowStore>[0];
+      logger: Logger;
+      background: Background;
+    },
   ) {
     this.records = new FlowStore(deps.store);
   }
@@ -69,7 +73,10 @@ export class FlowRuntime {
 
     if (verb === 'flow.cancel') {
       await records.delete(flow.name);
-      return noticeCard(turn.locale, { title: t(turn.locale, 'flow.cancelled.title'), text: t(turn.locale, 'flow.cancelled.text') });
+      return noticeCard(turn.locale, {
+        title: t(turn.locale, 'flow.cancelled.title'),
+        text: t(turn.locale, 'flow.cancelled.text'),
+      });
     }
     if (verb === 'flow.page' && record.list) {
       const list = turnPage(record.list, input);
@@ -82,7 +89,10 @@ export class FlowRuntime {
       outcome = await flow.act(verb, input, record, turn);
     } catch (err) {
       const e = explain(err, turn.locale);
-      this.deps.logger.warn({ err, flow: flow.name, step: record.step, verb, correlationId: turn.correlationId }, 'flow step failed');
+      this.deps.logger.warn(
+        { err, flow: flow.name, step: record.step, verb, correlationId: turn.correlationId },
+        'flow step failed',
+      );
       outcome = { kind: 'reask', problem: `${e.title}. ${e.resolution}` };
     }
     if (outcome.kind === 'reask') return this.render(turn, record, { problem: outcome.problem });
@@ -93,7 +103,10 @@ export class FlowRuntime {
     if (stored?.value.nonce === claimedNonce) await records.delete(flow.name);
     const after = outcome.after;
     if (after) {
-      const address = { reference: { ...TurnContext.getConversationReference(turn.ctx.activity) }, activityId: turn.ctx.activity.replyToId };
+      const address = {
+        reference: { ...TurnContext.getConversationReference(turn.ctx.activity) },
+        activityId: turn.ctx.activity.replyToId,
+      };
       this.deps.background.run(`${flow.name}.${verb}`, () => after(address));
     }
     return outcome.card;

@@ -12,9 +12,7 @@ export class FlowStore {
   constructor(private readonly store: Store) {}
 
   of(conversationId: string, userId: string): RecordStore<FlowRecord> {
-    return this.store.records<FlowRecord>(
-      `flows/${encodeURIComponent(conversationId)}/${encodeURIComponent(userId)}`,
-    );
+    return this.store.records<FlowRecord>(`flows/${encodeURIComponent(conversationId)}/${encodeURIComponent(userId)}`);
   }
 
   /** The user's flows in this conversation that have not expired, most recently used first. */

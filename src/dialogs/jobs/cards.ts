@@ -79,6 +79,9 @@ export function jobDetailCard(view: View, vault: string, job: JobDetail): Adapti
   });
 }
 
-export function jobTitle(locale: Locale, j: { status: string; operation: string; vmName: string; startTime?: string }): string {
+export function jobTitle(
+  locale: Locale,
+  j: { status: string; operation: string; vmName: string; startTime?: string },
+): string {
   return `${STATUS_ICON[j.status] ?? '•'} ${j.status} · ${j.operation} · ${j.vmName}${j.startTime ? ` · ${j.startTime}` : ''}`;
 }

@@ -12,7 +12,12 @@ export type KeyCheck = { refused: 'KeyVaultNotFound'; keyVault: string } | { enc
  * says); a key or secret that is soft-deleted or gone is put back before the VM is created, from the restore job's
  * encryption info, or from the recovery point itself for points before 11 July 2017.
  */
-export async function checkKeys(azure: RestoreAzure, vm: FlowVm, point: FlowPoint, signal?: AbortSignal): Promise<KeyCheck> {
+export async function checkKeys(
+  azure: RestoreAzure,
+  vm: FlowVm,
+  point: FlowPoint,
+  signal?: AbortSignal,
+): Promise<KeyCheck> {
   const enc = vm.encryption;
   if (!enc) return {};
   const options = { abortSignal: signal };
@@ -21,7 +26,9 @@ export async function checkKeys(azure: RestoreAzure, vm: FlowVm, point: FlowPoin
   const vaultUri = access.vaultUri;
   const [key, secret] = await Promise.all([
     enc.keyUrl ? azure.keyVaults.getKeyState(vaultUri, enc.keyUrl, options) : Promise.resolve('none' as const),
-    enc.secretUrl ? azure.keyVaults.getSecretState(vaultUri, enc.secretUrl, options) : Promise.resolve('active' as const),
+    enc.secretUrl
+      ? azure.keyVaults.getSecretState(vaultUri, enc.secretUrl, options)
+      : Promise.resolve('active' as const),
   ]);
   const gone = (s: string) => s === 'soft-deleted' || s === 'missing';
   return {

@@ -9,16 +9,11 @@ import { flowKey, type CardView, type FlowPoint, type FlowUser, type FlowVm, typ
 import * as views from './views';
 
 export type RestoreDialogVerb =
-  | 'restore.vm'
-  | 'restore.point'
-  | 'restore.target'
-  | 'restore.requestApproval'
-  | 'restore.cancel';
+  'restore.vm' | 'restore.point' | 'restore.target' | 'restore.requestApproval' | 'restore.cancel';
 
 /** A card to show, or a plan the user asked approval for (the bot creates the approval request with this id). */
 export type DialogOutcome =
-  | { view: CardView }
-  | { request: { requestId: string; plan: RestorePlan; planHash: string } };
+  { view: CardView } | { request: { requestId: string; plan: RestorePlan; planHash: string } };
 
 export interface RestoreDialogDeps {
   azure: RestoreAzure;
@@ -85,7 +80,12 @@ export class RestoreDialog {
 
     const at = { flowId: current.flowId, rev: current.rev + 1 };
     const handled = await this.guard(user, current, at, () => this.step(user, current, verb, at, data, signal));
-    const next: RestoreFlow = { ...handled, rev: at.rev, last: { verb, rev, inputs }, updatedAt: this.now().toISOString() };
+    const next: RestoreFlow = {
+      ...handled,
+      rev: at.rev,
+      last: { verb, rev, inputs },
+      updatedAt: this.now().toISOString(),
+    };
     const { value, changed } = await this.deps.flows.update(key, (cur) =>
       cur && cur.flowId === current.flowId && cur.rev === current.rev ? next : undefined,
     );
@@ -113,10 +113,16 @@ export class RestoreDialog {
     const hit = vmName ? all.find((v) => v.name.toLowerCase() === vmName.toLowerCase()) : undefined;
     if (hit?.protected) return this.openPoint(user, flow, at, hit, signal);
     const vms = all.filter((v) => v.protected).sort((a, b) => a.name.localeCompare(b.name));
-    if (vms.length === 0) return ended(flow, views.messageView(locale, t(locale, 'restore.vm.title'), t(locale, 'restore.vm.none')));
+    if (vms.length === 0)
+      return ended(flow, views.messageView(locale, t(locale, 'restore.vm.title'), t(locale, 'restore.vm.none')));
     let notice = '';
     if (vmName) notice = t(locale, hit ? 'restore.vm.notProtected' : 'restore.vm.notFound', { vm: vmName });
-    return { ...flow, step: 'vm' as const, offered: { vm: vms.map((v) => v.id) }, view: views.vmView(locale, at, vms, notice) };
+    return {
+      ...flow,
+      step: 'vm' as const,
+      offered: { vm: vms.map((v) => v.id) },
+      view: views.vmView(locale, at, vms, notice),
+    };
   }
 
   private async onVm(user: FlowUser, flow: RestoreFlow, at: At, data: Data, signal?: AbortSignal) {
@@ -156,7 +162,10 @@ export class RestoreDialog {
     }));
     const vm = flowVm(summary, item, listed[0]?.osType);
     if (points.length === 0) {
-      return ended(flow, views.messageView(locale, t(locale, 'restore.vm.title'), t(locale, 'restore.point.none', { vm: vm.name })));
+      return ended(
+        flow,
+        views.messageView(locale, t(locale, 'restore.vm.title'), t(locale, 'restore.point.none', { vm: vm.name })),
+      );
     }
     const view = views.pointView(locale, at, vm, points, this.now());
     return { ...flow, step: 'point', vm, points, offered: { point: points.map((x) => x.name) }, view };
@@ -165,7 +174,8 @@ export class RestoreDialog {
   private async onPoint(user: FlowUser, flow: RestoreFlow, at: At, data: Data, signal?: AbortSignal) {
     const locale = user.locale;
     const point = flow.points?.find((p) => p.name === data.point);
-    if (!point || !flow.offered.point?.includes(point.name)) return reshow(flow, at, t(locale, 'restore.invalidChoice'));
+    if (!point || !flow.offered.point?.includes(point.name))
+      return reshow(flow, at, t(locale, 'restore.invalidChoice'));
     const vm = flow.vm!;
     const keys = await checkKeys(this.deps.azure, vm, point, signal);
     if ('refused' in keys) {
@@ -190,14 +200,33 @@ export class RestoreDialog {
       this.deps.azure.targets.listSubnets(vm.location, options),
     ]);
     const title = t(locale, 'restore.target.title', { vm: vm.name });
-    if (staging.length === 0) return ended(flow, views.messageView(locale, title, t(locale, 'restore.target.noStaging', { region: vm.location })));
-    if (subnets.length === 0) return ended(flow, views.messageView(locale, title, t(locale, 'restore.target.noSubnet', { region: vm.location })));
+    if (staging.length === 0)
+      return ended(
+        flow,
+        views.messageView(locale, title, t(locale, 'restore.target.noStaging', { region: vm.location })),
+      );
+    if (subnets.length === 0)
+      return ended(
+        flow,
+        views.messageView(locale, title, t(locale, 'restore.target.noSubnet', { region: vm.location })),
+      );
     const targets = {
       staging: staging.map((s) => ({ id: s.id, name: s.name, resourceGroup: s.resourceGroup })),
       groups: groups.map((g) => ({ id: g.id, name: g.name, location: g.location })),
-      subnets: subnets.map((s) => ({ id: s.id, vnet: s.vnet, subnet: s.subnet, resourceGroup: s.resourceGroup, addressPrefix: s.addressPrefix })),
+      subnets: subnets.map((s) => ({
+        id: s.id,
+        vnet: s.vnet,
+        subnet: s.subnet,
+        resourceGroup: s.resourceGroup,
+        addressPrefix: s.addressPrefix,
+      })),
     };
-    const selected = { staging: staging[0].id, resourceGroup: '', subnet: '', vmName: `${vm.name.slice(0, 55)}-restored` };
+    const selected = {
+      staging: staging[0].id,
+      resourceGroup: '',
+      subnet: '',
+      vmName: `${vm.name.slice(0, 55)}-restored`,
+    };
     const view = views.targetView(locale, at, { vm, point, encryption: keys.encryption, choices: targets, selected });
     const offered = {
       staging: targets.staging.map((s) => s.id),
@@ -221,7 +250,14 @@ export class RestoreDialog {
     const group = targets.groups.find((g) => g.id === selected.resourceGroup);
     const subnet = targets.subnets.find((s) => s.id === selected.subnet);
     const offered = (name: string, value: string) => flow.offered[name]?.includes(value);
-    if (!staging || !group || !subnet || !offered('staging', staging.id) || !offered('resourceGroup', group.id) || !offered('subnet', subnet.id)) {
+    if (
+      !staging ||
+      !group ||
+      !subnet ||
+      !offered('staging', staging.id) ||
+      !offered('resourceGroup', group.id) ||
+      !offered('subnet', subnet.id)
+    ) {
       return again(t(locale, 'restore.invalidChoice'));
     }
     if (!validVmName(selected.vmName)) return again(t(locale, 'restore.target.badName'));
@@ -250,7 +286,14 @@ export class RestoreDialog {
       path: point.templateRestorable ? 'template' : 'compute',
     };
     const hash = planHash(plan);
-    return { ...flow, step: 'plan' as const, plan, planHash: hash, offered: {}, view: views.planView(locale, at, plan, hash) };
+    return {
+      ...flow,
+      step: 'plan' as const,
+      plan,
+      planHash: hash,
+      offered: {},
+      view: views.planView(locale, at, plan, hash),
+    };
   }
 
   private async onRequest(flow: RestoreFlow, data: Data): Promise<RestoreFlow> {
@@ -270,7 +313,12 @@ export class RestoreDialog {
   }
 
   /** An Azure failure ends the flow with its troubleshooting entry (never a stack trace). */
-  private async guard(user: FlowUser, flow: RestoreFlow, at: At, run: () => Promise<RestoreFlow>): Promise<RestoreFlow> {
+  private async guard(
+    user: FlowUser,
+    flow: RestoreFlow,
+    at: At,
+    run: () => Promise<RestoreFlow>,
+  ): Promise<RestoreFlow> {
     try {
       return await run();
     } catch (err) {

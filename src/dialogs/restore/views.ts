@@ -37,7 +37,10 @@ export function vmView(locale: Locale, at: Position, vms: VmListItem[], notice =
       prompt: t(locale, 'restore.vm.prompt'),
       label: t(locale, 'restore.vm.label'),
       selected: vms.length === 1 ? vms[0].id : '',
-      choices: vms.map((v) => ({ title: t(locale, 'restore.vm.choice', { vm: v.name, vault: v.vault ?? '' }), value: v.id })),
+      choices: vms.map((v) => ({
+        title: t(locale, 'restore.vm.choice', { vm: v.name, vault: v.vault ?? '' }),
+        value: v.id,
+      })),
       labels: labels(locale),
     },
   };
@@ -56,14 +59,24 @@ export function vmFacts(locale: Locale, vm: FlowVm): Fact[] {
   ];
 }
 
-export function pointView(locale: Locale, at: Position, vm: FlowVm, points: FlowPoint[], now: Date, notice = ''): CardView {
+export function pointView(
+  locale: Locale,
+  at: Position,
+  vm: FlowVm,
+  points: FlowPoint[],
+  now: Date,
+  notice = '',
+): CardView {
   const choice = (p: FlowPoint) => {
     const label = t(locale, 'restore.point.choice', {
       time: formatTime(p.time),
       type: p.type,
       age: formatAge(locale, p.time, now),
     });
-    return { title: p.templateRestorable ? label : `${label} · ${t(locale, 'restore.point.noTemplate')}`, value: p.name };
+    return {
+      title: p.templateRestorable ? label : `${label} · ${t(locale, 'restore.point.noTemplate')}`,
+      value: p.name,
+    };
   };
   return {
     card: 'restore.point',

@@ -53,3 +53,13 @@ export function approverCard(bot: RestoreBot, approverId = 'user-id-1') {
   const last = posted[posted.length - 1];
   return last ? { messageId: bot.idOf(last), card: () => bot.cardNow(bot.idOf(last)) } : undefined;
 }
+
+/** Walks to the plan and asks for approval; returns the request, the requester's card message and the approvers'. */
+export async function requestRestore(bot: RestoreBot, user: SandboxUser, vm: string, targets: Targets = {}) {
+  const { card: plan, messageId } = await walkToPlan(bot, user, vm, targets);
+  if (cardId(plan) !== 'card.restore.plan') throw new Error(`No plan card for ${vm}: ${cardId(plan)}`);
+  const answer = await press(bot, user, plan, 'restore.requestApproval', messageId);
+  const cancel = actionsOf(answer.card).find((a) => a.verb === 'approval.cancel');
+  if (!cancel) throw new Error(`No request card: ${JSON.stringify(answer)}`);
+  return { requestId: cancel.data.requestId as string, planHash: (plan!.actions[0].data.planHash as string), plan, messageId, card: answer.card, approvers: approverCard(bot) };
+}

@@ -33,6 +33,8 @@ export interface RestoreBotOptions {
   /** The same store file as another bot (a second replica), else a fresh one. */
   sqlitePath?: string;
   expirySweepMs?: number;
+  /** Extra settings (e.g. APPROVER_IDS). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
   const logs = captureLogs();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ade-restore-'));
   const sqlitePath = options.sqlitePath ?? path.join(dir, 'bot.sqlite');
-  const config = loadConfig({ SQLITE_PATH: sqlitePath });
+  const config = loadConfig({ SQLITE_PATH: sqlitePath, ...options.env });
   const store: Store = storeOn(new SqliteStorage(sqlitePath));
   const runs = new DurableRunEngine({
     store: store.records<RunRecord>('runs'),

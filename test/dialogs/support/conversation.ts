@@ -51,8 +51,26 @@ export const choose =
   (card: any): string => {
     const choices: { title: string; value: string }[] = choiceSet(card)?.choices ?? [];
     const values = names.map((n) => choices.find((c) => c.title.startsWith(n))?.value);
-    if (values.some((v) => !v)) throw new Error(`No choice ${names} on ${cardId(card)}: ${choices.map((c) => c.title)}`);
+    if (values.some((v) => !v))
+      throw new Error(`No choice ${names} on ${cardId(card)}: ${choices.map((c) => c.title)}`);
     return values.join(',');
+  };
+
+/** The value an input shows on the card (what a client sends back when the user leaves it as it is). */
+export const shown =
+  (id: string) =>
+  (card: any): string => {
+    let value: unknown;
+    const walk = (n: any) => {
+      if (Array.isArray(n)) n.forEach(walk);
+      else if (n && typeof n === 'object') {
+        if (typeof n.type === 'string' && n.type.startsWith('Input.') && n.id === id) value = n.value;
+        Object.values(n).forEach(walk);
+      }
+    };
+    walk(card);
+    if (value === undefined) throw new Error(`No input ${id} on ${cardId(card)}`);
+    return String(value);
   };
 
 export function choiceSet(card: any): any {
@@ -76,6 +94,7 @@ export function cardTexts(card: any): string[] {
     else if (n && typeof n === 'object') {
       if (n.type === 'FactSet') for (const f of n.facts ?? []) out.push(`${f.title}: ${f.value}`);
       if (n.type === 'Input.ChoiceSet') for (const c of n.choices ?? []) out.push(c.title);
+      if (typeof n.type === 'string' && n.type.startsWith('Input.') && n.label) out.push(n.label);
       if (typeof n.type === 'string' && n.type.startsWith('Action.') && n.title) out.push(n.title);
       Object.values(n).forEach(walk);
     }
@@ -93,7 +112,14 @@ const verbsOf = (card: any): string[] => actionsIn(card).map((a) => String(a.ver
  */
 export async function play(bot: ProtectBot, c: Case, caseId: string): Promise<void> {
   const saved = new Map<string, { card: any; activityId: string; conversation: string }>();
-  let last: { card: any; activityId: string; conversation: string } | undefined;
+  type Shown = { card: any; activityId: string; conversation: string };
+  // What each user sees: a click's answer replaces the clicked card for the clicking user only (as in Teams).
+  const seenBy = new Map<string, Shown>();
+  let last: Shown | undefined;
+  const show = (userId: string, answer: Shown) => {
+    seenBy.set(userId, answer);
+    last = answer;
+  };
   let n = 0;
   c.given?.(bot);
   for (const step of c.steps) {
@@ -102,8 +128,15 @@ export async function play(bot: ProtectBot, c: Case, caseId: string): Promise<vo
     if ('updated' in step) {
       if (!last) throw new Error(`${where}: no card to wait for`);
       const want = step.updated;
-      const card = await waitForUpdate(bot, last.activityId, (x) => cardId(x) === `card.${want.card}` && (!step.until || cardTexts(x).some((s) => step.until!.test(s))));
+      const card = await waitForUpdate(
+        bot,
+        last.activityId,
+        (x) => cardId(x) === `card.${want.card}` && (!step.until || cardTexts(x).some((s) => step.until!.test(s))),
+      );
+      guard(bot, where, card);
       check(where, { card }, want);
+      const updatedId = last.activityId;
+      for (const [u, seen] of seenBy) if (seen.activityId === updatedId) seenBy.set(u, { ...seen, card });
       last = { ...last, card };
       continue;
     }
@@ -114,17 +147,24 @@ export async function play(bot: ProtectBot, c: Case, caseId: string): Promise<vo
       const res = await bot.post({ ...base, type: 'message', text: step.say, textFormat: 'plain' });
       if (res.status >= 300) throw new Error(`${where}: HTTP ${res.status}`);
       const cards = res.sent.filter((s) => s.activity.attachments?.length);
-      const message = res.sent.map((s) => s.activity.text).filter(Boolean).join('\n');
+      const message = res.sent
+        .map((s) => s.activity.text)
+        .filter(Boolean)
+        .join('\n');
       const sent = cards[cards.length - 1];
-      const answer = sent ? { card: sent.activity.attachments[0].content, activityId: sentId(sent.index), conversation } : undefined;
+      const answer = sent
+        ? { card: sent.activity.attachments[0].content, activityId: sentId(sent.index), conversation }
+        : undefined;
+      guard(bot, where, answer?.card);
       check(where, { card: answer?.card, message }, step.expect);
-      if (answer) last = answer;
+      if (answer) show(user.id, answer);
     } else {
-      const target = step.on ? saved.get(step.on) : last;
+      const target = step.on ? saved.get(step.on) : (seenBy.get(user.id) ?? last);
       if (!target) throw new Error(`${where}: no card to click`);
       const action = actionsIn(target.card).find((a) => a.verb === step.click);
       const node = action ? at(target.card, action.at) : undefined;
-      if (!node) throw new Error(`${where}: ${cardId(target.card)} has no ${step.click} action (${verbsOf(target.card)})`);
+      if (!node)
+        throw new Error(`${where}: ${cardId(target.card)} has no ${step.click} action (${verbsOf(target.card)})`);
       const inputs = Object.fromEntries(
         Object.entries(step.inputs ?? {}).map(([k, v]) => [k, typeof v === 'function' ? v(target.card) : v]),
       );
@@ -146,10 +186,12 @@ export async function play(bot: ProtectBot, c: Case, caseId: string): Promise<vo
         : returned
           ? { card: returned, activityId: target.activityId, conversation }
           : undefined;
+      guard(bot, where, answer?.card);
       check(where, { card: answer?.card, message: typeof body.value === 'string' ? body.value : '' }, step.expect);
-      if (answer) last = answer;
+      if (answer) show(user.id, answer);
     }
-    if (step.save && last) saved.set(step.save, last);
+    const mine = seenBy.get(user.id);
+    if (step.save && mine) saved.set(step.save, mine);
   }
   await c.then?.(bot);
 }
@@ -162,12 +204,28 @@ function at(card: any, path: string): any {
     .reduce((node, key) => node?.[key], card);
 }
 
+/** Teams' conservative per-card budget (teams-patterns.md §3). */
+const MAX_CARD_BYTES = 28 * 1024;
+
+/** Every card the bot shows stays under the size budget and carries no key or secret material. */
+function guard(bot: ProtectBot, where: string, card: any): void {
+  if (!card) return;
+  const json = JSON.stringify(card);
+  if (Buffer.byteLength(json, 'utf8') >= MAX_CARD_BYTES) throw new Error(`${where}: ${cardId(card)} is over 28 KB`);
+  const material = bot.world.keyVaults.flatMap((kv) => [...kv.keys, ...kv.secrets]).map((o) => o.value);
+  if (material.some((v) => v && json.includes(v)))
+    throw new Error(`${where}: ${cardId(card)} shows key or secret material`);
+}
+
 function check(where: string, got: { card?: any; message?: string }, want: Expect): void {
   const id = cardId(got.card);
   if (want.card && id !== `card.${want.card}`) {
-    throw new Error(`${where}: expected card.${want.card}, got ${id ?? `no card (message: ${got.message})`}${got.card ? `: ${cardTexts(got.card).slice(0, 4).join(' | ')}` : ''}`);
+    throw new Error(
+      `${where}: expected card.${want.card}, got ${id ?? `no card (message: ${got.message})`}${got.card ? `: ${cardTexts(got.card).slice(0, 4).join(' | ')}` : ''}`,
+    );
   }
-  if (want.message && !want.message.test(got.message ?? '')) throw new Error(`${where}: message ${JSON.stringify(got.message)} does not match ${want.message}`);
+  if (want.message && !want.message.test(got.message ?? ''))
+    throw new Error(`${where}: message ${JSON.stringify(got.message)} does not match ${want.message}`);
   const verbs = got.card ? verbsOf(got.card) : [];
   const missing = (want.verbs ?? []).filter((v) => !verbs.includes(v));
   if (missing.length) throw new Error(`${where}: ${id} lacks verbs ${missing} (has ${verbs})`);
@@ -175,7 +233,8 @@ function check(where: string, got: { card?: any; message?: string }, want: Expec
   if (extra.length) throw new Error(`${where}: ${id} should not offer ${extra}`);
   const texts = got.card ? cardTexts(got.card) : [got.message ?? ''];
   for (const re of [want.text ?? []].flat()) {
-    if (!texts.some((s) => re.test(s))) throw new Error(`${where}: no text on ${id ?? 'the message'} matches ${re}:\n  ${texts.join('\n  ')}`);
+    if (!texts.some((s) => re.test(s)))
+      throw new Error(`${where}: no text on ${id ?? 'the message'} matches ${re}:\n  ${texts.join('\n  ')}`);
   }
   for (const re of [want.noText ?? []].flat()) {
     const hit = texts.find((s) => re.test(s));

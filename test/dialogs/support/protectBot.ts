@@ -53,7 +53,13 @@ export async function startProtectBot(options: { allowBekOnly?: boolean } = {}):
     adapter: bot.adapter,
     handleTurn: bot.handleTurn,
     logger,
-    health: async () => ({ status: 'ok', mode: 'sandbox', version: 'test', store: { state: 'ok' }, azure: { identity: {} } }),
+    health: async () => ({
+      status: 'ok',
+      mode: 'sandbox',
+      version: 'test',
+      store: { state: 'ok' },
+      azure: { identity: {} },
+    }),
   });
   const server = await listen(http, 0, '127.0.0.1');
   return {

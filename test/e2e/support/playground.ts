@@ -1,9 +1,14 @@
 import type { Locator, Page } from 'playwright-core';
 
-/** How long the page may take to show a bot's answer to a turn (the turn itself answers in well under a second). */
-export const TURN_MS = 20_000;
+/**
+ * How long the page may take to show a bot's answer to a turn. The turn itself answers in well under a second; the
+ * margin is for a loaded machine (two cores shared with other work: the Playground's 9 MB bundle alone can take 20 s).
+ */
+export const TURN_MS = 45_000;
 /** How long a followed Azure job may take in the sandbox (seconds there; minutes in Azure). */
-export const JOB_MS = 90_000;
+export const JOB_MS = 120_000;
+/** Loading the Playground page (its bundle is 9 MB). */
+const LOAD_MS = 90_000;
 
 /** The conversations of the Playground's left rail (scripts/playground.ts names them). */
 export type Conversation = 'Personal Chat' | 'On-call' | 'Backup Ops - General' | 'Backup Ops - Backup alerts';
@@ -22,8 +27,8 @@ export class Playground {
 
   /** Opens the Playground and waits until it says it is connected to the bot. */
   async open(): Promise<void> {
-    await this.page.goto(this.url);
-    await this.page.getByText('Connected.', { exact: true }).first().waitFor({ timeout: TURN_MS });
+    await this.page.goto(this.url, { waitUntil: 'domcontentloaded', timeout: LOAD_MS });
+    await this.page.getByText('Connected.', { exact: true }).first().waitFor({ timeout: LOAD_MS });
     await this.composer().waitFor({ timeout: TURN_MS });
   }
 
@@ -99,9 +104,24 @@ export class Playground {
     await option.first().check();
   }
 
+  /** Picks an option of a compact Input.ChoiceSet (a drop-down), by the set's label and the option's title. */
+  async select(card: Locator, label: string | RegExp, option: string | RegExp): Promise<void> {
+    await card.getByRole('combobox', { name: label }).click();
+    await this.page.getByRole('option', { name: option }).first().click();
+  }
+
   /** Fills an Input.Text (by its placeholder or label). */
   async fill(card: Locator, label: string | RegExp, value: string): Promise<void> {
     await card.getByPlaceholder(label).or(card.getByLabel(label)).first().fill(value);
+  }
+
+  /** The text of the bot's newest message in the open conversation (a failure report shows what the bot said). */
+  async lastBotMessage(): Promise<string | undefined> {
+    const messages = this.page.locator('div:has(> [aria-label="Message header"] [aria-label="Message author"])');
+    const count = await messages.count();
+    if (count === 0) return undefined;
+    const text = await messages.nth(count - 1).innerText({ timeout: 2_000 });
+    return text.replace(/\s+/g, ' ').trim().slice(0, 400);
   }
 
   /** The chat box of a personal or group chat. */

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { launchBrowser, type Browser } from './browser';
@@ -45,13 +46,26 @@ export function scenario(id: string): Scenario {
     return files;
   };
 
+  const timings: string[] = [];
   const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
     try {
-      return await run();
+      const result = await run();
+      timings.push(`${String(Date.now() - started).padStart(7)} ms  ${name}`);
+      return result;
     } catch (err) {
+      timings.push(`${String(Date.now() - started).padStart(7)} ms  ${name}  (FAILED)`);
       const shots = await shoot(slug(name));
+      const said = await Promise.all(
+        open().map(async (p) => {
+          const text = await p.lastBotMessage().catch(() => undefined);
+          return text ? `\n  the bot's last message in the ${p.who}'s Playground: ${text}` : '';
+        }),
+      );
       const where = shots.length ? `\n  screenshot: ${shots.join(', ')}` : '';
-      const failure = new Error(`Scenario ${id}, step "${name}" failed: ${(err as Error).message}${where}`);
+      const failure = new Error(
+        `Scenario ${id}, step "${name}" failed: ${(err as Error).message}${said.join('')}${where}`,
+      );
       failure.stack = `${failure.message}\n${(err as Error).stack ?? ''}`;
       throw failure;
     }
@@ -67,8 +81,11 @@ export function scenario(id: string): Scenario {
   });
 
   afterAll(async () => {
+    const started = Date.now();
     await browser?.close();
     await stack?.stop();
+    timings.push(`${String(Date.now() - started).padStart(7)} ms  stop Chromium and the stack`);
+    writeFileSync(path.join(OUTPUT_DIR, `${id}.steps.log`), `${timings.join('\n')}\n`);
   });
 
   const required = <T>(value: T | undefined, what: string): T => {

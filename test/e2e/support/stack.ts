@@ -71,7 +71,10 @@ function readBanner(child: ChildProcess, logFile: string): Promise<Omit<Stack, '
       clearTimeout(timer);
       reject(new Error(`npm start ${why}; its output is in ${logFile}:\n${out.slice(-2000)}`));
     };
-    const timer = setTimeout(() => fail(`printed no Playground URLs within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(`printed no Playground URLs within ${START_TIMEOUT_MS / 1000} s`),
+      START_TIMEOUT_MS,
+    );
     const onData = (chunk: Buffer) => {
       out += chunk.toString('utf8');
       if (!/Press Ctrl-C to stop everything/.test(out)) return;

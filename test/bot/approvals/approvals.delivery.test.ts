@@ -1,0 +1,58 @@
+import { cardId } from '../../../src/bot/cards/render';
+import { cardOf, textsOf } from '../../support/bot';
+import { requestRestore } from './flow';
+import { startTestAzure, type TestAzure } from '../../support/azure';
+import { approver, operator, startRestoreBot, until, type RestoreBot } from './restoreBot';
+
+/** Where approval cards go: the configured approvers' conversation, else where an approver last talked to the bot. */
+describe('approval card delivery', () => {
+  let bot: RestoreBot | undefined;
+  // One sandbox for the file: the managed-identity client caches tokens per process, and a second sandbox would not
+  // accept the first one's.
+  let azure: TestAzure;
+  beforeAll(async () => {
+    azure = await startTestAzure();
+  });
+  afterAll(() => azure.close());
+  afterEach(async () => {
+    await bot?.close();
+    bot = undefined;
+  });
+
+  it('holds a request while no approver is known, and posts it when an approver talks to the bot', async () => {
+    bot = await startRestoreBot({ azure });
+    const req = await requestRestore(bot, operator, 'vm-db-01', { vmName: 'vm-db-01-held' });
+    expect(req.approvers).toBeUndefined();
+    expect(textsOf(req.card).join('\n')).toMatch(/No approvers' conversation is known yet/);
+    await bot.say(approver, 'hi');
+    const posted = await until('the approval card in the approver chat', () =>
+      bot!.connector.to('personal-user-id-1').find((s) => cardId(cardOf(s)) === 'card.approval.request'),
+    );
+    const buttons = cardOf(posted)!.actions.map((x: any) => x.verb);
+    expect(buttons).toEqual(['approval.approve', 'approval.reject']);
+    expect(cardOf(posted)!.refresh).toMatchObject({ action: { verb: 'approval.refresh' }, userIds: ['user-id-1'] });
+  });
+
+  it('posts to APPROVERS_CONVERSATION_ID when configured', async () => {
+    bot = await startRestoreBot({ azure, approversConversationId: '19:approvers@thread.tacv2' });
+    await bot.say(approver, 'hi');
+    await requestRestore(bot, operator, 'vm-db-01', { vmName: 'vm-db-01-channel' });
+    const posted = bot.connector.to('19:approvers@thread.tacv2');
+    expect(posted.map((s) => cardId(cardOf(s)))).toEqual(['card.approval.request']);
+    expect(bot.connector.to('personal-user-id-1').some((s) => cardId(cardOf(s)) === 'card.approval.request')).toBe(false);
+  });
+
+  it('answers the refresh invoke with the viewer-specific card, sending the invoke response itself', async () => {
+    bot = await startRestoreBot({ azure });
+    await bot.say(approver, 'hi');
+    const req = await requestRestore(bot, operator, 'vm-db-01', { vmName: 'vm-db-01-refresh' });
+    const putsBefore = bot.connector.sent.filter((s) => s.method === 'PUT').length;
+    const asApprover = await bot.click(approver, 'approval.refresh', { requestId: req.requestId }, req.approvers!.messageId, 'personal-user-id-1');
+    expect(asApprover.card!.actions.map((x: any) => x.verb)).toEqual(['approval.approve', 'approval.reject']);
+    expect(asApprover.card!.refresh).toBeDefined();
+    const asRequester = await bot.click(operator, 'approval.refresh', { requestId: req.requestId }, req.approvers!.messageId, 'personal-user-id-1');
+    expect(asRequester.card!.actions.map((x: any) => x.verb)).toEqual(['approval.cancel']);
+    // No edit of the shared message: a refresh answers only the one who refreshed (teams-patterns.md quirk).
+    expect(bot.connector.sent.filter((s) => s.method === 'PUT').length).toBe(putsBefore);
+  });
+});
