@@ -1,7 +1,7 @@
 /* `npm start`: the bot in sandbox mode (the local Azure included) and two Agents Playgrounds, one per chat role. */
 import path from 'node:path';
-import { loadConfig, type Config } from '../src/config';
-import { exitWith, startBot, type RunningBot } from '../src/index';
+import { ConfigError, loadConfig, type Config } from '../src/config';
+import type { RunningBot } from '../src/index';
 import { createLogger } from '../src/log';
 import { SANDBOX_USERS } from '../src/sandboxUsers';
 import { startPlayground, type PlaygroundSpec, type RunningPlayground } from './playground';
@@ -25,8 +25,12 @@ async function main(): Promise<void> {
   try {
     config = loadConfig(process.env);
   } catch (err) {
-    return exitWith(err);
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
   }
+  // Loaded after the configuration is known good, so a wrong setting is reported at once.
+  const { exitWith, startBot } = await import('../src/index');
   const logger = createLogger({ level: config.logLevel });
   const bot: RunningBot = await startBot(config, { logger }).catch(exitWith);
   const playgrounds: RunningPlayground[] = [];

@@ -61,7 +61,12 @@ const schema = z.object({
   ALERT_WEBHOOK_AUDIENCE: optionalText(),
   STORM_THRESHOLD: integer(1, 1000, 10),
   STORM_WINDOW_MINUTES: integer(1, 24 * 60, 15),
+  RATE_LIMIT_REQUESTS: integer(1, 1000, 5),
+  RATE_LIMIT_WINDOW_MINUTES: integer(1, 24 * 60, 10),
 });
+
+/** The sandbox world's tenant (src/sandbox/world/seed.json), which the Agents Playground of `npm start` uses. */
+export const SANDBOX_TENANT_ID = '11111111-1111-4111-8111-111111111111';
 
 type Settings = z.infer<typeof schema>;
 
@@ -120,6 +125,8 @@ export interface Config {
     stormThreshold: number;
     stormWindowMinutes: number;
   };
+  /** Per user: how many requests (restores, access grants) may be started per window (src/bot/rateLimit.ts). */
+  rateLimit: { requests: number; windowMinutes: number };
 }
 
 /**
@@ -139,7 +146,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   checkLive(s);
   checkBotRegistration(s);
   if (s.ALERT_WEBHOOK_AUDIENCE && !s.AZURE_TENANT_ID) {
-    throw new ConfigError('AZURE_TENANT_ID', 'is required with ALERT_WEBHOOK_AUDIENCE (the tenant that issues the secure webhook token)');
+    throw new ConfigError(
+      'AZURE_TENANT_ID',
+      'is required with ALERT_WEBHOOK_AUDIENCE (the tenant that issues the secure webhook token)',
+    );
   }
   checkBlobStore(s);
   return toConfig(s);
@@ -155,7 +165,7 @@ function toConfig(s: Settings): Config {
     logLevel: s.LOG_LEVEL,
     bot: { appId: s.BOT_APP_ID, appPassword: s.BOT_APP_PASSWORD, appType: s.BOT_APP_TYPE, tenantId: s.BOT_TENANT_ID },
     access: {
-      allowedTenantIds: s.ALLOWED_TENANT_IDS,
+      allowedTenantIds: s.ALLOWED_TENANT_IDS.length ? s.ALLOWED_TENANT_IDS : defaultTenants(s),
       operatorIds: s.OPERATOR_IDS.length ? s.OPERATOR_IDS : defaults.operatorIds,
       approverIds: s.APPROVER_IDS.length ? s.APPROVER_IDS : defaults.approverIds,
       operatorGroupIds: s.OPERATOR_GROUP_IDS,
@@ -187,7 +197,17 @@ function toConfig(s: Settings): Config {
       stormThreshold: s.STORM_THRESHOLD,
       stormWindowMinutes: s.STORM_WINDOW_MINUTES,
     },
+    rateLimit: { requests: s.RATE_LIMIT_REQUESTS, windowMinutes: s.RATE_LIMIT_WINDOW_MINUTES },
   };
+}
+
+/**
+ * Without ALLOWED_TENANT_IDS only the bot's own tenant is let in: the sandbox world's (the Playground's) in sandbox
+ * mode, AZURE_TENANT_ID (and BOT_TENANT_ID) in live mode.
+ */
+function defaultTenants(s: Settings): string[] {
+  if (s.AZURE_MODE === 'sandbox') return [SANDBOX_TENANT_ID];
+  return [...new Set([s.AZURE_TENANT_ID, s.BOT_TENANT_ID].filter((id): id is string => !!id))];
 }
 
 /** Live mode holds Azure write access: it never starts anonymous, nor without knowing which identity is approved. */

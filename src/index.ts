@@ -7,7 +7,9 @@ import { Messenger } from './bot/messenger';
 import { messengerCardSender } from './bot/notifications/sender';
 import { ConfigError, liveAzureSettings, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
-import { createNotifications } from './notifications';
+import { createNotifications, type NotificationService } from './notifications';
+import { DurableRunEngine } from './runs/engine';
+import type { RunRecord } from './runs/types';
 import type { Sandbox, SandboxTiming } from './sandbox';
 import { createHttpApp, listen } from './server';
 import { createStore, type Store } from './store';
@@ -20,6 +22,8 @@ export interface RunningBot {
   store: Store;
   /** The local Azure, in sandbox mode. */
   sandbox?: Sandbox;
+  /** Failed-backup notifications (tests drive its watcher: `notifications.tick()`). */
+  notifications: NotificationService;
   close(): Promise<void>;
 }
 
@@ -71,12 +75,16 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     await Promise.race([identityChecked, delay(IDENTITY_CHECK_WAIT_MS)]);
 
     const access = new AccessPolicy(config.access, azure.directory);
+    // Durable runs (restores): every kind is registered by createBot's routes, then resumeAll below.
+    const runs = new DurableRunEngine({ store: store.records<RunRecord>('runs'), logger });
+    cleanup.push(() => runs.stop());
     const bot = createBot(config, {
       mode: config.mode,
       logger,
       store,
       access,
       notifications: { azure, onSubscribed: () => notifications.pollSoon() },
+      restore: { azure, runs, approvals: config.approvals },
     });
     const messenger = new Messenger(bot.adapter, config.bot.appId ?? '', logger);
     const notifications = createNotifications(config, { store, azure, sender: messengerCardSender(messenger), logger });
@@ -103,8 +111,9 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     const server = await listen(http, config.port, config.mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0');
     cleanup.push(() => server.close());
     notifications.start();
+    await runs.resumeAll();
     logger.info({ url: server.url, mode: config.mode, version: VERSION }, 'bot listening');
-    return { url: server.url, port: server.port, store, sandbox, close };
+    return { url: server.url, port: server.port, store, sandbox, notifications, close };
   } catch (err) {
     await close();
     throw err;

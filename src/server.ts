@@ -34,8 +34,7 @@ export function createHttpApp(deps: ServerDeps): express.Express {
   app.use(express.json({ limit: '1mb' }));
 
   app.post('/api/messages', async (req, res, next) => {
-    const body = req.body as { type?: unknown } | undefined;
-    if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string') {
+    if (!isActivityShaped(req.body)) {
       res.status(400).json({ error: 'BadRequest', message: 'The body is not a Bot Framework activity.' });
       return;
     }
@@ -68,6 +67,28 @@ export function createHttpApp(deps: ServerDeps): express.Express {
     res.status(status).json({ error: status === 500 ? 'InternalError' : 'BadRequest', message });
   });
   return app;
+}
+
+// Fields botbuilder and the turn read as strings (or objects) before any handler can catch a wrong type.
+const STRING_FIELDS = ['type', 'id', 'serviceUrl', 'channelId', 'locale', 'name', 'text', 'replyToId', 'action'];
+const OBJECT_FIELDS = ['from', 'recipient', 'conversation', 'channelData'];
+
+/** An object with a string `type`, and every field above of its type when present; a serviceUrl that is http(s). */
+function isActivityShaped(body: unknown): boolean {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
+  const a = body as Record<string, unknown>;
+  if (typeof a.type !== 'string') return false;
+  if (STRING_FIELDS.some((f) => a[f] != null && typeof a[f] !== 'string')) return false;
+  // Every activity names its conversation: teams-ai keys turn state by it.
+  if (typeof (a.conversation as { id?: unknown } | undefined)?.id !== 'string') return false;
+  for (const f of OBJECT_FIELDS) {
+    const v = a[f];
+    if (v == null) continue;
+    if (typeof v !== 'object' || Array.isArray(v)) return false;
+    const id = (v as { id?: unknown }).id;
+    if (id != null && typeof id !== 'string') return false;
+  }
+  return a.serviceUrl == null || /^https?:\/\/[^\s/]+/i.test(a.serviceUrl as string);
 }
 
 export interface Listening {

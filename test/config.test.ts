@@ -139,5 +139,5 @@ describe('configuration', () => {
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe("Configuration error: PORT must be a number between 1 and 65535 (got 'abc')");
     expect(run.stdout.trim()).toBe('');
-  });
+  }, 60_000);
 });

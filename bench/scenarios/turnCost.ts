@@ -42,44 +42,54 @@ export function benchAccess(users: number): Record<string, string> {
 
 /** The floor's flow: a message, then `invokes` button presses, as many turns as the bot's flow took. */
 function echoFlow(invokes: number): FlowScript {
-  return { name: 'echo', start: 'enable backup', isFinal: (c: Card) => titleOf(c) === `Step ${invokes}` || invokes === 0 };
+  return { name: 'echo', start: 'enable backup', isFinal: (c: Card) => invokes === 0 || titleOf(c) === `Step ${invokes}` };
 }
 
 /**
- * N people at once, each in their own conversation, each running `enable backup <their VM>` to its final card
- * (the bot), or the same number of turns against the echo floor. A fresh process per run; one flow first to warm up
- * (token, connections, lazy modules), not counted.
+ * Scenario 1 for one target in one process: after one warm-up flow (token, connections, lazy modules; not counted),
+ * each level in turn: N people at once, each in their own conversation, each running `enable backup <their VM>` to
+ * its final card (the bot), or the same number of turns against the echo floor. Every level sees the same world
+ * (one VM per conversation of every level, added up front), so only the concurrency changes between levels.
  */
-export async function runLevel(
+export async function runLevels(
   target: 'bot' | 'echo',
-  concurrency: number,
+  levels: number[],
   connector: Connector,
-  options: { invokes?: number; timing?: object; tag: string },
-): Promise<LevelRun> {
-  const names = Array.from({ length: concurrency }, (_, i) => vmName(i + 1));
+  options: { invokes?: number; tag: string; deadline: number },
+): Promise<LevelRun[]> {
+  const offsets = levels.map((_, k) => levels.slice(0, k).reduce((a, n) => a + n, 0));
+  const total = levels.reduce((a, n) => a + n, 0);
+  const names = Array.from({ length: total }, (_, i) => vmName(i + 1));
   const child = await BotChild.start(
-    target === 'bot'
-      ? { kind: 'bot', benchVms: [WARM_VM, ...names], env: benchAccess(concurrency), timing: options.timing }
-      : { kind: 'echo' },
+    target === 'bot' ? { kind: 'bot', benchVms: [WARM_VM, ...names], env: benchAccess(total) } : { kind: 'echo' },
   );
   try {
-    const script = (i: number) => (target === 'bot' ? enableBackup(i === 0 ? WARM_VM : names[i - 1]) : echoFlow(options.invokes ?? 4));
-    const where = (i: number): Where => ({
-      user: benchUser(i),
-      conversationId: `bench-${options.tag}-${target}-${concurrency}-${i}`,
-      serviceUrl: connector.url,
-    });
-    const drive = (i: number) => driveFlow(script(i), { botUrl: child.url, connector, where: where(i), finishTimeoutMs: 180_000 });
+    const drive = (i: number, level: number) =>
+      driveFlow(target === 'bot' ? enableBackup(i === 0 ? WARM_VM : names[i - 1]) : echoFlow(options.invokes ?? 4), {
+        botUrl: child.url,
+        connector,
+        where: {
+          user: benchUser(i),
+          conversationId: `bench-${options.tag}-${target}-${level}-${i}`,
+          serviceUrl: connector.url,
+        } satisfies Where,
+        finishTimeoutMs: 180_000,
+      });
+    const warm = await drive(0, 0);
+    if (!warm.succeeded) return levels.map((n) => failedRun(target, n, warm));
 
-    const warm = await drive(0);
-    if (!warm.succeeded) return failedRun(target, concurrency, warm);
-
-    child.resetPeak();
-    const before = child.rssMb();
-    const start = performance.now();
-    const results = await Promise.all(names.map((_, i) => drive(i + 1)));
-    const peak = child.peakRssMb();
-    return summarize(target, concurrency, start, results, peak, before);
+    const out: LevelRun[] = [];
+    for (const [k, n] of levels.entries()) {
+      if (Date.now() > options.deadline) break;
+      child.resetPeak();
+      const before = child.rssMb();
+      const start = performance.now();
+      const results = await Promise.all(Array.from({ length: n }, (_, j) => drive(offsets[k] + j + 1, n)));
+      out.push(summarize(target, n, start, results, child.peakRssMb(), before));
+      // Let the last background work (audit writes, a final poll) settle before the next level.
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return out;
   } finally {
     await child.stop();
   }

@@ -10,9 +10,9 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { startBot, type RunningBot } from '../../src/index';
 import { createLogger } from '../../src/log';
-import type { SandboxTiming } from '../../src/sandbox';
+import { DEFAULT_TIMING, type SandboxTiming } from '../../src/sandbox';
 import { startEchoBot } from './echoBot';
-import { addBenchVms } from './world';
+import { addBenchVaults, addBenchVms, createStorm } from './world';
 
 export interface ChildOptions {
   kind: 'bot' | 'echo';
@@ -22,6 +22,10 @@ export interface ChildOptions {
   timing?: Partial<SandboxTiming>;
   /** More settings, by environment variable name (OPERATOR_IDS, WATCH_INTERVAL_SECONDS, …). */
   env?: Record<string, string>;
+  /** Benchmark vaults rsv-bench-001..N to create at start. */
+  benchVaults?: number;
+  /** Failed jobs to create over that many benchmark vaults as soon as the bot has started (before its first poll). */
+  storm?: { count: number; vaults: number };
 }
 
 export interface Ready {
@@ -29,6 +33,8 @@ export interface Ready {
   /** The sandbox's ARM origin (its /_sandbox admin routes) and the CA to trust for it. */
   arm?: string;
   ca?: string;
+  /** Date.now() when the storm had been created. */
+  stormAt?: number;
 }
 
 type Request = { id: number; cmd: 'notifyCards' | 'stop' };
@@ -51,9 +57,18 @@ async function main(): Promise<void> {
     // Production logs one JSON line per turn at info; the lines are written (the cost is real) to nowhere.
     const logger = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
     bot = await startBot(config, { logger, sandboxTiming: options.timing });
-    if (options.benchVms?.length && bot.sandbox) addBenchVms(bot.sandbox, options.benchVms);
+    // Synchronously after start-up: the world changes land before the notification service's first poll (a timer).
+    const sandbox = bot.sandbox;
+    if (!sandbox) throw new Error('the bench runs the bot in sandbox mode');
+    if (options.benchVms?.length) addBenchVms(sandbox, options.benchVms);
+    if (options.benchVaults) addBenchVaults(sandbox, options.benchVaults);
+    let stormAt: number | undefined;
+    if (options.storm) {
+      createStorm(sandbox, { ...DEFAULT_TIMING, ...options.timing }, options.storm.count, options.storm.vaults);
+      stormAt = Date.now();
+    }
     close = bot.close;
-    send({ type: 'ready', url: bot.url, arm: bot.sandbox?.endpoints.arm, ca: bot.sandbox?.ca });
+    send({ type: 'ready', url: bot.url, arm: sandbox.endpoints.arm, ca: sandbox.ca, stormAt });
   }
 
   process.on('message', (m: Request) => {

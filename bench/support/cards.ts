@@ -85,3 +85,19 @@ export function fillInputs(card: Card | undefined, pick?: (input: CardInput) => 
   }
   return values;
 }
+
+/** The card's facts (FactSet rows), title -> value. */
+export function factsOf(card: Card | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, any>;
+    if (n.type === 'FactSet' && Array.isArray(n.facts)) {
+      for (const f of n.facts) out[String(f.title)] = String(f.value);
+    }
+    for (const v of Object.values(n)) visit(v);
+  };
+  visit(card?.body ?? []);
+  return out;
+}

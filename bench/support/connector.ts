@@ -6,6 +6,8 @@ export interface Send {
   seq: number;
   /** performance.now() when it arrived. */
   at: number;
+  /** Date.now() when it arrived (to compare with times from another process). */
+  wall: number;
   method: 'POST' | 'PUT';
   conversationId: string;
   /** The message id: assigned here for a post, the updated message for a PUT. */
@@ -136,8 +138,8 @@ export class Connector {
     json(404, { error: { code: 'NotFound', message: `The bench connector does not serve ${req.method} ${url}.` } });
   }
 
-  private record(s: Omit<Send, 'seq' | 'at'>): void {
-    const send: Send = { ...s, seq: ++this.seq, at: performance.now() };
+  private record(s: Omit<Send, 'seq' | 'at' | 'wall'>): void {
+    const send: Send = { ...s, seq: ++this.seq, at: performance.now(), wall: Date.now() };
     this.sends.push(send);
     if (send.throttled) return;
     for (const w of [...this.waiters]) if (w.test(send)) w.resolve(send);

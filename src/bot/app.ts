@@ -4,8 +4,10 @@ import type { Config } from '../config';
 import { createAdapter } from './adapter';
 import type { CommandRegistry } from './commands';
 import type { BotDeps } from './deps';
+import { RateLimiter, rateLimitGate } from './rateLimit';
 import { registerRoutes } from './routes';
 import type { AppTurnState } from './state';
+import { tenantGuard, type TurnGate } from './tenantGuard';
 import { createTurnHandler } from './turn';
 
 export interface Bot {
@@ -18,7 +20,10 @@ export interface Bot {
 }
 
 /** The Teams application: adapter, teams-ai Application on the durable store, routes, error handling, turn log. */
-export function createBot(config: Pick<Config, 'bot'>, deps: BotDeps): Bot {
+export function createBot(
+  config: Pick<Config, 'bot'> & Partial<Pick<Config, 'access' | 'rateLimit'>>,
+  deps: BotDeps,
+): Bot {
   const adapter = createAdapter(config.bot);
   const app = new Application<AppTurnState>({
     adapter,
@@ -33,5 +38,8 @@ export function createBot(config: Pick<Config, 'bot'>, deps: BotDeps): Bot {
   app.error(async (ctx, err) => {
     deps.logger.error({ err, conversationId: ctx.activity?.conversation?.id }, 'proactive turn failed');
   });
-  return { app, adapter, commands, handleTurn: createTurnHandler(app, deps.logger) };
+  const gates: TurnGate[] = [];
+  if (config.access) gates.push(tenantGuard(config.access.allowedTenantIds, deps.logger));
+  if (config.rateLimit) gates.push(rateLimitGate(new RateLimiter(config.rateLimit), commands, deps.logger));
+  return { app, adapter, commands, handleTurn: createTurnHandler(app, deps.logger, gates) };
 }

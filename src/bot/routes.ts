@@ -33,7 +33,8 @@ export function registeredVerbs(): string[] {
 
 /**
  * The commands of design.md's conversation design, in help-card order. A command without a handler is a flow still
- * to come: listed on the help card as not available yet, and answered as such. Later flows add their handler here.
+ * to come: listed on the help card as not available yet, and answered as such. A flow plugs its handler in from its
+register function below (`commands.plug`).
  */
 export function commandRegistry(deps: BotDeps): CommandRegistry {
   const commands = new CommandRegistry();

@@ -24,7 +24,7 @@ export function azureProtectedItems(azure: Pick<Azure, 'vms' | 'jobs'>, pageSize
       const at = now();
       for (const v of vaults) {
         const ref = v.resourceGroup ? { name: v.vault, resourceGroup: v.resourceGroup } : v.vault;
-        const jobs = await azure.jobs.list(ref, { operation: 'Backup', startTime: new Date(at - lookBackMs), endTime: new Date(at) });
+        const jobs = await azure.jobs.list(ref, { operation: 'Backup', startTime: new Date(at - lookBackMs), endTime: new Date(at + 60_000) });
         reads += Math.max(1, Math.ceil(jobs.length / pageSize));
         for (const j of jobs) {
           if (!/^completed/i.test(j.status) || !j.endTime) continue;

@@ -91,8 +91,9 @@ export class NotificationService {
     void this.outbox.sweep().catch((err: unknown) => this.deps.logger.warn({ err }, 'delivery sweep failed'));
   }
 
-  /** Polls as soon as possible (a new subscription), if this replica is the poller. */
+  /** Polls, and checks RPO, as soon as possible (a new subscription), if this replica is the poller. */
   pollSoon(): void {
+    this.lastRpoCheck = 0;
     if (this.running && !this.ticking) this.schedule(0);
   }
 

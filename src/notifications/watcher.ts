@@ -95,7 +95,9 @@ export class JobWatcher {
 
     // A vault named with its resource group costs no vault look-up.
     const ref: VaultRef = v.resourceGroup ? { name: v.vault, resourceGroup: v.resourceGroup } : v.vault;
-    const jobs = await this.deps.jobs.list(ref, { operation: 'Backup', startTime: new Date(from), endTime: new Date(at) });
+    // The filter's dates have whole seconds: the end reaches a minute ahead so a job started this second is in.
+    const until = new Date(at + 60_000);
+    const jobs = await this.deps.jobs.list(ref, { operation: 'Backup', startTime: new Date(from), endTime: until });
     const reads = Math.max(1, Math.ceil(jobs.length / settings.jobsPageSize));
     this.deps.budget.record(reads);
 

@@ -12,6 +12,12 @@ async function main(): Promise<void> {
   writeFileSync(caFile, sandbox.ca);
   const bot = sandbox.world.identities.find((i) => i.approved)!;
   const e = sandbox.endpoints;
+  // For tools and tests that start the sandbox in another process: everything a bot needs to reach it.
+  if (process.env.SANDBOX_ENDPOINTS_FILE) {
+    const w = sandbox.world;
+    const info = { ...e, caFile, subscriptionId: w.subscriptionId, tenantId: w.tenantId, clientId: bot.clientId, objectId: bot.objectId };
+    writeFileSync(path.resolve(process.env.SANDBOX_ENDPOINTS_FILE), JSON.stringify(info, null, 2));
+  }
   console.log(`Sandbox Azure started in ${Date.now() - started} ms
   ARM              ${e.arm}
   Graph            ${e.graph}/v1.0

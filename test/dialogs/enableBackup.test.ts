@@ -173,6 +173,29 @@ const cases: Case[] = [
     then: untouched('vm-noagent-01'),
   },
   {
+    name: 'several VMs named: an unknown name is said; a VM of another region is refused on its pre-check',
+    steps: [
+      {
+        say: 'enable backup vm-noagent-01, vm-sea-01 vm-nope',
+        expect: { card: 'enableBackup.vault', text: /No Resource Manager VM is called vm-nope/ },
+      },
+      vault(),
+      {
+        ...policy(),
+        expect: {
+          card: 'enableBackup.precheck',
+          verbs: ['enableBackup.precheck'],
+          text: [/1 of 2 ready/, /The vault is not in the VM's region\. vm-sea-01 is in southeastasia/],
+        },
+      },
+      cancel,
+    ],
+    then: (bot) => {
+      untouched('vm-noagent-01')(bot);
+      untouched('vm-sea-01')(bot);
+    },
+  },
+  {
     name: 'vm-bek-01 (BEK only) is refused with the source document’s message and resolution',
     steps: [
       {
@@ -301,6 +324,8 @@ const cases: Case[] = [
         ...policy('Create a new policy', 'enableBackup.newPolicy'),
         expect: { card: 'enableBackup.newPolicy', verbs: ['enableBackup.newPolicy', 'flow.back'] },
       },
+      { click: 'flow.back', expect: { card: 'enableBackup.policy', verbs: ['enableBackup.policy'] } },
+      policy('Create a new policy', 'enableBackup.newPolicy'),
       { ...newPolicy('9999'), expect: { card: 'enableBackup.newPolicy', text: /whole number from 1 to 5163/ } },
       {
         ...newPolicy('12'),

@@ -44,12 +44,10 @@ test('2. enable backup for vm-web-01: from the command to a completed first back
   const completed = await s.step('the progress card follows the job to "Backup completed"', () =>
     chat.cardShowing('backupNow.progress', 'Backup completed', JOB_MS),
   );
-  await s.step('"check vm-web-01" shows it protected with a recovery point', async () => {
+  await s.step('"check vm-web-01" shows it protected, its last backup completed', async () => {
     const check = await chat.ask('check vm-web-01', 'check.result');
-    await check
-      .getByText(/rsv-prod-eastasia/)
-      .first()
-      .waitFor();
+    await check.getByText(/Yes, by rsv-prod-eastasia/).waitFor();
+    await check.getByText(/^Completed /).waitFor();
   });
   await s.finish(completed);
 });

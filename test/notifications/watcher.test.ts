@@ -1,13 +1,40 @@
 import { ConnectorStandIn } from './support/connector';
-import { buttons, cardName, cardText, startHarness, VAULT, waitFor, type Harness } from './support/harness';
+import {
+  buttons,
+  cardName,
+  cardText,
+  startHarness,
+  startSandboxAzure,
+  VAULT,
+  waitFor,
+  type Harness,
+  type SandboxAzure,
+} from './support/harness';
 
 // The watcher against the sandbox: real SDK clients, real job lists, cards posted to a Bot Connector stand-in.
+// The last test grants Backup access on kv-ade-nogrant (the fix), after which vm-nogrant-01's backups succeed.
 describe('job watcher', () => {
+  let sandbox: SandboxAzure;
   let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
+  beforeAll(async () => {
+    sandbox = await startSandboxAzure();
   });
-  afterEach(() => h.close());
+  afterAll(() => sandbox.close());
+  beforeEach(async () => {
+    h = await startHarness(sandbox);
+  });
+  afterEach(async () => {
+    if (process.env.NOTIFY_DEBUG)
+      console.log(
+        h
+          .logs()
+          .split('\n')
+          .filter((l) => /notification|watcher|warn|error|alert/i.test(l))
+          .slice(-30)
+          .join('\n'),
+      );
+    await h.close();
+  });
 
   it('posts one card per subscribed conversation when a backup fails, with the error, the entry and the fix', async () => {
     const service = h.replica();
@@ -19,7 +46,10 @@ describe('job watcher', () => {
     expect(failed.status).toBe(201);
 
     await service.tick();
-    await waitFor('a card in both conversations', () => h.connector.to('channel-ops').length && h.connector.to('chat-oncall').length);
+    await waitFor(
+      'a card in both conversations',
+      () => h.connector.to('channel-ops').length && h.connector.to('chat-oncall').length,
+    );
     // The seeded failure of yesterday predates the subscriptions: not posted.
     expect(h.connector.to('channel-ops')).toHaveLength(1);
     expect(h.connector.to('chat-oncall')).toHaveLength(1);
@@ -45,38 +75,13 @@ describe('job watcher', () => {
     await service.tick(); // the first poll also warms the caches
     const mark = h.azure.sandbox.log.mark();
     const poll = await service.watcher.poll();
-    const requests = h.azure.requestsSince(mark);
+    const requests = h.azure.sandbox.log.since(mark).filter((r) => r.surface !== 'identity');
     expect(requests.map((r) => r.routeId)).toEqual(['backupJobs.list']);
-    const filter = new URL(`https://x${requests[0].path}`).searchParams.get('$filter') ?? '';
+    const filter = new URLSearchParams(requests[0].query).get('$filter') ?? '';
     expect(filter).toMatch(/operation eq 'Backup'/);
     expect(filter).toMatch(/startTime eq '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [AP]M'/);
     expect(filter).not.toMatch(/status eq/);
     expect(poll.reads).toBe(requests.length);
-  });
-
-  it('updates the living card on a repeat failure and says recovered after a later success', async () => {
-    const service = h.replica();
-    await h.subscribe(service, 'channel-ops');
-    service.start();
-    await h.admin('/_sandbox/backups/fail', { vm: 'vm-nogrant-01' });
-    await service.tick();
-    const [posted] = await waitFor('the failure card', () => h.connector.to('channel-ops').length && h.connector.to('channel-ops'));
-
-    await h.admin('/_sandbox/backups/fail', { vm: 'vm-nogrant-01' });
-    await service.tick();
-    await waitFor('the card updated', () => posted.updates.length >= 1);
-    expect(cardText(ConnectorStandIn.card(posted))).toMatch(/failed 2 times/);
-
-    // The fix (what the card's button starts), then a backup that now succeeds.
-    await h.az.keyVaults.grantBackupAccess({ name: 'kv-ade-nogrant', resourceGroup: 'rg-keys' }, 'bek+kek');
-    const run = await h.admin('/_sandbox/backups/run', { vm: 'vm-nogrant-01' });
-    await waitFor('the backup to finish', async () => /^Completed$/.test((await h.az.jobs.get(VAULT, run.body.jobId)).status));
-    await service.tick();
-    await waitFor('the card to say recovered', () => /Recovered/.test(cardText(ConnectorStandIn.card(posted))));
-    const card = ConnectorStandIn.card(posted);
-    expect(cardText(card)).toMatch(/succeeded/);
-    expect(buttons(card).map((b) => b.verb)).toEqual(['notify.showJob']);
-    expect(h.connector.to('channel-ops')).toHaveLength(1); // edited in place, never a second card
   });
 
   it('posts nothing again after a restart on the same store', async () => {
@@ -96,5 +101,34 @@ describe('job watcher', () => {
     await restarted.outbox.sweep();
     expect(h.connector.posts).toHaveLength(1);
     expect(h.connector.posts[0].updates).toHaveLength(0);
+  });
+  it('updates the living card on a repeat failure and says recovered after a later success', async () => {
+    const service = h.replica();
+    await h.subscribe(service, 'channel-ops');
+    service.start();
+    await h.admin('/_sandbox/backups/fail', { vm: 'vm-nogrant-01' });
+    await service.tick();
+    const [posted] = await waitFor(
+      'the failure card',
+      () => h.connector.to('channel-ops').length > 0 && h.connector.to('channel-ops'),
+    );
+
+    await h.admin('/_sandbox/backups/fail', { vm: 'vm-nogrant-01' });
+    await service.tick();
+    await waitFor('the card updated', () => posted.updates.length >= 1);
+    expect(cardText(ConnectorStandIn.card(posted))).toMatch(/failed 2 times/);
+
+    // The fix (what the card's button starts), then a backup that now succeeds.
+    await h.az.keyVaults.grantBackupAccess({ name: 'kv-ade-nogrant', resourceGroup: 'rg-keys' }, 'bek+kek');
+    const run = await h.admin('/_sandbox/backups/run', { vm: 'vm-nogrant-01' });
+    await waitFor('the backup to finish', async () =>
+      /^Completed$/.test((await h.az.jobs.get(VAULT, run.body.jobId)).status),
+    );
+    await service.tick();
+    await waitFor('the card to say recovered', () => /Recovered/.test(cardText(ConnectorStandIn.card(posted))));
+    const card = ConnectorStandIn.card(posted);
+    expect(cardText(card)).toMatch(/succeeded/);
+    expect(buttons(card).map((b) => b.verb)).toEqual(['notify.showJob']);
+    expect(h.connector.to('channel-ops')).toHaveLength(1); // edited in place, never a second card
   });
 });

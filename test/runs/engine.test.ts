@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { DurableRunEngine } from '../../src/runs/engine';
 import type { RunKind, RunRecord } from '../../src/runs/types';
 import { createLogger } from '../../src/log';
@@ -269,6 +271,43 @@ describe('DurableRunEngine', () => {
     expect(calls).toEqual([]);
     await until(async () => (await engine.get('run-9'))?.status === 'succeeded');
     expect(calls).toEqual(['b', 'c']);
+    await t.close();
+  });
+
+  it('takes over at once the runs of a process of this host that died (a restart)', async () => {
+    const t = setup();
+    const dead = spawnSync(process.execPath, ['-e', '']).pid; // exited: its pid is free
+    const at = new Date().toISOString();
+    await t.runs.create('run-dead', {
+      id: 'run-dead',
+      kind: 'test',
+      status: 'running',
+      step: 'b',
+      checkpoint: { done: ['a'] },
+      attempt: 0,
+      lease: { owner: `${hostname()}:${dead}:0badcafe`, until: Date.now() + 600_000 },
+      createdAt: at,
+      updatedAt: at,
+    });
+    const calls: string[] = [];
+    const engine = t.engine({ takeoverIntervalMs: 0 });
+    engine.register(kindOf(calls).kind);
+    expect(await engine.resumeAll()).toBe(1);
+    await engine.idle();
+    expect(calls).toEqual(['b', 'c']);
+    // A live process's lease (this one's pid, another engine) is respected.
+    await t.runs.create('run-alive', {
+      id: 'run-alive',
+      kind: 'test',
+      status: 'running',
+      step: 'b',
+      checkpoint: { done: ['a'] },
+      attempt: 0,
+      lease: { owner: `${hostname()}:${process.pid}:0badcafe`, until: Date.now() + 600_000 },
+      createdAt: at,
+      updatedAt: at,
+    });
+    expect(await engine.resumeAll()).toBe(0);
     await t.close();
   });
 

@@ -10,6 +10,8 @@ export const en = {
   'access.refused.anonymous':
     "Sorry, I can't tell who you are (your message carries no Entra object id), so I can't let you do that.",
   'access.refused.directory': "Sorry, I couldn't check your group memberships just now. Please try again in a minute.",
+  'access.rateLimited':
+    'Sorry, you have started {limit} requests (restores, access grants) in the last {minutes} minutes, the most allowed. Please try again in {retryMinutes} minute(s).',
 };
 
 export const zhTW: Record<keyof typeof en, string> = {
@@ -22,4 +24,5 @@ export const zhTW: Record<keyof typeof en, string> = {
   'access.refused.tenant': '抱歉，此機器人只服務其所屬組織的租用戶，而您的帳戶不在其中。',
   'access.refused.anonymous': '抱歉，我無法確認您的身分（您的訊息沒有 Entra 物件識別碼），因此無法讓您執行此動作。',
   'access.refused.directory': '抱歉，我目前無法檢查您的群組成員資格。請稍後再試。',
+  'access.rateLimited': '抱歉，您在過去 {minutes} 分鐘內已提出 {limit} 個請求（還原、存取授權），已達上限。請於 {retryMinutes} 分鐘後再試。',
 };

@@ -73,6 +73,7 @@ describe('restore approvals under concurrency, and retry', () => {
       'restore.decision:approved',
       'restore.run:started',
       'restore.run:failed',
+      'restore.retry:refused', // the stranger's click
       'restore.retry:started',
       'restore.run:succeeded',
     ]);

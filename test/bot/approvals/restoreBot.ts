@@ -90,10 +90,11 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
     });
     return { status: res.status, text: await res.text() };
   };
-  const opts = (user: SandboxUser, conversationId?: string) => ({
+  const opts = (user: SandboxUser, conversationId?: string, locale?: string) => ({
     user,
     serviceUrl: connector.url,
     conversationId: conversationId ?? `personal-${user.id}`,
+    locale,
   });
 
   const harness = {
@@ -105,9 +106,9 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
     sqlitePath,
     url: server.url,
     /** A typed message; returns what the bot posted to that conversation during the turn. */
-    async say(user: SandboxUser, text: string, conversationId?: string): Promise<SentActivity[]> {
+    async say(user: SandboxUser, text: string, conversationId?: string, locale?: string): Promise<SentActivity[]> {
       const before = connector.sent.length;
-      const o = opts(user, conversationId);
+      const o = opts(user, conversationId, locale);
       const res = await post(message(text, o));
       if (res.status >= 300) throw new Error(`message answered ${res.status}: ${res.text}`);
       return connector.sent.slice(before).filter((s) => s.conversationId === o.conversationId);

@@ -27,6 +27,7 @@ export class Playground {
 
   /** Opens the Playground and waits until it says it is connected to the bot. */
   async open(): Promise<void> {
+    this.page.setDefaultTimeout(TURN_MS);
     await this.page.goto(this.url, { waitUntil: 'domcontentloaded', timeout: LOAD_MS });
     await this.page.getByText('Connected.', { exact: true }).first().waitFor({ timeout: LOAD_MS });
     await this.composer().waitFor({ timeout: TURN_MS });
@@ -52,13 +53,25 @@ export class Playground {
 
   /**
    * Runs `action` and waits for a `card.<name>` that was not on the page before it: a reply, or an earlier card
-   * replaced in place by this one. Returns that card.
+   * replaced in place by this one. Returns that card. Fails at once when the Playground's log shows the bot answering
+   * with an error status instead (a 501 for a card verb it does not handle, a 500 for a turn that threw).
    */
   async expectNewCard(name: string, action: () => Promise<unknown>, timeout = TURN_MS): Promise<Locator> {
     const before = await this.cards(name).count();
+    const errors = this.logEntries().filter({ hasText: /-> User Application \S+ [45]\d\d\b/ });
+    const errorsBefore = await errors.count();
     await action();
     const card = this.cards(name).nth(before);
-    await card.waitFor({ timeout });
+    const error = errors.nth(errorsBefore);
+    const outcome = await Promise.race([
+      card.waitFor({ timeout }).then(() => 'card' as const),
+      error.waitFor({ timeout: timeout + 1_000 }).then(() => 'error' as const),
+    ]); // (the race handles its loser's later timeout: no unhandled rejection)
+    if (outcome === 'error') {
+      const line = (await error.innerText()).replace(/\s+/g, ' ').trim();
+      const next = await this.logTail(2);
+      throw new Error(`the bot answered with an error instead of card.${name}: ${line} ${next.at(-1) ?? ''}`);
+    }
     return card;
   }
 
@@ -80,7 +93,7 @@ export class Playground {
   async post(text: string, bot = 'ADE Backup'): Promise<void> {
     await this.page.getByRole('textbox').first().click();
     await this.page.keyboard.type('@');
-    await this.page.getByText(bot, { exact: true }).last().click();
+    await this.page.locator('#typeahead-menu').getByRole('menuitem', { name: bot }).click();
     await this.page.keyboard.type(` ${text}`);
     await this.page.getByRole('button', { name: 'Post', exact: true }).click();
   }
@@ -115,13 +128,20 @@ export class Playground {
     await card.getByPlaceholder(label).or(card.getByLabel(label)).first().fill(value);
   }
 
-  /** The text of the bot's newest message in the open conversation (a failure report shows what the bot said). */
-  async lastBotMessage(): Promise<string | undefined> {
-    const messages = this.page.locator('div:has(> [aria-label="Message header"] [aria-label="Message author"])');
-    const count = await messages.count();
-    if (count === 0) return undefined;
-    const text = await messages.nth(count - 1).innerText({ timeout: 2_000 });
-    return text.replace(/\s+/g, ' ').trim().slice(0, 400);
+  /**
+   * The last lines of the Playground's log panel (every activity both ways, with its HTTP status and a message's
+   * text): what a failure report shows of what the bot last did.
+   */
+  async logTail(lines = 4): Promise<string[]> {
+    const texts = await this.logEntries().allInnerTexts();
+    return texts
+      .map((t) => t.replace(/\s+/g, ' ').trim().slice(0, 300))
+      .filter(Boolean)
+      .slice(-lines);
+  }
+
+  private logEntries(): Locator {
+    return this.page.locator('[contenteditable="true"][spellcheck="false"] > div');
   }
 
   /** The chat box of a personal or group chat. */

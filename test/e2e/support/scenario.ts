@@ -18,6 +18,8 @@ export interface Scenario {
    * open Playground in test-output/e2e/<scenario>-<step>[-<who>].png.
    */
   step<T>(name: string, run: () => Promise<T>): Promise<T>;
+  /** Saves one card alone as test-output/e2e/<scenario>-<name>.png (a picture for a reader, mid-scenario). */
+  snapshot(name: string, card: Locator): Promise<void>;
   /** Saves the final state: each open Playground's window, and `card` alone (the picture a reader looks at). */
   finish(card?: Locator): Promise<void>;
 }
@@ -58,8 +60,8 @@ export function scenario(id: string): Scenario {
       const shots = await shoot(slug(name));
       const said = await Promise.all(
         open().map(async (p) => {
-          const text = await p.lastBotMessage().catch(() => undefined);
-          return text ? `\n  the bot's last message in the ${p.who}'s Playground: ${text}` : '';
+          const lines = await p.logTail().catch(() => []);
+          return lines.length ? `\n  the ${p.who}'s Playground log ends:\n    ${lines.join('\n    ')}` : '';
         }),
       );
       const where = shots.length ? `\n  screenshot: ${shots.join(', ')}` : '';
@@ -111,12 +113,25 @@ export function scenario(id: string): Scenario {
       return approver;
     },
     step,
+    snapshot: (name, card) => step(`save the ${name} picture`, () => cardPicture(card, `${id}-${name}.png`)),
     async finish(card?: Locator) {
-      if (card) {
-        await card.scrollIntoViewIfNeeded();
-        await card.screenshot({ path: path.join(OUTPUT_DIR, `${id}-card.png`) });
-      }
+      if (card) await step('save the final card picture', () => cardPicture(card, `${id}-card.png`));
       await shoot('final');
     },
   };
+}
+
+/** One card alone. A card taller than the chat pane is cut by the Playground's header: the window grows to fit it. */
+async function cardPicture(card: Locator, file: string): Promise<void> {
+  const page = card.page();
+  const viewport = page.viewportSize()!;
+  const box = await card.boundingBox();
+  const needed = Math.ceil((box?.height ?? 0) + 400);
+  if (needed > viewport.height) await page.setViewportSize({ width: viewport.width, height: needed });
+  try {
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: path.join(OUTPUT_DIR, file) });
+  } finally {
+    if (needed > viewport.height) await page.setViewportSize(viewport);
+  }
 }

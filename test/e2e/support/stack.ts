@@ -35,6 +35,8 @@ export async function startStack(logFile: string): Promise<Stack> {
       SQLITE_PATH: path.join(dataDir, 'bot.sqlite'),
       PLAYGROUND_OPERATOR_PORT: '0',
       PLAYGROUND_APPROVER_PORT: '0',
+      // The failed-backup watcher's shortest interval (default 5 min), so a failure is posted within seconds.
+      WATCH_INTERVAL_SECONDS: '10',
     },
   });
   const killGroup = () => signalGroup(child, 'SIGKILL');

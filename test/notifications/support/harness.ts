@@ -24,18 +24,30 @@ export const VAULT = 'rsv-prod-eastasia';
 export const TOKEN = 'test-alert-token-9f3c2a1b7d';
 export const BOT = { id: '28:ade-backup-bot-test', name: 'ADE Backup' };
 
-/** Short timings: polls are driven by the tests (tick/poll), deliveries and retries happen at once. */
+/** Short timings: polls and RPO checks are driven by the tests (tick/poll/check), deliveries and retries at once. */
 export const FAST_SETTINGS: SettingsOverrides = {
   watchIntervalMs: 60_000,
-  rpoCheckIntervalMs: 0,
+  rpoCheckIntervalMs: Number.POSITIVE_INFINITY,
   leaseTtlMs: 400,
   storm: { threshold: 5, windowMs: 60_000, digestUpdateMs: 50 },
   delivery: { retryBaseMs: 30, retryMaxMs: 200, sweepMs: 100, sendLeaseMs: 2_000, concurrency: 4 },
 };
 
-export interface Harness {
+export interface SandboxAzure {
   azure: TestAzure;
   az: Azure;
+  admin(pathname: string, body: object): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+/** One sandbox per test file (its managed-identity tokens are cached per process), shared by the file's tests. */
+export async function startSandboxAzure(): Promise<SandboxAzure> {
+  const azure = await startTestAzure();
+  const az = createAzure(azure.settings);
+  return { azure, az, admin: (pathname, body) => admin(azure, pathname, body), close: () => azure.close() };
+}
+
+export interface Harness extends Omit<SandboxAzure, 'close'> {
   connector: ConnectorStandIn;
   store: Store;
   logs: () => string;
@@ -43,14 +55,17 @@ export interface Harness {
   /** A replica: a new service instance on the same store (a restart, or another replica). */
   replica(options?: { id?: string; sender?: CardSender; settings?: SettingsOverrides }): NotificationService;
   /** Subscribes a conversation (stored with a reference whose serviceUrl is the connector stand-in). */
-  subscribe(service: NotificationService, conversationId: string, options?: { vault?: string; at?: Date }): Promise<void>;
-  admin(pathname: string, body: object): Promise<{ status: number; body: any }>;
+  subscribe(
+    service: NotificationService,
+    conversationId: string,
+    options?: { vault?: string; at?: Date },
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startHarness(overrides: SettingsOverrides = {}): Promise<Harness> {
-  const azure = await startTestAzure();
-  const az = createAzure(azure.settings);
+/** A fresh store and Bot Connector stand-in on the file's sandbox: each test starts with no subscription, no ledger. */
+export async function startHarness(sandbox: SandboxAzure, overrides: SettingsOverrides = {}): Promise<Harness> {
+  const { az } = sandbox;
   const connector = await new ConnectorStandIn().start();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'notify-'));
   const store = storeOn(new SqliteStorage(path.join(dir, 'bot.sqlite')));
@@ -60,8 +75,7 @@ export async function startHarness(overrides: SettingsOverrides = {}): Promise<H
   const messenger = new Messenger(new TeamsAdapter({}), '', logger, { maxAttempts: 2, maxDelayMs: 1000 });
   const services: NotificationService[] = [];
   return {
-    azure,
-    az,
+    ...sandbox,
     connector,
     store,
     settings,
@@ -72,7 +86,9 @@ export async function startHarness(overrides: SettingsOverrides = {}): Promise<H
         jobs: azureJobSource(az),
         protectedItems: azureProtectedItems(az, settings.jobsPageSize),
         sender: options.sender ?? messengerCardSender(messenger),
-        settings: options.settings ? notificationSettings({ ...FAST_SETTINGS, ...overrides, ...options.settings }) : settings,
+        settings: options.settings
+          ? notificationSettings({ ...FAST_SETTINGS, ...overrides, ...options.settings })
+          : settings,
         logger,
         alerts: { token: TOKEN },
         replicaId: options.id,
@@ -89,15 +105,13 @@ export async function startHarness(overrides: SettingsOverrides = {}): Promise<H
         reference: { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: conversationId }, bot: BOT },
         locale: 'en',
         by: { name: 'Alex Wilber' },
-        at: (options.at ?? new Date(Date.now() - 1000)).toISOString(),
+        at: (options.at ?? new Date()).toISOString(),
       });
     },
-    admin: (pathname, body) => admin(azure, pathname, body),
     async close() {
       for (const s of services) await s.stop();
       await store.close();
       await connector.close();
-      await azure.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -109,7 +123,11 @@ function admin(azure: TestAzure, pathname: string, body: object): Promise<{ stat
   return new Promise((resolve, reject) => {
     const req = https.request(
       `${azure.sandbox.endpoints.arm}${pathname}`,
-      { method: 'POST', ca: azure.sandbox.ca, headers: { 'content-type': 'application/json', 'content-length': String(payload.length) } },
+      {
+        method: 'POST',
+        ca: azure.sandbox.ca,
+        headers: { 'content-type': 'application/json', 'content-length': String(payload.length) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -125,7 +143,11 @@ function admin(azure: TestAzure, pathname: string, body: object): Promise<{ stat
 }
 
 /** Waits until `check` holds (polling every 20 ms), or fails with `what`. No fixed sleeps. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 8000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -155,5 +177,7 @@ export function cardText(card: unknown): string {
 
 /** The Action.Execute buttons of a card: verb and data. */
 export function buttons(card: Record<string, any> | undefined): { verb: string; title: string; data: any }[] {
-  return (card?.actions ?? []).filter((a: any) => a.type === 'Action.Execute').map((a: any) => ({ verb: a.verb, title: a.title, data: a.data }));
+  return (card?.actions ?? [])
+    .filter((a: any) => a.type === 'Action.Execute')
+    .map((a: any) => ({ verb: a.verb, title: a.title, data: a.data }));
 }

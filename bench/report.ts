@@ -1,0 +1,145 @@
+import type { FlowCalls } from './scenarios/callEconomy';
+import type { SlowFlow } from './scenarios/slowAzure';
+import type { StormResult } from './scenarios/storm';
+import type { LevelRun } from './scenarios/turnCost';
+import { cell, ratio } from './support/stats';
+
+/** One concurrency level: the medians over repeats, per target, and the bot-to-floor ratios. */
+export interface LevelSummary {
+  concurrency: number;
+  growth: boolean;
+  bot?: LevelRun;
+  echo?: LevelRun;
+  repeats: { bot: number; echo: number };
+  ratio: { p50?: number; p95?: number; p99?: number; turnsPerSec?: number };
+}
+
+export interface Results {
+  generatedAt: string;
+  durationSeconds: number;
+  machine: { cpus: number; cpuModel: string; node: string; loadAverageStart: number[]; loadAverageEnd: number[]; commit?: string };
+  settings: Record<string, unknown>;
+  turnCost: LevelSummary[];
+  slowAzure: { latencyMs: number; flows: SlowFlow[] } | { notAvailable: string };
+  callEconomy: FlowCalls[] | { notAvailable: string };
+  storm: StormResult[];
+  notes: string[];
+}
+
+const ms = (v?: number) => cell(v, v !== undefined && v < 10 ? 1 : 0);
+const x = (v?: number) => cell(v, 1, '×');
+const secs = (v?: number) => cell(v === undefined ? undefined : v / 1000, 1, ' s');
+
+/** The Markdown the README quotes: one table per scenario, growth last. */
+export function markdown(r: Results): string {
+  const out: string[] = [];
+  out.push(`# Benchmark results`);
+  out.push('');
+  out.push(
+    `${r.generatedAt}, ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}` +
+      `${r.machine.commit ? `, commit ${r.machine.commit.slice(0, 10)}` : ''}; load average ${r.machine.loadAverageStart.map((l) => l.toFixed(1)).join('/')} at the start, ` +
+      `${r.machine.loadAverageEnd.map((l) => l.toFixed(1)).join('/')} at the end; the run took ${Math.round(r.durationSeconds)} s. ` +
+      'All figures from this one run, on this machine; times are medians over the repeats shown.',
+  );
+  out.push('');
+
+  out.push('## 1. Turn cost: enable backup over HTTP, bot vs the echo floor');
+  out.push('');
+  out.push('| conversations | bot p50 / p95 / p99 ms | echo p50 / p95 / p99 ms | ratio p50 / p95 / p99 | turns/s bot / echo | flow to final card p50 | peak RSS bot / echo MiB | flows ok | repeats |');
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const l of r.turnCost) {
+    const b = l.bot;
+    const e = l.echo;
+    out.push(
+      `| ${l.concurrency}${l.growth ? ' (2×)' : ''} | ${b?.turns ? `${ms(b.p50)} / ${ms(b.p95)} / ${ms(b.p99)}` : 'not available'} | ` +
+        `${e?.turns ? `${ms(e.p50)} / ${ms(e.p95)} / ${ms(e.p99)}` : '-'} | ${x(l.ratio.p50)} / ${x(l.ratio.p95)} / ${x(l.ratio.p99)} | ` +
+        `${cell(b?.turnsPerSec)} / ${cell(e?.turnsPerSec)} | ${secs(b?.flowP50Ms)} | ${cell(b?.peakRssMb)} / ${cell(e?.peakRssMb)} | ` +
+        `${b ? `${b.succeeded}/${b.concurrency}` : '-'} | ${l.repeats.bot} / ${l.repeats.echo} |`,
+    );
+  }
+  const problems = [...new Set(r.turnCost.flatMap((l) => l.bot?.problems ?? []))];
+  if (problems.length) out.push('', ...problems.map((p) => `- bot: ${p}`));
+  out.push('');
+
+  out.push('## 2. Slow Azure: 2 s on every ARM request, one flow at a time');
+  out.push('');
+  if ('notAvailable' in r.slowAzure) out.push(`Not available: ${r.slowAzure.notAvailable}`);
+  else {
+    out.push('| flow | turns | slowest message | slowest card action | turns over 5 s | card updates | flow to final card | result |');
+    out.push('|---|---:|---:|---:|---:|---:|---:|---|');
+    for (const f of r.slowAzure.flows) {
+      out.push(
+        `| ${f.flow} | ${f.turns} | ${ms(f.maxMessageMs)} | ${ms(f.maxInvokeMs)} | ${f.overLimit} | ${f.updates} | ${secs(f.flowMs)} | ${resultText(f)} |`,
+      );
+    }
+  }
+  out.push('');
+
+  out.push('## 3. Azure call economy: ARM requests per completed flow');
+  out.push('');
+  if ('notAvailable' in r.callEconomy) out.push(`Not available: ${r.callEconomy.notAvailable}`);
+  else {
+    out.push('| flow | ARM requests | of which polls | minimal besides polls (required / with optional steps) | extra | other requests | by route (bot) | result |');
+    out.push('|---|---:|---:|---:|---:|---|---|---|');
+    for (const f of r.callEconomy) {
+      const fixed = f.arm - f.polls;
+      const extra = f.minimal ? fixed - f.minimal.withOptional : undefined;
+      const routes = Object.entries(f.byRoute)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      const other = Object.entries(f.other)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      out.push(
+        `| ${f.flow} | ${f.completed ? f.arm : '-'} | ${f.completed ? f.polls : '-'} | ${f.minimal ? `${f.minimal.required} / ${f.minimal.withOptional}` : '-'} | ` +
+          `${f.completed && extra !== undefined ? (extra > 0 ? `+${extra}` : String(extra)) : '-'} | ${f.completed ? other || '-' : '-'} | ${f.completed ? routes : '-'} | ${resultText(f)} |`,
+      );
+    }
+  }
+  out.push('');
+
+  out.push('## 4. Storm: failed backups to digests, the connector answering 429 to a share of sends');
+  out.push('');
+  out.push('| failed jobs / vaults / conversations | 429 share | every digest posted | every digest complete | posts / updates | 429s | duplicates | unaccounted | ARM calls | sends over Teams limits (busiest 1 s / 30 s) | result |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const s of r.storm) {
+    out.push(
+      `| ${s.jobs} / ${s.vaults} / ${s.conversations} | ${Math.round(s.throttleShare * 100)}% | ${secs(s.digestAllMs)} | ${secs(s.completeAllMs)} | ` +
+        `${s.posts} / ${s.updates} | ${s.throttled} | ${s.duplicates} | ${s.unaccounted} | ${s.armCalls} | ${s.overTeamsLimits} (${s.busiest1s} / ${s.busiest30s}) | ${s.problem ?? 'ok'} |`,
+    );
+  }
+  out.push('');
+
+  out.push('## 5. Growth: 2× the size');
+  out.push('');
+  out.push(...growth(r));
+  if (r.notes.length) out.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
+  out.push('');
+  return out.join('\n');
+}
+
+function resultText(f: { completed: boolean; succeeded: boolean; problem?: string }): string {
+  if (f.succeeded) return 'ok';
+  return (f.problem ?? (f.completed ? 'completed, not succeeded' : 'not completed')).replace(/\|/g, '/').slice(0, 200);
+}
+
+function growth(r: Results): string[] {
+  const lines: string[] = [];
+  const base = r.turnCost.filter((l) => !l.growth).at(-1);
+  const big = r.turnCost.find((l) => l.growth);
+  if (base?.bot?.turns && big?.bot?.turns) {
+    lines.push(
+      `- Turn cost, ${base.concurrency} → ${big.concurrency} conversations: bot p50 ${x(ratio(big.bot.p50, base.bot.p50))}, ` +
+        `p95 ${x(ratio(big.bot.p95, base.bot.p95))}, turns/s ${x(ratio(big.bot.turnsPerSec, base.bot.turnsPerSec))}, ` +
+        `peak RSS ${x(ratio(big.bot.peakRssMb, base.bot.peakRssMb))}; echo p50 ${x(ratio(big.echo?.p50, base.echo?.p50))}.`,
+    );
+  } else lines.push('- Turn cost at 2×: not available (see the turn-cost table).');
+  const [s1, s2] = r.storm;
+  if (s1 && s2 && s1.completeAllMs !== undefined && s2.completeAllMs !== undefined) {
+    lines.push(
+      `- Storm, ${s1.jobs} → ${s2.jobs} failed jobs: time to every digest complete ${x(ratio(s2.completeAllMs, s1.completeAllMs))}, ` +
+        `messages ${x(ratio(s2.posts + s2.updates, s1.posts + s1.updates))}, ARM calls ${x(ratio(s2.armCalls, s1.armCalls))}.`,
+    );
+  } else lines.push('- Storm at 2×: not comparable (see the storm table).');
+  return lines;
+}
