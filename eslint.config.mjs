@@ -26,7 +26,15 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/azure/**', 'src/sandbox/**', 'src/store/**', 'src/bot/**', 'src/dialogs/**', 'src/server.ts', 'src/index.ts'],
+    ignores: [
+      'src/azure/**',
+      'src/sandbox/**',
+      'src/store/**',
+      'src/bot/**',
+      'src/dialogs/**',
+      'src/server.ts',
+      'src/index.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { patterns: [azure, teams, sandbox] }] },
   },
   {
@@ -50,5 +58,11 @@ export default tseslint.config(
     files: ['src/sandbox/cli.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
-  { files: ['**/*.js', '**/*.cjs'], languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: {
+      globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

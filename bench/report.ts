@@ -17,7 +17,14 @@ export interface LevelSummary {
 export interface Results {
   generatedAt: string;
   durationSeconds: number;
-  machine: { cpus: number; cpuModel: string; node: string; loadAverageStart: number[]; loadAverageEnd: number[]; commit?: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    loadAverageStart: number[];
+    loadAverageEnd: number[];
+    commit?: string;
+  };
   settings: Record<string, unknown>;
   turnCost: LevelSummary[];
   slowAzure: { latencyMs: number; flows: SlowFlow[] } | { notAvailable: string };
@@ -45,7 +52,9 @@ export function markdown(r: Results): string {
 
   out.push('## 1. Turn cost: enable backup over HTTP, bot vs the echo floor');
   out.push('');
-  out.push('| conversations | bot p50 / p95 / p99 ms | echo p50 / p95 / p99 ms | ratio p50 / p95 / p99 | turns/s bot / echo | flow to final card p50 | peak RSS bot / echo MiB | flows ok | repeats |');
+  out.push(
+    '| conversations | bot p50 / p95 / p99 ms | echo p50 / p95 / p99 ms | ratio p50 / p95 / p99 | turns/s bot / echo | flow to final card p50 | peak RSS bot / echo MiB | flows ok | repeats |',
+  );
   out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const l of r.turnCost) {
     const b = l.bot;
@@ -65,7 +74,9 @@ export function markdown(r: Results): string {
   out.push('');
   if ('notAvailable' in r.slowAzure) out.push(`Not available: ${r.slowAzure.notAvailable}`);
   else {
-    out.push('| flow | turns | slowest message | slowest card action | turns over 5 s | card updates | flow to final card | result |');
+    out.push(
+      '| flow | turns | slowest message | slowest card action | turns over 5 s | card updates | flow to final card | result |',
+    );
     out.push('|---|---:|---:|---:|---:|---:|---:|---|');
     for (const f of r.slowAzure.flows) {
       out.push(
@@ -79,7 +90,9 @@ export function markdown(r: Results): string {
   out.push('');
   if ('notAvailable' in r.callEconomy) out.push(`Not available: ${r.callEconomy.notAvailable}`);
   else {
-    out.push('| flow | ARM requests | of which polls | minimal besides polls (required / with optional steps) | extra | other requests | by route (bot) | result |');
+    out.push(
+      '| flow | ARM requests | of which polls | minimal besides polls (required / with optional steps) | extra | other requests | by route (bot) | result |',
+    );
     out.push('|---|---:|---:|---:|---:|---|---|---|');
     for (const f of r.callEconomy) {
       const fixed = f.arm - f.polls;
@@ -100,7 +113,9 @@ export function markdown(r: Results): string {
 
   out.push('## 4. Storm: failed backups to digests, the connector answering 429 to a share of sends');
   out.push('');
-  out.push('| failed jobs / vaults / conversations | 429 share | every digest posted | every digest complete | posts / updates | 429s | duplicates | unaccounted | ARM calls | sends over Teams limits (busiest 1 s / 30 s) | result |');
+  out.push(
+    '| failed jobs / vaults / conversations | 429 share | every digest posted | every digest complete | posts / updates | 429s | duplicates | unaccounted | ARM calls | sends over Teams limits (busiest 1 s / 30 s) | result |',
+  );
   out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const s of r.storm) {
     out.push(

@@ -20,7 +20,13 @@ const QUICK = process.argv.includes('--quick');
 const BUDGET_MS = 14 * 60_000;
 const SETTINGS = QUICK
   ? { levels: [1, 5], growth: 10, repeats: 1, storm: { jobs: 200, vaults: 10, conversations: 2 }, throttleShare: 0.2 }
-  : { levels: [1, 10, 50, 200], growth: 400, repeats: 3, storm: { jobs: 5000, vaults: 200, conversations: 20 }, throttleShare: 0.2 };
+  : {
+      levels: [1, 10, 50, 200],
+      growth: 400,
+      repeats: 3,
+      storm: { jobs: 5000, vaults: 200, conversations: 20 },
+      throttleShare: 0.2,
+    };
 const RESULTS = path.join(__dirname, 'results');
 
 async function main(): Promise<void> {
@@ -66,7 +72,9 @@ async function main(): Promise<void> {
 
     for (let rep = 1; rep < SETTINGS.repeats; rep++) {
       if (Date.now() + repeatMs * 1.1 > deadline) {
-        notes.push(`Turn cost ran ${rep} repeat(s) of ${SETTINGS.repeats}: another would not have fit in the ${BUDGET_MS / 60000}-minute budget.`);
+        notes.push(
+          `Turn cost ran ${rep} repeat(s) of ${SETTINGS.repeats}: another would not have fit in the ${BUDGET_MS / 60000}-minute budget.`,
+        );
         break;
       }
       await turnCostRepeat(rep);
@@ -98,8 +106,18 @@ async function main(): Promise<void> {
       path.join(RESULTS, QUICK ? 'quick.svg' : 'latency.svg'),
       latencyPlot(
         [
-          { label: 'bot', color: '#c0392b', points: results.turnCost.filter((l) => l.bot?.turns).map((l) => ({ concurrency: l.concurrency, ...l.bot })) },
-          { label: 'echo floor', color: '#2471a3', points: results.turnCost.filter((l) => l.echo?.turns).map((l) => ({ concurrency: l.concurrency, ...l.echo })) },
+          {
+            label: 'bot',
+            color: '#c0392b',
+            points: results.turnCost.filter((l) => l.bot?.turns).map((l) => ({ concurrency: l.concurrency, ...l.bot })),
+          },
+          {
+            label: 'echo floor',
+            color: '#2471a3',
+            points: results.turnCost
+              .filter((l) => l.echo?.turns)
+              .map((l) => ({ concurrency: l.concurrency, ...l.echo })),
+          },
         ],
         'Turn latency vs concurrent conversations (enable backup)',
       ),
@@ -111,15 +129,27 @@ async function main(): Promise<void> {
 }
 
 /** Medians over the repeats, per level and target; the ratios of those medians. */
-function summarizeLevels(levels: number[], growth: number, runs: { bot: LevelRun[][]; echo: LevelRun[][] }): LevelSummary[] {
+function summarizeLevels(
+  levels: number[],
+  growth: number,
+  runs: { bot: LevelRun[][]; echo: LevelRun[][] },
+): LevelSummary[] {
   return levels.map((n) => {
-    const pick = (target: 'bot' | 'echo') => runs[target].map((rep) => rep.find((l) => l.concurrency === n)).filter((l): l is LevelRun => !!l && l.turns > 0);
+    const pick = (target: 'bot' | 'echo') =>
+      runs[target].map((rep) => rep.find((l) => l.concurrency === n)).filter((l): l is LevelRun => !!l && l.turns > 0);
     const median = (target: 'bot' | 'echo'): LevelRun | undefined => {
       const reps = pick(target);
       const failed = runs[target].flatMap((rep) => rep.filter((l) => l.concurrency === n && l.turns === 0));
       if (reps.length === 0) return failed[0];
-      const numeric = medianOf(reps.map(({ target: _t, problems: _p, ...rest }) => rest as unknown as Record<string, number | undefined>));
-      return { ...(numeric as unknown as LevelRun), target, concurrency: n, problems: [...new Set(reps.flatMap((r) => r.problems))] };
+      const numeric = medianOf(
+        reps.map(({ target: _t, problems: _p, ...rest }) => rest as unknown as Record<string, number | undefined>),
+      );
+      return {
+        ...(numeric as unknown as LevelRun),
+        target,
+        concurrency: n,
+        problems: [...new Set(reps.flatMap((r) => r.problems))],
+      };
     };
     const bot = median('bot');
     const echo = median('echo');
@@ -148,15 +178,17 @@ const scale = (s: { jobs: number; vaults: number; conversations: number }, k: nu
 /** What every reader of the tables should know. */
 function standingNotes(): string[] {
   return [
-    'The bot runs in its own process with the sandbox (local Azure) inside it, as `npm start` runs it: the sandbox\'s own work (TLS, serving ARM) is counted against the bot, so the bot-to-floor ratio overstates the bot\'s own cost. The load generator and the connector stand-in run in the bench process. The echo floor runs in its own process on the same adapter and HTTP stack.',
-    'Turn latency is one HTTP request to /api/messages, from sending it to having read the answer (a message turn includes the bot posting its reply card to the connector; a card action returns its card in the invoke response). Peak RSS is the kernel\'s high-water mark of the bot process during that level (reset before it).',
+    "The bot runs in its own process with the sandbox (local Azure) inside it, as `npm start` runs it: the sandbox's own work (TLS, serving ARM) is counted against the bot, so the bot-to-floor ratio overstates the bot's own cost. The load generator and the connector stand-in run in the bench process. The echo floor runs in its own process on the same adapter and HTTP stack.",
+    "Turn latency is one HTTP request to /api/messages, from sending it to having read the answer (a message turn includes the bot posting its reply card to the connector; a card action returns its card in the invoke response). Peak RSS is the kernel's high-water mark of the bot process during that level (reset before it).",
     'Azure timing in the sandbox: operations 1.5 s, jobs 4 s, Retry-After 1 s (real Azure Backup asks for 60 s), so poll counts are what these durations give; the fixed calls do not depend on them.',
   ];
 }
 
 function gitCommit(): string | undefined {
   try {
-    return execSync('git rev-parse HEAD', { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync('git rev-parse HEAD', { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return undefined;
   }

@@ -77,7 +77,7 @@ const OBJECT_FIELDS = ['from', 'recipient', 'conversation', 'channelData'];
 function isActivityShaped(body: unknown): boolean {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
   const a = body as Record<string, unknown>;
-  if (typeof a.type !== 'string') return false;
+  if (typeof a.type !== 'string' || a.type === '') return false;
   if (STRING_FIELDS.some((f) => a[f] != null && typeof a[f] !== 'string')) return false;
   // Every activity names its conversation: teams-ai keys turn state by it.
   if (typeof (a.conversation as { id?: unknown } | undefined)?.id !== 'string') return false;

@@ -26,10 +26,15 @@ export interface FlowCalls {
 export const isArm = (r: LoggedRequest) => r.surface === 'arm' && !r.routeId?.startsWith('directory.');
 
 /** Counts one flow's requests, next to its minimal sequence. */
-export function countCalls(flow: string, requests: LoggedRequest[]): Omit<FlowCalls, 'completed' | 'succeeded' | 'problem'> {
+export function countCalls(
+  flow: string,
+  requests: LoggedRequest[],
+): Omit<FlowCalls, 'completed' | 'succeeded' | 'problem'> {
   const arm = requests.filter(isArm);
   const minimal = MINIMAL.find((m) => m.flow === flow);
-  const armSteps = minimal?.steps.filter((s) => !s.route.startsWith('directory.') && !/^(blob|keyVaultData)\./.test(s.route));
+  const armSteps = minimal?.steps.filter(
+    (s) => !s.route.startsWith('directory.') && !/^(blob|keyVaultData)\./.test(s.route),
+  );
   const sum = (pred: (s: NonNullable<typeof armSteps>[number]) => boolean) =>
     (armSteps ?? []).filter(pred).reduce((a, s) => a + s.calls, 0);
   return {
@@ -63,10 +68,16 @@ export async function callEconomy(connector: Connector): Promise<FlowCalls[]> {
   const vm = 'vm-bench-calls';
   const child = await BotChild.start({ kind: 'bot', benchVms: [vm], env: benchAccess(0) });
   try {
-    await greetApprovers(child, connector);
+    await greetApprovers(child, connector, 'calls');
     // Start-up work (the identity check, a first watcher or RPO pass) is over before the first count.
     await new Promise((r) => setTimeout(r, 1500));
-    const results = await runSuite(child, connector, suiteFlows(vm, connector.url), operatorWhere(connector.url, 'calls'), 180_000);
+    const results = await runSuite(
+      child,
+      connector,
+      suiteFlows(vm, connector.url, 'calls'),
+      operatorWhere(connector.url, 'calls'),
+      180_000,
+    );
     return results.map(({ name, result, requests }) => ({
       ...countCalls(name, requests),
       completed: result.completed,

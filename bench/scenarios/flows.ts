@@ -7,7 +7,8 @@ import type { FlowRun, FlowScript } from '../support/driver';
 /** The card's title (every card's first body element). */
 export const titleOf = (card: Card): string => String(card.body?.[0]?.text ?? '');
 const en = (key: string, params: Record<string, string> = {}) => t('en', key as MessageKey, params);
-const titled = (card: Card, id: string, keys: string[]) => cardIdOf(card) === id && keys.some((k) => titleOf(card) === en(k));
+const titled = (card: Card, id: string, keys: string[]) =>
+  cardIdOf(card) === id && keys.some((k) => titleOf(card) === en(k));
 
 /** `enable backup <vm>`: vault → policy → pre-check → confirm; the result card is updated when Azure has done it. */
 export function enableBackup(vm: string): FlowScript {
@@ -15,7 +16,8 @@ export function enableBackup(vm: string): FlowScript {
     name: 'enable backup',
     start: `enable backup ${vm}`,
     isWaiting: (c) => titled(c, 'card.enableBackup.result', ['enable.result.working']),
-    isFinal: (c) => titled(c, 'card.enableBackup.result', ['enable.result.done', 'enable.result.partial', 'enable.result.failed']),
+    isFinal: (c) =>
+      titled(c, 'card.enableBackup.result', ['enable.result.done', 'enable.result.partial', 'enable.result.failed']),
     isSuccess: (c) => titled(c, 'card.enableBackup.result', ['enable.result.done']),
   };
 }
@@ -30,7 +32,12 @@ export function grantAccess(vm: string): FlowScript {
   };
 }
 
-const BACKUP_END = ['backup.progress.completed', 'backup.progress.warnings', 'backup.progress.failed', 'backup.progress.cancelled'];
+const BACKUP_END = [
+  'backup.progress.completed',
+  'backup.progress.warnings',
+  'backup.progress.failed',
+  'backup.progress.cancelled',
+];
 
 /** `backup now <vm>`: retention (30 days preset) → confirm; the progress card follows the job to its end. */
 export function backupNow(vm: string): FlowScript {
@@ -43,7 +50,12 @@ export function backupNow(vm: string): FlowScript {
   };
 }
 
-const RESTORE_END = ['approval.state.succeeded', 'approval.state.failed', 'approval.state.rejected', 'approval.state.expired'];
+const RESTORE_END = [
+  'approval.state.succeeded',
+  'approval.state.failed',
+  'approval.state.rejected',
+  'approval.state.expired',
+];
 const hasState = (c: Card, keys: string[]) =>
   cardIdOf(c) === 'card.approval.request' && keys.some((k) => textsOf(c.body).includes(en(k)));
 
@@ -66,7 +78,7 @@ export function restore(vm: string, approver: Where): FlowScript {
     finish: async (run: FlowRun) => {
       const approval = await run.waitForCard(
         (c) => hasState(c, ['approval.state.pending']) && actionsOf(c).some((a) => a.verb === 'approval.approve'),
-        0,
+        run.startSeq,
         approver.conversationId,
       );
       if (!approval) return false;
@@ -81,7 +93,12 @@ export function restore(vm: string, approver: Where): FlowScript {
   };
 }
 
-/** The approvers' conversation and its person (the sandbox's approver). */
-export function approverWhere(serviceUrl: string): Where {
-  return { user: SANDBOX_USERS.approver, conversationId: 'bench-approvers', serviceUrl, conversationType: 'groupChat' };
+/** The approvers' conversation (one per scenario) and its person (the sandbox's approver). */
+export function approverWhere(serviceUrl: string, tag: string): Where {
+  return {
+    user: SANDBOX_USERS.approver,
+    conversationId: `bench-${tag}-approvers`,
+    serviceUrl,
+    conversationType: 'groupChat',
+  };
 }

@@ -21,7 +21,11 @@ export interface MinimalSequence {
 }
 
 const VM_READ: MinimalStep[] = [
-  { route: 'virtualMachines.get', calls: 1, why: 'the VM: location, ADE settings (dual pass), agent state ($expand=instanceView)' },
+  {
+    route: 'virtualMachines.get',
+    calls: 1,
+    why: 'the VM: location, ADE settings (dual pass), agent state ($expand=instanceView)',
+  },
   { route: 'disks.get', calls: 1, why: 'the OS disk: ADE settings of a single-pass VM live on the disk' },
 ];
 
@@ -34,13 +38,34 @@ export const MINIMAL: MinimalSequence[] = [
       { route: 'backupPolicies.list', calls: 1, why: "the vault's policies to offer" },
       { route: 'backupStatus.get', calls: 1, why: 'is the VM protected already (by any vault)' },
       { route: 'keyVault.vaults.get', calls: 1, why: "pre-check: the key vault's access model and policies" },
-      { route: 'directory.servicePrincipals.getByAppId', calls: 1, why: "Backup Management Service's object id (once per process)", optional: true },
+      {
+        route: 'directory.servicePrincipals.getByAppId',
+        calls: 1,
+        why: "Backup Management Service's object id (once per process)",
+        optional: true,
+      },
       { route: 'backupProtectableItems.list', calls: 1, why: 'discovery, filtered on AzureIaasVM' },
-      { route: 'protectionContainers.refresh', calls: 1, why: 'only when the vault has not discovered the VM yet', optional: true },
-      { route: 'protectionContainerRefreshOperationResults.get', calls: 1, why: 'until 204', poll: true, optional: true },
+      {
+        route: 'protectionContainers.refresh',
+        calls: 1,
+        why: 'only when the vault has not discovered the VM yet',
+        optional: true,
+      },
+      {
+        route: 'protectionContainerRefreshOperationResults.get',
+        calls: 1,
+        why: 'until 204',
+        poll: true,
+        optional: true,
+      },
       { route: 'backupProtectableItems.list', calls: 1, why: 'again, after the refresh', optional: true },
       { route: 'protectedItems.createOrUpdate', calls: 1, why: 'the change' },
-      { route: 'protectedItemOperationStatuses.get', calls: 1, why: 'until the operation names its ConfigureBackup job', poll: true },
+      {
+        route: 'protectedItemOperationStatuses.get',
+        calls: 1,
+        why: 'until the operation names its ConfigureBackup job',
+        poll: true,
+      },
     ],
     cli: {
       command: 'az backup protection enable-for-vm',
@@ -52,9 +77,22 @@ export const MINIMAL: MinimalSequence[] = [
     flow: 'grant (access policy)',
     steps: [
       ...VM_READ,
-      { route: 'keyVault.vaults.get', calls: 1, why: 'access model and current policies (already granted is an answer)' },
-      { route: 'directory.servicePrincipals.getByAppId', calls: 1, why: "Backup Management Service's object id (once per process)", optional: true },
-      { route: 'keyVault.vaults.updateAccessPolicy', calls: 1, why: 'PUT accessPolicies/add: keys and secrets get, list, backup' },
+      {
+        route: 'keyVault.vaults.get',
+        calls: 1,
+        why: 'access model and current policies (already granted is an answer)',
+      },
+      {
+        route: 'directory.servicePrincipals.getByAppId',
+        calls: 1,
+        why: "Backup Management Service's object id (once per process)",
+        optional: true,
+      },
+      {
+        route: 'keyVault.vaults.updateAccessPolicy',
+        calls: 1,
+        why: 'PUT accessPolicies/add: keys and secrets get, list, backup',
+      },
     ],
   },
   {
@@ -62,18 +100,32 @@ export const MINIMAL: MinimalSequence[] = [
     steps: [
       ...VM_READ,
       { route: 'keyVault.vaults.get', calls: 1, why: 'access model: enableRbacAuthorization' },
-      { route: 'directory.servicePrincipals.getByAppId', calls: 1, why: "Backup Management Service's object id (once per process)", optional: true },
-      { route: 'authorization.roleAssignments.list', calls: 1, why: "the principal's assignments at the key vault (already granted?)" },
+      {
+        route: 'directory.servicePrincipals.getByAppId',
+        calls: 1,
+        why: "Backup Management Service's object id (once per process)",
+        optional: true,
+      },
+      {
+        route: 'authorization.roleAssignments.list',
+        calls: 1,
+        why: "the principal's assignments at the key vault (already granted?)",
+      },
       { route: 'authorization.roleAssignments.create', calls: 1, why: 'PUT the Key Vault role assignment' },
     ],
   },
   {
     flow: 'backup now',
     steps: [
-      { route: 'virtualMachines.get', calls: 1, why: "the VM's id and region" },
+      { route: 'virtualMachines.listAll', calls: 1, why: 'find the VM by name: its id and region' },
       { route: 'backupStatus.get', calls: 1, why: 'which vault protects it (the item name follows from the VM)' },
       { route: 'backups.trigger', calls: 1, why: 'POST …/backup with the retention date' },
-      { route: 'protectedItemOperationStatuses.get', calls: 1, why: 'until the operation names its Backup job', poll: true },
+      {
+        route: 'protectedItemOperationStatuses.get',
+        calls: 1,
+        why: 'until the operation names its Backup job',
+        poll: true,
+      },
       { route: 'jobDetails.get', calls: 1, why: 'the job, until it ends (progress on the card)', poll: true },
     ],
     cli: {
@@ -85,25 +137,58 @@ export const MINIMAL: MinimalSequence[] = [
   {
     flow: 'restore (with approval)',
     steps: [
-      { route: 'virtualMachines.get', calls: 1, why: 'the source VM (its settings, when it still exists)' },
+      {
+        route: 'virtualMachines.listAll',
+        calls: 1,
+        why: 'find the source VM by name (its settings, when it still exists)',
+      },
       { route: 'backupStatus.get', calls: 1, why: 'the vault protecting it' },
       { route: 'recoveryPoints.list', calls: 1, why: 'recovery points to offer' },
-      { route: 'recoveryPoints.get', calls: 1, why: 'the chosen point (encryption, keyAndSecret for pre-July-2017 points)' },
+      {
+        route: 'recoveryPoints.get',
+        calls: 1,
+        why: 'the chosen point (encryption, keyAndSecret for pre-July-2017 points)',
+      },
       { route: 'keyVault.vaults.get', calls: 1, why: 'pre-check: the key vault exists' },
       { route: 'keyVaultData.keys.get', calls: 1, why: 'pre-check: the KEK exists (data plane)' },
       { route: 'keyVaultData.secrets.get', calls: 1, why: 'pre-check: the BEK secret exists (data plane)' },
       { route: 'storageAccounts.list', calls: 1, why: 'staging accounts to offer (same region as the vault)' },
       { route: 'resourceGroups.list', calls: 1, why: 'target resource groups to offer' },
       { route: 'virtualNetworks.listAll', calls: 1, why: 'subnets to offer (same region)' },
-      { route: 'authorization.permissions.list', calls: 1, why: "pre-check: the bot's identity may act on the target resource group" },
+      {
+        route: 'authorization.permissions.list',
+        calls: 1,
+        why: "pre-check: the bot's identity may act on the target resource group",
+      },
       { route: 'restores.trigger', calls: 1, why: 'POST …/restore (RestoreDisks)' },
-      { route: 'protectedItemOperationStatuses.get', calls: 1, why: 'until the operation names its Restore job', poll: true },
-      { route: 'protectedItemOperationResults.get', calls: 1, why: "the SDK poller's final GET on Location" },
-      { route: 'jobDetails.get', calls: 1, why: 'the Restore job, until it ends (its propertyBag names the blobs)', poll: true },
+      {
+        route: 'protectedItemOperationStatuses.get',
+        calls: 1,
+        why: 'until the operation names its Restore job',
+        poll: true,
+      },
+      {
+        route: 'protectedItemOperationResults.get',
+        calls: 1,
+        why: "the SDK poller's final GET on Location",
+        poll: true,
+      },
+      {
+        route: 'jobDetails.get',
+        calls: 1,
+        why: 'the Restore job, until it ends (its propertyBag names the blobs)',
+        poll: true,
+      },
       { route: 'blob.get', calls: 2, why: 'the template and the encryption-info blob (blob service, not ARM)' },
       { route: 'deployments.createOrUpdate', calls: 1, why: 'deploy the template: the VM from the restored disks' },
       { route: 'deployments.operationStatuses.get', calls: 1, why: 'until the deployment ends', poll: true },
       { route: 'deployments.get', calls: 1, why: "the poller's final GET" },
+      {
+        route: 'virtualMachineExtensions.createOrUpdate',
+        calls: 1,
+        why: 'the ADE extension again, so the data disks are unlocked (documented as mandatory)',
+      },
+      { route: 'compute.operations.get', calls: 1, why: 'until the extension is provisioned', poll: true },
       { route: 'blob.delete', calls: 3, why: 'the staging blobs: config, template, encryption info (blob service)' },
     ],
     cli: {
@@ -116,4 +201,7 @@ export const MINIMAL: MinimalSequence[] = [
 
 /** Route ids that are status polls (their count follows the operation's duration and the interval Azure asks for). */
 export const isPoll = (routeId: string | undefined): boolean =>
-  !!routeId && /(operationResults|operationStatuses|OperationResults|OperationStatuses|operations)\.get$|^jobDetails\.get$/.test(routeId);
+  !!routeId &&
+  /(operationResults|operationStatuses|OperationResults|OperationStatuses|operations)\.get$|^jobDetails\.get$/.test(
+    routeId,
+  );

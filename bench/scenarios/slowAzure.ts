@@ -31,9 +31,15 @@ export async function slowAzure(connector: Connector, latencyMs = 2_000): Promis
   const vm = 'vm-bench-slow';
   const child = await BotChild.start({ kind: 'bot', benchVms: [vm], env: benchAccess(0) });
   try {
-    await greetApprovers(child, connector);
+    await greetApprovers(child, connector, 'slow');
     await child.admin('POST', '/_sandbox/faults', { surface: 'arm', kind: 'latency', latencyMs });
-    const results = await runSuite(child, connector, suiteFlows(vm, connector.url), operatorWhere(connector.url, 'slow'), 300_000);
+    const results = await runSuite(
+      child,
+      connector,
+      suiteFlows(vm, connector.url, 'slow'),
+      operatorWhere(connector.url, 'slow'),
+      150_000,
+    );
     return results.map(({ name, result }) => {
       const messages = result.turns.filter((t) => t.kind === 'message').map((t) => t.ms);
       const invokes = result.turns.filter((t) => t.kind === 'invoke').map((t) => t.ms);

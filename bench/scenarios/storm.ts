@@ -48,7 +48,11 @@ export interface StormResult extends StormSize {
 
 const WATCH_INTERVAL_SECONDS = '10';
 const regexOf = (key: string, params: Record<string, string>) => {
-  const marked = t('en', key as MessageKey, Object.fromEntries(Object.keys(params).map((k, i) => [k, `\u0000${i}\u0000`])));
+  const marked = t(
+    'en',
+    key as MessageKey,
+    Object.fromEntries(Object.keys(params).map((k, i) => [k, `\u0000${i}\u0000`])),
+  );
   let source = marked.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   Object.values(params).forEach((p, i) => (source = source.replace(`\u0000${i}\u0000`, p)));
   return new RegExp(`^${source}$`);
@@ -60,7 +64,12 @@ const regexOf = (key: string, params: Record<string, string>) => {
  * fail at once across those vaults; the connector answers 429 to `throttleShare` of the sends. Measured until every
  * conversation's digest counts all its failures.
  */
-export async function storm(connector: Connector, size: StormSize, throttleShare: number, tag: string): Promise<StormResult> {
+export async function storm(
+  connector: Connector,
+  size: StormSize,
+  throttleShare: number,
+  tag: string,
+): Promise<StormResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ade-bench-storm-'));
   const env = {
     ...benchAccess(size.conversations),
@@ -102,7 +111,10 @@ export async function storm(connector: Connector, size: StormSize, throttleShare
     try {
       await Promise.all(
         Array.from({ length: size.conversations }, async (_, c) => {
-          const run = new FlowRun({ name: 'subscribe', start: '', isFinal: () => true }, { botUrl: first.url, connector, where: where(c) });
+          const run = new FlowRun(
+            { name: 'subscribe', start: '', isFinal: () => true },
+            { botUrl: first.url, connector, where: where(c) },
+          );
           for (const j of vaultsOf(c)) {
             await run.say(`subscribe ${benchVaultName(j)}`);
             const said = run.said ?? '';
@@ -142,7 +154,10 @@ export async function storm(connector: Connector, size: StormSize, throttleShare
       const sends = connector.since(mark, undefined, true).filter((s) => conversations.includes(s.conversationId));
       const accepted = sends.filter((s) => !s.throttled);
       const view = visible(accepted);
-      const records = await child.call<{ kind: string; conversationId: string; delivered?: { activityId?: string } }[]>('notifyCards');
+      const records =
+        await child.call<{ kind: string; conversationId: string; delivered?: { activityId?: string } }[]>(
+          'notifyCards',
+        );
       const owned = new Set(records.map((r) => r.delivered?.activityId).filter(Boolean));
       const posts = accepted.filter((s) => s.method === 'POST');
       const orphans = posts.filter((s) => !owned.has(s.activityId)).length;
@@ -173,7 +188,10 @@ export async function storm(connector: Connector, size: StormSize, throttleShare
         overTeamsLimits: limits.over,
         busiest1s: limits.busiest1s,
         busiest30s: limits.busiest30s,
-        problem: complete.size < conversations.length ? `${conversations.length - complete.size} conversations never showed all their failures within 240 s` : undefined,
+        problem:
+          complete.size < conversations.length
+            ? `${conversations.length - complete.size} conversations never showed all their failures within 240 s`
+            : undefined,
       };
     } finally {
       await child.stop();

@@ -35,13 +35,13 @@ export interface SuiteResult {
  * as an access policy (vm-nogrant-01) and as a role on an RBAC key vault (vm-rbac-01), a backup of the VM just
  * protected, and the restore of vm-db-01 with its approval.
  */
-export function suiteFlows(benchVm: string, serviceUrl: string): SuiteFlow[] {
+export function suiteFlows(benchVm: string, serviceUrl: string, tag: string): SuiteFlow[] {
   return [
     { name: 'enable backup', script: enableBackup(benchVm) },
     { name: 'grant (access policy)', script: grantAccess('vm-nogrant-01') },
     { name: 'grant (RBAC role)', script: grantAccess('vm-rbac-01') },
     { name: 'backup now', script: backupNow(benchVm) },
-    { name: 'restore (with approval)', script: restore('vm-db-01', approverWhere(serviceUrl)) },
+    { name: 'restore (with approval)', script: restore('vm-db-01', approverWhere(serviceUrl, tag)) },
   ];
 }
 
@@ -53,9 +53,12 @@ export const operatorWhere = (serviceUrl: string, tag: string): Where => ({
 });
 
 /** Makes the approvers' conversation known to the bot (the approver says hello), as a person would. */
-export async function greetApprovers(child: BotChild, connector: Connector): Promise<void> {
-  const where = approverWhere(connector.url);
-  const run = new FlowRun({ name: 'hello', start: 'help', isFinal: () => true }, { botUrl: child.url, connector, where });
+export async function greetApprovers(child: BotChild, connector: Connector, tag: string): Promise<void> {
+  const where = approverWhere(connector.url, tag);
+  const run = new FlowRun(
+    { name: 'hello', start: 'help', isFinal: () => true },
+    { botUrl: child.url, connector, where },
+  );
   await run.say('help');
 }
 

@@ -42,7 +42,11 @@ export function benchAccess(users: number): Record<string, string> {
 
 /** The floor's flow: a message, then `invokes` button presses, as many turns as the bot's flow took. */
 function echoFlow(invokes: number): FlowScript {
-  return { name: 'echo', start: 'enable backup', isFinal: (c: Card) => invokes === 0 || titleOf(c) === `Step ${invokes}` };
+  return {
+    name: 'echo',
+    start: 'enable backup',
+    isFinal: (c: Card) => invokes === 0 || titleOf(c) === `Step ${invokes}`,
+  };
 }
 
 /**

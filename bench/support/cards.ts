@@ -36,7 +36,13 @@ export function actionsOf(card: Card | undefined): ExecuteAction[] {
     if (!node || typeof node !== 'object') return;
     const n = node as Record<string, any>;
     if (n.type === 'Action.Execute' && typeof n.verb === 'string') {
-      out.push({ verb: n.verb, title: String(n.title ?? ''), data: n.data ?? {}, topLevel, associatedInputs: n.associatedInputs });
+      out.push({
+        verb: n.verb,
+        title: String(n.title ?? ''),
+        data: n.data ?? {},
+        topLevel,
+        associatedInputs: n.associatedInputs,
+      });
       return;
     }
     for (const [k, v] of Object.entries(n)) if (k !== 'refresh') visit(v, topLevel);
@@ -58,7 +64,9 @@ export function inputsOf(card: Card | undefined): CardInput[] {
         type: n.type,
         value: n.value === undefined ? undefined : String(n.value),
         isMultiSelect: n.isMultiSelect === true || n.isMultiSelect === 'true',
-        choices: Array.isArray(n.choices) ? n.choices.map((c: any) => ({ title: String(c.title), value: String(c.value) })) : undefined,
+        choices: Array.isArray(n.choices)
+          ? n.choices.map((c: any) => ({ title: String(c.title), value: String(c.value) }))
+          : undefined,
       });
     }
     for (const v of Object.values(n)) visit(v);
@@ -72,12 +80,16 @@ export function textsOf(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(textsOf);
   if (!node || typeof node !== 'object') return [];
   const n = node as Record<string, any>;
-  const own = typeof n.text === 'string' ? [n.text] : n.type === 'Fact' || (n.title && n.value) ? [`${n.title} ${n.value}`] : [];
+  const own =
+    typeof n.text === 'string' ? [n.text] : n.type === 'Fact' || (n.title && n.value) ? [`${n.title} ${n.value}`] : [];
   return [...own, ...Object.entries(n).flatMap(([k, v]) => (k === 'text' ? [] : textsOf(v)))];
 }
 
 /** What a person would type or pick: each input's value, else the first choice; `pick` overrides per input. */
-export function fillInputs(card: Card | undefined, pick?: (input: CardInput) => string | undefined): Record<string, string> {
+export function fillInputs(
+  card: Card | undefined,
+  pick?: (input: CardInput) => string | undefined,
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (const input of inputsOf(card)) {
     const chosen = pick?.(input) ?? (input.value || input.choices?.[0]?.value);

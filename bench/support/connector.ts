@@ -119,9 +119,13 @@ export class Connector {
         throttled,
       });
       if (throttled) {
-        json(429, { error: { code: 'TooManyRequests', message: 'Throttled by the bench connector.' } }, {
-          'retry-after': String(this.retryAfterSeconds),
-        });
+        json(
+          429,
+          { error: { code: 'TooManyRequests', message: 'Throttled by the bench connector.' } },
+          {
+            'retry-after': String(this.retryAfterSeconds),
+          },
+        );
         return;
       }
       json(200, { id: activityId });

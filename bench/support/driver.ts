@@ -3,7 +3,14 @@ import { actionsOf, cardIdOf, cardOf, fillInputs, textsOf, type Card, type CardI
 import type { Connector, Send } from './connector';
 
 /** Buttons a person driving a flow forward does not press. */
-const SIDEWAYS = new Set(['flow.cancel', 'flow.back', 'flow.page', 'restore.cancel', 'approval.cancel', 'approval.reject']);
+const SIDEWAYS = new Set([
+  'flow.cancel',
+  'flow.back',
+  'flow.page',
+  'restore.cancel',
+  'approval.cancel',
+  'approval.reject',
+]);
 
 /** How one flow is driven: what starts it, which button moves it on, and which card says it is over. */
 export interface FlowScript {
@@ -63,11 +70,15 @@ export class FlowRun {
   finalCard?: Card;
   /** The text of a plain message the bot answered with (instead of a card). */
   said?: string;
+  /** The connector's mark when the flow started: what came before belongs to someone else. */
+  readonly startSeq: number;
 
   constructor(
     readonly script: FlowScript,
     readonly o: DriveOptions,
-  ) {}
+  ) {
+    this.startSeq = o.connector.mark();
+  }
 
   /** Posts one activity and times it as a turn (until the HTTP answer has been read in full). */
   async turn(activity: Record<string, any>): Promise<{ status: number; body: string }> {
@@ -135,7 +146,7 @@ export class FlowRun {
 export async function driveFlow(script: FlowScript, o: DriveOptions): Promise<FlowResult> {
   const run = new FlowRun(script, o);
   const t0 = performance.now();
-  const startSeq = o.connector.mark();
+  const startSeq = run.startSeq;
   let card: Card | undefined;
   try {
     card = await run.say(script.start);

@@ -31,7 +31,11 @@ export async function startEchoBot(): Promise<{ url: string; close(): Promise<vo
         type: ActivityTypes.InvokeResponse,
         value: {
           status: 200,
-          body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: echoCard(`Step ${step}`, step) },
+          body: {
+            statusCode: 200,
+            type: 'application/vnd.microsoft.card.adaptive',
+            value: echoCard(`Step ${step}`, step),
+          },
         },
       });
     }
@@ -40,7 +44,13 @@ export async function startEchoBot(): Promise<{ url: string; close(): Promise<vo
     adapter,
     handleTurn,
     logger,
-    health: async () => ({ status: 'ok', mode: 'echo', version: '0', store: { state: 'ok' }, azure: { identity: null } }),
+    health: async () => ({
+      status: 'ok',
+      mode: 'echo',
+      version: '0',
+      store: { state: 'ok' },
+      azure: { identity: null },
+    }),
   });
   const server = await listen(app, 0, '127.0.0.1');
   return { url: server.url, close: () => server.close() };

@@ -64,6 +64,7 @@ export function createStorm(sandbox: Sandbox, timing: SandboxTiming, count: numb
     keyVaultUri: (name) => sandbox.endpoints.keyVaults[name],
   };
   const res = route.handler({ body: { count, vaults, status: 'Failed', operation: 'Backup' } } as SandboxRequest, ctx);
-  if (res instanceof Promise) throw new Error('admin.jobs.bulk is asynchronous: the storm would land after the first poll');
+  if (res instanceof Promise)
+    throw new Error('admin.jobs.bulk is asynchronous: the storm would land after the first poll');
   if (res.status >= 300) throw new Error(`admin.jobs.bulk answered ${res.status}: ${JSON.stringify(res.body)}`);
 }

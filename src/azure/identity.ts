@@ -6,7 +6,11 @@ import type { AzureSettings } from './settings';
 export type IdentityState =
   | { state: 'unknown' }
   | { state: 'approved'; objectId: string; tenantId: string }
-  | { state: 'not-approved'; running: { objectId: string; tenantId: string }; approved: { objectId: string; tenantId: string } }
+  | {
+      state: 'not-approved';
+      running: { objectId: string; tenantId: string };
+      approved: { objectId: string; tenantId: string };
+    }
   | { state: 'unavailable'; reason: string };
 
 /**
@@ -44,7 +48,10 @@ export class ApprovedCredential implements TokenCredential {
       const claims = decodeClaims(token.token);
       const approved = this.settings.approvedIdentity;
       const running = { objectId: String(claims.oid ?? ''), tenantId: String(claims.tid ?? '') };
-      if (running.objectId.toLowerCase() !== approved.objectId.toLowerCase() || running.tenantId.toLowerCase() !== approved.tenantId.toLowerCase()) {
+      if (
+        running.objectId.toLowerCase() !== approved.objectId.toLowerCase() ||
+        running.tenantId.toLowerCase() !== approved.tenantId.toLowerCase()
+      ) {
         this.current = { state: 'not-approved', running, approved };
         this.lastToken = undefined;
         throw new IdentityNotApprovedError({ ...running, appId: claims.appid as string | undefined }, approved);

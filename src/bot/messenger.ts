@@ -1,4 +1,10 @@
-import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import {
+  CardFactory,
+  MessageFactory,
+  type CloudAdapter,
+  type ConversationReference,
+  type TurnContext,
+} from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AdaptiveCardJson } from './cards/render';
 
@@ -55,7 +61,11 @@ export class Messenger {
   async updateCard(address: CardAddress, card: AdaptiveCardJson): Promise<void> {
     if (!address.activityId) throw new Error('updateCard needs the message id of the card');
     await this.withConversation(address.reference, async (ctx) => {
-      await ctx.updateActivity({ type: 'message', id: address.activityId, attachments: [CardFactory.adaptiveCard(card)] });
+      await ctx.updateActivity({
+        type: 'message',
+        id: address.activityId,
+        attachments: [CardFactory.adaptiveCard(card)],
+      });
     });
   }
 
@@ -66,7 +76,10 @@ export class Messenger {
     });
   }
 
-  private async withConversation(reference: Partial<ConversationReference>, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
+  private async withConversation(
+    reference: Partial<ConversationReference>,
+    logic: (ctx: TurnContext) => Promise<void>,
+  ): Promise<void> {
     await this.acquire();
     try {
       for (let attempt = 1; ; attempt++) {
@@ -114,9 +127,12 @@ function statusOf(err: unknown): number | undefined {
 }
 
 function retryAfterMs(err: unknown): number | undefined {
-  const e = err as { response?: { headers?: { get?(n: string): string | null | undefined } & Record<string, unknown> } };
+  const e = err as {
+    response?: { headers?: { get?(n: string): string | null | undefined } & Record<string, unknown> };
+  };
   const headers = e.response?.headers;
-  const raw = typeof headers?.get === 'function' ? headers.get('retry-after') : (headers?.['retry-after'] as string | undefined);
+  const raw =
+    typeof headers?.get === 'function' ? headers.get('retry-after') : (headers?.['retry-after'] as string | undefined);
   if (!raw) return undefined;
   const seconds = Number(raw);
   if (Number.isFinite(seconds)) return seconds * 1000;

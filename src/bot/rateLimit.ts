@@ -45,7 +45,9 @@ export class RateLimiter {
 
   private sweep(now: number): void {
     if (this.buckets.size < 10_000) return;
-    for (const [key, b] of this.buckets) if (b.tokens + (now - b.at) * (this.rules.requests / this.windowMs) >= this.rules.requests) this.buckets.delete(key);
+    for (const [key, b] of this.buckets)
+      if (b.tokens + (now - b.at) * (this.rules.requests / this.windowMs) >= this.rules.requests)
+        this.buckets.delete(key);
   }
 }
 

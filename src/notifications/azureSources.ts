@@ -13,7 +13,11 @@ export const azureJobSource = (azure: Pick<Azure, 'jobs'>): JobSource => ({
  * look-back window (operation Backup, all statuses; Completed and CompletedWithWarnings both made a recovery point).
  * A protected-items list carrying `lastRecoveryPoint` would make this one call per vault.
  */
-export function azureProtectedItems(azure: Pick<Azure, 'vms' | 'jobs'>, pageSize: number, now: () => number = Date.now): ProtectedItemSource {
+export function azureProtectedItems(
+  azure: Pick<Azure, 'vms' | 'jobs'>,
+  pageSize: number,
+  now: () => number = Date.now,
+): ProtectedItemSource {
   return {
     async lastSuccesses(vaults, lookBackMs) {
       const wanted = new Map(vaults.map((v) => [v.vault.toLowerCase(), v]));
@@ -24,7 +28,11 @@ export function azureProtectedItems(azure: Pick<Azure, 'vms' | 'jobs'>, pageSize
       const at = now();
       for (const v of vaults) {
         const ref = v.resourceGroup ? { name: v.vault, resourceGroup: v.resourceGroup } : v.vault;
-        const jobs = await azure.jobs.list(ref, { operation: 'Backup', startTime: new Date(at - lookBackMs), endTime: new Date(at + 60_000) });
+        const jobs = await azure.jobs.list(ref, {
+          operation: 'Backup',
+          startTime: new Date(at - lookBackMs),
+          endTime: new Date(at + 60_000),
+        });
         reads += Math.max(1, Math.ceil(jobs.length / pageSize));
         for (const j of jobs) {
           if (!/^completed/i.test(j.status) || !j.endTime) continue;

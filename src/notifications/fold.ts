@@ -4,7 +4,14 @@ import type { CardDelivery, DigestCard, FailureCard, JobEvent, RpoCard, Subscrip
 const RECENT_JOBS = 50;
 
 function delivery(sub: Subscription, at: string): CardDelivery {
-  return { conversationId: sub.conversationId, reference: sub.reference, locale: sub.locale, version: 0, attempts: 0, createdAt: at };
+  return {
+    conversationId: sub.conversationId,
+    reference: sub.reference,
+    locale: sub.locale,
+    version: 0,
+    attempts: 0,
+    createdAt: at,
+  };
 }
 
 /** Whether the card's newest content has reached Teams. */
@@ -20,7 +27,12 @@ function bump<T extends CardDelivery>(card: T, sub: Subscription): T {
  * (the recovered one stays as it was); otherwise the count goes up and the last error is replaced. Undefined when
  * this job was folded in already.
  */
-export function foldFailure(card: FailureCard | undefined, event: JobEvent, sub: Subscription, now: string): FailureCard | undefined {
+export function foldFailure(
+  card: FailureCard | undefined,
+  event: JobEvent,
+  sub: Subscription,
+  now: string,
+): FailureCard | undefined {
   if (card?.recentJobs.includes(event.jobId)) return undefined;
   const newEpisode = !card || (card.recovered && isDelivered(card));
   if (newEpisode) {
@@ -57,7 +69,11 @@ export function foldFailure(card: FailureCard | undefined, event: JobEvent, sub:
 }
 
 /** A success of the item: its failing card says recovered. Undefined when there is nothing to recover (or it is older). */
-export function foldSuccess(card: FailureCard | undefined, event: JobEvent, sub: Subscription): FailureCard | undefined {
+export function foldSuccess(
+  card: FailureCard | undefined,
+  event: JobEvent,
+  sub: Subscription,
+): FailureCard | undefined {
   if (!card || card.recovered || event.at < card.lastAt) return undefined;
   return bump({ ...card, recovered: { at: event.at, jobId: event.jobId } }, sub);
 }
@@ -74,7 +90,16 @@ export function foldDigest(
 ): DigestCard {
   let digest = card;
   if (!digest) {
-    digest = { ...delivery(sub, now), kind: 'digest', startedAt: storm.windowStart, lastAt: now, total: 0, carded: storm.carded.length, groups: {}, items: {} };
+    digest = {
+      ...delivery(sub, now),
+      kind: 'digest',
+      startedAt: storm.windowStart,
+      lastAt: now,
+      total: 0,
+      carded: storm.carded.length,
+      groups: {},
+      items: {},
+    };
     for (const f of storm.carded) digest = count(digest, f);
   }
   return bump(count(digest, failure), sub);
@@ -95,8 +120,24 @@ function count(d: DigestCard, f: Failure): DigestCard {
 }
 
 /** A new RPO breach card. */
-export function rpoCard(sub: Subscription, item: { vm: string; lastSuccess?: string }, rpoHours: number, now: string): RpoCard {
-  return bump<RpoCard>({ ...delivery(sub, now), kind: 'rpo', vault: sub.vault, vm: item.vm, lastSuccess: item.lastSuccess, rpoHours, detectedAt: now }, sub);
+export function rpoCard(
+  sub: Subscription,
+  item: { vm: string; lastSuccess?: string },
+  rpoHours: number,
+  now: string,
+): RpoCard {
+  return bump<RpoCard>(
+    {
+      ...delivery(sub, now),
+      kind: 'rpo',
+      vault: sub.vault,
+      vm: item.vm,
+      lastSuccess: item.lastSuccess,
+      rpoHours,
+      detectedAt: now,
+    },
+    sub,
+  );
 }
 
 /** A success after a breach: the RPO card says the item is backed up again. */

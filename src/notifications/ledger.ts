@@ -47,7 +47,13 @@ export class JobLedger {
     if (!(await this.inbox.create(key, { event, folded: [], receivedAt: new Date(this.now()).toISOString() }))) {
       return this.remember(key, false);
     }
-    const claim: Claim = { vault: event.vault, jobId: event.jobId, outcome: event.outcome, source: event.source, at: event.at };
+    const claim: Claim = {
+      vault: event.vault,
+      jobId: event.jobId,
+      outcome: event.outcome,
+      source: event.source,
+      at: event.at,
+    };
     if (!(await this.claims.create(key, claim))) {
       // Someone else finished it between our check and our inbox entry.
       await this.inbox.delete(key);
@@ -58,13 +64,21 @@ export class JobLedger {
 
   /** The claim of a stranded inbox entry (its replica may have died before writing it). */
   async ensureClaimed(event: JobEvent): Promise<void> {
-    const claim: Claim = { vault: event.vault, jobId: event.jobId, outcome: event.outcome, source: event.source, at: event.at };
+    const claim: Claim = {
+      vault: event.vault,
+      jobId: event.jobId,
+      outcome: event.outcome,
+      source: event.source,
+      at: event.at,
+    };
     await this.claims.create(jobKey(event.vault, event.jobId), claim);
   }
 
   async markFolded(event: JobEvent, conversationId: string): Promise<void> {
     await this.inbox.update(jobKey(event.vault, event.jobId), (entry) =>
-      entry && !entry.folded.includes(conversationId) ? { ...entry, folded: [...entry.folded, conversationId] } : undefined,
+      entry && !entry.folded.includes(conversationId)
+        ? { ...entry, folded: [...entry.folded, conversationId] }
+        : undefined,
     );
   }
 

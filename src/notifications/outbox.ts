@@ -42,8 +42,14 @@ export class CardOutbox {
   }
 
   /** Changes a card by compare-and-set and queues it when it changed; returns the stored card. */
-  async change<T extends NotificationCard>(key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
-    const result = await this.cards.update(key, change as (c: NotificationCard | undefined) => NotificationCard | undefined);
+  async change<T extends NotificationCard>(
+    key: string,
+    change: (current: T | undefined) => T | undefined,
+  ): Promise<T | undefined> {
+    const result = await this.cards.update(
+      key,
+      change as (c: NotificationCard | undefined) => NotificationCard | undefined,
+    );
     if (result.changed) await this.markDirty(key);
     return result.value as T | undefined;
   }
@@ -85,10 +91,13 @@ export class CardOutbox {
 
   private later(key: string, at: number): void {
     if (this.stopped || this.timers.has(key)) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.enqueue(key);
-    }, Math.max(0, at - this.deps.now()));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(key);
+        this.enqueue(key);
+      },
+      Math.max(0, at - this.deps.now()),
+    );
     timer.unref();
     this.timers.set(key, timer);
   }
@@ -125,12 +134,18 @@ export class CardOutbox {
     if (card.sending && card.sending.by !== replicaId && Date.parse(card.sending.until) > now) {
       return this.later(key, Date.parse(card.sending.until));
     }
-    if (card.nextAttemptAt && Date.parse(card.nextAttemptAt) > now) return this.later(key, Date.parse(card.nextAttemptAt));
+    if (card.nextAttemptAt && Date.parse(card.nextAttemptAt) > now)
+      return this.later(key, Date.parse(card.nextAttemptAt));
     // A storm's digest is edited at most every digestUpdateMs: its many changes coalesce, within Teams' rate limits.
     const minGap = card.kind === 'digest' && card.delivered ? settings.storm.digestUpdateMs : 0;
-    if (card.delivered && now - Date.parse(card.delivered.at) < minGap) return this.later(key, Date.parse(card.delivered.at) + minGap);
+    if (card.delivered && now - Date.parse(card.delivered.at) < minGap)
+      return this.later(key, Date.parse(card.delivered.at) + minGap);
 
-    const sending = { by: replicaId, until: new Date(now + settings.delivery.sendLeaseMs).toISOString(), version: card.version };
+    const sending = {
+      by: replicaId,
+      until: new Date(now + settings.delivery.sendLeaseMs).toISOString(),
+      version: card.version,
+    };
     try {
       await this.cards.put(key, { ...card, sending }, stored.eTag);
     } catch (err) {
@@ -144,9 +159,21 @@ export class CardOutbox {
       const id = activityId ? (await sender.update(card, activityId), activityId) : await sender.post(card);
       const at = new Date(this.deps.now()).toISOString();
       const after = await this.cards.update(key, (c) =>
-        same(c) ? { ...c, sending: undefined, attempts: 0, nextAttemptAt: undefined, lastFailure: undefined, delivered: { version: card.version, activityId: id, at } } : undefined,
+        same(c)
+          ? {
+              ...c,
+              sending: undefined,
+              attempts: 0,
+              nextAttemptAt: undefined,
+              lastFailure: undefined,
+              delivered: { version: card.version, activityId: id, at },
+            }
+          : undefined,
       );
-      logger.info({ card: key, kind: card.kind, version: card.version, update: !!activityId }, 'notification card delivered');
+      logger.info(
+        { card: key, kind: card.kind, version: card.version, update: !!activityId },
+        'notification card delivered',
+      );
       if (after.value && !isDelivered(after.value)) return this.enqueue(key);
       return this.clean(key);
     } catch (err) {
@@ -154,8 +181,13 @@ export class CardOutbox {
       const wait = Math.min(settings.delivery.retryMaxMs, settings.delivery.retryBaseMs * 2 ** (attempts - 1));
       const nextAttemptAt = new Date(this.deps.now() + wait).toISOString();
       const lastFailure = describe(err);
-      await this.cards.update(key, (c) => (same(c) ? { ...c, sending: undefined, attempts, nextAttemptAt, lastFailure } : undefined));
-      logger.warn({ card: key, kind: card.kind, attempts, retryInMs: wait, failure: lastFailure }, 'notification card not delivered; kept for retry');
+      await this.cards.update(key, (c) =>
+        same(c) ? { ...c, sending: undefined, attempts, nextAttemptAt, lastFailure } : undefined,
+      );
+      logger.warn(
+        { card: key, kind: card.kind, attempts, retryInMs: wait, failure: lastFailure },
+        'notification card not delivered; kept for retry',
+      );
       return this.later(key, Date.parse(nextAttemptAt));
     }
   }

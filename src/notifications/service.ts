@@ -60,16 +60,35 @@ export class NotificationService {
     this.subscriptions = new SubscriptionStore(store);
     this.ledger = new JobLedger(store, now);
     this.outbox = new CardOutbox(store, { sender: deps.sender, settings, logger, replicaId, now });
-    this.stream = new NotificationStream(store, { ledger: this.ledger, subscriptions: this.subscriptions, outbox: this.outbox, settings, logger, now });
+    this.stream = new NotificationStream(store, {
+      ledger: this.ledger,
+      subscriptions: this.subscriptions,
+      outbox: this.outbox,
+      settings,
+      logger,
+      now,
+    });
     this.budget = new ArmReadBudget(settings.budget, now);
-    const shared = { subscriptions: this.subscriptions, stream: this.stream, budget: this.budget, settings, logger, now };
+    const shared = {
+      subscriptions: this.subscriptions,
+      stream: this.stream,
+      budget: this.budget,
+      settings,
+      logger,
+      now,
+    };
     this.watcher = new JobWatcher(store, { jobs: deps.jobs, ...shared });
     this.rpo = new RpoWatch({ source: deps.protectedItems, ...shared });
     this.lease = new Lease(store, 'watcher', replicaId, settings.leaseTtlMs, now);
+    if (!deps.alerts.token && !deps.alerts.entra) {
+      logger.info(
+        'alert intake closed: set ALERT_WEBHOOK_TOKEN (or ALERT_WEBHOOK_AUDIENCE) to take Azure Monitor alerts',
+      );
+    }
     this.alertHandler = alertIntake({
       token: deps.alerts.token,
       entra: deps.alerts.entra ? new EntraWebhookVerifier(deps.alerts.entra) : undefined,
-      ingest: (events) => this.stream.ingest(events),
+      ingest: (events) => this.stream.accept(events),
       logger,
     });
   }
@@ -102,7 +121,7 @@ export class NotificationService {
     const { settings, logger } = this.deps;
     this.leader = await this.lease.acquire();
     if (!this.leader) return { leader: false, nextInMs: Math.floor(settings.leaseTtlMs / 3) };
-    await this.stream.recoverStranded(settings.leaseTtlMs);
+    await this.stream.recoverStranded(settings.strandedAfterMs);
     const poll = await this.watcher.poll();
     let reads = poll.reads;
     if (this.now() - this.lastRpoCheck >= settings.rpoCheckIntervalMs && this.budget.waitFor(1) === 0) {
@@ -113,8 +132,14 @@ export class NotificationService {
         logger.warn({ err }, 'RPO check failed');
       }
     }
-    const nextInMs = Math.max(this.budget.intervalFor(reads, settings.watchIntervalMs), this.budget.waitFor(poll.vaults));
-    logger.debug({ ...poll, reads, nextInMs, budgetUsed: this.budget.used(), budgetLimit: this.budget.limit }, 'watcher poll');
+    const nextInMs = Math.max(
+      this.budget.intervalFor(reads, settings.watchIntervalMs),
+      this.budget.waitFor(poll.vaults),
+    );
+    logger.debug(
+      { ...poll, reads, nextInMs, budgetUsed: this.budget.used(), budgetLimit: this.budget.limit },
+      'watcher poll',
+    );
     return { leader: true, nextInMs };
   }
 
@@ -158,7 +183,10 @@ export class NotificationService {
 /** The service as the composition root builds it: the Azure layer's jobs and protected VMs, settings from config. */
 export function createNotifications(
   config: {
-    notifications: Parameters<typeof settingsFromConfig>[0] & { alertWebhookToken?: string; alertWebhookAudience?: string };
+    notifications: Parameters<typeof settingsFromConfig>[0] & {
+      alertWebhookToken?: string;
+      alertWebhookAudience?: string;
+    };
     azure: { tenantId?: string };
   },
   deps: { store: Store; azure: Pick<Azure, 'jobs' | 'vms'>; sender: CardSender; logger: Logger },

@@ -25,6 +25,8 @@ export interface NotificationSettings {
   storm: { threshold: number; windowMs: number; digestUpdateMs: number };
   /** Only the holder of the lease polls; it renews at a third of `ttlMs`; a dead holder's lease expires. */
   leaseTtlMs: number;
+  /** A claimed job still unfolded after this long was left by a replica that died: the lease holder folds it. */
+  strandedAfterMs: number;
   budget: { readsPerHour: number; share: number };
   delivery: { retryBaseMs: number; retryMaxMs: number; sweepMs: number; sendLeaseMs: number; concurrency: number };
 }
@@ -38,6 +40,7 @@ export const DEFAULT_SETTINGS: NotificationSettings = {
   jobsPageSize: 50,
   storm: { threshold: 10, windowMs: 15 * 60_000, digestUpdateMs: 10_000 },
   leaseTtlMs: 90_000,
+  strandedAfterMs: 5 * 60_000,
   budget: { readsPerHour: 12_000, share: 0.05 },
   delivery: { retryBaseMs: 5_000, retryMaxMs: 15 * 60_000, sweepMs: 30_000, sendLeaseMs: 120_000, concurrency: 4 },
 };

@@ -26,7 +26,10 @@ export function routeFailure(
   const iso = new Date(now).toISOString();
   const until = new Date(now + storm.windowMs).toISOString();
   if (state?.digest && Date.parse(state.digest.until) >= now) {
-    return { state: { ...state, count: state.count + 1, digest: { ...state.digest, until } }, route: { to: 'digest', key: state.digest.key, startsStorm: false } };
+    return {
+      state: { ...state, count: state.count + 1, digest: { ...state.digest, until } },
+      route: { to: 'digest', key: state.digest.key, startsStorm: false },
+    };
   }
   const fresh = !state || state.digest || now - Date.parse(state.windowStart) > storm.windowMs;
   const current: StormState = fresh ? { windowStart: iso, count: 0, carded: [] } : state!;

@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 import type { RecordStore, Store } from '../store';
 import { foldDigest, foldFailure, foldRpoRecovered, foldSuccess, rpoCard } from './fold';
-import { conversationKey, itemKey } from './keys';
+import { conversationKey, itemKey, vaultKey } from './keys';
 import type { JobLedger } from './ledger';
 import type { CardOutbox } from './outbox';
 import type { NotificationSettings } from './settings';
@@ -48,26 +48,46 @@ export class NotificationStream {
     this.breaches = store.records<BreachRecord>('notify.rpo');
   }
 
-  /** Takes ended jobs in; returns how many were new (the rest were seen before, by either source). */
+  /** Takes ended jobs in and folds them; returns how many were new (the rest were seen before, by either source). */
   ingest(events: JobEvent[]): Promise<{ accepted: number; duplicates: number }> {
     return this.serially(async () => {
       let accepted = 0;
+      const subs = await this.deps.subscriptions.all();
       for (const event of events) {
         if (!(await this.deps.ledger.claim(event))) continue;
         accepted++;
-        await this.fold(event);
+        await this.fold(event, subs, true);
       }
       return { accepted, duplicates: events.length - accepted };
     });
+  }
+
+  /**
+   * Takes ended jobs in and answers once they are claimed (durable in the ledger's inbox); folding follows in the
+   * background. The alert intake uses it: Azure Monitor waits at most 10 seconds, even behind a storm's folding.
+   */
+  async accept(events: JobEvent[]): Promise<{ accepted: number; duplicates: number }> {
+    const claimed: JobEvent[] = [];
+    for (const event of events) if (await this.deps.ledger.claim(event)) claimed.push(event);
+    if (claimed.length) {
+      void this.serially(async () => {
+        const subs = await this.deps.subscriptions.all();
+        for (const event of claimed) await this.fold(event, subs, true);
+      }).catch((err: unknown) =>
+        this.deps.logger.warn({ err }, 'alerted job not folded yet; the inbox sweep retries it'),
+      );
+    }
+    return { accepted: claimed.length, duplicates: events.length - claimed.length };
   }
 
   /** Events a dead replica claimed but did not finish folding. */
   recoverStranded(ageMs: number): Promise<number> {
     return this.serially(async () => {
       const stranded = await this.deps.ledger.stranded(ageMs);
+      const subs = stranded.length ? await this.deps.subscriptions.all() : [];
       for (const event of stranded) {
         await this.deps.ledger.ensureClaimed(event);
-        await this.fold(event);
+        await this.fold(event, subs, false);
       }
       return stranded.length;
     });
@@ -78,11 +98,20 @@ export class NotificationStream {
     return this.serially(async () => {
       const now = new Date(this.deps.now()).toISOString();
       const subs = await this.deps.subscriptions.forVault(breach.vault);
-      const cards = subs.map((s) => `${conversationKey(s.conversationId)}|rpo|${itemKey(breach.vault, breach.vm)}|${now}`);
-      const created = await this.breaches.create(itemKey(breach.vault, breach.vm), { ...breach, detectedAt: now, cards });
+      const cards = subs.map(
+        (s) => `${conversationKey(s.conversationId)}|rpo|${itemKey(breach.vault, breach.vm)}|${now}`,
+      );
+      const created = await this.breaches.create(itemKey(breach.vault, breach.vm), {
+        ...breach,
+        detectedAt: now,
+        cards,
+      });
       if (!created) return false;
       for (const [i, sub] of subs.entries()) {
-        await this.deps.outbox.change<RpoCard>(cards[i], (c) => c ?? rpoCard(sub, breach, this.deps.settings.rpoHours, now));
+        await this.deps.outbox.change<RpoCard>(
+          cards[i],
+          (c) => c ?? rpoCard(sub, breach, this.deps.settings.rpoHours, now),
+        );
       }
       this.deps.logger.info({ vault: breach.vault, vm: breach.vm, conversations: subs.length }, 'RPO breach reported');
       return true;
@@ -104,15 +133,18 @@ export class NotificationStream {
     return run;
   }
 
-  private async fold(event: JobEvent): Promise<void> {
-    const { ledger, subscriptions } = this.deps;
-    const done = new Set(await ledger.folded(event));
-    const subs = (await subscriptions.forVault(event.vault)).filter((s) => event.at >= s.at);
+  /** Into every subscribed conversation; `fresh`: just claimed here, so no conversation has it yet. */
+  private async fold(event: JobEvent, all: Subscription[], fresh: boolean): Promise<void> {
+    const { ledger } = this.deps;
+    const done = new Set(fresh ? [] : await ledger.folded(event));
+    const vault = vaultKey(event.vault);
+    const subs = all.filter((s) => vaultKey(s.vault) === vault && event.at >= s.at);
     for (const sub of subs) {
       if (done.has(sub.conversationId)) continue;
       if (event.outcome === 'failed') await this.foldFailure(event, sub);
       else await this.foldSuccess(event, sub);
-      await ledger.markFolded(event, sub.conversationId);
+      // Only needed to resume a fold a crash interrupted, when more conversations remain.
+      if (subs.length > 1) await ledger.markFolded(event, sub.conversationId);
     }
     if (event.outcome === 'succeeded') await this.endBreach(event.vault, event.vm, event.at);
     await ledger.done(event);
@@ -130,16 +162,24 @@ export class NotificationStream {
     const { route, state } = decided!;
     const iso = new Date(now).toISOString();
     if (route.to === 'card') {
-      await this.deps.outbox.change<FailureCard>(`${conv}|item|${itemKey(event.vault, event.vm)}`, (c) => foldFailure(c, event, sub, iso));
+      await this.deps.outbox.change<FailureCard>(`${conv}|item|${itemKey(event.vault, event.vm)}`, (c) =>
+        foldFailure(c, event, sub, iso),
+      );
       return;
     }
-    if (route.startsStorm) this.deps.logger.warn({ conversation: sub.conversationId, failures: state.count }, 'failure storm: digest instead of cards');
+    if (route.startsStorm)
+      this.deps.logger.warn(
+        { conversation: sub.conversationId, failures: state.count },
+        'failure storm: digest instead of cards',
+      );
     await this.deps.outbox.change<DigestCard>(`${conv}|${route.key}`, (c) => foldDigest(c, failure, state, sub, iso));
   }
 
   private async foldSuccess(event: JobEvent, sub: Subscription): Promise<void> {
     const conv = conversationKey(sub.conversationId);
-    await this.deps.outbox.change<FailureCard>(`${conv}|item|${itemKey(event.vault, event.vm)}`, (c) => foldSuccess(c, event, sub));
+    await this.deps.outbox.change<FailureCard>(`${conv}|item|${itemKey(event.vault, event.vm)}`, (c) =>
+      foldSuccess(c, event, sub),
+    );
   }
 
   private async endBreach(vault: string, vm: string, at: string): Promise<void> {

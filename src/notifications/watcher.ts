@@ -66,7 +66,10 @@ export class JobWatcher {
     const ordered = [...vaults.slice(start), ...vaults.slice(0, start)];
     for (const vault of ordered) {
       if (this.deps.budget.waitFor(1) > 0) {
-        this.deps.logger.warn({ skipped: vaults.length - result.polled, used: this.deps.budget.used() }, 'ARM read budget reached; the other vaults wait for the next poll');
+        this.deps.logger.warn(
+          { skipped: vaults.length - result.polled, used: this.deps.budget.used() },
+          'ARM read budget reached; the other vaults wait for the next poll',
+        );
         break;
       }
       try {
@@ -78,7 +81,7 @@ export class JobWatcher {
       } catch (err) {
         result.reads += 1;
         this.deps.budget.record(1);
-        this.deps.logger.warn({ err, vault: vault.vault }, 'could not read the vault\'s backup jobs');
+        this.deps.logger.warn({ err, vault: vault.vault }, "could not read the vault's backup jobs");
       }
     }
     return result;

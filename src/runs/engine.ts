@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log';
 import type { RecordStore } from '../store';
 import { describeFailure, isAbort, isTransient } from './failures';
+import { deadOnThisHost, heldByOther } from './lease';
 import type { RunEngine, RunKind, RunRecord, StepContext, StepResult } from './types';
 
 export interface RunEngineOptions {
@@ -208,11 +209,8 @@ export class DurableRunEngine implements RunEngine {
     return changed ? value : undefined;
   }
 
-  /** Another live replica holds the lease (it has not lapsed, and its owner is not a process known to be dead). */
   private heldByOther(run: AnyRun): boolean {
-    const lease = run.lease;
-    if (!lease || lease.owner === this.owner || lease.until <= this.now()) return false;
-    return !this.isDead(lease.owner);
+    return heldByOther(run.lease, this.owner, this.now(), this.isDead);
   }
 
   private async loop(initial: AnyRun): Promise<void> {
@@ -257,7 +255,8 @@ export class DurableRunEngine implements RunEngine {
     };
     let result: StepResult<Record<string, unknown>>;
     try {
-      if (!step) throw Object.assign(new Error(`Run kind '${kind.kind}' has no step '${run.step}'.`), { code: 'UnknownStep' });
+      if (!step)
+        throw Object.assign(new Error(`Run kind '${kind.kind}' has no step '${run.step}'.`), { code: 'UnknownStep' });
       result = await step({ ...run, checkpoint }, ctx);
     } catch (err) {
       if (isAbort(err) || signal.aborted) return undefined;
@@ -350,23 +349,6 @@ export class DurableRunEngine implements RunEngine {
 
   private iso(): string {
     return new Date(this.now()).toISOString();
-  }
-}
-
-/**
- * A lease owner `host:pid:nonce` of this host whose process is gone: a restarted bot takes its runs over at once
- * instead of waiting for the lease to lapse. Another host's owner is never presumed dead (its lease must lapse).
- */
-function deadOnThisHost(owner: string): boolean {
-  const m = /^(.*):(\d+):[0-9a-f]+$/.exec(owner);
-  if (!m || m[1] !== hostname()) return false;
-  const pid = Number(m[2]);
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

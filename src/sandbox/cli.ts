@@ -15,7 +15,14 @@ async function main(): Promise<void> {
   // For tools and tests that start the sandbox in another process: everything a bot needs to reach it.
   if (process.env.SANDBOX_ENDPOINTS_FILE) {
     const w = sandbox.world;
-    const info = { ...e, caFile, subscriptionId: w.subscriptionId, tenantId: w.tenantId, clientId: bot.clientId, objectId: bot.objectId };
+    const info = {
+      ...e,
+      caFile,
+      subscriptionId: w.subscriptionId,
+      tenantId: w.tenantId,
+      clientId: bot.clientId,
+      objectId: bot.objectId,
+    };
     writeFileSync(path.resolve(process.env.SANDBOX_ENDPOINTS_FILE), JSON.stringify(info, null, 2));
   }
   console.log(`Sandbox Azure started in ${Date.now() - started} ms
@@ -23,7 +30,9 @@ async function main(): Promise<void> {
   Graph            ${e.graph}/v1.0
   Blob             ${e.blob}/{account}/{container}/{blob}
   Managed identity ${e.identity}   (X-IDENTITY-HEADER: ${e.identityHeader})
-  Key vaults       ${Object.entries(e.keyVaults).map(([n, u]) => `${n}=${u}`).join('\n                   ')}
+  Key vaults       ${Object.entries(e.keyVaults)
+    .map(([n, u]) => `${n}=${u}`)
+    .join('\n                   ')}
   Admin            ${e.arm}/_sandbox/requests | /_sandbox/faults | /_sandbox/clock
   CA certificate   ${caFile}
 

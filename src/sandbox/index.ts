@@ -75,7 +75,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       { name: 'basicConstraints', cA: true },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   } as never);
   const tls = { key: pems.private, cert: pems.cert };
@@ -132,26 +138,49 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const header = String(req.headers.authorization ?? '');
     if (!header) {
       return challenge
-        ? { status: 401, headers: { 'WWW-Authenticate': challenge }, body: { error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } } }
+        ? {
+            status: 401,
+            headers: { 'WWW-Authenticate': challenge },
+            body: { error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } },
+          }
         : new AzureError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.", {
-            headers: { 'WWW-Authenticate': 'Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."' },
+            headers: {
+              'WWW-Authenticate':
+                'Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."',
+            },
           }).toResponse();
     }
     const m = /^Bearer\s+(.+)$/i.exec(header);
     const caller = m ? tokens.verify(m[1].trim()) : undefined;
     if (!caller) {
       return challenge
-        ? { status: 401, headers: { 'WWW-Authenticate': challenge }, body: { error: { code: 'Unauthorized', message: 'AKV10032: Invalid issuer or signature.' } } }
+        ? {
+            status: 401,
+            headers: { 'WWW-Authenticate': challenge },
+            body: { error: { code: 'Unauthorized', message: 'AKV10032: Invalid issuer or signature.' } },
+          }
         : new AzureError(401, 'InvalidAuthenticationToken', 'The access token is invalid.').toResponse();
     }
     const aud = caller.audience.replace(/\/+$/, '').toLowerCase();
     if (!audiences.some((a) => a.replace(/\/+$/, '').toLowerCase() === aud)) {
       return challenge
-        ? { status: 401, headers: { 'WWW-Authenticate': challenge }, body: { error: { code: 'Unauthorized', message: 'AKV10022: Invalid audience.' } } }
-        : new AzureError(401, 'InvalidAuthenticationTokenAudience', `The access token has been obtained for wrong audience or resource '${caller.audience}'.`).toResponse();
+        ? {
+            status: 401,
+            headers: { 'WWW-Authenticate': challenge },
+            body: { error: { code: 'Unauthorized', message: 'AKV10022: Invalid audience.' } },
+          }
+        : new AzureError(
+            401,
+            'InvalidAuthenticationTokenAudience',
+            `The access token has been obtained for wrong audience or resource '${caller.audience}'.`,
+          ).toResponse();
     }
     if (!sameId(caller.tenantId, world.tenantId)) {
-      return new AzureError(401, 'InvalidAuthenticationTokenTenant', `The access token is from the wrong issuer '${caller.tenantId}'.`).toResponse();
+      return new AzureError(
+        401,
+        'InvalidAuthenticationTokenTenant',
+        `The access token is from the wrong issuer '${caller.tenantId}'.`,
+      ).toResponse();
     }
     return caller;
   };
@@ -166,25 +195,53 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const kvAuthorize = PROVIDERS.find((p) => p.authorizeKeyVault)?.authorizeKeyVault;
   const blobAuthorize = PROVIDERS.find((p) => p.authorizeBlob)?.authorizeBlob;
 
-  const dispatcher = (surface: Surface, r: Router, authenticate?: Authenticate, authorize?: Authorize, keyVaultName?: string) =>
-    createDispatcher({ surface, router: r, faults, log, context, authenticate, authorize, keyVaultName });
+  const dispatcher = (
+    surface: Surface,
+    r: Router,
+    authenticate?: Authenticate,
+    authorize?: Authorize,
+    keyVaultName?: string,
+  ) => createDispatcher({ surface, router: r, faults, log, context, authenticate, authorize, keyVaultName });
 
-  const armDispatch = dispatcher('arm', router((p) => [...(p.arm ?? []), ...(p.graph ?? [])]), (req) =>
-    bearer(req, req.path.startsWith('/v1.0/') ? [GRAPH_AUDIENCE] : [...ARM_AUDIENCES, armOrigin]), armAuthorize);
-  const adminDispatch = dispatcher('admin', router((p) => p.admin));
-  armServer.on('request', (req, res) =>
-    void (req.url?.startsWith('/_sandbox/') || req.url === '/_sandbox' ? adminDispatch : armDispatch)(req, res, armOrigin));
+  const armDispatch = dispatcher(
+    'arm',
+    router((p) => [...(p.arm ?? []), ...(p.graph ?? [])]),
+    (req) => bearer(req, req.path.startsWith('/v1.0/') ? [GRAPH_AUDIENCE] : [...ARM_AUDIENCES, armOrigin]),
+    armAuthorize,
+  );
+  const adminDispatch = dispatcher(
+    'admin',
+    router((p) => p.admin),
+  );
+  armServer.on(
+    'request',
+    (req, res) =>
+      void (req.url?.startsWith('/_sandbox/') || req.url === '/_sandbox' ? adminDispatch : armDispatch)(
+        req,
+        res,
+        armOrigin,
+      ),
+  );
 
-  const blobDispatch = dispatcher('blob', router((p) => p.blob), (req) => bearer(req, [STORAGE_AUDIENCE, `${STORAGE_AUDIENCE}/`]),
-    blobAuthorize ? (req, caller, perm) => blobAuthorize(req, caller, perm, context) : undefined);
+  const blobDispatch = dispatcher(
+    'blob',
+    router((p) => p.blob),
+    (req) => bearer(req, [STORAGE_AUDIENCE, `${STORAGE_AUDIENCE}/`]),
+    blobAuthorize ? (req, caller, perm) => blobAuthorize(req, caller, perm, context) : undefined,
+  );
   blobServer.on('request', (req, res) => void blobDispatch(req, res, blobOrigin));
 
   const kvRouter = router((p) => p.keyVault);
   const challenge = `Bearer authorization="https://login.microsoftonline.com/${world.tenantId}", resource="${VAULT_AUDIENCE}"`;
   for (const [name, server] of kvServers) {
     const origin = keyVaultUris[name].replace(/\/$/, '');
-    const d = dispatcher('keyvault', kvRouter, (req) => bearer(req, [VAULT_AUDIENCE], challenge),
-      kvAuthorize ? (req, caller, perm) => kvAuthorize(req, caller, perm, context) : undefined, name);
+    const d = dispatcher(
+      'keyvault',
+      kvRouter,
+      (req) => bearer(req, [VAULT_AUDIENCE], challenge),
+      kvAuthorize ? (req, caller, perm) => kvAuthorize(req, caller, perm, context) : undefined,
+      name,
+    );
     server.on('request', (req, res) => {
       // A deleted vault's host name no longer resolves: the client's connection fails (see keyVaultUnreachable).
       if (keyVaultUnreachable(world, name)) return void req.socket.destroy();
@@ -193,7 +250,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   identityServer.on('request', (req, res) =>
-    handleIdentityRequest(req, res, { world, tokens, identityHeader, log, armOrigin }));
+    handleIdentityRequest(req, res, { world, tokens, identityHeader, log, armOrigin }),
+  );
 
   return {
     world,

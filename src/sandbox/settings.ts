@@ -16,7 +16,11 @@ export function sandboxAzureSettings(sandbox: Sandbox, identityName = 'id-backup
     tenantId: w.tenantId,
     managedIdentityClientId: running.clientId,
     approvedIdentity: { objectId: approved.objectId, tenantId: w.tenantId },
-    endpoints: { arm: sandbox.endpoints.arm, armAudience: 'https://management.azure.com', graph: sandbox.endpoints.graph },
+    endpoints: {
+      arm: sandbox.endpoints.arm,
+      armAudience: 'https://management.azure.com',
+      graph: sandbox.endpoints.graph,
+    },
     caCertificate: sandbox.ca,
     keyVaultChallengeVerification: false,
     rbacKeyVaultRoleDefinitionId: '00482a5a-887f-4fb3-b363-3b7fe8e74483',

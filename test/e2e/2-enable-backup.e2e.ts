@@ -41,13 +41,15 @@ test('2. enable backup for vm-web-01: from the command to a completed first back
   await s.step('click "Back up now" on the confirmation', () =>
     chat.clickFor(backupConfirm, 'Back up now', 'backupNow.progress'),
   );
-  const completed = await s.step('the progress card follows the job to "Backup completed"', () =>
+  await s.step('the progress card follows the job to "Backup completed"', () =>
     chat.cardShowing('backupNow.progress', 'Backup completed', JOB_MS),
   );
-  await s.step('"check vm-web-01" shows it protected, its last backup completed', async () => {
-    const check = await chat.ask('check vm-web-01', 'check.result');
-    await check.getByText(/Yes, by rsv-prod-eastasia/).waitFor();
-    await check.getByText(/^Completed /).waitFor();
+  const check = await s.step('"check vm-web-01" passes: protected, its last backup completed', async () => {
+    const card = await chat.ask('check vm-web-01', 'check.result');
+    await card.getByText('Every check passed.', { exact: true }).waitFor();
+    await card.getByText(/Yes, by rsv-prod-eastasia/).waitFor();
+    await card.getByText(/^Completed /).waitFor();
+    return card;
   });
-  await s.finish(completed);
+  await s.finish(check);
 });

@@ -51,6 +51,7 @@ test('4. restore vm-db-01: requested by the operator, approved by the approver, 
     if (!vm) throw new Error(`no VM name on the card: ${text}`);
     const check = await operator.ask(`check ${vm}`, 'check.result');
     await check.getByText(/Resource Manager VM/).waitFor();
+    await check.getByText(/BEK and KEK/).waitFor();
   });
   await s.finish(requesterView);
 });

@@ -24,6 +24,11 @@ test('6. language zh-TW: then help and a flow answer in Traditional Chinese', as
     await vault.getByText('啟用備份', { exact: true }).waitFor();
     await vault.getByText(/只有位於 VM 所在區域/).waitFor();
   });
+  await s.step('click 下一步: the next question is in Traditional Chinese too', async () => {
+    const policy = await chat.clickFor(vault, '下一步', 'enableBackup.policy');
+    await policy.getByText(/要使用哪個備份原則/).waitFor();
+    await chat.click(policy, '取消');
+  });
 
   await s.step('type "language en" to go back to English', async () => {
     const back = await chat.ask('language en', 'language');

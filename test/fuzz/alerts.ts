@@ -25,9 +25,26 @@ export function alertsRequest(rng: Rng, token: string, n: number): FuzzRequest {
     [1, `token[a]=${encodeURIComponent(token)}`],
     [1, `token=${encode(oddString(rng))}`],
   ]);
-  const contentType = rng.weighted<string>([[20, 'application/json'], [1, 'text/plain'], [1, 'application/merge-patch+json'], [1, '']]);
-  const alert = backupAlert({ jobId: `fuzz-job-${n}`, vm: rng.pick(VMS), code: rng.chance(0.8) ? undefined : oddString(rng) });
-  const shape = rng.weighted<string>([[10, 'mutated'], [2, 'valid'], [2, 'resolved'], [2, 'random'], [1, 'notJson'], [1, 'huge'], [1, 'proto']]);
+  const contentType = rng.weighted<string>([
+    [20, 'application/json'],
+    [1, 'text/plain'],
+    [1, 'application/merge-patch+json'],
+    [1, ''],
+  ]);
+  const alert = backupAlert({
+    jobId: `fuzz-job-${n}`,
+    vm: rng.pick(VMS),
+    code: rng.chance(0.8) ? undefined : oddString(rng),
+  });
+  const shape = rng.weighted<string>([
+    [10, 'mutated'],
+    [2, 'valid'],
+    [2, 'resolved'],
+    [2, 'random'],
+    [1, 'notJson'],
+    [1, 'huge'],
+    [1, 'proto'],
+  ]);
   let body: string;
   if (shape === 'valid') body = JSON.stringify(alert);
   else if (shape === 'resolved') {
@@ -40,8 +57,14 @@ export function alertsRequest(rng: Rng, token: string, n: number): FuzzRequest {
     alert.data.essentials.description = anyString(rng) + 'x'.repeat(rng.int(1_000, 400_000));
     body = JSON.stringify(alert);
   } else {
-    const proto = withOwnKeys([['__proto__', { polluted: 'alerts' }], ['constructor', { prototype: { polluted: 'alerts' } }]]);
-    alert.data.alertContext = withOwnKeys([...Object.entries(alert.data.alertContext as object), ['__proto__', { polluted: 'alerts' }]]);
+    const proto = withOwnKeys([
+      ['__proto__', { polluted: 'alerts' }],
+      ['constructor', { prototype: { polluted: 'alerts' } }],
+    ]);
+    alert.data.alertContext = withOwnKeys([
+      ...Object.entries(alert.data.alertContext as object),
+      ['__proto__', { polluted: 'alerts' }],
+    ]);
     body = JSON.stringify({ ...alert, ...proto });
   }
   return { path: '/api/alerts', query: tokenQuery, contentType, body, kind: `alerts.${shape}` };

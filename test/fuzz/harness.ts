@@ -27,7 +27,10 @@ export interface FuzzTarget {
 export async function startFuzzTarget(env: Record<string, string> = {}): Promise<FuzzTarget> {
   const connector = await new FakeConnector().start();
   const dir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'ade-fuzz-'));
-  const config = { ...loadConfig({ SQLITE_PATH: path.join(dir, 'bot.sqlite'), ALERT_WEBHOOK_TOKEN: ALERT_TOKEN, ...env }), port: 0 };
+  const config = {
+    ...loadConfig({ SQLITE_PATH: path.join(dir, 'bot.sqlite'), ALERT_WEBHOOK_TOKEN: ALERT_TOKEN, ...env }),
+    port: 0,
+  };
   const chunks: string[] = [];
   const logger = createLogger({ level: 'warn', destination: { write: (s: string) => void chunks.push(s) } });
   const bot = await startBot(config, { logger, sandboxTiming: FAST });
@@ -81,20 +84,38 @@ export async function snapshot(t: FuzzTarget): Promise<string> {
 /** The i-th input of a seeded run (each input has its own stream, so any one is reproduced alone). */
 export function input(seed: number, n: number, serviceUrl: string, replayable: string[]): FuzzRequest {
   const rng = new Rng((seed ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0);
-  const which = rng.weighted<string>([[55, 'messages'], [35, 'alerts'], [5, 'replay'], [5, 'forgedInvoke']]);
+  const which = rng.weighted<string>([
+    [55, 'messages'],
+    [35, 'alerts'],
+    [5, 'replay'],
+    [5, 'forgedInvoke'],
+  ]);
   if (which === 'alerts') return alertsRequest(rng, ALERT_TOKEN, n);
   if (which === 'replay' && replayable.length > 0) {
-    return { path: '/api/messages', contentType: 'application/json', body: rng.pick(replayable), kind: 'messages.replay' };
+    return {
+      path: '/api/messages',
+      contentType: 'application/json',
+      body: rng.pick(replayable),
+      kind: 'messages.replay',
+    };
   }
   if (which === 'forgedInvoke') {
     const a = activity(rng, serviceUrl, n);
-    return { path: '/api/messages', contentType: 'application/json', body: JSON.stringify(a), kind: `messages.${String(a.type)}` };
+    return {
+      path: '/api/messages',
+      contentType: 'application/json',
+      body: JSON.stringify(a),
+      kind: `messages.${String(a.type)}`,
+    };
   }
   return messagesRequest(rng, serviceUrl, n);
 }
 
 /** Sends `count` generated inputs over HTTP, `concurrency` at a time; every answer's status is recorded. */
-export async function fuzz(t: FuzzTarget, o: { seed: number; count: number; concurrency: number }): Promise<FuzzResult> {
+export async function fuzz(
+  t: FuzzTarget,
+  o: { seed: number; count: number; concurrency: number },
+): Promise<FuzzResult> {
   const started = Date.now();
   const result: FuzzResult = { seed: o.seed, count: 0, durationMs: 0, statuses: {}, kinds: {}, ms: {}, failures: [] };
   const replayable: string[] = [];
@@ -102,7 +123,7 @@ export async function fuzz(t: FuzzTarget, o: { seed: number; count: number; conc
   const worker = async () => {
     while (next < o.count) {
       const n = next++;
-      const req = input(o.seed, n, t.connector.url, replayable);
+      const req = input(o.seed, n, t.serviceUrl, replayable);
       if (req.kind.startsWith('messages.') && req.body.includes('adaptiveCard/action') && req.body.length < 4096) {
         if (replayable.length < 200) replayable.push(req.body);
         else replayable[n % 200] = req.body;
@@ -112,7 +133,7 @@ export async function fuzz(t: FuzzTarget, o: { seed: number; count: number; conc
       if (req.contentType) headers['content-type'] = req.contentType;
       const sent = Date.now();
       try {
-        const res = await fetch(`${t.bot.url}${req.path}${req.query ? `?${req.query}` : ''}`, {
+        const res = await fetch(`${t.url}${req.path}${req.query ? `?${req.query}` : ''}`, {
           method: 'POST',
           headers,
           body: req.body,
@@ -120,7 +141,8 @@ export async function fuzz(t: FuzzTarget, o: { seed: number; count: number; conc
         });
         await res.arrayBuffer();
         result.statuses[res.status] = (result.statuses[res.status] ?? 0) + 1;
-        if (res.status >= 500) result.failures.push({ n, kind: req.kind, status: res.status, sample: req.body.slice(0, 2000) });
+        if (res.status >= 500)
+          result.failures.push({ n, kind: req.kind, status: res.status, sample: req.body.slice(0, 2000) });
       } catch (err) {
         result.statuses.noAnswer = (result.statuses.noAnswer ?? 0) + 1;
         result.failures.push({ n, kind: req.kind, error: (err as Error).message, sample: req.body.slice(0, 2000) });

@@ -69,7 +69,14 @@ export function oddString(rng: Rng): string {
   const parts: string[] = [];
   const n = rng.int(1, 8);
   for (let i = 0; i < n; i++) {
-    parts.push(rng.weighted([[3, rng.pick(ODD)], [3, rng.pick(WORDS)], [2, asciiJunk(rng)], [1, ' ']]));
+    parts.push(
+      rng.weighted([
+        [3, rng.pick(ODD)],
+        [3, rng.pick(WORDS)],
+        [2, asciiJunk(rng)],
+        [1, ' '],
+      ]),
+    );
   }
   return parts.join(rng.chance(0.5) ? ' ' : '');
 }

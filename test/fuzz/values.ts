@@ -24,7 +24,11 @@ export function anyObject(rng: Rng, depth = 2): Record<string, unknown> {
   const entries: [string, unknown][] = [];
   const n = rng.int(0, 5);
   for (let i = 0; i < n; i++) {
-    const key = rng.weighted([[2, rng.pick(HOSTILE_KEYS)], [3, oddString(rng)], [3, rng.pick(FIELD_NAMES)]]);
+    const key = rng.weighted([
+      [2, rng.pick(HOSTILE_KEYS)],
+      [3, oddString(rng)],
+      [3, rng.pick(FIELD_NAMES)],
+    ]);
     entries.push([key, anyValue(rng, depth)]);
   }
   return withOwnKeys(entries);
@@ -33,7 +37,8 @@ export function anyObject(rng: Rng, depth = 2): Record<string, unknown> {
 /** An object holding exactly these own keys, `__proto__` included (as a JSON body parser would build it). */
 export function withOwnKeys(entries: [string, unknown][]): Record<string, unknown> {
   const obj: Record<string, unknown> = {};
-  for (const [k, v] of entries) Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of entries)
+    Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
   return obj;
 }
 
@@ -86,7 +91,13 @@ function mutateOnce(rng: Rng, root: unknown): void {
     }
     const target = node as Record<string, unknown>;
     if (rng.chance(0.25)) delete target[key];
-    else if (rng.chance(0.15)) Object.defineProperty(target, rng.pick(HOSTILE_KEYS), { value: anyValue(rng, 2), enumerable: true, writable: true, configurable: true });
+    else if (rng.chance(0.15))
+      Object.defineProperty(target, rng.pick(HOSTILE_KEYS), {
+        value: anyValue(rng, 2),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else target[key] = anyValue(rng, 2);
     return;
   }

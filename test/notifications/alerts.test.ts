@@ -156,6 +156,31 @@ describe('secure webhook (Microsoft Entra token)', () => {
     expect(await ok(`${head}.${body}.${Buffer.from('forged').toString('base64url')}`)).toBe(false);
     expect(await verifier.verify(undefined)).toBe(false);
   });
+
+  it('takes an alert carrying a valid token in place of the URL token', async () => {
+    const sandbox = await startSandboxAzure();
+    const h = await startHarness(sandbox);
+    try {
+      const service = h.replica({ alerts: { entra: { tenantId, audience, jwksUri } } });
+      await h.subscribe(service, 'channel-ops');
+      const server = await alertServer(service, createLogger({ level: 'silent' }));
+      const failed = await h.admin('/_sandbox/backups/fail', { vm: 'vm-nogrant-01' });
+      const alert = backupAlert({ jobId: failed.body.jobId });
+      const url = `${server.url}/api/alerts`;
+      const json = { 'content-type': 'application/json' };
+      expect((await post(url, alert, { ...json, authorization: `Bearer ${token({ roles: [] })}` })).status).toBe(401);
+      expect((await post(`${url}?token=${TOKEN}`, alert)).status).toBe(401); // no URL token configured
+      expect(await post(url, alert, { ...json, authorization: `Bearer ${token({})}` })).toEqual({
+        status: 202,
+        body: { status: 'accepted' },
+      });
+      await waitFor('the card', () => h.connector.to('channel-ops').length === 1);
+      await server.close();
+    } finally {
+      await h.close();
+      await sandbox.close();
+    }
+  });
 });
 
 function withEssentials(alert: Record<string, any>, change: object): Record<string, any> {

@@ -87,4 +87,26 @@ describe('watcher lease', () => {
     expect((await a.tick()).leader).toBe(false);
     expect((await a.lease.current())?.holder).toBe('replica-b');
   });
+
+  it('folds a job another replica claimed but did not finish (it died mid-way)', async () => {
+    const dead = h.replica({ id: 'replica-dead' });
+    await h.subscribe(dead, 'chat-stranded');
+    const event = {
+      source: 'alert' as const,
+      vault: 'rsv-prod-eastasia',
+      jobId: 'stranded-job-1',
+      vm: 'vm-web-01',
+      operation: 'Backup',
+      outcome: 'failed' as const,
+      at: new Date().toISOString(),
+      error: { title: 'ExtensionSnapshotFailedNoNetwork', message: 'No network.', recommendations: [] },
+    };
+    expect(await dead.ledger.claim(event)).toBe(true); // claimed, then the replica died before folding it
+
+    const leader = h.replica({ id: 'replica-leader' });
+    await waitFor('the leader', async () => (await leader.tick()).leader);
+    await waitFor('the stranded failure posted', () => h.connector.to('chat-stranded').length === 1);
+    expect(JSON.stringify(h.connector.to('chat-stranded')[0].activity)).toContain('stranded-job-1');
+    expect(await leader.ledger.stranded(0)).toEqual([]);
+  });
 });

@@ -27,7 +27,10 @@ function setup() {
 }
 
 /** A three-step kind whose steps record themselves; `behaviour` can make a step throw or hang. */
-function kindOf(calls: string[], behaviour: Partial<Record<string, (cp: Cp, n: number, signal: AbortSignal) => Promise<void>>> = {}) {
+function kindOf(
+  calls: string[],
+  behaviour: Partial<Record<string, (cp: Cp, n: number, signal: AbortSignal) => Promise<void>>> = {},
+) {
   const counts: Record<string, number> = {};
   const changes: RunRecord<Cp>[] = [];
   const step =
@@ -69,7 +72,11 @@ describe('DurableRunEngine', () => {
     await engine.start('test', 'run-1', { done: [] });
     await engine.idle('run-1');
     const run = await engine.get<Cp>('run-1');
-    expect(run).toMatchObject({ status: 'succeeded', step: 'done', checkpoint: { done: ['a', 'b', 'c'], jobId: 'job-1' } });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      step: 'done',
+      checkpoint: { done: ['a', 'b', 'c'], jobId: 'job-1' },
+    });
     expect(run?.lease).toBeUndefined();
     expect(calls).toEqual(['a', 'b', 'c']);
     expect(changes.map((c) => `${c.status}:${c.step}`)).toEqual([

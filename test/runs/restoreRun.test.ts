@@ -22,7 +22,14 @@ describe('the restore run', () => {
   afterAll(() => azure.close());
 
   const engine = (owner: string) => {
-    const e = new DurableRunEngine({ store: runs, logger, owner, leaseMs: 60_000, retryDelayMs: () => 10, takeoverIntervalMs: 0 });
+    const e = new DurableRunEngine({
+      store: runs,
+      logger,
+      owner,
+      leaseMs: 60_000,
+      retryDelayMs: () => 10,
+      takeoverIntervalMs: 0,
+    });
     e.register(restoreRunKind({ restore: createAzure(azure.settings).restore, pollMs: 20 }));
     return e;
   };
@@ -35,10 +42,20 @@ describe('the restore run', () => {
       vm: { id: i.vm(vm), name: vm, resourceGroup: 'rg-app', location: 'eastasia', osType: 'Linux' },
       item: itemOf(vm),
       region: 'eastasia',
-      recoveryPoint: { name: point.name, time: point.time.toISOString(), type: point.type, templateRestorable: true, legacyKeyAndSecret: false },
+      recoveryPoint: {
+        name: point.name,
+        time: point.time.toISOString(),
+        type: point.type,
+        templateRestorable: true,
+        legacyKeyAndSecret: false,
+      },
       encryption: {
         pass: 'single',
-        keyVault: { id: i.keyVault('kv-ade-policy'), name: 'kv-ade-policy', vaultUri: azure.sandbox.endpoints.keyVaults['kv-ade-policy'] },
+        keyVault: {
+          id: i.keyVault('kv-ade-policy'),
+          name: 'kv-ade-policy',
+          vaultUri: azure.sandbox.endpoints.keyVaults['kv-ade-policy'],
+        },
         key: 'active',
         secret: 'active',
         putBack: false,
@@ -66,7 +83,11 @@ describe('the restore run', () => {
     const jobs = restoreJobs();
     const mark = azure.sandbox.log.mark();
     // Azure is slow to name the job (its operation status hangs), and the replica goes away meanwhile.
-    const slow = azure.sandbox.faults.add({ routeId: 'protectedItemOperationStatuses.get', kind: 'latency', latencyMs: 5000 });
+    const slow = azure.sandbox.faults.add({
+      routeId: 'protectedItemOperationStatuses.get',
+      kind: 'latency',
+      latencyMs: 5000,
+    });
     const first = engine('first');
     await first.start(RESTORE_RUN_KIND, 'restore:req-a', { requestId: 'req-a', plan });
     await until(() => triggers(mark) === 1);
@@ -131,7 +152,11 @@ describe('the restore run', () => {
     await e.start(RESTORE_RUN_KIND, 'restore:req-d', { requestId: 'req-d', plan });
     await e.idle();
     const run = (await e.get<RestoreCheckpoint>('restore:req-d'))!;
-    expect(run).toMatchObject({ status: 'failed', step: 'followJob', error: { step: 'followJob', code: 'InternalServerError' } });
+    expect(run).toMatchObject({
+      status: 'failed',
+      step: 'followJob',
+      error: { step: 'followJob', code: 'InternalServerError' },
+    });
     expect(run.checkpoint.jobId).toBeDefined();
     // Reading the job failed, not the job: retrying reads it again.
     expect(restoreRetryable('followJob', run.error!)).toBe(true);

@@ -10,11 +10,17 @@ describe('sandbox core', () => {
   it('issues managed-identity tokens naming the approved identity', async () => {
     const token = await azure.credential.getToken('https://management.azure.com/.default');
     expect(token?.token).toBeTruthy();
-    expect(azure.credential.state).toMatchObject({ state: 'approved', objectId: '44444444-4444-4444-8444-444444444401' });
+    expect(azure.credential.state).toMatchObject({
+      state: 'approved',
+      objectId: '44444444-4444-4444-8444-444444444401',
+    });
   });
 
-  it('answers 401 to a request without a token, with Azure\'s error body', async () => {
-    const res = await fetchArm(azure, '/subscriptions/x/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-prod-eastasia/backupJobs?api-version=2023-06-01');
+  it("answers 401 to a request without a token, with Azure's error body", async () => {
+    const res = await fetchArm(
+      azure,
+      '/subscriptions/x/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-prod-eastasia/backupJobs?api-version=2023-06-01',
+    );
     expect(res.status).toBe(401);
     expect((await res.json()).error.code).toBe('AuthenticationFailed');
   });
@@ -34,7 +40,9 @@ async function fetchArm(azure: TestAzure, path: string): Promise<{ status: numbe
     const req = https.request(`${azure.sandbox.endpoints.arm}${path}`, { ca: azure.sandbox.ca }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: async () => JSON.parse(Buffer.concat(chunks).toString()) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, json: async () => JSON.parse(Buffer.concat(chunks).toString()) }),
+      );
     });
     req.on('error', reject);
     req.end();

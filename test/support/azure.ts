@@ -21,7 +21,9 @@ export interface TestAzure {
  * A fresh sandbox and the real SDK clients pointed at it, as the product builds them.
  * `identity` picks the managed identity the credential runs as.
  */
-export async function startTestAzure(opts: { identity?: string; timing?: Partial<SandboxTiming> } = {}): Promise<TestAzure> {
+export async function startTestAzure(
+  opts: { identity?: string; timing?: Partial<SandboxTiming> } = {},
+): Promise<TestAzure> {
   const sandbox = await startSandbox({ timing: { ...FAST, ...opts.timing } });
   Object.assign(process.env, identityEnvironment(sandbox));
   const settings = sandboxAzureSettings(sandbox, opts.identity);

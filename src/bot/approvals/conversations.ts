@@ -35,11 +35,15 @@ export class ConversationDirectory {
     const reference = TurnContext.getConversationReference(a);
     delete reference.activityId;
     const approverId = isApprover ? a.from?.id : undefined;
-    const stored = await this.write(`conv:${encodeURIComponent(a.conversation.id)}`, [reference, locale, approverId], (cur) => {
-      const ids = new Set(cur?.approverIds ?? []);
-      if (approverId) ids.add(approverId);
-      return { reference, locale, at: new Date().toISOString(), approverIds: [...ids].slice(-MAX_REFRESH_USERS) };
-    });
+    const stored = await this.write(
+      `conv:${encodeURIComponent(a.conversation.id)}`,
+      [reference, locale, approverId],
+      (cur) => {
+        const ids = new Set(cur?.approverIds ?? []);
+        if (approverId) ids.add(approverId);
+        return { reference, locale, at: new Date().toISOString(), approverIds: [...ids].slice(-MAX_REFRESH_USERS) };
+      },
+    );
     if (isApprover) await this.write(LAST_APPROVER, [stored], () => stored);
   }
 
@@ -51,7 +55,11 @@ export class ConversationDirectory {
     if (configured) return configured;
     // Never seen there yet (a channel the bot was added to): the same service, that conversation.
     if (!last) return undefined;
-    return { ...last, reference: { ...last.reference, conversation: { id: this.configuredId } as never }, approverIds: [] };
+    return {
+      ...last,
+      reference: { ...last.reference, conversation: { id: this.configuredId } as never },
+      approverIds: [],
+    };
   }
 
   private async write(

@@ -1,12 +1,19 @@
 import type { Locale } from '../../i18n';
 import type { Logger } from '../../log';
 import type { RestorePlan } from '../../runs/restorePlan';
-import { RESTORE_RUN_KIND, restoreRetryable, restoreRunId, type RestoreCheckpoint, type RestoreRun } from '../../runs/restoreRun';
+import {
+  RESTORE_RUN_KIND,
+  restoreRetryable,
+  restoreRunId,
+  type RestoreCheckpoint,
+  type RestoreRun,
+} from '../../runs/restoreRun';
 import type { RunEngine } from '../../runs/types';
 import type { AuditResult, AuditTrail, RecordStore } from '../../store';
 import type { AccessPolicy } from '../accessPolicy';
 import type { CardAddress, Messenger } from '../messenger';
-import { approvalCard, type ApprovalCardOptions, type Audience } from './cards';
+import type { Audience } from './cards';
+import { ApprovalCards } from './publisher';
 import type { ConversationDirectory } from './conversations';
 import { decide, expire, follow, isExpired } from './stateMachine';
 import type { ApprovalAction, ApprovalRecord, Person, Refusal } from './types';
@@ -46,9 +53,11 @@ export interface ActResult {
  */
 export class ApprovalService {
   private readonly now: () => Date;
+  private readonly cards: ApprovalCards;
 
   constructor(private readonly deps: ApprovalServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.cards = new ApprovalCards(deps);
   }
 
   get(id: string): Promise<ApprovalRecord | undefined> {
@@ -84,7 +93,7 @@ export class ApprovalService {
       ...planDetails(record.plan),
       expiresAt: record.expiresAt,
     });
-    const delivered = await this.deliver(record);
+    const delivered = await this.cards.deliver(record);
     return { record: (await this.get(record.id)) ?? delivered ?? record, delivered: !!delivered };
   }
 
@@ -93,15 +102,22 @@ export class ApprovalService {
     let posted = 0;
     for (const { value } of await this.deps.records.list({ newestFirst: true, limit: 100 })) {
       if (value.status !== 'pending' || value.cards.approvers || isExpired(value, this.now())) continue;
-      if (await this.deliver(value)) posted++;
+      if (await this.cards.deliver(value)) posted++;
     }
     return posted;
   }
 
   /** A click on Approve / Reject / Cancel / Retry, authorised here whatever the card showed. */
-  async act(id: string, action: ApprovalAction, by: Person & { tenantId?: string }, input: { planHash?: string; reason?: string } = {}): Promise<ActResult> {
+  async act(
+    id: string,
+    action: ApprovalAction,
+    by: Person & { tenantId?: string },
+    input: { planHash?: string; reason?: string } = {},
+  ): Promise<ActResult> {
     const isApprover =
-      action === 'cancel' ? false : (await this.deps.access.can({ aadObjectId: by.aadObjectId, tenantId: by.tenantId }, 'approve')).allowed;
+      action === 'cancel'
+        ? false
+        : (await this.deps.access.can({ aadObjectId: by.aadObjectId, tenantId: by.tenantId }, 'approve')).allowed;
     if (action === 'retry') {
       const run = await this.run(id);
       if (!run || run.status !== 'failed' || !run.error || !restoreRetryable(run.error.step, run.error)) {
@@ -117,7 +133,14 @@ export class ApprovalService {
         refused = 'notFound';
         return undefined;
       }
-      const d = decide(cur, { action, by: person, at: this.now(), planHash: input.planHash, reason: input.reason, isApprover });
+      const d = decide(cur, {
+        action,
+        by: person,
+        at: this.now(),
+        planHash: input.planHash,
+        reason: input.reason,
+        isApprover,
+      });
       refused = d.refused;
       return d.next;
     });
@@ -125,7 +148,10 @@ export class ApprovalService {
     if (changed) await this.changed(value, before?.status, person);
     if (refused && refused !== 'decided' && refused !== 'expired') {
       // A click the server refused (own request, not an approver, a card for another plan): security relevant.
-      await this.audit(value, person, `restore.${action === 'retry' ? 'retry' : 'decision'}`, 'refused', { refusal: refused, action });
+      await this.audit(value, person, `restore.${action === 'retry' ? 'retry' : 'decision'}`, 'refused', {
+        refusal: refused,
+        action,
+      });
     }
     return { record: (await this.get(id)) ?? value, refused };
   }
@@ -164,9 +190,18 @@ export class ApprovalService {
   /** The run engine's listener: the request follows its run, and both cards show the run's progress. */
   async onRunChange(run: RestoreRun): Promise<void> {
     const id = run.checkpoint.requestId;
-    const event = run.status === 'running' ? 'started' : run.status === 'succeeded' ? 'succeeded' : run.status === 'failed' ? 'failed' : undefined;
+    const event =
+      run.status === 'running'
+        ? 'started'
+        : run.status === 'succeeded'
+          ? 'succeeded'
+          : run.status === 'failed'
+            ? 'failed'
+            : undefined;
     if (event) {
-      const { value, changed } = await this.deps.records.update(id, (cur) => (cur ? follow(cur, event, this.now()) : undefined));
+      const { value, changed } = await this.deps.records.update(id, (cur) =>
+        cur ? follow(cur, event, this.now()) : undefined,
+      );
       if (changed && value) {
         const cp = run.checkpoint;
         await this.audit(value, undefined, 'restore.run', event, {
@@ -179,19 +214,27 @@ export class ApprovalService {
         });
       }
     }
-    await this.updateCards(id, run);
+    await this.cards.updateAll(id, run);
   }
 
   /** The card one person should see (Teams card refresh): buttons only for who may use them. */
-  async viewFor(id: string, viewer: Person & { tenantId?: string }): Promise<{ record?: ApprovalRecord; audience: Audience }> {
+  async viewFor(
+    id: string,
+    viewer: Person & { tenantId?: string },
+  ): Promise<{ record?: ApprovalRecord; audience: Audience }> {
     const record = await this.get(id);
     if (!record) return { audience: 'readOnly' };
-    if (record.requester.aadObjectId.toLowerCase() === viewer.aadObjectId.toLowerCase()) return { record, audience: 'requester' };
+    if (record.requester.aadObjectId.toLowerCase() === viewer.aadObjectId.toLowerCase())
+      return { record, audience: 'requester' };
     const approver = (await this.deps.access.can(viewer, 'approve')).allowed;
     return { record, audience: approver ? 'approvers' : 'readOnly' };
   }
 
-  private async changed(record: ApprovalRecord, from: ApprovalRecord['status'] | undefined, by?: Person): Promise<void> {
+  private async changed(
+    record: ApprovalRecord,
+    from: ApprovalRecord['status'] | undefined,
+    by?: Person,
+  ): Promise<void> {
     const reason = record.decision?.reason;
     switch (record.status) {
       case 'approved':
@@ -212,7 +255,7 @@ export class ApprovalService {
         }
         break;
     }
-    await this.updateCards(record.id);
+    await this.cards.updateAll(record.id);
   }
 
   private async startRun(record: ApprovalRecord): Promise<void> {
@@ -221,54 +264,11 @@ export class ApprovalService {
       requestId: record.id,
       plan: record.plan,
     });
-    const { value, changed } = await this.deps.records.update(record.id, (cur) => (cur ? follow(cur, 'started', this.now()) : undefined));
-    if (changed && value) await this.audit(value, undefined, 'restore.run', 'started', { runId: run.id });
-    await this.updateCards(record.id);
-  }
-
-  /** Claims the approvers' card slot, posts the card, stores its message id (a second poster finds the claim). */
-  private async deliver(record: ApprovalRecord): Promise<ApprovalRecord | undefined> {
-    const where = await this.deps.conversations.approvers();
-    if (!where) return undefined;
-    const claim = await this.deps.records.update(record.id, (cur) =>
-      cur && !cur.cards.approvers
-        ? { ...cur, cards: { ...cur.cards, approvers: { reference: where.reference } }, locales: { ...cur.locales, approvers: where.locale } }
-        : undefined,
+    const { value, changed } = await this.deps.records.update(record.id, (cur) =>
+      cur ? follow(cur, 'started', this.now()) : undefined,
     );
-    if (!claim.changed || !claim.value) return undefined;
-    const card = approvalCard(where.locale, claim.value, undefined, { audience: 'approvers', refresh: refreshFor(claim.value, where.approverIds) });
-    try {
-      const activityId = await this.deps.messenger.sendCard(where.reference, card);
-      const { value } = await this.deps.records.update(record.id, (cur) =>
-        cur
-          ? { ...cur, cards: { ...cur.cards, approvers: { reference: where.reference, activityId } }, approverIds: where.approverIds }
-          : undefined,
-      );
-      return value;
-    } catch (err) {
-      this.deps.logger.warn({ err, requestId: record.id }, 'approval card could not be posted');
-      await this.deps.records.update(record.id, (cur) => (cur ? { ...cur, cards: { requester: cur.cards.requester } } : undefined));
-      return undefined;
-    }
-  }
-
-  /** Both copies of the card, from the stored request and run (so a late update never shows an older state). */
-  private async updateCards(id: string, latestRun?: RestoreRun): Promise<void> {
-    const record = await this.get(id);
-    if (!record) return;
-    const run = latestRun ?? (await this.run(id));
-    const copies: [CardAddress | undefined, Audience, Locale, ApprovalCardOptions['refresh']][] = [
-      [record.cards.requester, 'requester', record.locales.requester, undefined],
-      [record.cards.approvers, 'approvers', record.locales.approvers, refreshFor(record, record.approverIds)],
-    ];
-    for (const [address, audience, locale, refresh] of copies) {
-      if (!address?.activityId) continue;
-      try {
-        await this.deps.messenger.updateCard(address, approvalCard(locale, record, run, { audience, refresh }));
-      } catch (err) {
-        this.deps.logger.warn({ err, requestId: id, audience }, 'approval card could not be updated');
-      }
-    }
+    if (changed && value) await this.audit(value, undefined, 'restore.run', 'started', { runId: run.id });
+    await this.cards.updateAll(record.id);
   }
 
   private async audit(
@@ -288,14 +288,6 @@ export class ApprovalService {
       result,
     });
   }
-}
-
-/**
- * Card refresh on the approvers' copy: while pending, Teams refreshes it for the approvers (each gets the buttons their
- * role allows); once decided, for nobody ([]), so a decided card stops refreshing.
- */
-export function refreshFor(record: ApprovalRecord, approverIds: string[] | undefined): ApprovalCardOptions['refresh'] {
-  return { userIds: record.status === 'pending' ? approverIds?.length ? approverIds : undefined : [] };
 }
 
 /** The plan in the audit trail: what will be restored, from where, to where. */

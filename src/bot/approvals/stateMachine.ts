@@ -63,7 +63,11 @@ export function decide(record: ApprovalRecord, click: Click): Decision {
 }
 
 /** approved -> running once the run exists; running -> succeeded | failed when it ends. */
-export function follow(record: ApprovalRecord, run: 'started' | 'succeeded' | 'failed', at: Date): ApprovalRecord | undefined {
+export function follow(
+  record: ApprovalRecord,
+  run: 'started' | 'succeeded' | 'failed',
+  at: Date,
+): ApprovalRecord | undefined {
   const to: ApprovalStatus = run === 'started' ? 'running' : run;
   const from: ApprovalStatus[] = run === 'started' ? ['approved'] : ['approved', 'running'];
   if (!from.includes(record.status)) return undefined;

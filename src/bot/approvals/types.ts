@@ -4,14 +4,7 @@ import type { CardAddress } from '../messenger';
 
 /** pending -> approved -> running -> succeeded | failed (failed -> running on a retry), or pending -> rejected | expired | cancelled. */
 export type ApprovalStatus =
-  | 'pending'
-  | 'approved'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'rejected'
-  | 'expired'
-  | 'cancelled';
+  'pending' | 'approved' | 'running' | 'succeeded' | 'failed' | 'rejected' | 'expired' | 'cancelled';
 
 export interface Person {
   aadObjectId: string;

@@ -91,7 +91,9 @@ export function digestCard(c: DigestCard): AdaptiveCardJson {
       count: t(l, 'notify.digest.count', { count: g.count }),
     })),
     worstLabel: t(l, 'notify.digest.worst'),
-    items: items.slice(0, TOP_ITEMS).map((i) => ({ vm: i.vm, vault: i.vault, count: t(l, 'notify.digest.count', { count: i.count }) })),
+    items: items
+      .slice(0, TOP_ITEMS)
+      .map((i) => ({ vm: i.vm, vault: i.vault, count: t(l, 'notify.digest.count', { count: i.count }) })),
     more: items.length > TOP_ITEMS ? t(l, 'notify.digest.more', { count: items.length - TOP_ITEMS }) : '',
   });
 }
@@ -116,7 +118,10 @@ export function rpoCard(c: RpoCard): AdaptiveCardJson {
     facts: [
       fact(t(l, 'notify.fact.vm'), c.vm),
       fact(t(l, 'notify.fact.vault'), c.vault),
-      fact(t(l, 'notify.fact.lastSuccess'), c.lastSuccess ? formatTime(c.lastSuccess) : t(l, 'notify.rpo.never', { hours: lookBack })),
+      fact(
+        t(l, 'notify.fact.lastSuccess'),
+        c.lastSuccess ? formatTime(c.lastSuccess) : t(l, 'notify.rpo.never', { hours: lookBack }),
+      ),
       fact(t(l, 'notify.fact.rpo'), t(l, 'notify.hours', { hours: c.rpoHours })),
     ],
     hasBackup: !recovered,
@@ -139,11 +144,18 @@ export function subscriptionsCard(l: Locale, subs: Subscription[]): AdaptiveCard
 }
 
 /** cards/notify.vaults.json: `subscribe` without a vault: the subscription's vaults to choose from. */
-export function vaultChoiceCard(l: Locale, vaults: { name: string; location: string; resourceGroup: string }[]): AdaptiveCardJson {
+export function vaultChoiceCard(
+  l: Locale,
+  vaults: { name: string; location: string; resourceGroup: string }[],
+): AdaptiveCardJson {
   return renderCard('notify.vaults', {
     title: t(l, 'notify.vaults.title'),
     intro: t(l, 'notify.vaults.intro'),
-    vaults: vaults.map((v) => ({ vault: v.name, detail: `${v.location} · ${v.resourceGroup}`, subscribeLabel: t(l, 'notify.button.subscribe') })),
+    vaults: vaults.map((v) => ({
+      vault: v.name,
+      detail: `${v.location} · ${v.resourceGroup}`,
+      subscribeLabel: t(l, 'notify.button.subscribe'),
+    })),
   });
 }
 
@@ -151,7 +163,12 @@ export function vaultChoiceCard(l: Locale, vaults: { name: string; location: str
 export function jobCard(l: Locale, job: JobSummary): AdaptiveCardJson {
   const failed = /^failed$/i.test(job.status);
   const errors = job.errors.flatMap((e) => [
-    { text: [e.title, e.code !== undefined ? `(${e.code})` : ''].filter(Boolean).join(' ') + (e.title || e.code !== undefined ? ': ' : '') + azureWords(e.message) },
+    {
+      text:
+        [e.title, e.code !== undefined ? `(${e.code})` : ''].filter(Boolean).join(' ') +
+        (e.title || e.code !== undefined ? ': ' : '') +
+        azureWords(e.message),
+    },
     ...e.recommendations.map((r) => ({ text: azureWords(r) })),
   ]);
   return renderCard('notify.job', {

@@ -14,7 +14,11 @@ import { jobCard, subscriptionsCard, vaultChoiceCard } from './cards';
 import { auditRefused, subscribe, unsubscribe, type SubscribeDeps } from './subscribe';
 
 /** The card verbs routed here (src/bot/verbs.ts lists them too). Fix buttons reuse the protect flows' start verbs. */
-export const NOTIFICATION_VERBS = ['notify.showJob', 'notify.subscribe', 'notify.unsubscribe'] as const satisfies readonly Verb[];
+export const NOTIFICATION_VERBS = [
+  'notify.showJob',
+  'notify.subscribe',
+  'notify.unsubscribe',
+] as const satisfies readonly Verb[];
 
 /** What the notification commands need beyond the chat plumbing (BotDeps.notifications). */
 export interface NotificationOptions {
@@ -72,7 +76,10 @@ export function registerNotifications(
     subscriptions: async (ctx) => {
       const refusal = await refused(ctx, 'notify.subscriptions');
       if (refusal) return sendText(ctx, refusal);
-      await sendCard(ctx, subscriptionsCard(localeOf(ctx), await uc.subscriptions.forConversation(ctx.activity.conversation.id)));
+      await sendCard(
+        ctx,
+        subscriptionsCard(localeOf(ctx), await uc.subscriptions.forConversation(ctx.activity.conversation.id)),
+      );
     },
   };
   for (const [name, handler] of Object.entries(handlers)) {
@@ -86,7 +93,10 @@ export function registerNotifications(
   }
 
   const here = (ctx: TurnContext) => uc.subscriptions.forConversation(ctx.activity.conversation.id);
-  const verbs: Record<(typeof NOTIFICATION_VERBS)[number], (ctx: TurnContext, data: Record<string, unknown>) => Promise<unknown>> = {
+  const verbs: Record<
+    (typeof NOTIFICATION_VERBS)[number],
+    (ctx: TurnContext, data: Record<string, unknown>) => Promise<unknown>
+  > = {
     // From the vault choice card: subscribe, then the card shows what is subscribed here.
     'notify.subscribe': async (ctx, data) => {
       const vault = str(data.vault);

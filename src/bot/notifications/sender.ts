@@ -11,6 +11,7 @@ export function messengerCardSender(messenger: Pick<Messenger, 'sendCard' | 'upd
   const reference = (card: NotificationCard) => card.reference as Partial<ConversationReference>;
   return {
     post: (card) => messenger.sendCard(reference(card), notificationCard(card)),
-    update: (card, activityId) => messenger.updateCard({ reference: reference(card), activityId }, notificationCard(card)),
+    update: (card, activityId) =>
+      messenger.updateCard({ reference: reference(card), activityId }, notificationCard(card)),
   };
 }

@@ -25,7 +25,12 @@ function referenceOf(ctx: TurnContext): { conversationId: string; reference: Rec
 }
 
 /** `subscribe <vault>` decided: the vault must exist; the subscription is stored with the reference and audited. */
-export async function subscribe(deps: SubscribeDeps, ctx: TurnContext, locale: Locale, vaultName: string): Promise<Said> {
+export async function subscribe(
+  deps: SubscribeDeps,
+  ctx: TurnContext,
+  locale: Locale,
+  vaultName: string,
+): Promise<Said> {
   let vault;
   try {
     vault = await deps.azure.vaults.get(vaultName);
@@ -55,11 +60,19 @@ export async function subscribe(deps: SubscribeDeps, ctx: TurnContext, locale: L
     result: 'succeeded',
   });
   if (result === 'added') deps.onSubscribed?.(vault.name);
-  return { ok: true, text: t(locale, result === 'added' ? 'notify.subscribed' : 'notify.alreadySubscribed', { vault: vault.name }) };
+  return {
+    ok: true,
+    text: t(locale, result === 'added' ? 'notify.subscribed' : 'notify.alreadySubscribed', { vault: vault.name }),
+  };
 }
 
 /** `unsubscribe [vault]` decided: with no vault, the only subscription here (or which one?). */
-export async function unsubscribe(deps: SubscribeDeps, ctx: TurnContext, locale: Locale, vaultName: string): Promise<Said> {
+export async function unsubscribe(
+  deps: SubscribeDeps,
+  ctx: TurnContext,
+  locale: Locale,
+  vaultName: string,
+): Promise<Said> {
   const here = await deps.subscriptions.forConversation(ctx.activity.conversation.id);
   let name = vaultName;
   if (!name) {
@@ -85,7 +98,12 @@ export async function unsubscribe(deps: SubscribeDeps, ctx: TurnContext, locale:
 }
 
 /** A refused attempt, for the audit trail (who tried to change where failures are posted). */
-export async function auditRefused(deps: SubscribeDeps, ctx: TurnContext, action: string, vault: string): Promise<void> {
+export async function auditRefused(
+  deps: SubscribeDeps,
+  ctx: TurnContext,
+  action: string,
+  vault: string,
+): Promise<void> {
   const user = sender(ctx);
   await deps.audit.append({
     who: { aadObjectId: user.aadObjectId, name: user.name },

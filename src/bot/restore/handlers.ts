@@ -10,7 +10,7 @@ import { localeOf, markTurn, sender } from '../turnInfo';
 import type { RestoreDialog, RestoreDialogVerb, FlowUser } from '../../dialogs/restore';
 import { t } from '../../i18n';
 import type { ConversationDirectory } from '../approvals/conversations';
-import { refreshFor } from '../approvals/service';
+import { refreshFor } from '../approvals/publisher';
 
 export interface RestoreHandlerDeps {
   access: Pick<AccessPolicy, 'can'>;
@@ -49,7 +49,10 @@ export function dialogVerb(deps: RestoreHandlerDeps, verb: RestoreDialogVerb): V
       requester: { aadObjectId: user.aadObjectId, name: user.name },
       locale: user.locale,
       // The plan card becomes the requester's copy of the request, updated in place from now on.
-      requesterCard: { reference: TurnContext.getConversationReference(ctx.activity), activityId: ctx.activity.replyToId },
+      requesterCard: {
+        reference: TurnContext.getConversationReference(ctx.activity),
+        activityId: ctx.activity.replyToId,
+      },
     });
     const run = await deps.approvals.run(record.id);
     const notice = delivered ? '' : t(user.locale, 'approval.notice.noApprovers');
@@ -81,7 +84,11 @@ export function approvalVerb(deps: RestoreHandlerDeps, action: ApprovalAction): 
     if (result.refused) markTurn(ctx, `approval.${action}`, 'refused');
     const record = result.record;
     const approversCopy = record.cards.approvers?.activityId === ctx.activity.replyToId;
-    const audience = approversCopy ? 'approvers' : record.cards.requester?.activityId === ctx.activity.replyToId ? 'requester' : (await deps.approvals.viewFor(record.id, { aadObjectId: who.aadObjectId, tenantId: who.tenantId })).audience;
+    const audience = approversCopy
+      ? 'approvers'
+      : record.cards.requester?.activityId === ctx.activity.replyToId
+        ? 'requester'
+        : (await deps.approvals.viewFor(record.id, { aadObjectId: who.aadObjectId, tenantId: who.tenantId })).audience;
     const notice = result.refused ? refusalNotice(locale, result.refused, record, who.aadObjectId) : '';
     return approvalCard(locale, record, await deps.approvals.run(record.id), { audience, notice });
   };

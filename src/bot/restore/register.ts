@@ -100,7 +100,11 @@ export function registerRestore(
     now: restore.now,
   });
   restore.runs.register(
-    restoreRunKind({ restore: restore.azure.restore, pollMs: restore.jobPollMs, onChange: (run) => approvals.onRunChange(run) }),
+    restoreRunKind({
+      restore: restore.azure.restore,
+      pollMs: restore.jobPollMs,
+      onChange: (run) => approvals.onRunChange(run),
+    }),
   );
 
   const handlers: RestoreHandlerDeps = { access, dialog, approvals, conversations };
@@ -122,7 +126,13 @@ export function registerRestore(
   const command = commands.list().find((c) => c.name === 'restore');
   // The registry documents plugging a handler into a planned command; its route reads the handler per turn.
   if (command) Object.assign(command, { handler: restoreCommand(handlers) });
-  else commands.add({ name: 'restore', usage: 'restore [vm]', description: 'command.restore', handler: restoreCommand(handlers) });
+  else
+    commands.add({
+      name: 'restore',
+      usage: 'restore [vm]',
+      description: 'command.restore',
+      handler: restoreCommand(handlers),
+    });
 
   const routes: Record<RestoreVerb, VerbHandler> = {
     'restore.vm': dialogVerb(handlers, 'restore.vm'),
@@ -137,7 +147,9 @@ export function registerRestore(
     'approval.refresh': approvalRefresh(handlers),
   };
   for (const [verb, handler] of Object.entries(routes)) {
-    app.adaptiveCards.actionExecute(verb, (ctx, state, data) => handler(ctx, state, (data ?? {}) as Record<string, unknown>));
+    app.adaptiveCards.actionExecute(verb, (ctx, state, data) =>
+      handler(ctx, state, (data ?? {}) as Record<string, unknown>),
+    );
   }
 
   let sweep: NodeJS.Timeout | undefined;

@@ -24,5 +24,6 @@ export const zhTW: Record<keyof typeof en, string> = {
   'access.refused.tenant': '抱歉，此機器人只服務其所屬組織的租用戶，而您的帳戶不在其中。',
   'access.refused.anonymous': '抱歉，我無法確認您的身分（您的訊息沒有 Entra 物件識別碼），因此無法讓您執行此動作。',
   'access.refused.directory': '抱歉，我目前無法檢查您的群組成員資格。請稍後再試。',
-  'access.rateLimited': '抱歉，您在過去 {minutes} 分鐘內已提出 {limit} 個請求（還原、存取授權），已達上限。請於 {retryMinutes} 分鐘後再試。',
+  'access.rateLimited':
+    '抱歉，您在過去 {minutes} 分鐘內已提出 {limit} 個請求（還原、存取授權），已達上限。請於 {retryMinutes} 分鐘後再試。',
 };

@@ -50,7 +50,12 @@ export class EntraWebhookVerifier {
       if (header.alg !== 'RS256' || !header.kid) return false;
       const key = await this.key(header.kid);
       if (!key) return false;
-      const signed = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), key, Buffer.from(parts[2], 'base64url'));
+      const signed = verify(
+        'RSA-SHA256',
+        Buffer.from(`${parts[0]}.${parts[1]}`),
+        key,
+        Buffer.from(parts[2], 'base64url'),
+      );
       return signed && this.claimsOk(claims);
     } catch {
       return false;
@@ -84,7 +89,8 @@ export class EntraWebhookVerifier {
 
   private async loadKeys(): Promise<void> {
     this.lastFetch = Date.now();
-    const uri = this.options.jwksUri ?? `https://login.microsoftonline.com/${this.options.tenantId}/discovery/v2.0/keys`;
+    const uri =
+      this.options.jwksUri ?? `https://login.microsoftonline.com/${this.options.tenantId}/discovery/v2.0/keys`;
     const res = await fetch(uri, { signal: AbortSignal.timeout(5000) });
     if (!res.ok) throw new Error(`JWKS ${res.status}`);
     const body = (await res.json()) as { keys?: Jwk[] };

@@ -34,7 +34,11 @@ export function alertIntake(deps: AlertIntakeDeps) {
       answer = await handle(req, deps, maxBytes);
     } catch (err) {
       deps.logger.error({ err }, 'alert intake failed');
-      answer = { status: 503, body: { error: 'Unavailable', message: 'The alert could not be stored; retry later.' }, log: {} };
+      answer = {
+        status: 503,
+        body: { error: 'Unavailable', message: 'The alert could not be stored; retry later.' },
+        log: {},
+      };
       res.setHeader('retry-after', '60');
     }
     deps.logger.info({ status: answer.status, ...answer.log }, 'alert intake');
@@ -74,10 +78,15 @@ async function handle(req: Request, deps: AlertIntakeDeps, maxBytes: number): Pr
   }
   const result = interpret(parsed.data);
   if (result.kind === 'unsupported') return bad(422, 'UnsupportedAlert', result.reason);
-  if (result.kind === 'ignored') return { status: 202, body: { status: 'ignored', message: result.reason }, log: { reason: 'ignored' } };
+  if (result.kind === 'ignored')
+    return { status: 202, body: { status: 'ignored', message: result.reason }, log: { reason: 'ignored' } };
   const { accepted } = await deps.ingest([result.event]);
   const status = accepted ? 'accepted' : 'duplicate';
-  return { status: 202, body: { status }, log: { outcome: status, vault: result.event.vault, jobId: result.event.jobId } };
+  return {
+    status: 202,
+    body: { status },
+    log: { outcome: status, vault: result.event.vault, jobId: result.event.jobId },
+  };
 }
 
 /** The body, reading no more than `max` bytes (an already-parsed body is re-serialised to be measured). */

@@ -66,17 +66,23 @@ const VM_IN_ID = /\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)/i;
 export function interpret(alert: CommonAlert): Interpreted {
   const e = alert.data.essentials;
   const c = alert.data.alertContext ?? {};
-  if (e.monitoringService !== 'Azure Backup') return { kind: 'unsupported', reason: 'Only Azure Backup alerts are accepted here.' };
-  if (c.category !== 'Jobs') return { kind: 'unsupported', reason: 'Only Azure Backup job alerts (category Jobs) are accepted here.' };
+  if (e.monitoringService !== 'Azure Backup')
+    return { kind: 'unsupported', reason: 'Only Azure Backup alerts are accepted here.' };
+  if (c.category !== 'Jobs')
+    return { kind: 'unsupported', reason: 'Only Azure Backup job alerts (category Jobs) are accepted here.' };
   if (e.monitorCondition === 'Resolved') return { kind: 'ignored', reason: 'Resolved alerts post nothing.' };
   const vault =
-    firstMatch(VAULT_IN_ID, ...e.alertTargetIDs, c.protectedItemId) ?? e.configurationItems?.find((x) => x.trim() !== '');
+    firstMatch(VAULT_IN_ID, ...e.alertTargetIDs, c.protectedItemId) ??
+    e.configurationItems?.find((x) => x.trim() !== '');
   const vm =
-    c.linkedResourceName || firstMatch(VM_IN_ID, c.linkedResourceId, c.sourceId) || itemVm(c.protectedItemId ?? undefined);
+    c.linkedResourceName ||
+    firstMatch(VM_IN_ID, c.linkedResourceId, c.sourceId) ||
+    itemVm(c.protectedItemId ?? undefined);
   const jobId = c.extendedInfo?.jobId;
   if (!vault) return { kind: 'unsupported', reason: 'The alert names no Recovery Services vault.' };
   if (!vm) return { kind: 'unsupported', reason: 'The alert names no virtual machine.' };
-  if (!jobId) return { kind: 'unsupported', reason: 'The alert carries no backup job id (alertContext.extendedInfo.jobId).' };
+  if (!jobId)
+    return { kind: 'unsupported', reason: 'The alert carries no backup job id (alertContext.extendedInfo.jobId).' };
   const code = /([a-z][a-z0-9]{5,})$/i.exec(e.originAlertId ?? '')?.[1];
   const recommended = c.extendedInfo?.recommendedActions;
   return {

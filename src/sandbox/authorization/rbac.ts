@@ -24,17 +24,23 @@ export function assignmentsFor(world: World, principalId: string, scope: string)
     .filter(([, members]) => members.some((m) => sameId(m, principalId)))
     .map(([g]) => g);
   return world.roleAssignments.filter(
-    (a) => (sameId(a.principalId, principalId) || groups.some((g) => sameId(g, a.principalId))) && scopeContains(a.scope, scope),
+    (a) =>
+      (sameId(a.principalId, principalId) || groups.some((g) => sameId(g, a.principalId))) &&
+      scopeContains(a.scope, scope),
   );
 }
 
 /** Whether the principal may perform the (control- or data-plane) action at the scope under Azure RBAC. */
 export function isAllowed(world: World, principalId: string, permission: Permission): boolean {
   return assignmentsFor(world, principalId, permission.scope).some((a) => {
-    const def = world.roleDefinitions.find((d) => a.roleDefinitionId.toLowerCase().endsWith(`/${d.name.toLowerCase()}`));
+    const def = world.roleDefinitions.find((d) =>
+      a.roleDefinitionId.toLowerCase().endsWith(`/${d.name.toLowerCase()}`),
+    );
     if (!def) return false;
     const [allow, deny] = permission.data ? [def.dataActions, def.notDataActions] : [def.actions, def.notActions];
-    return allow.some((p) => actionMatches(p, permission.action)) && !deny.some((p) => actionMatches(p, permission.action));
+    return (
+      allow.some((p) => actionMatches(p, permission.action)) && !deny.some((p) => actionMatches(p, permission.action))
+    );
   });
 }
 

@@ -50,7 +50,8 @@ export function operationStatusBody(op: Operation): Record<string, unknown> {
 export function page<T>(req: SandboxRequest, items: T[], pageSize: number): { value: T[]; nextLink?: string } {
   const token = req.query.get('$skipToken') ?? req.query.get('$skiptoken');
   const start = token ? Number.parseInt(token, 10) : 0;
-  if (!Number.isFinite(start) || start < 0) throw badRequest('InvalidSkipToken', `The skip token '${token}' is invalid.`);
+  if (!Number.isFinite(start) || start < 0)
+    throw badRequest('InvalidSkipToken', `The skip token '${token}' is invalid.`);
   const value = items.slice(start, start + pageSize);
   if (start + pageSize >= items.length) return { value };
   const url = new URL(req.path, req.origin);
@@ -88,7 +89,11 @@ export function parseBackupDate(value: string): number {
     return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), hour, Number(m[5]), Number(m[6]));
   }
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw badRequest('BMSUserErrorInvalidDateFormat', `The date '${value}' is not in the expected format 'yyyy-MM-dd hh:mm:ss tt'.`);
+  if (Number.isNaN(t))
+    throw badRequest(
+      'BMSUserErrorInvalidDateFormat',
+      `The date '${value}' is not in the expected format 'yyyy-MM-dd hh:mm:ss tt'.`,
+    );
   return t;
 }
 

@@ -51,7 +51,15 @@ export function createDispatcher(opts: DispatcherOptions) {
       const hard = faults.find((f) => f.kind !== 'latency');
       if (hard?.kind === 'drop') {
         fault = 'drop';
-        opts.log.record({ surface: opts.surface, method, path: url.pathname, query: url.search.slice(1), routeId, status: 0, fault });
+        opts.log.record({
+          surface: opts.surface,
+          method,
+          path: url.pathname,
+          query: url.search.slice(1),
+          routeId,
+          status: 0,
+          fault,
+        });
         req.socket.destroy();
         return;
       }
@@ -64,7 +72,11 @@ export function createDispatcher(opts: DispatcherOptions) {
       } else if (hard?.kind === 'error') {
         fault = 'error';
         const status = hard.status ?? 500;
-        response = new AzureError(status, status === 503 ? 'ServiceUnavailable' : 'InternalServerError', 'The server encountered an internal error. Please retry the request.').toResponse();
+        response = new AzureError(
+          status,
+          status === 503 ? 'ServiceUnavailable' : 'InternalServerError',
+          'The server encountered an internal error. Please retry the request.',
+        ).toResponse();
       } else {
         const sreq: SandboxRequest = {
           surface: opts.surface,
@@ -89,8 +101,16 @@ export function createDispatcher(opts: DispatcherOptions) {
           }
           if (!match) {
             response = pathKnown
-              ? new AzureError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`).toResponse()
-              : new AzureError(404, 'NoRouteFound', `The sandbox has no route for ${method} ${url.pathname}.`).toResponse();
+              ? new AzureError(
+                  405,
+                  'MethodNotAllowed',
+                  `The requested resource does not support http method '${method}'.`,
+                ).toResponse()
+              : new AzureError(
+                  404,
+                  'NoRouteFound',
+                  `The sandbox has no route for ${method} ${url.pathname}.`,
+                ).toResponse();
           } else {
             response = await serve(sreq, match.route, opts);
           }
@@ -124,7 +144,11 @@ async function serve(
   if (route.apiVersions && route.apiVersions.length > 0) {
     const v = req.query.get('api-version');
     if (!v) {
-      return new AzureError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.').toResponse();
+      return new AzureError(
+        400,
+        'MissingApiVersionParameter',
+        'The api-version query parameter (?api-version=) is required for all requests.',
+      ).toResponse();
     }
     if (!route.apiVersions.includes(v)) {
       return new AzureError(

@@ -16,7 +16,14 @@ export function handleIdentityRequest(
 ): void {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const reply = (status: number, body: unknown) => {
-    deps.log.record({ surface: 'identity', method: req.method ?? 'GET', path: url.pathname, query: redactQuery(url), routeId: 'identity.token', status });
+    deps.log.record({
+      surface: 'identity',
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: redactQuery(url),
+      routeId: 'identity.token',
+      status,
+    });
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
@@ -36,7 +43,10 @@ export function handleIdentityRequest(
     (i) => (clientId && sameId(i.clientId, clientId)) || (principalId && sameId(i.objectId, principalId)),
   );
   if (!identity) {
-    return reply(400, { error: 'invalid_request', error_description: 'Identity not found. Name a user-assigned identity by client_id.' });
+    return reply(400, {
+      error: 'invalid_request',
+      error_description: 'Identity not found. Name a user-assigned identity by client_id.',
+    });
   }
   const audience = resource.replace(/\/\.default$/, '');
   const { token, expiresOn } = deps.tokens.issue({ objectId: identity.objectId, appId: identity.clientId, audience });

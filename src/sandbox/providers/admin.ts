@@ -28,7 +28,12 @@ const routes: Route[] = [
       return { status: 204 };
     },
   },
-  { id: 'admin.faults.list', method: 'GET', path: '/_sandbox/faults', handler: (_req, ctx) => ({ status: 200, body: { value: ctx.faults.list() } }) },
+  {
+    id: 'admin.faults.list',
+    method: 'GET',
+    path: '/_sandbox/faults',
+    handler: (_req, ctx) => ({ status: 200, body: { value: ctx.faults.list() } }),
+  },
   {
     id: 'admin.faults.add',
     method: 'POST',
@@ -65,7 +70,8 @@ const routes: Route[] = [
     path: '/_sandbox/clock',
     handler: (req, ctx) => {
       const ms = Number(req.body?.advanceMs);
-      if (!Number.isFinite(ms) || ms < 0) throw new AzureError(400, 'InvalidClock', 'Body must be {"advanceMs": <non-negative number>}.');
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new AzureError(400, 'InvalidClock', 'Body must be {"advanceMs": <non-negative number>}.');
       ctx.engine.advance(ms);
       return { status: 200, body: { now: ctx.engine.nowIso() } };
     },

@@ -19,7 +19,17 @@ export interface Provider {
   /** Routes under /_sandbox on the ARM listener: no token needed (loopback only). */
   admin?: Route[];
   /** Key vault data-plane authorisation (access policies or RBAC), supplied by the key vault data provider. */
-  authorizeKeyVault?: (req: SandboxRequest, caller: Caller, permission: Permission, ctx: ProviderContext) => AzureError | undefined;
+  authorizeKeyVault?: (
+    req: SandboxRequest,
+    caller: Caller,
+    permission: Permission,
+    ctx: ProviderContext,
+  ) => AzureError | undefined;
   /** Blob data-plane authorisation, supplied by the storage provider. */
-  authorizeBlob?: (req: SandboxRequest, caller: Caller, permission: Permission, ctx: ProviderContext) => AzureError | undefined;
+  authorizeBlob?: (
+    req: SandboxRequest,
+    caller: Caller,
+    permission: Permission,
+    ctx: ProviderContext,
+  ) => AzureError | undefined;
 }

@@ -84,17 +84,15 @@ export function loadWorld(seed: Seed, opts: { now: number; vaultUri: VaultUriOf 
     if (s.startsWith('keyVault:')) return kvId(s.slice(9));
     throw new Error(`Unknown scope in seed: ${s}`);
   };
-  w.roleAssignments = seed.roleAssignments.map(
-    (a): RoleAssignment => ({
-      name: randomUUID(),
-      scope: scopeOf(a.scope),
-      roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${roleByName(a.role).name}`,
-      principalId: identity(a.principal).objectId,
-      principalType: 'ServicePrincipal',
-      condition: a.condition,
-      createdOn: new Date(opts.now).toISOString(),
-    }),
-  );
+  w.roleAssignments = seed.roleAssignments.map((a): RoleAssignment => ({
+    name: randomUUID(),
+    scope: scopeOf(a.scope),
+    roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${roleByName(a.role).name}`,
+    principalId: identity(a.principal).objectId,
+    principalType: 'ServicePrincipal',
+    condition: a.condition,
+    createdOn: new Date(opts.now).toISOString(),
+  }));
 
   // Access policies: the bot may put keys and secrets back; Backup Management Service where the seed grants it.
   const bot = w.identities.find((i) => i.approved)!;
@@ -104,7 +102,10 @@ export function loadWorld(seed: Seed, opts: { now: number; vaultUri: VaultUriOf 
     kv.accessPolicies.push({
       tenantId: w.tenantId,
       objectId: bot.objectId,
-      permissions: { keys: ['get', 'list', 'restore', 'recover'], secrets: ['get', 'list', 'set', 'restore', 'recover'] },
+      permissions: {
+        keys: ['get', 'list', 'restore', 'recover'],
+        secrets: ['get', 'list', 'set', 'restore', 'recover'],
+      },
     });
     const seedKv = seed.keyVaults.find((k) => k.name === kv.name)!;
     if (seedKv.backupGranted) {
@@ -124,7 +125,12 @@ function addVm(w: World, s: SeedVm, now: number, kvId: (name: string) => string)
   const sub = w.subscriptionId;
   const rg = s.resourceGroup ?? 'rg-app';
   const location = s.location ?? 'eastasia';
-  const vmId = resourceId(sub, rg, s.classic ? 'Microsoft.ClassicCompute/virtualMachines' : 'Microsoft.Compute/virtualMachines', s.name);
+  const vmId = resourceId(
+    sub,
+    rg,
+    s.classic ? 'Microsoft.ClassicCompute/virtualMachines' : 'Microsoft.Compute/virtualMachines',
+    s.name,
+  );
   const vnet = w.virtualNetworks.find((v) => v.location === location)!;
   const nicName = `nic-${s.name}`;
   if (!s.classic) {
@@ -159,7 +165,12 @@ function addVm(w: World, s: SeedVm, now: number, kvId: (name: string) => string)
         osType: d === osDiskName ? s.os : undefined,
         sizeGb: d === osDiskName ? 128 : 256,
         encryption: encryption
-          ? { vaultId: encryption.vaultId, secretUrl: encryption.secretUrl, keyUrl: encryption.keyUrl, version: encryption.pass === 'dual' ? '1.0' : '1.1' }
+          ? {
+              vaultId: encryption.vaultId,
+              secretUrl: encryption.secretUrl,
+              keyUrl: encryption.keyUrl,
+              version: encryption.pass === 'dual' ? '1.0' : '1.1',
+            }
           : undefined,
         managedBy: vmId,
       });
@@ -211,7 +222,12 @@ function makeKeyAndSecret(kv: KeyVault, s: SeedVm, now: number): { secret: KeyVa
     tags: {
       DiskEncryptionKeyFileName: s.os === 'Linux' ? 'LinuxPassPhraseFileName' : 'BEK.BEK',
       MachineName: s.name,
-      ...(key ? { DiskEncryptionKeyEncryptionAlgorithm: 'RSA-OAEP', DiskEncryptionKeyEncryptionKeyURL: `${kv.vaultUri}keys/${key.name}/${key.version}` } : {}),
+      ...(key
+        ? {
+            DiskEncryptionKeyEncryptionAlgorithm: 'RSA-OAEP',
+            DiskEncryptionKeyEncryptionKeyURL: `${kv.vaultUri}keys/${key.name}/${key.version}`,
+          }
+        : {}),
     },
     created,
     deletedDate,
@@ -240,7 +256,10 @@ function adeExtension(os: 'Windows' | 'Linux', enc: NonNullable<VirtualMachine['
 }
 
 /** A backup snapshot of the VM's key and secret as they are now: what a recovery point carries. */
-export function snapshotKeys(w: World, vm: VirtualMachine): Pick<RecoveryPoint, 'keyBackup' | 'secretValue' | 'secretBackup'> {
+export function snapshotKeys(
+  w: World,
+  vm: VirtualMachine,
+): Pick<RecoveryPoint, 'keyBackup' | 'secretValue' | 'secretBackup'> {
   if (!vm.encryption) return {};
   const kv = w.keyVaults.find((k) => vm.encryption!.vaultId.toLowerCase().endsWith(`/${k.name.toLowerCase()}`));
   if (!kv) return {};
@@ -261,7 +280,13 @@ export function encodeBackup(kind: 'key' | 'secret', vault: string, objects: Key
   return Buffer.from(JSON.stringify({ sandboxBackup: kind, vault, objects })).toString('base64');
 }
 
-function addProtection(w: World, vm: VirtualMachine, p: NonNullable<SeedVm['protectedBy']>, now: number, kv?: KeyVault): void {
+function addProtection(
+  w: World,
+  vm: VirtualMachine,
+  p: NonNullable<SeedVm['protectedBy']>,
+  now: number,
+  kv?: KeyVault,
+): void {
   const keys = snapshotKeys(w, vm);
   const times = [
     ...(p.recoveryPointsAt ?? []).map((t) => Date.parse(t)),
@@ -291,12 +316,18 @@ function addProtection(w: World, vm: VirtualMachine, p: NonNullable<SeedVm['prot
     policyName: p.policy,
     protectionState: p.lastBackupFailed ? 'ProtectionError' : 'Protected',
     lastBackupStatus: p.lastBackupFailed ? 'Failed' : times.length ? 'Completed' : undefined,
-    lastBackupTime: p.lastBackupFailed ? new Date(atHalfPast(now - DAY)).toISOString() : lastOk ? new Date(lastOk).toISOString() : undefined,
+    lastBackupTime: p.lastBackupFailed
+      ? new Date(atHalfPast(now - DAY)).toISOString()
+      : lastOk
+        ? new Date(lastOk).toISOString()
+        : undefined,
     lastRecoveryPointTime: lastOk ? new Date(lastOk).toISOString() : undefined,
   };
   w.protectedItems.push(item);
   for (const t of times.filter((t) => t > now - 30 * DAY)) {
-    w.jobs.push(job(p.vault, { ...vm, subscriptionId: w.subscriptionId }, 'Backup', 'Completed', t - 20 * 60 * 1000, t));
+    w.jobs.push(
+      job(p.vault, { ...vm, subscriptionId: w.subscriptionId }, 'Backup', 'Completed', t - 20 * 60 * 1000, t),
+    );
   }
   if (p.lastBackupFailed) {
     const t = atHalfPast(now - DAY);
@@ -359,7 +390,14 @@ export interface Seed {
   roleAssignments: { principal: string; role: string; scope: string; condition?: string }[];
   recoveryVaults: World['recoveryVaults'];
   policies: { vault: string; name: string; frequency: 'Daily' | 'Weekly'; time: string; retentionDays: number }[];
-  keyVaults: { name: string; resourceGroup: string; location: string; rbac: boolean; backupGranted: boolean; exists?: boolean }[];
+  keyVaults: {
+    name: string;
+    resourceGroup: string;
+    location: string;
+    rbac: boolean;
+    backupGranted: boolean;
+    exists?: boolean;
+  }[];
   storageAccounts: World['storageAccounts'];
   virtualNetworks: World['virtualNetworks'];
   vms: SeedVm[];

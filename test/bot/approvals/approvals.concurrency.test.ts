@@ -33,9 +33,15 @@ describe('restore approvals under concurrency, and retry', () => {
     ]);
     const notices = clicks.map((c) => textsOf(c.card).join('\n'));
     expect(notices.filter((n) => /already/.test(n)).length).toBe(3);
-    await until('the restore to finish', async () => (await a.approvals()).find((x) => x.id === req.requestId)?.status === 'succeeded', 30_000);
+    await until(
+      'the restore to finish',
+      async () => (await a.approvals()).find((x) => x.id === req.requestId)?.status === 'succeeded',
+      30_000,
+    );
     expect(a.restoreJobs('vm-db-01')).toHaveLength(jobsBefore + 1);
-    const decisions = (await a.audit('vm-db-01')).filter((e) => e.approval?.requestId === req.requestId && e.action === 'restore.decision' && e.result === 'approved');
+    const decisions = (await a.audit('vm-db-01')).filter(
+      (e) => e.approval?.requestId === req.requestId && e.action === 'restore.decision' && e.result === 'approved',
+    );
     expect(decisions).toHaveLength(1);
     const runs = (await a.runs.get(`restore:${req.requestId}`))!;
     expect(runs.status).toBe('succeeded');
@@ -45,9 +51,18 @@ describe('restore approvals under concurrency, and retry', () => {
     const jobsBefore = a.restoreJobs('vm-db-01').length;
     await a.say(approver, 'hello again'); // the approvers' conversation is where an approver last talked
     const req = await requestRestore(a, operator, 'vm-db-01', { vmName: 'vm-db-01-retry' });
-    const fault = a.azure.sandbox.faults.add({ routeId: 'deployments.createOrUpdate', kind: 'error', status: 400, times: 1 });
+    const fault = a.azure.sandbox.faults.add({
+      routeId: 'deployments.createOrUpdate',
+      kind: 'error',
+      status: 400,
+      times: 1,
+    });
     await press(a, approver, req.approvers!.card(), 'approval.approve', req.approvers!.messageId, {}, APPROVER_CHAT);
-    await until('the run to fail', async () => (await a.approvals()).find((x) => x.id === req.requestId)?.status === 'failed', 30_000);
+    await until(
+      'the run to fail',
+      async () => (await a.approvals()).find((x) => x.id === req.requestId)?.status === 'failed',
+      30_000,
+    );
     expect(fault.hits).toBe(1);
     const failed = await until('the requester card to offer Retry', () => {
       const card = a.cardNow(req.messageId);
@@ -60,11 +75,21 @@ describe('restore approvals under concurrency, and retry', () => {
     expect(actionsOf(a.cardNow(req.approvers!.messageId)).map((x) => x.verb)).toEqual(['approval.retry']);
 
     // Someone who is neither the requester nor an approver may not retry.
-    const refused = await press(a, { ...viewer, aadObjectId: '00000000-0000-0000-0000-0000000000099' }, failed, 'approval.retry', req.messageId);
+    const refused = await press(
+      a,
+      { ...viewer, aadObjectId: '00000000-0000-0000-0000-0000000000099' },
+      failed,
+      'approval.retry',
+      req.messageId,
+    );
     expect(textsOf(refused.card).join('\n')).toMatch(/Only the requester or an approver can retry/);
 
     await press(a, operator, failed, 'approval.retry', req.messageId);
-    await until('the retried run to succeed', async () => (await a.approvals()).find((x) => x.id === req.requestId)?.status === 'succeeded', 30_000);
+    await until(
+      'the retried run to succeed',
+      async () => (await a.approvals()).find((x) => x.id === req.requestId)?.status === 'succeeded',
+      30_000,
+    );
     expect(a.restoreJobs('vm-db-01')).toHaveLength(jobsBefore + 1);
     expect(a.azure.sandbox.world.vms.some((v) => v.name === 'vm-db-01-retry')).toBe(true);
     const story = (await a.audit('vm-db-01')).filter((e) => e.approval?.requestId === req.requestId).reverse();

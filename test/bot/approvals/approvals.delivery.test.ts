@@ -39,7 +39,9 @@ describe('approval card delivery', () => {
     await requestRestore(bot, operator, 'vm-db-01', { vmName: 'vm-db-01-channel' });
     const posted = bot.connector.to('19:approvers@thread.tacv2');
     expect(posted.map((s) => cardId(cardOf(s)))).toEqual(['card.approval.request']);
-    expect(bot.connector.to('personal-user-id-1').some((s) => cardId(cardOf(s)) === 'card.approval.request')).toBe(false);
+    expect(bot.connector.to('personal-user-id-1').some((s) => cardId(cardOf(s)) === 'card.approval.request')).toBe(
+      false,
+    );
   });
 
   it('answers the refresh invoke with the viewer-specific card, sending the invoke response itself', async () => {
@@ -47,10 +49,22 @@ describe('approval card delivery', () => {
     await bot.say(approver, 'hi');
     const req = await requestRestore(bot, operator, 'vm-db-01', { vmName: 'vm-db-01-refresh' });
     const putsBefore = bot.connector.sent.filter((s) => s.method === 'PUT').length;
-    const asApprover = await bot.click(approver, 'approval.refresh', { requestId: req.requestId }, req.approvers!.messageId, 'personal-user-id-1');
+    const asApprover = await bot.click(
+      approver,
+      'approval.refresh',
+      { requestId: req.requestId },
+      req.approvers!.messageId,
+      'personal-user-id-1',
+    );
     expect(asApprover.card!.actions.map((x: any) => x.verb)).toEqual(['approval.approve', 'approval.reject']);
     expect(asApprover.card!.refresh).toBeDefined();
-    const asRequester = await bot.click(operator, 'approval.refresh', { requestId: req.requestId }, req.approvers!.messageId, 'personal-user-id-1');
+    const asRequester = await bot.click(
+      operator,
+      'approval.refresh',
+      { requestId: req.requestId },
+      req.approvers!.messageId,
+      'personal-user-id-1',
+    );
     expect(asRequester.card!.actions.map((x: any) => x.verb)).toEqual(['approval.cancel']);
     // No edit of the shared message: a refresh answers only the one who refreshed (teams-patterns.md quirk).
     expect(bot.connector.sent.filter((s) => s.method === 'PUT').length).toBe(putsBefore);

@@ -28,7 +28,9 @@ describe('restore approvals', () => {
     expect(noticeOf(answer.card)).toMatch(/can't approve or reject your own request/);
     expect(await status(req.requestId)).toBe('pending');
     expect(await bot.run(req.requestId)).toBeUndefined();
-    const refused = (await bot.audit('vm-db-01')).find((e) => e.approval?.requestId === req.requestId && e.result === 'refused');
+    const refused = (await bot.audit('vm-db-01')).find(
+      (e) => e.approval?.requestId === req.requestId && e.result === 'refused',
+    );
     expect(refused).toMatchObject({ details: { refusal: 'self' }, who: { aadObjectId: approver.aadObjectId } });
   });
 
@@ -40,7 +42,15 @@ describe('restore approvals', () => {
       const text = noticeOf(answer.card);
       expect(text).toMatch(user === operator ? /your own request/ : /Only approvers can approve or reject/);
     }
-    const reject = await press(bot, viewer, posted.card(), 'approval.reject', posted.messageId, { reason: 'no' }, APPROVER_CHAT);
+    const reject = await press(
+      bot,
+      viewer,
+      posted.card(),
+      'approval.reject',
+      posted.messageId,
+      { reason: 'no' },
+      APPROVER_CHAT,
+    );
     expect(noticeOf(reject.card)).toMatch(/Only approvers/);
     expect(await status(req.requestId)).toBe('pending');
   });
@@ -49,17 +59,33 @@ describe('restore approvals', () => {
     const jobs = bot.restoreJobs('vm-db-01').length;
     const req = await requestRestore(bot, operator, 'vm-db-01', { vmName: vmName() });
     const posted = req.approvers!;
-    const answer = await press(bot, approver, posted.card(), 'approval.reject', posted.messageId, { reason: 'wrong point' }, APPROVER_CHAT);
+    const answer = await press(
+      bot,
+      approver,
+      posted.card(),
+      'approval.reject',
+      posted.messageId,
+      { reason: 'wrong point' },
+      APPROVER_CHAT,
+    );
     expect(noticeOf(answer.card)).toMatch(/Rejected by Megan Bowen/);
     expect(actionsOf(answer.card)).toEqual([]);
     expect(await status(req.requestId)).toBe('rejected');
     const requesterCard = await until('the requester card to say rejected', () =>
-      /Rejected by Megan Bowen[\s\S]*Reason: wrong point/.test(noticeOf(bot.cardNow(req.messageId))) ? bot.cardNow(req.messageId) : undefined,
+      /Rejected by Megan Bowen[\s\S]*Reason: wrong point/.test(noticeOf(bot.cardNow(req.messageId)))
+        ? bot.cardNow(req.messageId)
+        : undefined,
     );
     expect(actionsOf(requesterCard)).toEqual([]);
     expect(bot.restoreJobs('vm-db-01')).toHaveLength(jobs);
-    const decision = (await bot.audit('vm-db-01')).find((e) => e.approval?.requestId === req.requestId && e.action === 'restore.decision');
-    expect(decision).toMatchObject({ result: 'rejected', details: { reason: 'wrong point' }, who: { name: 'Megan Bowen' } });
+    const decision = (await bot.audit('vm-db-01')).find(
+      (e) => e.approval?.requestId === req.requestId && e.action === 'restore.decision',
+    );
+    expect(decision).toMatchObject({
+      result: 'rejected',
+      details: { reason: 'wrong point' },
+      who: { name: 'Megan Bowen' },
+    });
   });
 
   it('lets only the requester cancel a pending request; a later approval is refused', async () => {
@@ -86,10 +112,28 @@ describe('restore approvals', () => {
       await until('the sweep to expire it', async () => (await status(req.requestId)) === 'expired');
       await until('the approvers card to say expired', () => /Expired/.test(noticeOf(posted.card())));
       expect(actionsOf(posted.card())).toEqual([]);
-      const answer = await press(bot, approver, { actions: [{ type: 'Action.Execute', verb: 'approval.approve', data: { requestId: req.requestId, planHash: req.planHash } }] }, 'approval.approve', posted.messageId, {}, APPROVER_CHAT);
+      const answer = await press(
+        bot,
+        approver,
+        {
+          actions: [
+            {
+              type: 'Action.Execute',
+              verb: 'approval.approve',
+              data: { requestId: req.requestId, planHash: req.planHash },
+            },
+          ],
+        },
+        'approval.approve',
+        posted.messageId,
+        {},
+        APPROVER_CHAT,
+      );
       expect(noticeOf(answer.card)).toMatch(/already Expired/);
       expect(await bot.run(req.requestId)).toBeUndefined();
-      const expiry = (await bot.audit('vm-db-01')).find((e) => e.approval?.requestId === req.requestId && e.result === 'expired');
+      const expiry = (await bot.audit('vm-db-01')).find(
+        (e) => e.approval?.requestId === req.requestId && e.result === 'expired',
+      );
       expect(expiry).toBeDefined();
     } finally {
       offsetMs = 0;
@@ -99,12 +143,30 @@ describe('restore approvals', () => {
   it('refuses forged payloads: unknown request, a plan hash that is not the approved plan, choices never offered', async () => {
     const req = await requestRestore(bot, operator, 'vm-db-01', { vmName: vmName() });
     const posted = req.approvers!;
-    const unknown = await bot.click(approver, 'approval.approve', { requestId: 'not-a-request', planHash: req.planHash }, posted.messageId, APPROVER_CHAT);
+    const unknown = await bot.click(
+      approver,
+      'approval.approve',
+      { requestId: 'not-a-request', planHash: req.planHash },
+      posted.messageId,
+      APPROVER_CHAT,
+    );
     expect(unknown.text).toMatch(/no such restore request/);
-    const forged = await bot.click(approver, 'approval.approve', { requestId: req.requestId, planHash: 'f'.repeat(64) }, posted.messageId, APPROVER_CHAT);
+    const forged = await bot.click(
+      approver,
+      'approval.approve',
+      { requestId: req.requestId, planHash: 'f'.repeat(64) },
+      posted.messageId,
+      APPROVER_CHAT,
+    );
     expect(noticeOf(forged.card)).toMatch(/does not match the plan/);
     // Claiming to be someone else in the payload changes nothing: the sender is the authenticated activity's.
-    const spoofed = await bot.click(viewer, 'approval.approve', { requestId: req.requestId, planHash: req.planHash, from: approver, aadObjectId: approver.aadObjectId }, posted.messageId, APPROVER_CHAT);
+    const spoofed = await bot.click(
+      viewer,
+      'approval.approve',
+      { requestId: req.requestId, planHash: req.planHash, from: approver, aadObjectId: approver.aadObjectId },
+      posted.messageId,
+      APPROVER_CHAT,
+    );
     expect(noticeOf(spoofed.card)).toMatch(/Only approvers/);
     expect(await status(req.requestId)).toBe('pending');
 
@@ -112,10 +174,20 @@ describe('restore approvals', () => {
     const sent = await bot.say(operator, 'restore vm-db-01');
     const point = sent.find((s) => s.method === 'POST')!;
     const data = actionsOf(point.activity.attachments[0].content).find((a) => a.verb === 'restore.point')!.data;
-    const notOffered = await bot.click(operator, 'restore.point', { ...data, point: 'rp-that-does-not-exist' }, bot.idOf(point));
+    const notOffered = await bot.click(
+      operator,
+      'restore.point',
+      { ...data, point: 'rp-that-does-not-exist' },
+      bot.idOf(point),
+    );
     expect(cardId(notOffered.card)).toBe('card.restore.point');
     expect(noticeOf(notOffered.card)).toMatch(/not one I offered/);
-    const otherFlow = await bot.click(operator, 'restore.point', { ...data, flowId: 'another-flow', point: 'x' }, bot.idOf(point));
+    const otherFlow = await bot.click(
+      operator,
+      'restore.point',
+      { ...data, flowId: 'another-flow', point: 'x' },
+      bot.idOf(point),
+    );
     expect(cardId(otherFlow.card)).toBe('card.restore.message');
     expect(noticeOf(otherFlow.card)).toMatch(/out of date/);
   });
@@ -128,13 +200,24 @@ describe('restore approvals', () => {
     const sameVm = (await bot.approvals()).filter((a) => a.plan.newVmName === `vm-db-01-r${names}`);
     expect(sameVm).toHaveLength(1);
     // The plan card's step replayed after the request: out of date.
-    const replayedStep = await bot.click(operator, 'restore.target', { ...actionsOf(req.plan)[0].data, rev: 3 }, req.messageId);
+    const replayedStep = await bot.click(
+      operator,
+      'restore.target',
+      { ...actionsOf(req.plan)[0].data, rev: 3 },
+      req.messageId,
+    );
     expect(noticeOf(replayedStep.card)).toMatch(/out of date/);
 
     const posted = req.approvers!;
     const first = await press(bot, approver, posted.card(), 'approval.approve', posted.messageId, {}, APPROVER_CHAT);
     expect(noticeOf(first.card)).toMatch(/Approved by Megan Bowen/);
-    const replay = await bot.click(approver, 'approval.approve', { requestId: req.requestId, planHash: req.planHash }, posted.messageId, APPROVER_CHAT);
+    const replay = await bot.click(
+      approver,
+      'approval.approve',
+      { requestId: req.requestId, planHash: req.planHash },
+      posted.messageId,
+      APPROVER_CHAT,
+    );
     expect(noticeOf(replay.card)).toMatch(/already (Approved|Restoring|Restored)/);
     await until('the restore to finish', async () => (await status(req.requestId)) === 'succeeded');
     const jobs = (await bot.run(req.requestId))!.checkpoint.jobId;

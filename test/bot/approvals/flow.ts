@@ -12,7 +12,15 @@ export interface Targets {
 }
 
 /** Clicks the card's action with `verb`, sending its data plus `inputs` (as a client merges inputs into data). */
-export async function press(bot: RestoreBot, user: SandboxUser, card: Record<string, any> | undefined, verb: string, messageId: string, inputs: object = {}, conversationId?: string) {
+export async function press(
+  bot: RestoreBot,
+  user: SandboxUser,
+  card: Record<string, any> | undefined,
+  verb: string,
+  messageId: string,
+  inputs: object = {},
+  conversationId?: string,
+) {
   const action = actionsOf(card).find((a) => a.verb === verb);
   if (!action) throw new Error(`No ${verb} on ${cardId(card)}: ${JSON.stringify(actionsOf(card).map((a) => a.verb))}`);
   return bot.click(user, verb, { ...action.data, ...inputs }, messageId, conversationId);
@@ -61,5 +69,12 @@ export async function requestRestore(bot: RestoreBot, user: SandboxUser, vm: str
   const answer = await press(bot, user, plan, 'restore.requestApproval', messageId);
   const cancel = actionsOf(answer.card).find((a) => a.verb === 'approval.cancel');
   if (!cancel) throw new Error(`No request card: ${JSON.stringify(answer)}`);
-  return { requestId: cancel.data.requestId as string, planHash: (plan!.actions[0].data.planHash as string), plan, messageId, card: answer.card, approvers: approverCard(bot) };
+  return {
+    requestId: cancel.data.requestId as string,
+    planHash: plan!.actions[0].data.planHash as string,
+    plan,
+    messageId,
+    card: answer.card,
+    approvers: approverCard(bot),
+  };
 }

@@ -23,7 +23,15 @@ describe('restore of an encrypted VM, requested and approved in chat', () => {
     const requestId: string = cancel.data.requestId;
     const posted = approverCard(bot)!;
     expect(posted).toBeDefined();
-    const approved = await press(bot, approver, posted.card(), 'approval.approve', posted.messageId, { reason: 'incident 42' }, 'personal-user-id-1');
+    const approved = await press(
+      bot,
+      approver,
+      posted.card(),
+      'approval.approve',
+      posted.messageId,
+      { reason: 'incident 42' },
+      'personal-user-id-1',
+    );
     expect(cardId(approved.card)).toBe('card.approval.request');
     await until('the request to end', async () => {
       const record = (await bot.approvals()).find((a) => a.id === requestId);
@@ -33,9 +41,14 @@ describe('restore of an encrypted VM, requested and approved in chat', () => {
   }
 
   it('vm-db-01: restores the disks, creates the VM from the template with the encryption settings, cleans up', async () => {
-    const { requestId, messageId, approverMessageId } = await requestAndApprove('vm-db-01', { vmName: 'vm-db-01-restored' });
+    const { requestId, messageId, approverMessageId } = await requestAndApprove('vm-db-01', {
+      vmName: 'vm-db-01-restored',
+    });
     const run = (await bot.run(requestId))!;
-    expect(run).toMatchObject({ status: 'succeeded', checkpoint: { vm: { name: 'vm-db-01-restored', path: 'template' } } });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      checkpoint: { vm: { name: 'vm-db-01-restored', path: 'template' } },
+    });
     expect(run.checkpoint.deleted?.length).toBeGreaterThan(0);
 
     const world = bot.azure.sandbox.world;
@@ -69,7 +82,11 @@ describe('restore of an encrypted VM, requested and approved in chat', () => {
       'restore.run:succeeded',
     ]);
     expect(story[0].who.aadObjectId).toBe(operator.aadObjectId);
-    expect(story[0].details).toMatchObject({ newVm: 'vm-db-01-restored', targetResourceGroup: 'rg-restore', path: 'template' });
+    expect(story[0].details).toMatchObject({
+      newVm: 'vm-db-01-restored',
+      targetResourceGroup: 'rg-restore',
+      path: 'template',
+    });
     expect(story[1]).toMatchObject({ who: { aadObjectId: approver.aadObjectId }, details: { reason: 'incident 42' } });
     expect(story[3].details).toMatchObject({ newVm: 'vm-db-01-restored', path: 'template' });
   });
@@ -78,7 +95,12 @@ describe('restore of an encrypted VM, requested and approved in chat', () => {
     const { requestId } = await requestAndApprove('vm-lostkey-01');
     const run = (await bot.run(requestId))!;
     expect(run.status).toBe('succeeded');
-    expect(run.checkpoint.plan.encryption).toMatchObject({ key: 'missing', secret: 'missing', putBack: true, source: 'restoreJob' });
+    expect(run.checkpoint.plan.encryption).toMatchObject({
+      key: 'missing',
+      secret: 'missing',
+      putBack: true,
+      source: 'restoreJob',
+    });
     expect(run.checkpoint.putBack?.actions).toEqual(['restored key', 'restored secret']);
     const kv = bot.azure.sandbox.world.keyVaults.find((k) => k.name === 'kv-ade-policy')!;
     expect(kv.keys.some((k) => k.name === 'kek-vm-lostkey-01' && k.state === 'active')).toBe(true);
@@ -92,7 +114,10 @@ describe('restore of an encrypted VM, requested and approved in chat', () => {
       point: (choices) => choices.find((c) => /^2017-03/.test(c.title))!.value,
     });
     const run = (await bot.run(requestId))!;
-    expect(run).toMatchObject({ status: 'succeeded', checkpoint: { plan: { path: 'compute' }, vm: { path: 'compute' } } });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      checkpoint: { plan: { path: 'compute' }, vm: { path: 'compute' } },
+    });
     const vm = bot.azure.sandbox.world.vms.find((v) => v.name === 'vm-legacy-01-restored')!;
     expect(vm.encryption).toMatchObject({ pass: 'dual' });
     expect(vm.extensions.map((e) => e.type)).toContain('AzureDiskEncryption');

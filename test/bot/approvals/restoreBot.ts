@@ -77,7 +77,13 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
     adapter: bot.adapter,
     handleTurn: bot.handleTurn,
     logger: logs.logger,
-    health: async () => ({ status: 'ok', mode: 'sandbox', version: 'test', store: { state: 'ok' }, azure: { identity: {} } }),
+    health: async () => ({
+      status: 'ok',
+      mode: 'sandbox',
+      version: 'test',
+      store: { state: 'ok' },
+      azure: { identity: {} },
+    }),
   });
   const server = await listen(http, 0, '127.0.0.1');
   await runs.resumeAll();
@@ -114,7 +120,13 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
       return connector.sent.slice(before).filter((s) => s.conversationId === o.conversationId);
     },
     /** An Action.Execute click on message `replyToId` with `data` (inputs merged in, as clients do). */
-    async click(user: SandboxUser, verb: string, data: object, replyToId: string, conversationId?: string): Promise<InvokeAnswer> {
+    async click(
+      user: SandboxUser,
+      verb: string,
+      data: object,
+      replyToId: string,
+      conversationId?: string,
+    ): Promise<InvokeAnswer> {
       const res = await post(cardAction(verb, data, { ...opts(user, conversationId), replyToId }));
       const body = res.text ? (JSON.parse(res.text) as { type?: string; value?: unknown }) : {};
       if (body.type === 'application/vnd.microsoft.card.adaptive') {
@@ -161,7 +173,11 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
 export type RestoreBot = Awaited<ReturnType<typeof startRestoreBot>>;
 
 /** Waits until `check` holds (polling), or fails the test with `what`. */
-export async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, ms = 15_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  ms = 15_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const value = await check();
@@ -172,8 +188,12 @@ export async function until<T>(what: string, check: () => Promise<T | undefined 
 }
 
 /** Every Action.Execute of a card: verb and data. */
-export function actionsOf(card: Record<string, any> | undefined): { verb: string; data: Record<string, any>; title: string }[] {
-  return ((card?.actions ?? []) as any[]).filter((a) => a.type === 'Action.Execute').map((a) => ({ verb: a.verb, data: a.data ?? {}, title: a.title }));
+export function actionsOf(
+  card: Record<string, any> | undefined,
+): { verb: string; data: Record<string, any>; title: string }[] {
+  return ((card?.actions ?? []) as any[])
+    .filter((a) => a.type === 'Action.Execute')
+    .map((a) => ({ verb: a.verb, data: a.data ?? {}, title: a.title }));
 }
 
 /** The `choices` of the Input.ChoiceSet with this id. */

@@ -29,7 +29,14 @@ type Case = [string, ApprovalRecord, ApprovalAction, typeof requester, boolean, 
 const cases: Case[] = [
   ['an approver approves', record(), 'approve', approver, true, 'approved'],
   ['an approver rejects', record(), 'reject', approver, true, 'rejected'],
-  ['the requester approves their own request (an approver too)', record(), 'approve', { ...requester, aadObjectId: 'aaaa-REQUESTER' }, true, 'refused:self'],
+  [
+    'the requester approves their own request (an approver too)',
+    record(),
+    'approve',
+    { ...requester, aadObjectId: 'aaaa-REQUESTER' },
+    true,
+    'refused:self',
+  ],
   ['the requester rejects their own request', record(), 'reject', requester, false, 'refused:self'],
   ['a non-approver approves', record(), 'approve', other, false, 'refused:notApprover'],
   ['a card for another plan', record(), 'approve', approver, true, 'refused:stale', 'hash-2'],
@@ -54,14 +61,27 @@ describe('approval state machine', () => {
   });
 
   it('stores the expiry it notices, so the card can say so', () => {
-    const d = decide(record('pending', '2026-05-01T09:00:00Z'), { action: 'approve', by: approver, at, planHash: 'hash-1', isApprover: true });
+    const d = decide(record('pending', '2026-05-01T09:00:00Z'), {
+      action: 'approve',
+      by: approver,
+      at,
+      planHash: 'hash-1',
+      isApprover: true,
+    });
     expect(d.next?.status).toBe('expired');
     expect(isExpired(record('pending', '2026-05-01T09:00:00Z'), at)).toBe(true);
     expect(isExpired(record('approved', '2026-05-01T09:00:00Z'), at)).toBe(false);
   });
 
   it('keeps the reason of a decision, trimmed and bounded', () => {
-    const d = decide(record(), { action: 'reject', by: approver, at, planHash: 'hash-1', isApprover: true, reason: `  ${'x'.repeat(900)} ` });
+    const d = decide(record(), {
+      action: 'reject',
+      by: approver,
+      at,
+      planHash: 'hash-1',
+      isApprover: true,
+      reason: `  ${'x'.repeat(900)} `,
+    });
     expect(d.next?.decision?.reason).toHaveLength(500);
   });
 

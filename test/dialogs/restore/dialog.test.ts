@@ -1,7 +1,14 @@
 import { cardId } from '../../../src/bot/cards/render';
 import { cardOf, textsOf } from '../../support/bot';
 import { press, walkToPlan, type Targets } from '../../bot/approvals/flow';
-import { actionsOf, choicesOf, operator, startRestoreBot, viewer, type RestoreBot } from '../../bot/approvals/restoreBot';
+import {
+  actionsOf,
+  choicesOf,
+  operator,
+  startRestoreBot,
+  viewer,
+  type RestoreBot,
+} from '../../bot/approvals/restoreBot';
 
 /** One conversation of the request dialog: where it stops and what that card says. */
 interface Case {
@@ -30,7 +37,11 @@ const cases: Case[] = [
     vm: 'vm-db-01',
     targets: { resourceGroup: 'rg-restore-locked' },
     card: 'card.restore.target',
-    says: [/cannot restore into rg-restore-locked/, /Virtual Machine Contributor on rg-restore-locked \(missing Microsoft\.Compute\/disks\/write/, /Network Contributor on rg-restore-locked/],
+    says: [
+      /cannot restore into rg-restore-locked/,
+      /Virtual Machine Contributor on rg-restore-locked \(missing Microsoft\.Compute\/disks\/write/,
+      /Network Contributor on rg-restore-locked/,
+    ],
   },
   {
     name: 'vm-softkey-01: the plan recovers the soft-deleted key and secret',
@@ -42,7 +53,10 @@ const cases: Case[] = [
     name: 'vm-lostkey-01: the plan puts the key and secret back from the encryption info',
     vm: 'vm-lostkey-01',
     card: 'card.restore.plan',
-    says: [/key missing, secret missing/, /Put the key and secret back into kv-ade-policy from the restore job's encryption info/],
+    says: [
+      /key missing, secret missing/,
+      /Put the key and secret back into kv-ade-policy from the restore job's encryption info/,
+    ],
   },
   {
     name: 'vm-legacy-01 at a 2017 point: the compute API path',
@@ -78,7 +92,9 @@ describe('the restore request dialog', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const { card } = await walkToPlan(bot, operator, c.vm, c.targets);
     expect(cardId(card)).toBe(c.card);
-    const facts = ((card?.body ?? []) as any[]).flatMap((b) => (b.type === 'FactSet' ? b.facts : [])).map((f: any) => `${f.title}: ${f.value}`);
+    const facts = ((card?.body ?? []) as any[])
+      .flatMap((b) => (b.type === 'FactSet' ? b.facts : []))
+      .map((f: any) => `${f.title}: ${f.value}`);
     const text = [...textsOf(card), ...facts].join('\n');
     for (const re of c.says) expect(text).toMatch(re);
     for (const re of c.saysNot ?? []) expect(text).not.toMatch(re);
@@ -101,14 +117,18 @@ describe('the restore request dialog', () => {
     const [unknown] = await bot.say(operator, 'restore vm-nope');
     expect(textsOf(cardOf(unknown)).join('\n')).toMatch(/can't find a VM named vm-nope/);
     // A new `restore` starts over: the earlier flow's card is out of date.
-    const old = await press(bot, operator, points.card, 'restore.point', id, { point: choicesOf(points.card, 'point')[0].value });
+    const old = await press(bot, operator, points.card, 'restore.point', id, {
+      point: choicesOf(points.card, 'point')[0].value,
+    });
     expect(cardId(old.card)).toBe('card.restore.message');
   });
 
   it('shows each recovery point with time, type and age; a pre-26-April-2017 point says there is no template', async () => {
     const [sent] = await bot.say(operator, 'restore vm-legacy-01');
     const choices = choicesOf(cardOf(sent), 'point');
-    expect(choices.find((c) => c.title.startsWith('2017-03-15'))?.title).toMatch(/^2017-03-15 22:30 UTC · \w+ · \d+ years ago · no template$/);
+    expect(choices.find((c) => c.title.startsWith('2017-03-15'))?.title).toMatch(
+      /^2017-03-15 22:30 UTC · \w+ · \d+ years ago · no template$/,
+    );
     expect(choices[0].title).toMatch(/ · (\d+ h|\d+ days) ago$/);
     expect(textsOf(cardOf(sent)).join('\n')).toMatch(/before 26 April 2017 cannot use the template path/);
   });
@@ -134,7 +154,9 @@ describe('the restore request dialog', () => {
     const id = bot.idOf(sent);
     const cancelled = await press(bot, operator, cardOf(sent), 'restore.cancel', id);
     expect(textsOf(cancelled.card).join('\n')).toMatch(/Restore cancelled[\s\S]*Nothing was changed/);
-    const after = await press(bot, operator, cardOf(sent), 'restore.point', id, { point: choicesOf(cardOf(sent), 'point')[0].value });
+    const after = await press(bot, operator, cardOf(sent), 'restore.point', id, {
+      point: choicesOf(cardOf(sent), 'point')[0].value,
+    });
     expect(textsOf(after.card).join('\n')).toMatch(/out of date/);
   });
 

@@ -13,6 +13,7 @@ import {
   NotificationService,
   notificationSettings,
   type CardSender,
+  type NotificationDeps,
   type NotificationSettings,
   type SettingsOverrides,
 } from '../../../src/notifications';
@@ -29,6 +30,7 @@ export const FAST_SETTINGS: SettingsOverrides = {
   watchIntervalMs: 60_000,
   rpoCheckIntervalMs: Number.POSITIVE_INFINITY,
   leaseTtlMs: 400,
+  strandedAfterMs: 0,
   storm: { threshold: 5, windowMs: 60_000, digestUpdateMs: 50 },
   delivery: { retryBaseMs: 30, retryMaxMs: 200, sweepMs: 100, sendLeaseMs: 2_000, concurrency: 4 },
 };
@@ -53,7 +55,12 @@ export interface Harness extends Omit<SandboxAzure, 'close'> {
   logs: () => string;
   settings: NotificationSettings;
   /** A replica: a new service instance on the same store (a restart, or another replica). */
-  replica(options?: { id?: string; sender?: CardSender; settings?: SettingsOverrides }): NotificationService;
+  replica(options?: {
+    id?: string;
+    sender?: CardSender;
+    settings?: SettingsOverrides;
+    alerts?: NotificationDeps['alerts'];
+  }): NotificationService;
   /** Subscribes a conversation (stored with a reference whose serviceUrl is the connector stand-in). */
   subscribe(
     service: NotificationService,
@@ -90,7 +97,7 @@ export async function startHarness(sandbox: SandboxAzure, overrides: SettingsOve
           ? notificationSettings({ ...FAST_SETTINGS, ...overrides, ...options.settings })
           : settings,
         logger,
-        alerts: { token: TOKEN },
+        alerts: options.alerts ?? { token: TOKEN },
         replicaId: options.id,
       });
       services.push(service);

@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import { explain, NotFoundError, type VmListItem, type VmSummary } from '../../azure';
+import { t } from '../../i18n';
+import { planHash, type RestorePlan } from '../../runs/restorePlan';
+import type { AuditTrail } from '../../store';
+import { checkKeys, checkPermissions, validVmName, type RestoreAzure } from './checks';
+import type { CardView, FlowPoint, FlowUser, FlowVm, RestoreFlow } from './flow';
+import * as views from './views';
+
+/** What the steps use: the Azure layer, the audit trail, the clock. */
+export interface StepDeps {
+  azure: RestoreAzure;
+  audit: AuditTrail;
+  now: () => Date;
+}
+
+export type At = { flowId: string; rev: number };
+export type Data = Record<string, unknown>;
+
+// The steps of the request dialog: each takes the flow as stored and returns the flow to store (with its card).
+
+export async function openVm(
+  deps: StepDeps,
+  user: FlowUser,
+  flow: RestoreFlow,
+  at: At,
+  vmName: string,
+  signal?: AbortSignal,
+) {
+  const locale = user.locale;
+  const all = await deps.azure.vms.list({ abortSignal: signal });
+  const hit = vmName ? all.find((v) => v.name.toLowerCase() === vmName.toLowerCase()) : undefined;
+  if (hit?.protected) return openPoint(deps, user, flow, at, hit, signal);
+  const vms = all.filter((v) => v.protected).sort((a, b) => a.name.localeCompare(b.name));
+  if (vms.length === 0)
+    return ended(flow, views.messageView(locale, t(locale, 'restore.vm.title'), t(locale, 'restore.vm.none')));
+  let notice = '';
+  if (vmName) notice = t(locale, hit ? 'restore.vm.notProtected' : 'restore.vm.notFound', { vm: vmName });
+  return {
+    ...flow,
+    step: 'vm' as const,
+    offered: { vm: vms.map((v) => v.id) },
+    view: views.vmView(locale, at, vms, notice),
+  };
+}
+
+export async function onVm(
+  deps: StepDeps,
+  user: FlowUser,
+  flow: RestoreFlow,
+  at: At,
+  data: Data,
+  signal?: AbortSignal,
+) {
+  const id = String(data.vm ?? '');
+  if (!flow.offered.vm?.includes(id)) return reshow(flow, at, t(user.locale, 'restore.invalidChoice'));
+  const m = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/virtualMachines\/([^/]+)$/i.exec(id);
+  return openPoint(deps, user, flow, at, { id, name: m?.[2] ?? id, resourceGroup: m?.[1] ?? '' }, signal);
+}
+
+export async function openPoint(
+  deps: StepDeps,
+  user: FlowUser,
+  flow: RestoreFlow,
+  at: At,
+  ref: Pick<VmListItem, 'id' | 'name' | 'resourceGroup'>,
+  signal?: AbortSignal,
+): Promise<RestoreFlow> {
+  const locale = user.locale;
+  const summary = await deps.azure.vms.get(ref.name, ref.resourceGroup, { abortSignal: signal });
+  const p = summary.protection;
+  if (!p) {
+    const text = t(locale, 'restore.vm.notProtected', { vm: summary.name });
+    return ended(flow, views.messageView(locale, t(locale, 'restore.vm.title'), text));
+  }
+  const item = {
+    vault: p.vault,
+    vaultResourceGroup: p.vaultResourceGroup,
+    containerName: p.containerName,
+    protectedItemName: p.protectedItemName,
+  };
+  const listed = await deps.azure.recoveryPoints.list(item, {}, { abortSignal: signal });
+  const points: FlowPoint[] = listed.map((rp) => ({
+    name: rp.name,
+    time: rp.time.toISOString(),
+    type: rp.type,
+    templateRestorable: rp.templateRestorable,
+    legacyKeyAndSecret: rp.legacyKeyAndSecret,
+  }));
+  const vm = flowVm(summary, item, listed[0]?.osType);
+  if (points.length === 0) {
+    return ended(
+      flow,
+      views.messageView(locale, t(locale, 'restore.vm.title'), t(locale, 'restore.point.none', { vm: vm.name })),
+    );
+  }
+  const view = views.pointView(locale, at, vm, points, deps.now());
+  return { ...flow, step: 'point', vm, points, offered: { point: points.map((x) => x.name) }, view };
+}
+
+export async function onPoint(
+  deps: StepDeps,
+  user: FlowUser,
+  flow: RestoreFlow,
+  at: At,
+  data: Data,
+  signal?: AbortSignal,
+) {
+  const locale = user.locale;
+  const point = flow.points?.find((p) => p.name === data.point);
+  if (!point || !flow.offered.point?.includes(point.name)) return reshow(flow, at, t(locale, 'restore.invalidChoice'));
+  const vm = flow.vm!;
+  const keys = await checkKeys(deps.azure, vm, point, signal);
+  if ('refused' in keys) {
+    await deps.audit.append({
+      who: { aadObjectId: user.aadObjectId, name: user.name },
+      action: 'restore.request',
+      target: { kind: 'vm', name: vm.name, id: vm.id },
+      details: { reason: keys.refused, keyVault: keys.keyVault, recoveryPoint: point.name },
+      result: 'refused',
+    });
+    // The documented refusal: a job error shaped clue, so the catalogue's KeyVaultNotFound entry answers.
+    const explanation = explain({ title: keys.refused, message: '', recommendations: [] }, locale, {
+      keyVault: keys.keyVault,
+      vm: vm.name,
+    });
+    return ended(flow, views.refusedView(locale, explanation, views.vmFacts(locale, vm)));
+  }
+  const options = { abortSignal: signal };
+  const [staging, groups, subnets] = await Promise.all([
+    deps.azure.targets.listStagingAccounts(vm.location, options),
+    deps.azure.targets.listResourceGroups(options),
+    deps.azure.targets.listSubnets(vm.location, options),
+  ]);
+  const title = t(locale, 'restore.target.title', { vm: vm.name });
+  if (staging.length === 0)
+    return ended(
+      flow,
+      views.messageView(locale, title, t(locale, 'restore.target.noStaging', { region: vm.location })),
+    );
+  if (subnets.length === 0)
+    return ended(flow, views.messageView(locale, title, t(locale, 'restore.target.noSubnet', { region: vm.location })));
+  const targets = {
+    staging: staging.map((s) => ({ id: s.id, name: s.name, resourceGroup: s.resourceGroup })),
+    groups: groups.map((g) => ({ id: g.id, name: g.name, location: g.location })),
+    subnets: subnets.map((s) => ({
+      id: s.id,
+      vnet: s.vnet,
+      subnet: s.subnet,
+      resourceGroup: s.resourceGroup,
+      addressPrefix: s.addressPrefix,
+    })),
+  };
+  const selected = {
+    staging: staging[0].id,
+    resourceGroup: '',
+    subnet: '',
+    vmName: `${vm.name.slice(0, 55)}-restored`,
+  };
+  const view = views.targetView(locale, at, { vm, point, encryption: keys.encryption, choices: targets, selected });
+  const offered = {
+    staging: targets.staging.map((s) => s.id),
+    resourceGroup: targets.groups.map((g) => g.id),
+    subnet: targets.subnets.map((s) => s.id),
+  };
+  return { ...flow, step: 'target' as const, point, encryption: keys.encryption, targets, offered, view };
+}
+
+export async function onTarget(
+  deps: StepDeps,
+  user: FlowUser,
+  flow: RestoreFlow,
+  at: At,
+  data: Data,
+  signal?: AbortSignal,
+) {
+  const locale = user.locale;
+  const selected = {
+    staging: String(data.staging ?? ''),
+    resourceGroup: String(data.resourceGroup ?? ''),
+    subnet: String(data.subnet ?? ''),
+    vmName: String(data.vmName ?? '').trim(),
+  };
+  const again = (notice: string) => reshow(flow, at, notice, { selected });
+  const targets = flow.targets!;
+  const staging = targets.staging.find((s) => s.id === selected.staging);
+  const group = targets.groups.find((g) => g.id === selected.resourceGroup);
+  const subnet = targets.subnets.find((s) => s.id === selected.subnet);
+  const offered = (name: string, value: string) => flow.offered[name]?.includes(value);
+  if (
+    !staging ||
+    !group ||
+    !subnet ||
+    !offered('staging', staging.id) ||
+    !offered('resourceGroup', group.id) ||
+    !offered('subnet', subnet.id)
+  ) {
+    return again(t(locale, 'restore.invalidChoice'));
+  }
+  if (!validVmName(selected.vmName)) return again(t(locale, 'restore.target.badName'));
+  const missing = await checkPermissions(
+    deps.azure,
+    locale,
+    { group: group.name, subnetId: subnet.id, keyVaultId: flow.encryption?.keyVault.id },
+    signal,
+  );
+  if (missing) return again(missing);
+  if (await vmExists(deps, selected.vmName, group.name, signal)) {
+    return again(t(locale, 'restore.target.nameTaken', { name: selected.vmName, group: group.name }));
+  }
+  const vm = flow.vm!;
+  const point = flow.point!;
+  const plan: RestorePlan = {
+    vm: { id: vm.id, name: vm.name, resourceGroup: vm.resourceGroup, location: vm.location, osType: vm.osType },
+    item: vm.item,
+    region: vm.location,
+    recoveryPoint: point,
+    encryption: flow.encryption,
+    staging: { id: staging.id, name: staging.name },
+    targetResourceGroup: { id: group.id, name: group.name },
+    subnet: { id: subnet.id, vnet: subnet.vnet, subnet: subnet.subnet, resourceGroup: subnet.resourceGroup },
+    newVmName: selected.vmName,
+    path: point.templateRestorable ? 'template' : 'compute',
+  };
+  const hash = planHash(plan);
+  return {
+    ...flow,
+    step: 'plan' as const,
+    plan,
+    planHash: hash,
+    offered: {},
+    view: views.planView(locale, at, plan, hash),
+  };
+}
+
+export async function onRequest(deps: StepDeps, flow: RestoreFlow, data: Data): Promise<RestoreFlow> {
+  // The card names the plan it showed; a plan that is not the stored one is not the plan to approve.
+  if (!flow.plan || data.planHash !== flow.planHash) return ended(flow, views.staleView(flow.locale));
+  return { ...flow, step: 'requested', requestId: randomUUID(), offered: {} };
+}
+
+export async function vmExists(
+  deps: StepDeps,
+  name: string,
+  resourceGroup: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  try {
+    const vm = await deps.azure.vms.get(name, resourceGroup, { abortSignal: signal });
+    return vm.deployment === 'resourceManager';
+  } catch (err) {
+    if (err instanceof NotFoundError) return false;
+    throw err;
+  }
+}
+
+function flowVm(summary: VmSummary, item: FlowVm['item'], pointOsType?: string): FlowVm {
+  const enc = summary.encryption;
+  const keyVault = enc.keyVault ?? enc.kekVault;
+  const osType = summary.osType ?? (/linux/i.test(pointOsType ?? '') ? 'Linux' : 'Windows');
+  return {
+    id: summary.id,
+    name: summary.name,
+    resourceGroup: summary.resourceGroup,
+    location: summary.location,
+    osType,
+    item,
+    encryption:
+      enc.kind === 'none'
+        ? undefined
+        : {
+            kind: enc.kind,
+            pass: enc.pass ?? 'single',
+            keyVaultId: keyVault?.id ?? '',
+            keyVaultName: keyVault?.name ?? '',
+            keyUrl: enc.keyUrl,
+            secretUrl: enc.secretUrl,
+          },
+  };
+}
+
+/** The same card again, one revision on, with a notice (and the values the user had entered). */
+export function reshow(flow: RestoreFlow, at: At, notice: string, patch: Data = {}): RestoreFlow {
+  return { ...flow, view: { card: flow.view.card, data: { ...flow.view.data, ...patch, ...at, notice } } };
+}
+
+export function ended(flow: RestoreFlow, view: CardView): RestoreFlow {
+  return { ...flow, step: 'ended', offered: {}, view };
+}
