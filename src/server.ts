@@ -79,8 +79,12 @@ function isActivityShaped(body: unknown): boolean {
   const a = body as Record<string, unknown>;
   if (typeof a.type !== 'string' || a.type === '') return false;
   if (STRING_FIELDS.some((f) => a[f] != null && typeof a[f] !== 'string')) return false;
-  // Every activity names its conversation: teams-ai keys turn state by it.
-  if (typeof (a.conversation as { id?: unknown } | undefined)?.id !== 'string') return false;
+  // Every activity names its channel, conversation and recipient: teams-ai keys turn state by them. An invoke is answered in
+  // this response, so one without a sender is a 400 here (a message without one gets the error card in chat).
+  const idOf = (f: string) => (a[f] as { id?: unknown } | undefined)?.id;
+  const keyed = a.type === 'invoke' ? ['conversation', 'recipient', 'from'] : ['conversation', 'recipient'];
+  if (keyed.some((f) => typeof idOf(f) !== 'string' || idOf(f) === '')) return false;
+  if (typeof a.channelId !== 'string' || a.channelId === '') return false;
   for (const f of OBJECT_FIELDS) {
     const v = a[f];
     if (v == null) continue;

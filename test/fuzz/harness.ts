@@ -113,7 +113,7 @@ export function input(seed: number, n: number, serviceUrl: string, replayable: s
 
 /** Sends `count` generated inputs over HTTP, `concurrency` at a time; every answer's status is recorded. */
 export async function fuzz(
-  t: FuzzTarget,
+  t: { url: string; serviceUrl: string },
   o: { seed: number; count: number; concurrency: number },
 ): Promise<FuzzResult> {
   const started = Date.now();

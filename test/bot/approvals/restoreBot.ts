@@ -47,7 +47,8 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
   const logs = captureLogs();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ade-restore-'));
   const sqlitePath = options.sqlitePath ?? path.join(dir, 'bot.sqlite');
-  const config = loadConfig({ SQLITE_PATH: sqlitePath, ...options.env });
+  // Tests start many requests: the per-user rate limit (src/bot/rateLimit.ts) is not what they exercise.
+  const config = loadConfig({ SQLITE_PATH: sqlitePath, RATE_LIMIT_REQUESTS: '1000', ...options.env });
   const store: Store = storeOn(new SqliteStorage(sqlitePath));
   const runs = new DurableRunEngine({
     store: store.records<RunRecord>('runs'),
