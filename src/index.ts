@@ -84,7 +84,14 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       store,
       access,
       notifications: { azure, onSubscribed: () => notifications.pollSoon() },
-      restore: { azure, runs, approvals: config.approvals },
+      restore: { azure, runs, approvals: config.approvals, jobPollMs: config.mode === 'sandbox' ? 1000 : 15_000 },
+      // The protect flows follow backup jobs as durable runs; the sandbox's jobs finish in seconds.
+      protect: {
+        azure,
+        runs,
+        allowBekOnly: config.azure.allowBekOnly,
+        jobPollMs: config.mode === 'sandbox' ? 1000 : 15_000,
+      },
     });
     const messenger = new Messenger(bot.adapter, config.bot.appId ?? '', logger);
     const notifications = createNotifications(config, { store, azure, sender: messengerCardSender(messenger), logger });
