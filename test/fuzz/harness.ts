@@ -105,7 +105,7 @@ export function input(seed: number, n: number, serviceUrl: string, replayable: s
       path: '/api/messages',
       contentType: 'application/json',
       body: JSON.stringify(a),
-      kind: `messages.${String(a.type)}`,
+      kind: `messages.${typeof a.type === 'string' ? a.type : typeof a.type}`,
     };
   }
   return messagesRequest(rng, serviceUrl, n);

@@ -75,15 +75,7 @@ export function scenario(id: string): Scenario {
 
   beforeAll(async () => {
     cleanScenarioOutput(id);
-    stack = await step(
-      'start npm start',
-      () =>
-        startStack(path.join(OUTPUT_DIR, `${id}.stack.log`), [
-          'npx',
-          'tsx',
-          '/tmp/e2e-scratch/start.ts',
-        ]) /* SCRATCH-REVERT */,
-    );
+    stack = await step('start npm start', () => startStack(path.join(OUTPUT_DIR, `${id}.stack.log`)));
     browser = await step('launch Chromium', () => launchBrowser());
     const page = await browser.context.newPage();
     operator = new Playground('operator', page, stack.operatorUrl);

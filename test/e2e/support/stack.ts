@@ -22,10 +22,10 @@ const STOP_GRACE_MS = 8_000;
  * Runs the real `npm start` (sandbox + bot + two Agents Playgrounds) with its own free ports and its own SQLite file,
  * in its own process group so that stopping it ends every process it started, the Playgrounds included.
  */
-export async function startStack(logFile: string, command = ['npm', 'start']): Promise<Stack> {
+export async function startStack(logFile: string): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ade-e2e-'));
   const log = createWriteStream(logFile);
-  const child = spawn(command[0], command.slice(1), {
+  const child = spawn('npm', ['start'], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
