@@ -12,4 +12,6 @@ module.exports = {
   // Start-up (sandbox certificate, bot, two Playgrounds, Chromium) takes seconds; a scenario follows real jobs.
   testTimeout: 300_000,
   slowTestThreshold: 120,
+  // A child process that outlives its scenario must not hang CI: the stack helper kills the process group anyway.
+  forceExit: true,
 };
