@@ -18,9 +18,11 @@ const W = 720;
 const H = 440;
 const M = { left: 70, right: 170, top: 40, bottom: 56 };
 
-export function latencyPlot(series: PlotSeries[], title: string): string {
+export function latencyPlot(series: PlotSeries[], title: string, marks: { ms: number; label: string }[] = []): string {
   const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p.concurrency)))].sort((a, b) => a - b);
-  const ys = series.flatMap((s) => s.points.flatMap((p) => [p.p50, p.p95])).filter((v): v is number => !!v && v > 0);
+  const ys = [...series.flatMap((s) => s.points.flatMap((p) => [p.p50, p.p95])), ...marks.map((m) => m.ms)].filter(
+    (v): v is number => !!v && v > 0,
+  );
   if (xs.length === 0 || ys.length === 0) return emptyPlot(title);
   const [x0, x1] = [Math.log10(Math.min(...xs)), Math.log10(Math.max(...xs))];
   const y0 = Math.floor(Math.log10(Math.min(...ys)));
@@ -42,6 +44,11 @@ export function latencyPlot(series: PlotSeries[], title: string): string {
     const x = px(c);
     parts.push(`<line x1="${x}" y1="${M.top}" x2="${x}" y2="${M.top + ph}" stroke="#eee"/>`);
     parts.push(text(x, M.top + ph + 18, String(c), 'middle', 11));
+  }
+  for (const m of marks) {
+    const y = py(m.ms);
+    parts.push(`<line x1="${M.left}" y1="${y}" x2="${M.left + pw}" y2="${y}" stroke="#888" stroke-dasharray="2 3"/>`);
+    parts.push(text(M.left + pw - 4, y - 4, m.label, 'end', 10));
   }
   parts.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   parts.push(text(M.left + pw / 2, H - 14, 'concurrent conversations (log scale)', 'middle', 12));

@@ -11,7 +11,7 @@ export interface LevelSummary {
   bot?: LevelRun;
   echo?: LevelRun;
   repeats: { bot: number; echo: number };
-  ratio: { p50?: number; p95?: number; p99?: number; turnsPerSec?: number };
+  ratio: { p50?: number; p95?: number; p99?: number; turnsPerSec?: number; cpuMsPerTurn?: number };
 }
 
 export interface Results {
@@ -50,20 +50,24 @@ export function markdown(r: Results): string {
   );
   out.push('');
 
+  const timeout = Number(r.settings.turnTimeoutMs ?? 0);
+  const lat = (v?: number) => (v !== undefined && timeout && v >= timeout ? `≥${timeout}` : ms(v));
+  const trio = (l?: LevelRun) => (l?.available ? `${lat(l.p50)} / ${lat(l.p95)} / ${lat(l.p99)}` : 'not available');
   out.push('## 1. Turn cost: enable backup over HTTP, bot vs the echo floor');
   out.push('');
   out.push(
-    '| conversations | bot p50 / p95 / p99 ms | echo p50 / p95 / p99 ms | ratio p50 / p95 / p99 | turns/s bot / echo | flow to final card p50 | peak RSS bot / echo MiB | flows ok | repeats |',
+    '| conversations | bot p50 / p95 / p99 ms | echo p50 / p95 / p99 ms | ratio p50 / p95 | turns/s bot / echo | CPU ms per turn bot / echo | bot turns over 5 s / not answered in ' +
+      `${timeout / 1000} s | flow to final card p50 | peak RSS bot / echo MiB | flows ok | repeats |`,
   );
-  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const l of r.turnCost) {
     const b = l.bot;
     const e = l.echo;
     out.push(
-      `| ${l.concurrency}${l.growth ? ' (2×)' : ''} | ${b?.turns ? `${ms(b.p50)} / ${ms(b.p95)} / ${ms(b.p99)}` : 'not available'} | ` +
-        `${e?.turns ? `${ms(e.p50)} / ${ms(e.p95)} / ${ms(e.p99)}` : '-'} | ${x(l.ratio.p50)} / ${x(l.ratio.p95)} / ${x(l.ratio.p99)} | ` +
-        `${cell(b?.turnsPerSec)} / ${cell(e?.turnsPerSec)} | ${secs(b?.flowP50Ms)} | ${cell(b?.peakRssMb)} / ${cell(e?.peakRssMb)} | ` +
-        `${b ? `${b.succeeded}/${b.concurrency}` : '-'} | ${l.repeats.bot} / ${l.repeats.echo} |`,
+      `| ${l.concurrency}${l.growth ? ' (2×)' : ''} | ${trio(b)} | ${trio(e)} | ${x(l.ratio.p50)} / ${x(l.ratio.p95)} | ` +
+        `${cell(b?.turnsPerSec)} / ${cell(e?.turnsPerSec)} | ${cell(b?.cpuMsPerTurn, 1)} / ${cell(e?.cpuMsPerTurn, 1)} | ` +
+        `${b?.available ? `${cell(b.overInvokeLimit)} / ${cell(b.unanswered)}` : '-'} | ${secs(b?.flowP50Ms)} | ` +
+        `${cell(b?.peakRssMb)} / ${cell(e?.peakRssMb)} | ${b?.available ? `${cell(b.succeeded)}/${b.concurrency}` : '-'} | ${l.repeats.bot} / ${l.repeats.echo} |`,
     );
   }
   const problems = [...new Set(r.turnCost.flatMap((l) => l.bot?.problems ?? []))];
@@ -142,11 +146,12 @@ function growth(r: Results): string[] {
   const lines: string[] = [];
   const base = r.turnCost.filter((l) => !l.growth).at(-1);
   const big = r.turnCost.find((l) => l.growth);
-  if (base?.bot?.turns && big?.bot?.turns) {
+  if (base?.bot?.available && big?.bot?.available) {
     lines.push(
       `- Turn cost, ${base.concurrency} → ${big.concurrency} conversations: bot p50 ${x(ratio(big.bot.p50, base.bot.p50))}, ` +
         `p95 ${x(ratio(big.bot.p95, base.bot.p95))}, turns/s ${x(ratio(big.bot.turnsPerSec, base.bot.turnsPerSec))}, ` +
-        `peak RSS ${x(ratio(big.bot.peakRssMb, base.bot.peakRssMb))}; echo p50 ${x(ratio(big.echo?.p50, base.echo?.p50))}.`,
+        `CPU per turn ${x(ratio(big.bot.cpuMsPerTurn, base.bot.cpuMsPerTurn))}, peak RSS ${x(ratio(big.bot.peakRssMb, base.bot.peakRssMb))}; ` +
+        `echo p50 ${x(ratio(big.echo?.p50, base.echo?.p50))}, CPU per turn ${x(ratio(big.echo?.cpuMsPerTurn, base.echo?.cpuMsPerTurn))}.`,
     );
   } else lines.push('- Turn cost at 2×: not available (see the turn-cost table).');
   const [s1, s2] = r.storm;

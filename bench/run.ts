@@ -12,7 +12,7 @@ import { markdown, type LevelSummary, type Results } from './report';
 import { callEconomy } from './scenarios/callEconomy';
 import { slowAzure } from './scenarios/slowAzure';
 import { storm, type StormResult } from './scenarios/storm';
-import { runLevels, type LevelRun } from './scenarios/turnCost';
+import { LEVEL_WINDOW_MS, runLevel, TURN_TIMEOUT_MS, type LevelRun } from './scenarios/turnCost';
 import { Connector } from './support/connector';
 import { medianOf, ratio } from './support/stats';
 
@@ -38,23 +38,30 @@ async function main(): Promise<void> {
   const connector = await new Connector().start();
   const levels = [...SETTINGS.levels, SETTINGS.growth];
   const runs: { bot: LevelRun[][]; echo: LevelRun[][] } = { bot: [], echo: [] };
+  const levelMs = new Map<number, number>();
   let invokes: number | undefined;
 
-  const turnCostRepeat = async (rep: number) => {
-    // The bot goes first while the floor still needs its number of turns; then the order alternates (drift).
-    const order: ('bot' | 'echo')[] = invokes === undefined || rep % 2 === 0 ? ['bot', 'echo'] : ['echo', 'bot'];
-    for (const target of order) {
-      log(`turn cost, repeat ${rep + 1}: ${target}, ${levels.join(', ')} conversations`);
-      const result = await runLevels(target, levels, connector, { invokes, tag: `r${rep}`, deadline });
-      if (target === 'bot') invokes ??= result.find((l) => l.turns > 0)?.invokesPerFlow;
-      runs[target].push(result);
+  /** One repeat of the given levels, bot and echo each in a fresh process per level. */
+  const turnCostRepeat = async (rep: number, which: number[]) => {
+    const repeat: { bot: LevelRun[]; echo: LevelRun[] } = { bot: [], echo: [] };
+    for (const n of which) {
+      const t0 = Date.now();
+      // The bot goes first while the floor still needs its number of turns; then the order alternates (drift).
+      const order: ('bot' | 'echo')[] = invokes === undefined || rep % 2 === 0 ? ['bot', 'echo'] : ['echo', 'bot'];
+      for (const target of order) {
+        log(`turn cost, repeat ${rep + 1}: ${target}, ${n} conversations`);
+        const result = await runLevel(target, n, connector, { invokes, tag: `r${rep}` });
+        if (target === 'bot') invokes ??= result.invokesPerFlow;
+        repeat[target].push(result);
+      }
+      levelMs.set(n, Math.max(levelMs.get(n) ?? 0, Date.now() - t0));
     }
+    runs.bot.push(repeat.bot);
+    runs.echo.push(repeat.echo);
   };
 
   try {
-    const t0 = Date.now();
-    await turnCostRepeat(0);
-    const repeatMs = Date.now() - t0;
+    await turnCostRepeat(0, levels);
 
     log('call economy');
     const calls = await callEconomy(connector).catch((err: Error) => ({ notAvailable: err.message }));
@@ -70,14 +77,28 @@ async function main(): Promise<void> {
       storms.push(await storm(connector, size, SETTINGS.throttleShare, `s${k}`));
     }
 
+    // More repeats while they fit: each level whose last run fits in the time left, cheapest first.
     for (let rep = 1; rep < SETTINGS.repeats; rep++) {
-      if (Date.now() + repeatMs * 1.1 > deadline) {
-        notes.push(
-          `Turn cost ran ${rep} repeat(s) of ${SETTINGS.repeats}: another would not have fit in the ${BUDGET_MS / 60000}-minute budget.`,
-        );
-        break;
+      const fit: number[] = [];
+      let left = deadline - Date.now();
+      for (const n of [...levels].sort((p, q) => (levelMs.get(p) ?? 0) - (levelMs.get(q) ?? 0))) {
+        const cost = (levelMs.get(n) ?? 0) * 1.2;
+        if (cost < left) {
+          fit.push(n);
+          left -= cost;
+        }
       }
-      await turnCostRepeat(rep);
+      if (fit.length < levels.length) {
+        const skipped = levels.filter((n) => !fit.includes(n));
+        notes.push(
+          `Turn cost, repeat ${rep + 1}: ${skipped.join(', ')} conversations left out, to stay within ${BUDGET_MS / 60000} minutes.`,
+        );
+      }
+      if (fit.length === 0) break;
+      await turnCostRepeat(
+        rep,
+        levels.filter((n) => fit.includes(n)),
+      );
     }
 
     const results: Results = {
@@ -91,7 +112,13 @@ async function main(): Promise<void> {
         loadAverageEnd: os.loadavg(),
         commit: gitCommit(),
       },
-      settings: { ...SETTINGS, quick: QUICK, invokesPerFlow: invokes },
+      settings: {
+        ...SETTINGS,
+        quick: QUICK,
+        invokesPerFlow: invokes,
+        turnTimeoutMs: TURN_TIMEOUT_MS,
+        levelWindowMs: LEVEL_WINDOW_MS,
+      },
       turnCost: summarizeLevels(levels, SETTINGS.growth, runs),
       slowAzure: slow,
       callEconomy: calls,
@@ -135,19 +162,22 @@ function summarizeLevels(
   runs: { bot: LevelRun[][]; echo: LevelRun[][] },
 ): LevelSummary[] {
   return levels.map((n) => {
-    const pick = (target: 'bot' | 'echo') =>
-      runs[target].map((rep) => rep.find((l) => l.concurrency === n)).filter((l): l is LevelRun => !!l && l.turns > 0);
+    const all = (target: 'bot' | 'echo') =>
+      runs[target].map((rep) => rep.find((l) => l.concurrency === n)).filter((l): l is LevelRun => !!l);
     const median = (target: 'bot' | 'echo'): LevelRun | undefined => {
-      const reps = pick(target);
-      const failed = runs[target].flatMap((rep) => rep.filter((l) => l.concurrency === n && l.turns === 0));
-      if (reps.length === 0) return failed[0];
+      const reps = all(target).filter((l) => l.available);
+      if (reps.length === 0) return all(target)[0];
       const numeric = medianOf(
-        reps.map(({ target: _t, problems: _p, ...rest }) => rest as unknown as Record<string, number | undefined>),
+        reps.map(
+          ({ target: _t, problems: _p, available: _a, ...rest }) =>
+            rest as unknown as Record<string, number | undefined>,
+        ),
       );
       return {
         ...(numeric as unknown as LevelRun),
         target,
         concurrency: n,
+        available: true,
         problems: [...new Set(reps.flatMap((r) => r.problems))],
       };
     };
@@ -158,12 +188,16 @@ function summarizeLevels(
       growth: n === growth,
       bot,
       echo,
-      repeats: { bot: pick('bot').length, echo: pick('echo').length },
+      repeats: {
+        bot: all('bot').filter((l) => l.available).length,
+        echo: all('echo').filter((l) => l.available).length,
+      },
       ratio: {
         p50: ratio(bot?.p50, echo?.p50),
         p95: ratio(bot?.p95, echo?.p95),
         p99: ratio(bot?.p99, echo?.p99),
         turnsPerSec: ratio(bot?.turnsPerSec, echo?.turnsPerSec),
+        cpuMsPerTurn: ratio(bot?.cpuMsPerTurn, echo?.cpuMsPerTurn),
       },
     };
   });

@@ -7,17 +7,33 @@ import { driveFlow, type FlowResult, type FlowScript } from '../support/driver';
 import { max, percentile } from '../support/stats';
 import { enableBackup, titleOf } from './flows';
 
+/** A turn not answered within this is given up: twice Teams' 15 s for a message, four times its 5 s for an invoke. */
+export const TURN_TIMEOUT_MS = 20_000;
+/** No new turn starts this long after a level began (its flows stop where they are). */
+export const LEVEL_WINDOW_MS = 45_000;
+/** Teams shows an error for an invoke (a card button) not answered within this. */
+export const INVOKE_LIMIT_MS = 5_000;
+
 /** One run of one concurrency level against one target. */
 export interface LevelRun {
   target: 'bot' | 'echo';
   concurrency: number;
+  /** False when the flow could not be run at all (the warm-up failed: the bot does not offer it). */
+  available: boolean;
+  /** Turns answered. */
   turns: number;
+  /** Turns given up after TURN_TIMEOUT_MS (they count in the percentiles at that value: a floor, not a measure). */
+  unanswered: number;
+  /** Turns answered or given up after Teams' 5 s invoke limit. */
+  overInvokeLimit: number;
   p50?: number;
   p95?: number;
   p99?: number;
   maxMs?: number;
   turnsPerSec?: number;
-  /** From the command to the final card (after Azure did the work), p50. */
+  /** CPU time of the bot process per answered turn (user + system), in ms. */
+  cpuMsPerTurn?: number;
+  /** From the command to the final card (after Azure did the work), p50 of the flows that got there. */
   flowP50Ms?: number;
   completed: number;
   succeeded: number;
@@ -50,54 +66,52 @@ function echoFlow(invokes: number): FlowScript {
 }
 
 /**
- * Scenario 1 for one target in one process: after one warm-up flow (token, connections, lazy modules; not counted),
- * each level in turn: N people at once, each in their own conversation, each running `enable backup <their VM>` to
- * its final card (the bot), or the same number of turns against the echo floor. Every level sees the same world
- * (one VM per conversation of every level, added up front), so only the concurrency changes between levels.
+ * Scenario 1, one level against one target, in a fresh process: N people at once, each in their own conversation,
+ * each running `enable backup <their VM>` to its final card (the bot; the world has one VM per conversation), or the
+ * same number of turns against the echo floor. One warm-up flow first (token, connections, lazy modules), not
+ * counted. A level stops starting turns after LEVEL_WINDOW_MS and gives a turn up after TURN_TIMEOUT_MS, so a bot
+ * that cannot keep up is shown as such within the run's time budget.
  */
-export async function runLevels(
+export async function runLevel(
   target: 'bot' | 'echo',
-  levels: number[],
+  concurrency: number,
   connector: Connector,
-  options: { invokes?: number; tag: string; deadline: number },
-): Promise<LevelRun[]> {
-  const offsets = levels.map((_, k) => levels.slice(0, k).reduce((a, n) => a + n, 0));
-  const total = levels.reduce((a, n) => a + n, 0);
-  const names = Array.from({ length: total }, (_, i) => vmName(i + 1));
+  options: { invokes?: number; tag: string },
+): Promise<LevelRun> {
+  const names = Array.from({ length: concurrency }, (_, i) => vmName(i + 1));
   const child = await BotChild.start(
-    target === 'bot' ? { kind: 'bot', benchVms: [WARM_VM, ...names], env: benchAccess(total) } : { kind: 'echo' },
+    target === 'bot' ? { kind: 'bot', benchVms: [WARM_VM, ...names], env: benchAccess(concurrency) } : { kind: 'echo' },
   );
   try {
-    const drive = (i: number, level: number) =>
+    const drive = (i: number, stopAt?: number) =>
       driveFlow(target === 'bot' ? enableBackup(i === 0 ? WARM_VM : names[i - 1]) : echoFlow(options.invokes ?? 4), {
         botUrl: child.url,
         connector,
         where: {
           user: benchUser(i),
-          conversationId: `bench-${options.tag}-${target}-${level}-${i}`,
+          conversationId: `bench-${options.tag}-${target}-${concurrency}-${i}`,
           serviceUrl: connector.url,
         } satisfies Where,
-        finishTimeoutMs: 180_000,
+        turnTimeoutMs: TURN_TIMEOUT_MS,
+        finishTimeoutMs: LEVEL_WINDOW_MS,
+        stopAt,
       });
-    const warm = await drive(0, 0);
-    if (!warm.succeeded) return levels.map((n) => failedRun(target, n, warm));
+    const warm = await drive(0);
+    if (!warm.succeeded) return failedRun(target, concurrency, warm);
 
-    const out: LevelRun[] = [];
-    for (const [k, n] of levels.entries()) {
-      if (Date.now() > options.deadline) break;
-      child.resetPeak();
-      const before = child.rssMb();
-      const start = performance.now();
-      const results = await Promise.all(Array.from({ length: n }, (_, j) => drive(offsets[k] + j + 1, n)));
-      out.push(summarize(target, n, start, results, child.peakRssMb(), before));
-      // Let the last background work (audit writes, a final poll) settle before the next level.
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    return out;
+    child.resetPeak();
+    const before = child.rssMb();
+    const cpuBefore = child.cpuMs();
+    const start = performance.now();
+    const results = await Promise.all(names.map((_, i) => drive(i + 1, start + LEVEL_WINDOW_MS)));
+    const cpu = diff(child.cpuMs(), cpuBefore);
+    return summarize(target, concurrency, start, results, child.peakRssMb(), before, cpu);
   } finally {
     await child.stop();
   }
 }
+
+const diff = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a - b : undefined);
 
 function summarize(
   target: LevelRun['target'],
@@ -106,27 +120,33 @@ function summarize(
   results: FlowResult[],
   peak?: number,
   before?: number,
+  cpuMs?: number,
 ): LevelRun {
-  const turns = results.flatMap((r) => r.turns);
-  const ms = turns.map((t) => t.ms);
-  const lastEnd = max(turns.map((t) => t.end)) ?? start;
+  const all = results.flatMap((r) => r.turns);
+  const answered = all.filter((t) => t.status >= 200 && t.status < 300);
+  const ms = all.map((t) => t.ms);
+  const lastEnd = max(answered.map((t) => t.end)) ?? start;
   const flows = results.map((r) => r.flowMs).filter((v): v is number => v !== undefined);
   return {
     target,
     concurrency,
-    turns: turns.length,
+    available: true,
+    turns: answered.length,
+    unanswered: all.filter((t) => t.status === 0).length,
+    overInvokeLimit: all.filter((t) => t.ms > INVOKE_LIMIT_MS).length,
     p50: percentile(ms, 50),
     p95: percentile(ms, 95),
     p99: percentile(ms, 99),
     maxMs: max(ms),
-    turnsPerSec: lastEnd > start ? turns.length / ((lastEnd - start) / 1000) : undefined,
+    turnsPerSec: lastEnd > start ? answered.length / ((lastEnd - start) / 1000) : undefined,
+    cpuMsPerTurn: cpuMs !== undefined && answered.length ? cpuMs / answered.length : undefined,
     flowP50Ms: percentile(flows, 50),
     completed: results.filter((r) => r.completed).length,
     succeeded: results.filter((r) => r.succeeded).length,
     peakRssMb: peak,
     rssGrowthMb: peak !== undefined && before !== undefined ? peak - before : undefined,
     invokesPerFlow: percentile(
-      results.map((r) => r.turns.filter((t) => t.kind === 'invoke').length),
+      results.filter((r) => r.completed).map((r) => r.turns.filter((t) => t.kind === 'invoke').length),
       50,
     ),
     problems: [...new Set(results.map((r) => r.problem).filter((p): p is string => !!p))].slice(0, 3),
@@ -137,7 +157,10 @@ function failedRun(target: LevelRun['target'], concurrency: number, warm: FlowRe
   return {
     target,
     concurrency,
+    available: false,
     turns: 0,
+    unanswered: 0,
+    overInvokeLimit: 0,
     completed: 0,
     succeeded: 0,
     problems: [`warm-up flow did not succeed: ${warm.problem ?? 'unknown'}`],

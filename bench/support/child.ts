@@ -4,6 +4,9 @@ import https from 'node:https';
 import path from 'node:path';
 import type { ChildOptions, Ready } from './botProcess';
 
+/** Linux's USER_HZ: /proc reports CPU time in these ticks (100 on every mainstream architecture). */
+const CLOCK_TICKS = 100;
+
 /** The parent's handle on a bot process: its URL, its sandbox's admin surface, its memory. */
 export class BotChild {
   private nextId = 1;
@@ -51,6 +54,18 @@ export class BotChild {
   /** Resident set size now, in MiB (VmRSS). */
   rssMb(): number | undefined {
     return this.status('VmRSS');
+  }
+
+  /** CPU time the bot process has used so far (user + system), in ms. */
+  cpuMs(): number | undefined {
+    try {
+      const stat = readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in ticks.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Starts a new peak-RSS window (Linux: writing 5 to clear_refs resets VmHWM to the current RSS). */

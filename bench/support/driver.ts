@@ -59,7 +59,10 @@ export interface DriveOptions {
   where: Where;
   /** How long to wait for a final card after the last click. */
   finishTimeoutMs?: number;
+  /** A turn not answered within this is given up (recorded with status 0 and the time waited). */
   turnTimeoutMs?: number;
+  /** performance.now() after which no new turn is started (a level's time is up). */
+  stopAt?: number;
 }
 
 /** A flow in progress for one person: posts turns, keeps the card's message id, waits on the connector. */
@@ -107,7 +110,7 @@ export class FlowRun {
   async say(text: string, where = this.o.where): Promise<Card | undefined> {
     const mark = this.o.connector.mark();
     const res = await this.turn(message(text, where));
-    if (res.status >= 300) throw new Error(`'${text}' answered ${res.status}: ${res.body.slice(0, 200)}`);
+    if (!ok(res.status)) throw new Error(`'${text}' ${answered(res)}`);
     const posted = this.o.connector.since(mark, where.conversationId).filter((s) => s.method === 'POST');
     const last = posted.filter((s) => cardOf(s.activity)).at(-1);
     this.messageId = last?.activityId;
@@ -119,7 +122,7 @@ export class FlowRun {
   /** Presses a button on a card (the current one by default); the invoke response's card replaces it. */
   async press(verb: string, data: Record<string, unknown>, where = this.o.where, replyToId = this.messageId) {
     const res = await this.turn(cardAction(verb, data, replyToId ?? 'unknown', where));
-    if (res.status >= 300) throw new Error(`${verb} answered ${res.status}: ${res.body.slice(0, 200)}`);
+    if (!ok(res.status)) throw new Error(`${verb} ${answered(res)}`);
     const body = safeJson(res.body);
     const card = body?.type === 'application/vnd.microsoft.card.adaptive' ? (body.value as Card) : undefined;
     if (where === this.o.where) this.card = card;
@@ -162,6 +165,7 @@ export async function driveFlow(script: FlowScript, o: DriveOptions): Promise<Fl
       if (script.isWaiting?.(card)) break;
       const next = forward(card, script);
       if (!next) return result(run, t0, startSeq, `stuck at ${describe(card)}`);
+      if (o.stopAt !== undefined && performance.now() > o.stopAt) return result(run, t0, startSeq, 'time was up');
       card = await run.press(next.verb, next.data);
     }
     if (script.finish) {
@@ -203,6 +207,10 @@ export function describe(card: Card | undefined): string {
   if (!card) return 'no card';
   return `${cardIdOf(card) ?? 'a card'} ("${textsOf(card.body).slice(0, 3).join(' / ').slice(0, 240)}")`;
 }
+
+const ok = (status: number) => status >= 200 && status < 300;
+const answered = (res: { status: number; body: string }) =>
+  res.status === 0 ? 'was not answered in time' : `answered ${res.status}: ${res.body.slice(0, 200)}`;
 
 function safeJson(text: string): Record<string, any> | undefined {
   try {
