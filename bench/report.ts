@@ -11,7 +11,14 @@ export interface LevelSummary {
   bot?: LevelRun;
   echo?: LevelRun;
   repeats: { bot: number; echo: number };
-  ratio: { p50?: number; p95?: number; p99?: number; turnsPerSec?: number; cpuMsPerTurn?: number };
+  ratio: {
+    p50?: number;
+    p95?: number;
+    p99?: number;
+    turnsPerSec?: number;
+    cpuMsPerTurn?: number;
+    botCpuMsPerTurn?: number;
+  };
 }
 
 export interface Results {
@@ -35,6 +42,7 @@ export interface Results {
 
 const ms = (v?: number) => cell(v, v !== undefined && v < 10 ? 1 : 0);
 const x = (v?: number) => cell(v, 1, '×');
+const pct = (v?: number) => cell(v === undefined ? undefined : v * 100, 0, '%');
 const secs = (v?: number) => cell(v === undefined ? undefined : v / 1000, 1, ' s');
 
 /** The Markdown the README quotes: one table per scenario, growth last. */
@@ -56,7 +64,7 @@ export function markdown(r: Results): string {
   out.push('## 1. Turn cost: enable backup over HTTP, bot vs the echo floor');
   out.push('');
   out.push(
-    '| conversations | bot p50 / p95 / p99 ms | echo p50 / p95 / p99 ms | ratio p50 / p95 | turns/s bot / echo | CPU ms per turn bot / echo | bot turns over 5 s / not answered in ' +
+    '| conversations | bot p50 / p95 / p99 ms | echo p50 / p95 / p99 ms | ratio p50 / p95 | turns/s bot / echo | CPU ms per turn: bot process / its sandbox share / echo | bot turns over 5 s / not answered in ' +
       `${timeout / 1000} s | flow to final card p50 | peak RSS bot / echo MiB | flows ok | repeats |`,
   );
   out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -65,9 +73,27 @@ export function markdown(r: Results): string {
     const e = l.echo;
     out.push(
       `| ${l.concurrency}${l.growth ? ' (2×)' : ''} | ${trio(b)} | ${trio(e)} | ${x(l.ratio.p50)} / ${x(l.ratio.p95)} | ` +
-        `${cell(b?.turnsPerSec)} / ${cell(e?.turnsPerSec)} | ${cell(b?.cpuMsPerTurn, 1)} / ${cell(e?.cpuMsPerTurn, 1)} | ` +
+        `${cell(b?.turnsPerSec)} / ${cell(e?.turnsPerSec)} | ${cell(b?.cpuMsPerTurn, 1)} / ${pct(b?.sandboxShare)} / ${cell(e?.cpuMsPerTurn, 1)} | ` +
         `${b?.available ? `${cell(b.overInvokeLimit)} / ${cell(b.unanswered)}` : '-'} | ${secs(b?.flowP50Ms)} | ` +
         `${cell(b?.peakRssMb)} / ${cell(e?.peakRssMb)} | ${b?.available ? `${cell(b.succeeded)}/${b.concurrency}` : '-'} | ${l.repeats.bot} / ${l.repeats.echo} |`,
+    );
+  }
+  out.push('');
+  out.push(
+    '"Sandbox share": of the bot process\'s sampled CPU (garbage collection left out), the part with the local Azure ' +
+      "(src/sandbox) on the stack; it is Azure's work, not the bot's. Without it, the bot's own CPU per turn is:",
+  );
+  out.push('');
+  for (const l of r.turnCost) {
+    const b = l.bot;
+    if (!b?.available || b.botCpuMsPerTurn === undefined) continue;
+    const files = Object.entries(b.topBotFiles ?? {})
+      .slice(0, 4)
+      .map(([f, v]) => `${f} ${v} ms`)
+      .join(', ');
+    out.push(
+      `- ${l.concurrency} conversation(s): ${cell(b.botCpuMsPerTurn, 1)} ms (${x(l.ratio.botCpuMsPerTurn)} the echo floor's ${cell(l.echo?.cpuMsPerTurn, 1)} ms)` +
+        `${files ? `; most self time in ${files}` : ''}.`,
     );
   }
   const problems = [...new Set(r.turnCost.flatMap((l) => l.bot?.problems ?? []))];

@@ -179,6 +179,7 @@ function summarizeLevels(
         concurrency: n,
         available: true,
         problems: [...new Set(reps.flatMap((r) => r.problems))],
+        topBotFiles: reps[0].topBotFiles,
       };
     };
     const bot = median('bot');
@@ -198,6 +199,7 @@ function summarizeLevels(
         p99: ratio(bot?.p99, echo?.p99),
         turnsPerSec: ratio(bot?.turnsPerSec, echo?.turnsPerSec),
         cpuMsPerTurn: ratio(bot?.cpuMsPerTurn, echo?.cpuMsPerTurn),
+        botCpuMsPerTurn: ratio(bot?.botCpuMsPerTurn, echo?.cpuMsPerTurn),
       },
     };
   });

@@ -4,6 +4,7 @@ import type { Card } from '../support/cards';
 import { BotChild } from '../support/child';
 import type { Connector } from '../support/connector';
 import { driveFlow, type FlowResult, type FlowScript } from '../support/driver';
+import type { CpuSplit } from '../support/profile';
 import { max, percentile } from '../support/stats';
 import { enableBackup, titleOf } from './flows';
 
@@ -33,6 +34,12 @@ export interface LevelRun {
   turnsPerSec?: number;
   /** CPU time of the bot process per answered turn (user + system), in ms. */
   cpuMsPerTurn?: number;
+  /** Share of the process's sampled CPU (GC left out) spent in the local Azure (src/sandbox) it hosts. */
+  sandboxShare?: number;
+  /** cpuMsPerTurn without the sandbox's share: an estimate of the bot's own CPU per turn. */
+  botCpuMsPerTurn?: number;
+  /** Bot-side source files with the most self time during the level (ms). */
+  topBotFiles?: Record<string, number>;
   /** From the command to the final card (after Azure did the work), p50 of the flows that got there. */
   flowP50Ms?: number;
   completed: number;
@@ -99,13 +106,25 @@ export async function runLevel(
     const warm = await drive(0);
     if (!warm.succeeded) return failedRun(target, concurrency, warm);
 
+    // Both targets are sampled alike (1 ms), so the profiler's small cost is on both sides of the ratio.
+    await child.call('profileStart');
     child.resetPeak();
     const before = child.rssMb();
     const cpuBefore = child.cpuMs();
     const start = performance.now();
     const results = await Promise.all(names.map((_, i) => drive(i + 1, start + LEVEL_WINDOW_MS)));
     const cpu = diff(child.cpuMs(), cpuBefore);
-    return summarize(target, concurrency, start, results, child.peakRssMb(), before, cpu);
+    const peak = child.peakRssMb();
+    const profile = await child.call<CpuSplit | undefined>('profileStop');
+    const run = summarize(target, concurrency, start, results, peak, before, cpu);
+    if (!profile || profile.sandboxMs + profile.botMs === 0) return run;
+    const sandboxShare = profile.sandboxMs / (profile.sandboxMs + profile.botMs);
+    return {
+      ...run,
+      sandboxShare,
+      botCpuMsPerTurn: run.cpuMsPerTurn === undefined ? undefined : run.cpuMsPerTurn * (1 - sandboxShare),
+      topBotFiles: target === 'bot' ? profile.topBotFiles : undefined,
+    };
   } finally {
     await child.stop();
   }

@@ -3,8 +3,7 @@
  * event loop): the real bot (src/index.ts startBot, sandbox mode: the local Azure runs in this process too, as
  * `npm start` runs it) or the echo floor. Started by bench/support/child.ts; speaks over the IPC channel.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -13,6 +12,7 @@ import { startBot, type RunningBot } from '../../src/index';
 import { createLogger } from '../../src/log';
 import { DEFAULT_TIMING, type SandboxTiming } from '../../src/sandbox';
 import { startEchoBot } from './echoBot';
+import { CpuProfiler } from './profile';
 import { addBenchVaults, addBenchVms, createStorm } from './world';
 
 export interface ChildOptions {
@@ -27,8 +27,6 @@ export interface ChildOptions {
   benchVaults?: number;
   /** Failed jobs to create over that many benchmark vaults as soon as the bot has started (before its first poll). */
   storm?: { count: number; vaults: number };
-  /** Write a V8 CPU profile of the bot process here when it stops (for finding where a turn's time goes). */
-  cpuProfile?: string;
 }
 
 export interface Ready {
@@ -40,7 +38,7 @@ export interface Ready {
   stormAt?: number;
 }
 
-type Request = { id: number; cmd: 'notifyCards' | 'stop' };
+type Request = { id: number; cmd: 'notifyCards' | 'profileStart' | 'profileStop' | 'stop' };
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as ChildOptions;
@@ -48,7 +46,6 @@ async function main(): Promise<void> {
   let close: () => Promise<void>;
   let bot: RunningBot | undefined;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ade-bench-'));
-  const profiler = options.cpuProfile ? await startProfiler() : undefined;
   if (options.kind === 'echo') {
     const echo = await startEchoBot();
     close = echo.close;
@@ -75,14 +72,21 @@ async function main(): Promise<void> {
     send({ type: 'ready', url: bot.url, arm: sandbox.endpoints.arm, ca: sandbox.ca, stormAt });
   }
 
+  let profiler: CpuProfiler | undefined;
   process.on('message', (m: Request) => {
     void (async () => {
       try {
-        if (m.cmd === 'notifyCards') {
+        if (m.cmd === 'profileStart') {
+          profiler = new CpuProfiler();
+          await profiler.start();
+          send({ id: m.id, ok: true });
+        } else if (m.cmd === 'profileStop') {
+          send({ id: m.id, ok: true, value: await profiler?.stop() });
+          profiler = undefined;
+        } else if (m.cmd === 'notifyCards') {
           const cards = bot ? await bot.store.records<Record<string, unknown>>('notify.cards').list() : [];
           send({ id: m.id, ok: true, value: cards.map((c) => ({ id: c.id, ...c.value, reference: undefined })) });
         } else if (m.cmd === 'stop') {
-          if (profiler && options.cpuProfile) writeFileSync(options.cpuProfile, JSON.stringify(await profiler()));
           await close();
           rmSync(dir, { recursive: true, force: true });
           send({ id: m.id, ok: true });
@@ -93,20 +97,6 @@ async function main(): Promise<void> {
       }
     })();
   });
-}
-
-/** Starts the V8 profiler in this process; the returned function stops it and gives the profile. */
-async function startProfiler(): Promise<() => Promise<object>> {
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) =>
-      session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 1000 });
-  await post('Profiler.start');
-  return async () => (await post('Profiler.stop')).profile;
 }
 
 main().catch((err: Error) => {

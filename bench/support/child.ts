@@ -111,7 +111,7 @@ export class BotChild {
     });
   }
 
-  call<T = unknown>(cmd: 'notifyCards' | 'stop'): Promise<T> {
+  call<T = unknown>(cmd: 'notifyCards' | 'profileStart' | 'profileStop' | 'stop'): Promise<T> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, (m) => (m.ok ? resolve(m.value as T) : reject(new Error(m.error))));
