@@ -29,6 +29,8 @@ const schema = z.object({
   BOT_APP_PASSWORD: optionalText(),
   BOT_APP_TYPE: oneOf(['SingleTenant', 'UserAssignedMSI', 'MultiTenant'], 'SingleTenant'),
   BOT_TENANT_ID: optionalText(),
+  // How long a turn waits for Azure before answering with a "working on it" card (Teams allows a card action 5 s).
+  REPLY_WITHIN_MS: integer(100, 4000, 1500),
 
   ALLOWED_TENANT_IDS: idList(),
   OPERATOR_IDS: idList(),
@@ -56,6 +58,7 @@ const schema = z.object({
   APPROVAL_TTL_MINUTES: integer(1, 7 * 24 * 60, 240),
   APPROVERS_CONVERSATION_ID: optionalText(),
   WATCH_INTERVAL_SECONDS: integer(10, 24 * 3600, 300),
+  WATCH_LEASE_SECONDS: integer(5, 3600, 90),
   RPO_HOURS: integer(1, 24 * 30, 26),
   ALERT_WEBHOOK_TOKEN: optionalText(),
   ALERT_WEBHOOK_AUDIENCE: optionalText(),
@@ -81,7 +84,14 @@ export interface Config {
   port: number;
   logLevel: Settings['LOG_LEVEL'];
   /** The Bot Framework registration. No app id = anonymous (sandbox mode and the Agents Playground only). */
-  bot: { appId?: string; appPassword?: string; appType: BotAppType; tenantId?: string };
+  bot: {
+    appId?: string;
+    appPassword?: string;
+    appType: BotAppType;
+    tenantId?: string;
+    /** REPLY_WITHIN_MS: a turn's longest wait on Azure before it answers with a progress card. */
+    replyWithinMs: number;
+  };
   /** Who may do what: Entra object ids (from.aadObjectId) and group ids, tenants whose users may talk to the bot. */
   access: {
     allowedTenantIds: string[];
@@ -119,6 +129,8 @@ export interface Config {
    */
   notifications: {
     watchIntervalSeconds: number;
+    /** WATCH_LEASE_SECONDS: a dead watcher replica's lease lapses after this long, and another one takes over. */
+    leaseSeconds: number;
     rpoHours: number;
     alertWebhookToken?: string;
     alertWebhookAudience?: string;
@@ -163,7 +175,13 @@ function toConfig(s: Settings): Config {
     mode: s.AZURE_MODE,
     port: s.PORT,
     logLevel: s.LOG_LEVEL,
-    bot: { appId: s.BOT_APP_ID, appPassword: s.BOT_APP_PASSWORD, appType: s.BOT_APP_TYPE, tenantId: s.BOT_TENANT_ID },
+    bot: {
+      appId: s.BOT_APP_ID,
+      appPassword: s.BOT_APP_PASSWORD,
+      appType: s.BOT_APP_TYPE,
+      tenantId: s.BOT_TENANT_ID,
+      replyWithinMs: s.REPLY_WITHIN_MS,
+    },
     access: {
       allowedTenantIds: s.ALLOWED_TENANT_IDS.length ? s.ALLOWED_TENANT_IDS : defaultTenants(s),
       operatorIds: s.OPERATOR_IDS.length ? s.OPERATOR_IDS : defaults.operatorIds,
@@ -191,6 +209,7 @@ function toConfig(s: Settings): Config {
     approvals: { ttlMinutes: s.APPROVAL_TTL_MINUTES, approversConversationId: s.APPROVERS_CONVERSATION_ID },
     notifications: {
       watchIntervalSeconds: s.WATCH_INTERVAL_SECONDS,
+      leaseSeconds: s.WATCH_LEASE_SECONDS,
       rpoHours: s.RPO_HOURS,
       alertWebhookToken: s.ALERT_WEBHOOK_TOKEN,
       alertWebhookAudience: s.ALERT_WEBHOOK_AUDIENCE,

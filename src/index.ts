@@ -83,6 +83,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       logger,
       store,
       access,
+      replyWithinMs: config.bot.replyWithinMs,
       notifications: { azure, onSubscribed: () => notifications.pollSoon() },
       restore: { azure, runs, approvals: config.approvals, jobPollMs: config.mode === 'sandbox' ? 1000 : 15_000 },
       // The protect flows follow backup jobs as durable runs; the sandbox's jobs finish in seconds.

@@ -1,3 +1,4 @@
+import { t } from '../../src/i18n';
 import { cardAction, message, type Where } from './activities';
 import { actionsOf, cardIdOf, cardOf, fillInputs, textsOf, type Card, type CardInput } from './cards';
 import type { Connector, Send } from './connector';
@@ -106,6 +107,26 @@ export class FlowRun {
     return { status, body };
   }
 
+  /**
+   * When Azure is slow the bot answers with a "working on it" card and puts the real card in its place later (a PUT
+   * of the same message): a person reads the progress card and waits for that update, as here.
+   */
+  private async settled(card: Card | undefined, id: string | undefined, mark: number, where: Where) {
+    if (!isProgress(card) || !id) return card;
+    const update = await this.o.connector.waitFor(
+      mark,
+      (s) =>
+        s.method === 'PUT' &&
+        s.conversationId === where.conversationId &&
+        s.activityId === id &&
+        !isProgress(cardOf(s.activity)),
+      this.o.finishTimeoutMs ?? 120_000,
+    );
+    const next = cardOf(update?.activity);
+    if (where === this.o.where) this.card = next;
+    return next;
+  }
+
   /** Types a command; the card the bot posted in reply becomes the current card. */
   async say(text: string, where = this.o.where): Promise<Card | undefined> {
     const mark = this.o.connector.mark();
@@ -116,17 +137,18 @@ export class FlowRun {
     this.messageId = last?.activityId;
     this.card = cardOf(last?.activity);
     this.said = posted.map((s) => String(s.activity.text ?? '')).find(Boolean);
-    return this.card;
+    return this.settled(this.card, this.messageId, mark, where);
   }
 
   /** Presses a button on a card (the current one by default); the invoke response's card replaces it. */
   async press(verb: string, data: Record<string, unknown>, where = this.o.where, replyToId = this.messageId) {
+    const mark = this.o.connector.mark();
     const res = await this.turn(cardAction(verb, data, replyToId ?? 'unknown', where));
     if (!ok(res.status)) throw new Error(`${verb} ${answered(res)}`);
     const body = safeJson(res.body);
     const card = body?.type === 'application/vnd.microsoft.card.adaptive' ? (body.value as Card) : undefined;
     if (where === this.o.where) this.card = card;
-    return card;
+    return this.settled(card, replyToId, mark, where);
   }
 
   /** Waits for a post or update in a conversation (this one by default) whose card passes `test`. */
@@ -207,6 +229,11 @@ export function describe(card: Card | undefined): string {
   if (!card) return 'no card';
   return `${cardIdOf(card) ?? 'a card'} ("${textsOf(card.body).slice(0, 3).join(' / ').slice(0, 240)}")`;
 }
+
+const PROGRESS_TITLE = t('en', 'progress.title');
+/** The bot's "working on it" card (src/bot/promptly.ts): the real card replaces it in place. */
+const isProgress = (card: Card | undefined) =>
+  cardIdOf(card) === 'card.flow.notice' && textsOf(card?.body).includes(PROGRESS_TITLE);
 
 const ok = (status: number) => status >= 200 && status < 300;
 const answered = (res: { status: number; body: string }) =>

@@ -13,11 +13,15 @@ import type {
   KeyVaultGrantResult,
   KeyVaultObjectState,
   KeyVaultRef,
+  KeyVaultSummary,
   OperationOptions,
   ResourceRef,
 } from './types';
 
 const VAULT_SCOPE = 'https://vault.azure.net/.default';
+
+/** The listed body behind each summary `list()` returned, so `getAccess(summary)` needs no second read. */
+const listedBodies = new WeakMap<KeyVaultSummary, Vault>();
 
 /** Key vaults holding ADE keys: whether Backup Management Service may read them, the grant, and key/secret state. */
 export class KeyVaultOperations {
@@ -28,16 +32,47 @@ export class KeyVaultOperations {
   }
 
   /**
+   * The subscription's key vaults with their access model: one list call, pages followed (the listing carries each
+   * vault's properties, access policies included). Needs `Microsoft.KeyVault/vaults/read` on the subscription (or
+   * on the vaults' resource groups: the list shows what the identity may read).
+   */
+  async list(options: OperationOptions = {}): Promise<KeyVaultSummary[]> {
+    const abortSignal = options.abortSignal;
+    return azureCall('listKeyVaults', async () => {
+      const vaults = await collectPages(this.clients.keyVault.vaults.listBySubscription({ abortSignal }), abortSignal);
+      return vaults.flatMap((vault) => {
+        const ref = parseResourceId(vault.id);
+        if (!ref) return [];
+        const summary: KeyVaultSummary = {
+          id: ref.id,
+          name: vault.name ?? ref.name,
+          resourceGroup: ref.resourceGroup,
+          location: vault.location ?? '',
+          model: vault.properties?.enableRbacAuthorization === true ? 'rbac' : 'accessPolicy',
+          vaultUri: vault.properties?.vaultUri,
+        };
+        listedBodies.set(summary, vault);
+        return [summary];
+      });
+    });
+  }
+
+  /**
    * Whether Backup Management Service can back up the VM's key and secret from this key vault. Calls: the vault
-   * (404 → exists: false) + for RBAC vaults one role-assignment list for the vault scope filtered by principal.
-   * Needs `Microsoft.KeyVault/vaults/read` and, on RBAC vaults, `Microsoft.Authorization/roleAssignments/read`.
+   * (404 → exists: false; none for a summary `list()` returned: its listing is used) + for RBAC vaults one
+   * role-assignment list for the vault scope filtered by principal. Needs `Microsoft.KeyVault/vaults/read` and, on
+   * RBAC vaults, `Microsoft.Authorization/roleAssignments/read`.
    */
   async getAccess(
-    keyVault: KeyVaultRef,
+    keyVault: KeyVaultRef | KeyVaultSummary,
     encryption: EncryptionKind,
     options: OperationOptions = {},
   ): Promise<KeyVaultAccess> {
-    return azureCall('getKeyVaultAccess', async () => (await this.readAccess(keyVault, encryption, options)).access);
+    const listed = typeof keyVault === 'string' ? undefined : listedBodies.get(keyVault as KeyVaultSummary);
+    return azureCall(
+      'getKeyVaultAccess',
+      async () => (await this.readAccess(keyVault, encryption, options, listed)).access,
+    );
   }
 
   /**
@@ -45,7 +80,8 @@ export class KeyVaultOperations {
    * `{ changed: false }`. Access-policy vaults: one `accessPolicies/add` (needs
    * `Microsoft.KeyVault/vaults/accessPolicies/write`, Key Vault Contributor). RBAC vaults: one role assignment with
    * the configured role at the vault scope (needs `Microsoft.Authorization/roleAssignments/write`; a 409
-   * RoleAssignmentExists counts as granted). The access is read back afterwards.
+   * RoleAssignmentExists counts as granted). The current access is read first (the vault; a confirmed plan may be
+   * out of date) and read back afterwards: the vault again for an access policy, only the role list for a role.
    */
   async grantBackupAccess(
     keyVault: KeyVaultRef,
@@ -91,7 +127,10 @@ export class KeyVaultOperations {
           changed = false;
         }
       }
-      const after = (await this.readAccess(keyVault, encryption, options)).access;
+      // A role assignment does not change the vault: re-reading its role list verifies it.
+      const after = (
+        await this.readAccess(keyVault, encryption, options, change.kind === 'roleAssignment' ? vault : undefined)
+      ).access;
       if (!after.granted) {
         throw new AzureRequestError(
           `The grant on key vault '${after.keyVault.name}' did not take effect: still missing ${after.missing.join(', ')}.`,
@@ -151,17 +190,21 @@ export class KeyVaultOperations {
     });
   }
 
+  /** The access read from the vault (`known`: a body already read, else one GET) and, on RBAC vaults, its roles. */
   private async readAccess(
     ref: KeyVaultRef,
     encryption: EncryptionKind,
     options: OperationOptions,
+    known?: Vault,
   ): Promise<{ access: KeyVaultAccess; vault?: Vault }> {
     const keyVault = keyVaultRef(this.clients.settings.subscriptionId, ref);
     let vault: Vault;
     try {
-      vault = await this.clients.keyVault.vaults.get(keyVault.resourceGroup, keyVault.name, {
-        abortSignal: options.abortSignal,
-      });
+      vault =
+        known ??
+        (await this.clients.keyVault.vaults.get(keyVault.resourceGroup, keyVault.name, {
+          abortSignal: options.abortSignal,
+        }));
     } catch (err) {
       if (isNotFound(err)) return { access: { keyVault, exists: false, granted: false, missing: ['keyVault'] } };
       throw err;
@@ -222,12 +265,15 @@ export class KeyVaultOperations {
   }
 }
 
-/** A key vault reference as name, resource group and ARM id. */
-export function keyVaultRef(subscriptionId: string, ref: KeyVaultRef): ResourceRef {
+/** A key vault reference as name, resource group and ARM id (an id the reference carries is kept). */
+export function keyVaultRef(subscriptionId: string, ref: KeyVaultRef | ResourceRef): ResourceRef {
   if (typeof ref !== 'string') {
     return {
-      ...ref,
-      id: `/subscriptions/${subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.KeyVault/vaults/${ref.name}`,
+      name: ref.name,
+      resourceGroup: ref.resourceGroup,
+      id:
+        ('id' in ref && ref.id) ||
+        `/subscriptions/${subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.KeyVault/vaults/${ref.name}`,
     };
   }
   const parsed = parseResourceId(ref);

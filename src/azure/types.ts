@@ -90,6 +90,13 @@ export interface ProtectionSummary {
 
 export type KeyVaultAccessModel = 'accessPolicy' | 'rbac';
 
+/** A key vault of the subscription, as its list returns it: enough to offer it and to know its access model. */
+export interface KeyVaultSummary extends ResourceRef {
+  location: string;
+  model: KeyVaultAccessModel;
+  vaultUri?: string;
+}
+
 /** Whether Backup Management Service can read what it needs from a key vault. */
 export interface KeyVaultAccess {
   keyVault: ResourceRef;

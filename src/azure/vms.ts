@@ -6,7 +6,7 @@ import { fromBackupStatus, fromProtectedItem, protectedVmId } from './mapping/pr
 import { needsOsDisk, toAgentState, toVmEncryption } from './mapping/vmEncryption';
 import { parseResourceId, sameId } from './names';
 import { collectPages, findInPages } from './paging';
-import type { OperationOptions, ProtectionSummary, VmListItem, VmSummary } from './types';
+import type { OperationOptions, ProtectionSummary, ResourceRef, VmListItem, VmSummary } from './types';
 import { loadVaults } from './vaults';
 
 /** Generic resources api-version for the classic-VM look-up (no SDK on our list lists generic resources). */
@@ -107,6 +107,22 @@ export class VmOperations {
         };
       });
     });
+  }
+
+  /**
+   * The Resource Manager VMs called `vmName` (case-insensitive): one VM list, every page (two resource groups may
+   * hold the same name), and nothing else: no protection look-up. Needs `Microsoft.Compute/virtualMachines/read`.
+   */
+  async find(vmName: string, options: OperationOptions = {}): Promise<(ResourceRef & { location: string })[]> {
+    const abortSignal = options.abortSignal;
+    return azureCall('findVm', async () =>
+      (await collectPages(this.clients.compute.virtualMachines.listAll({ abortSignal }), abortSignal)).flatMap((vm) => {
+        const ref = sameId(vm.name, vmName) ? parseResourceId(vm.id) : undefined;
+        return ref
+          ? [{ id: ref.id, name: vm.name ?? ref.name, resourceGroup: ref.resourceGroup, location: vm.location }]
+          : [];
+      }),
+    );
   }
 
   /** Not a Resource Manager VM: a classic one (one generic-resources list), or nothing at all. */

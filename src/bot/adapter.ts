@@ -7,7 +7,7 @@ import type { Config } from '../config';
  * no token). UserAssignedMSI: botbuilder takes the token for the bot's own identity from the managed identity named
  * by the app id (no password).
  */
-export function createAdapter(bot: Config['bot']): TeamsAdapter {
+export function createAdapter(bot: Omit<Config['bot'], 'replyWithinMs'>): TeamsAdapter {
   if (!bot.appId) return new TeamsAdapter({});
   return new TeamsAdapter({
     MicrosoftAppId: bot.appId,

@@ -21,7 +21,7 @@ export interface Bot {
 
 /** The Teams application: adapter, teams-ai Application on the durable store, routes, error handling, turn log. */
 export function createBot(
-  config: Pick<Config, 'bot'> & Partial<Pick<Config, 'access' | 'rateLimit'>>,
+  config: { bot: Omit<Config['bot'], 'replyWithinMs'> } & Partial<Pick<Config, 'access' | 'rateLimit'>>,
   deps: BotDeps,
 ): Bot {
   const adapter = createAdapter(config.bot);

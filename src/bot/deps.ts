@@ -12,6 +12,8 @@ export interface BotDeps {
   logger: Logger;
   store: Store;
   access: AccessPolicy;
+  /** A turn's longest wait on Azure before it answers with a progress card (REPLY_WITHIN_MS; default 1,500 ms). */
+  replyWithinMs?: number;
   /** The protect flows' Azure layer, run engine and setting (src/bot/protect/register.ts); absent = listed as planned. */
   protect?: ProtectOptions;
   /** The restore request, approvals and runs (src/bot/restore/register.ts); absent = listed as planned. */

@@ -40,7 +40,7 @@ export function commandRegistry(deps: BotDeps): CommandRegistry {
   const commands = new CommandRegistry();
   return commands
     .add({ name: 'enable backup', usage: 'enable backup [vm]', description: 'command.enableBackup' })
-    .add({ name: 'grant access', usage: 'grant access [key vault]', description: 'command.grantAccess' })
+    .add({ name: 'grant access', usage: 'grant access [key vault | vm]', description: 'command.grantAccess' })
     .add({ name: 'backup now', usage: 'backup now [vm]', description: 'command.backupNow' })
     .add({ name: 'restore', usage: 'restore [vm]', description: 'command.restore' })
     .add({ name: 'jobs', usage: 'jobs [vault]', description: 'command.jobs' })

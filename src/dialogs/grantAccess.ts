@@ -1,4 +1,4 @@
-import { explain, UnsupportedVmError, type VmSummary } from '../azure';
+import { explain, UnsupportedVmError, type KeyVaultSummary, type ResourceRef, type VmSummary } from '../azure';
 import type { AdaptiveCardJson } from '../bot/cards/render';
 import { t } from '../i18n';
 import type { DialogDeps } from './deps';
@@ -7,7 +7,8 @@ import { choiceList, picked } from './flow/list';
 import type { FlowDefinition, FlowRecord, Input, Outcome, Turn } from './flow/types';
 import { grantConfirmCard, grantResultCard, grantTargetCard } from './grantAccess/cards';
 import { applyGrant, grantNeed, type GrantPlan } from './grantAccess/plan';
-import { byName, lookUpVms, vmChoice, words } from './shared';
+import { chosenTarget, keyVaultChoices, resolveTarget } from './grantAccess/target';
+import { words } from './shared';
 
 export interface GrantState {
   plan?: GrantPlan;
@@ -16,11 +17,14 @@ export interface GrantState {
 }
 
 type Rec = FlowRecord<GrantState>;
+/** A step's answer: a card that ends the flow here, or the plan to confirm. */
+type Planned = { card: AdaptiveCardJson } | { state: GrantState };
 
 /**
- * `grant access [vm | key vault]`: the key vault comes from the VM's encryption settings (chosen from a list when
- * not named) → the exact change (access policy permissions, or the role on an RBAC key vault; secrets only for a
- * BEK-only VM) → Confirm → apply → read back → result. Already granted is an answer, and changes nothing.
+ * `grant access [key vault | vm]`: the key vault named, or the one the VM's encryption settings name (a list of key
+ * vaults when nothing is named) → the exact change (access policy permissions, or the role on an RBAC key vault;
+ * secrets only for a BEK-only VM, keys and secrets for a key vault named by itself) → Confirm → apply (re-reading the
+ * vault first) → read back → result. Already granted is an answer, and changes nothing.
  */
 export function grantAccessFlow(deps: DialogDeps): FlowDefinition<GrantState> {
   return {
@@ -35,7 +39,7 @@ export function grantAccessFlow(deps: DialogDeps): FlowDefinition<GrantState> {
   };
 }
 
-/** Typed `grant access …`, or a fix button carrying `{ vm, keyVault }`. */
+/** Typed `grant access …`, or a start button carrying `{ vm, keyVault }` (the VM wins: it says BEK-only or not). */
 export async function startGrantAccess(
   deps: DialogDeps,
   turn: Turn,
@@ -43,34 +47,71 @@ export async function startGrantAccess(
   data: { vm?: string; keyVault?: string } = {},
 ): Promise<AdaptiveCardJson> {
   const l = turn.locale;
-  const name = data.vm ?? words(args)[0];
-  const vms = await deps.azure.vms.list();
+  const name = data.vm || data.keyVault || words(args)[0];
   if (!name) {
-    return deps.runtime.begin(turn, 'grantAccess', 'target', {}, choiceList([...vms].sort(byName).map(vmChoice)));
+    const list = choiceList(keyVaultChoices(l, await deps.azure.keyVaults.list()));
+    return deps.runtime.begin(turn, 'grantAccess', 'target', {}, list);
   }
-  const [found] = await lookUpVms(deps, [name], vms);
-  if (found.kind === 'classic') {
-    return explainCard(l, explain(new UnsupportedVmError('ClassicVmNotSupported', name, ''), l), { subject: name });
+  const only = data.vm ? 'vm' : data.keyVault ? 'keyVault' : undefined;
+  const target = await resolveTarget(deps, l, name, only);
+  let planned: Planned;
+  switch (target.kind) {
+    case 'classic':
+      return explainCard(l, explain(new UnsupportedVmError('ClassicVmNotSupported', name, ''), l), { subject: name });
+    case 'unknown': {
+      const list = choiceList(keyVaultChoices(l, target.keyVaults));
+      return deps.runtime.begin(turn, 'grantAccess', 'target', {}, list, t(l, 'grant.unknown', { name }));
+    }
+    case 'ambiguous': {
+      const notice = t(l, 'grant.ambiguous', { name });
+      return deps.runtime.begin(turn, 'grantAccess', 'target', {}, choiceList(target.choices), notice);
+    }
+    case 'keyVault':
+      planned = await planForKeyVault(deps, turn, target.keyVault);
+      break;
+    case 'vm': {
+      const vm = await deps.azure.vms.get(target.vm.name, target.vm.resourceGroup);
+      planned = await planForVm(deps, turn, vm, target.keyVaults);
+      break;
+    }
   }
-  if (found.kind !== 'found') {
-    const matches = found.kind === 'ambiguous' ? found.matches : vms;
-    const notice = t(l, found.kind === 'ambiguous' ? 'flow.ambiguous' : 'grant.unknown', { name });
-    const list = choiceList([...matches].sort(byName).map(vmChoice));
-    return deps.runtime.begin(turn, 'grantAccess', 'target', {}, list, notice);
-  }
-  const vm = await deps.azure.vms.get(found.vm.name, found.vm.resourceGroup);
-  const planned = await planFor(deps, turn, vm);
   if ('card' in planned) return planned.card;
   return deps.runtime.begin(turn, 'grantAccess', 'confirm', planned.state);
 }
 
-async function planFor(
+/** A key vault named by itself: no VM says BEK-only, so the grant is everything Azure Backup reads (keys and secrets). */
+async function planForKeyVault(
+  deps: DialogDeps,
+  turn: Turn,
+  keyVault: ResourceRef | KeyVaultSummary,
+): Promise<Planned> {
+  const l = turn.locale;
+  const need = await grantNeed(deps, keyVault, 'bek+kek');
+  if (need.kind === 'missing') {
+    return {
+      card: noticeCard(l, {
+        title: t(l, 'enable.check.keyVaultGone.title'),
+        text: t(l, 'grant.keyVaultGone', { keyVault: need.access.keyVault.name }),
+        tone: 'attention',
+      }),
+    };
+  }
+  if (need.kind === 'granted') {
+    return { card: grantResultCard(l, { keyVault: need.access.keyVault.name, changed: false }) };
+  }
+  return { state: { plan: need.plan } };
+}
+
+/** The VM's key vault, from its encryption settings (found in `keyVaults` when listed, else read). */
+async function planForVm(
   deps: DialogDeps,
   turn: Turn,
   vm: VmSummary,
-): Promise<{ card: AdaptiveCardJson } | { state: GrantState }> {
+  keyVaults: KeyVaultSummary[] = [],
+): Promise<Planned> {
   const l = turn.locale;
-  if (vm.encryption.kind === 'none' || !vm.encryption.keyVault) {
+  const ref = vm.encryption.keyVault;
+  if (vm.encryption.kind === 'none' || !ref) {
     return {
       card: noticeCard(l, {
         title: t(l, 'grant.notEncrypted.title'),
@@ -78,7 +119,8 @@ async function planFor(
       }),
     };
   }
-  const need = await grantNeed(deps, vm.encryption.keyVault, vm.encryption.kind, vm.name);
+  const listed = keyVaults.find((k) => k.id.toLowerCase() === ref.id.toLowerCase());
+  const need = await grantNeed(deps, listed ?? ref, vm.encryption.kind, vm.name);
   if (need.kind === 'missing') {
     return {
       card: noticeCard(l, {
@@ -111,10 +153,12 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
   const l = turn.locale;
   if (verb === 'grantAccess.target') {
     const choice = picked(r.list!, input)?.[0];
-    if (!choice) return { kind: 'reask', problem: t(l, 'flow.notOffered') };
-    const item = (await deps.azure.vms.list()).find((v) => v.id === choice.value);
-    if (!item) return { kind: 'reask', problem: t(l, 'flow.notOffered') };
-    const planned = await planFor(deps, turn, await deps.azure.vms.get(item.name, item.resourceGroup));
+    const target = choice && chosenTarget(choice.value);
+    if (!target) return { kind: 'reask', problem: t(l, 'flow.notOffered') };
+    const planned =
+      target.kind === 'keyVault'
+        ? await planForKeyVault(deps, turn, target.ref)
+        : await planForVm(deps, turn, await deps.azure.vms.get(target.ref.name, target.ref.resourceGroup));
     if ('card' in planned) return { kind: 'end', card: planned.card };
     return { kind: 'next', record: { ...r, step: 'confirm', state: planned.state, list: undefined } };
   }

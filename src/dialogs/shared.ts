@@ -45,9 +45,8 @@ export const words = (args: string): string[] => args.split(/[\s,]+/).filter(Boo
 
 /** Writes one audit trail entry for what this user did (or tried) in this turn. */
 export function audit(deps: DialogDeps, turn: Turn | AuditWho, entry: Omit<NewAuditEntry, 'who'>): Promise<AuditEntry> {
-  const who = 'ctx' in turn ? { aadObjectId: turn.user.aadObjectId, name: turn.user.name } : turn.who;
-  const correlationId = 'ctx' in turn ? turn.correlationId : turn.correlationId;
-  return deps.store.audit.append({ who, correlationId, ...entry });
+  const who = 'address' in turn ? { aadObjectId: turn.user.aadObjectId, name: turn.user.name } : turn.who;
+  return deps.store.audit.append({ who, correlationId: turn.correlationId, ...entry });
 }
 
 /** Who acted, kept with long work that outlives the turn. */

@@ -65,12 +65,15 @@ export function notificationSettings(overrides: SettingsOverrides = {}): Notific
 /** The user-facing settings (src/config.ts) over the defaults. */
 export function settingsFromConfig(n: {
   watchIntervalSeconds: number;
+  /** WATCH_LEASE_SECONDS (the default lease when absent). */
+  leaseSeconds?: number;
   rpoHours: number;
   stormThreshold: number;
   stormWindowMinutes: number;
 }): NotificationSettings {
   return notificationSettings({
     watchIntervalMs: n.watchIntervalSeconds * 1000,
+    ...(n.leaseSeconds ? { leaseTtlMs: n.leaseSeconds * 1000 } : {}),
     rpoHours: n.rpoHours,
     storm: { threshold: n.stormThreshold, windowMs: n.stormWindowMinutes * 60_000 },
   });

@@ -73,7 +73,7 @@ const cases: Case[] = [
       {
         send: 'help',
         card: 'card.help',
-        says: /enable backup \[vm…?\][\s\S]*grant access \[(?:key vault|vm)\][\s\S]*backup now[\s\S]*restore \[vm\][\s\S]*jobs \[vault\][\s\S]*check \[vm\][\s\S]*subscribe[\s\S]*unsubscribe[\s\S]*subscriptions[\s\S]*audit \[vm \| vault\][\s\S]*language \[en \| zh-TW\]/,
+        says: /enable backup \[vm…?\][\s\S]*grant access \[key vault \| vm\][\s\S]*backup now[\s\S]*restore \[vm\][\s\S]*jobs \[vault\][\s\S]*check \[vm\][\s\S]*subscribe[\s\S]*unsubscribe[\s\S]*subscriptions[\s\S]*audit \[vm \| vault\][\s\S]*language \[en \| zh-TW\]/,
       },
     ],
   },

@@ -84,7 +84,9 @@ export function captureLogs(): { logger: Logger; lines: () => Record<string, any
 export function testConfig(env: Record<string, string> = {}): { config: Config; dir: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ade-bot-'));
   const config = loadConfig({ SQLITE_PATH: path.join(dir, 'bot.sqlite'), ...env });
-  return { config: { ...config, port: 0 }, dir };
+  // A loaded test machine must not turn answers into progress cards, unless the test sets REPLY_WITHIN_MS.
+  const bot = env.REPLY_WITHIN_MS ? config.bot : { ...config.bot, replyWithinMs: 60_000 };
+  return { config: { ...config, bot, port: 0 }, dir };
 }
 
 export interface TestBot {

@@ -19,6 +19,7 @@ import type { AdaptiveCardJson } from '../cards/render';
 import type { CommandRegistry } from '../commands';
 import type { BotDeps } from '../deps';
 import { Messenger } from '../messenger';
+import { addressOf, Promptly } from '../promptly';
 import { sendCard, sendText } from '../reply';
 import type { AppTurnState } from '../state';
 import { markTurn, sender, turnInfo } from '../turnInfo';
@@ -70,7 +71,7 @@ type Start = (d: DialogDeps, turn: Turn, args: string, data?: Record<string, str
 /** Typed commands (already listed on the help card as planned, in routes.ts) and the flow each starts. */
 const COMMANDS: { name: string; usage: string; start: Start }[] = [
   { name: 'enable backup', usage: 'enable backup [vm…]', start: startEnableBackup },
-  { name: 'grant access', usage: 'grant access [vm]', start: startGrantAccess },
+  { name: 'grant access', usage: 'grant access [key vault | vm]', start: startGrantAccess },
   { name: 'backup now', usage: 'backup now [vm]', start: startBackupNow },
   { name: 'jobs', usage: 'jobs [vault]', start: startJobs },
   { name: 'check', usage: 'check [vm]', start: startCheck },
@@ -113,6 +114,7 @@ export function registerProtectFlows(
     allowBekOnly: protect.allowBekOnly,
     jobPollMs: protect.jobPollMs ?? 15_000,
   };
+  const promptly = new Promptly({ withinMs: deps.replyWithinMs ?? 1_500, cards, background, logger });
   for (const flow of [enableBackupFlow(d), grantAccessFlow(d), backupNowFlow(d), checkFlow(d), jobsFlow(d)]) {
     runtime.define(flow as Parameters<FlowRuntime['define']>[0]);
   }
@@ -129,10 +131,10 @@ export function registerProtectFlows(
     const info = turnInfo(ctx);
     const a = ctx.activity;
     return {
-      ctx,
       locale: info.locale,
       user: { id: a.from.id, aadObjectId: a.from.aadObjectId, name: a.from.name },
       conversationId: a.conversation.id,
+      address: addressOf(ctx),
       correlationId: info.correlationId,
     };
   };
@@ -158,7 +160,8 @@ export function registerProtectFlows(
     const handler = async (ctx: TurnContext, _state: AppTurnState, args: string) => {
       const refusal = await refused(ctx, c.name);
       if (refusal) return sendText(ctx, refusal);
-      await sendCard(ctx, await begin(turnOf(ctx), c.start, args));
+      const turn = turnOf(ctx);
+      await promptly.reply(ctx, turn.locale, () => begin(turn, c.start, args));
     };
     if (!commands.plug(c.name, handler, c.usage)) {
       commands.add({ name: c.name, usage: c.usage, description: `command.${camel(c.name)}` as MessageKey, handler });
@@ -177,9 +180,9 @@ export function registerProtectFlows(
           text: refusal,
           tone: 'attention',
         });
-      if (!start) return runtime.submit(turn, verb, data ?? {});
+      if (!start) return promptly.answer(ctx, turn.locale, () => runtime.submit(turn, verb, data ?? {}));
       // A start button posts the new flow as a new message; the card it sits on stays as it is.
-      await sendCard(ctx, await begin(turn, start, '', strings(data)));
+      await promptly.reply(ctx, turn.locale, () => begin(turn, start, '', strings(data)));
       return t(turn.locale, 'flow.started');
     });
   }

@@ -5,7 +5,8 @@ import { approvalCard, refusalNotice } from '../approvals/cards';
 import type { ApprovalAction } from '../approvals/types';
 import { renderCard, type AdaptiveCardJson } from '../cards/render';
 import type { CommandHandler } from '../commands';
-import { sendCard, sendInvokeCard, sendText } from '../reply';
+import { addressOf, type Promptly } from '../promptly';
+import { sendInvokeCard, sendText } from '../reply';
 import { localeOf, markTurn, sender } from '../turnInfo';
 import type { RestoreDialog, RestoreDialogVerb, FlowUser } from '../../dialogs/restore';
 import { t } from '../../i18n';
@@ -17,6 +18,8 @@ export interface RestoreHandlerDeps {
   dialog: RestoreDialog;
   approvals: ApprovalService;
   conversations: ConversationDirectory;
+  /** Answers at once when Azure is slow (a progress card, then the card in place). */
+  promptly: Promptly;
 }
 
 type Data = Record<string, unknown>;
@@ -28,8 +31,13 @@ export function restoreCommand(deps: RestoreHandlerDeps): CommandHandler {
     markTurn(ctx, 'restore');
     const refusal = await refuse(deps, ctx, 'operate');
     if (refusal) return sendText(ctx, refusal);
-    const outcome = await deps.dialog.start(flowUser(ctx), args);
-    if ('view' in outcome) await sendCard(ctx, renderCard(outcome.view.card, outcome.view.data));
+    const user = flowUser(ctx);
+    await deps.promptly.reply(ctx, user.locale, async () => {
+      const outcome = await deps.dialog.start(user, args);
+      // The first step never asks for approval; a view is all it can answer with.
+      if (!('view' in outcome)) throw new Error('the restore dialog started without a card');
+      return renderCard(outcome.view.card, outcome.view.data);
+    });
   };
 }
 
@@ -40,23 +48,23 @@ export function dialogVerb(deps: RestoreHandlerDeps, verb: RestoreDialogVerb): V
     const refusal = await refuse(deps, ctx, 'operate');
     if (refusal) return refusal;
     const user = flowUser(ctx);
-    const outcome = await deps.dialog.submit(user, verb, data);
-    if ('view' in outcome) return renderCard(outcome.view.card, outcome.view.data);
-    const { record, delivered } = await deps.approvals.request({
-      id: outcome.request.requestId,
-      plan: outcome.request.plan,
-      planHash: outcome.request.planHash,
-      requester: { aadObjectId: user.aadObjectId, name: user.name },
-      locale: user.locale,
-      // The plan card becomes the requester's copy of the request, updated in place from now on.
-      requesterCard: {
-        reference: TurnContext.getConversationReference(ctx.activity),
-        activityId: ctx.activity.replyToId,
-      },
+    const requesterCard = addressOf(ctx);
+    return deps.promptly.answer(ctx, user.locale, async () => {
+      const outcome = await deps.dialog.submit(user, verb, data);
+      if ('view' in outcome) return renderCard(outcome.view.card, outcome.view.data);
+      const { record, delivered } = await deps.approvals.request({
+        id: outcome.request.requestId,
+        plan: outcome.request.plan,
+        planHash: outcome.request.planHash,
+        requester: { aadObjectId: user.aadObjectId, name: user.name },
+        locale: user.locale,
+        // The plan card becomes the requester's copy of the request, updated in place from now on.
+        requesterCard,
+      });
+      const run = await deps.approvals.run(record.id);
+      const notice = delivered ? '' : t(user.locale, 'approval.notice.noApprovers');
+      return approvalCard(user.locale, record, run, { audience: 'requester', notice });
     });
-    const run = await deps.approvals.run(record.id);
-    const notice = delivered ? '' : t(user.locale, 'approval.notice.noApprovers');
-    return approvalCard(user.locale, record, run, { audience: 'requester', notice });
   };
 }
 

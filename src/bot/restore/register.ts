@@ -10,6 +10,8 @@ import type { ApprovalRecord } from '../approvals/types';
 import type { CommandRegistry } from '../commands';
 import type { BotDeps } from '../deps';
 import { Messenger } from '../messenger';
+import { Promptly } from '../promptly';
+import { Background } from '../../dialogs/flow/background';
 import type { AppTurnState } from '../state';
 import { localeOf, sender } from '../turnInfo';
 import type { Verb } from '../verbs';
@@ -71,7 +73,7 @@ export interface RestoreFeature {
  */
 export function registerRestore(
   app: Application<AppTurnState>,
-  deps: Pick<BotDeps, 'logger' | 'store' | 'access'> & { restore: RestoreOptions },
+  deps: Pick<BotDeps, 'logger' | 'store' | 'access' | 'replyWithinMs'> & { restore: RestoreOptions },
   commands: CommandRegistry,
 ): RestoreFeature {
   const { logger, store, access, restore } = deps;
@@ -107,7 +109,13 @@ export function registerRestore(
     }),
   );
 
-  const handlers: RestoreHandlerDeps = { access, dialog, approvals, conversations };
+  const promptly = new Promptly({
+    withinMs: deps.replyWithinMs ?? 1_500,
+    cards: messenger,
+    background: new Background(logger),
+    logger,
+  });
+  const handlers: RestoreHandlerDeps = { access, dialog, approvals, conversations, promptly };
 
   // Every turn: remember the conversation (an approver's is where approval cards go) and post any request that was
   // waiting for an approvers' conversation to be known.

@@ -1,4 +1,3 @@
-import { TurnContext } from 'botbuilder';
 import { explain } from '../../azure/troubleshooting';
 import type { AdaptiveCardJson } from '../../bot/cards/render';
 import { t } from '../../i18n';
@@ -103,11 +102,7 @@ export class FlowRuntime {
     if (stored?.value.nonce === claimedNonce) await records.delete(flow.name);
     const after = outcome.after;
     if (after) {
-      const address = {
-        reference: { ...TurnContext.getConversationReference(turn.ctx.activity) },
-        activityId: turn.ctx.activity.replyToId,
-      };
-      this.deps.background.run(`${flow.name}.${verb}`, () => after(address));
+      this.deps.background.run(`${flow.name}.${verb}`, () => after(turn.address));
     }
     return outcome.card;
   }

@@ -1,4 +1,3 @@
-import type { TurnContext } from 'botbuilder';
 import type { Locale } from '../../i18n';
 import type { AdaptiveCardJson } from '../../bot/cards/render';
 
@@ -7,7 +6,11 @@ export type FlowName = 'enableBackup' | 'grantAccess' | 'backupNow' | 'check' | 
 
 /** Who acts in this turn, where, and in which language: what the bot layer hands a flow. */
 export interface Turn {
-  ctx: TurnContext;
+  /**
+   * Where the card acted on lives (the conversation and, for a card action, the clicked card's message id), captured
+   * when the turn began: work that finishes after the turn has answered must not touch the turn's context.
+   */
+  address: CardAddress;
   locale: Locale;
   /** Bot Framework id (from.id) keys flow state; the Entra object id and name go to the audit trail. */
   user: { id: string; aadObjectId?: string; name?: string };

@@ -5,7 +5,7 @@ import { listView } from '../flow/list';
 import type { ChoiceList, View } from '../flow/types';
 import { changeFacts, type GrantPlan } from './plan';
 
-/** cards/grantAccess.target.json: which VM's key vault (the key vault is read from the VM's encryption settings). */
+/** cards/grantAccess.target.json: which key vault (or, for a name that is both, which key vault or VM). */
 export function grantTargetCard(view: View, list: ChoiceList): AdaptiveCardJson {
   const l = view.locale;
   return renderCard('grantAccess.target', {

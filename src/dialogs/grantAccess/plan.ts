@@ -1,4 +1,4 @@
-import type { EncryptionKind, KeyVaultAccess, KeyVaultGrantChange, ResourceRef } from '../../azure';
+import type { EncryptionKind, KeyVaultAccess, KeyVaultGrantChange, KeyVaultSummary, ResourceRef } from '../../azure';
 import { t, type Locale } from '../../i18n';
 import type { DialogDeps } from '../deps';
 import { audit, type AuditWho } from '../shared';
@@ -20,17 +20,18 @@ export type GrantNeed =
   | { kind: 'missing'; access: KeyVaultAccess };
 
 /**
- * Reads the key vault's access for Backup Management Service (access policy, or the role on an RBAC vault).
- * Only a BEK-only VM limits the grant to secrets; a key vault named without a VM gets keys and secrets.
+ * Reads the key vault's access for Backup Management Service (access policy, or the role on an RBAC vault); a
+ * summary from the key vault list is not read again. Only a BEK-only VM limits the grant to secrets; a key vault
+ * named without a VM gets keys and secrets.
  */
 export async function grantNeed(
   deps: DialogDeps,
-  keyVault: ResourceRef,
+  keyVault: ResourceRef | KeyVaultSummary,
   encryption: EncryptionKind,
   vm?: string,
 ): Promise<GrantNeed> {
   const kind = encryption === 'none' ? 'bek+kek' : encryption;
-  const access = await deps.azure.keyVaults.getAccess(keyVault.id, kind);
+  const access = await deps.azure.keyVaults.getAccess(keyVault, kind);
   if (!access.exists) return { kind: 'missing', access };
   if (access.granted || !access.change) return { kind: 'granted', access };
   return { kind: 'plan', plan: { keyVault: access.keyVault, encryption: kind, vm, change: access.change } };

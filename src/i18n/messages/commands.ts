@@ -7,7 +7,8 @@ export const en = {
     'Every change is shown on a card first and made only after you confirm. Restores also need an approver.',
   'command.enableBackup':
     'Turn on Azure Backup for one or more VMs: choose the Recovery Services vault and backup policy, check each VM, confirm.',
-  'command.grantAccess': "Let Azure Backup read the keys and secrets in the key vault that holds a VM's BEK/KEK.",
+  'command.grantAccess':
+    'Let Azure Backup read the keys and secrets in a key vault: name it, or name a VM and I find the one holding its BEK/KEK.',
   'command.backupNow': 'Trigger a backup of a protected VM now and follow its job.',
   'command.restore': 'Restore an encrypted VM from a recovery point (an approver must approve).',
   'command.jobs': 'Show the recent backup jobs of a Recovery Services vault.',
@@ -26,7 +27,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'help.planned': '此版本尚未提供。',
   'help.footer': '每項變更都會先顯示在卡片上，經您確認後才會執行。還原另外需要核准者核准。',
   'command.enableBackup': '為一或多部 VM 啟用備份：選擇復原服務保存庫與備份原則、檢查每部 VM，然後確認。',
-  'command.grantAccess': '讓 Azure 備份讀取存放 VM 之 BEK/KEK 的金鑰保存庫中的金鑰和密碼。',
+  'command.grantAccess':
+    '讓 Azure 備份讀取金鑰保存庫中的金鑰和密碼：請指定金鑰保存庫名稱，或指定 VM，由我找出存放其 BEK/KEK 的金鑰保存庫。',
   'command.backupNow': '立即觸發受保護 VM 的備份，並追蹤其備份作業。',
   'command.restore': '從復原點還原已加密的 VM（需經核准者核准）。',
   'command.jobs': '顯示復原服務保存庫最近的備份作業。',

@@ -11,6 +11,8 @@ export const en = {
   'error.body':
     'Sorry, I could not finish that. Please try again; if it keeps happening, give this reference to your bot administrator.',
   'error.reference': 'Reference: {id}',
+  'progress.title': 'Working on it…',
+  'progress.text': 'Azure is taking a moment to answer. This card will update itself when the answer is ready.',
   'language.title': 'Language',
   'language.current': 'I reply to you in {language}.',
   'language.changed': 'Done: from now on I reply to you in {language}.',
@@ -31,6 +33,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'error.title': '發生錯誤',
   'error.body': '抱歉，我無法完成這項操作。請再試一次；如果問題持續發生，請將下列參考編號提供給機器人管理員。',
   'error.reference': '參考編號：{id}',
+  'progress.title': '處理中…',
+  'progress.text': 'Azure 需要一點時間回應。結果就緒時，這張卡片會自動更新。',
   'language.title': '語言',
   'language.current': '我目前以{language}回覆您。',
   'language.changed': '完成：從現在起我會以{language}回覆您。',

@@ -33,6 +33,8 @@ export interface RestoreBotOptions {
   /** The same store file as another bot (a second replica), else a fresh one. */
   sqlitePath?: string;
   expirySweepMs?: number;
+  /** REPLY_WITHIN_MS; default one minute, so a loaded machine does not turn answers into progress cards. */
+  replyWithinMs?: number;
   /** Extra settings (e.g. APPROVER_IDS). */
   env?: Record<string, string>;
 }
@@ -62,6 +64,7 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
     logger: logs.logger,
     store,
     access,
+    replyWithinMs: options.replyWithinMs ?? 60_000,
     restore: {
       azure: createAzure(azure.settings),
       runs,

@@ -29,7 +29,9 @@ export interface ProtectBot {
  * stand-in recording what the bot posts and edits. Adds the protect flows' wiring (ProtectOptions) that the
  * composition root is to pass in.
  */
-export async function startProtectBot(options: { allowBekOnly?: boolean } = {}): Promise<ProtectBot> {
+export async function startProtectBot(
+  options: { allowBekOnly?: boolean; replyWithinMs?: number } = {},
+): Promise<ProtectBot> {
   const azure = await startTestAzure();
   const connector = await new FakeConnector().start();
   const logs = captureLogs();
@@ -45,6 +47,8 @@ export async function startProtectBot(options: { allowBekOnly?: boolean } = {}):
       logger,
       store,
       access,
+      // A loaded test machine must not turn answers into progress cards (test/dialogs/slowAzure.test.ts tests those).
+      replyWithinMs: options.replyWithinMs ?? 60_000,
       protect: { azure: createAzure(azure.settings), runs, allowBekOnly: options.allowBekOnly ?? false, jobPollMs: 20 },
     },
   );

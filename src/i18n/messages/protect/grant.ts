@@ -1,10 +1,17 @@
-// grant access: Backup Management Service's access to the key vault holding a VM's BEK/KEK.
+// grant access: Backup Management Service's access to a key vault, named or the one holding a VM's BEK/KEK.
 export const en = {
   'grant.title': 'Grant key vault access',
   'grant.target.intro':
-    'Which VM’s key vault should Azure Backup be able to read? The key vault is read from the VM’s encryption settings.',
-  'grant.target.prompt': 'Virtual machine',
-  'grant.unknown': 'No VM is called **{name}**. Choose the VM whose key vault needs access.',
+    'Which key vault should Azure Backup be able to read? For a VM, type **grant access** and its name: its key vault is read from its encryption settings.',
+  'grant.target.prompt': 'Key vault',
+  'grant.unknown':
+    'No key vault or VM is called **{name}**. Nothing was changed. Choose a key vault below, or type **grant access** and a VM’s name.',
+  'grant.ambiguous': 'More than one key vault or VM is called **{name}**. Choose the one you mean.',
+  'grant.choice.keyVault': '{name} ({rg}, {location}, {model})',
+  'grant.choice.keyVaultKind': '{name} (key vault, {rg}, {location}, {model})',
+  'grant.model.accessPolicy': 'access policies',
+  'grant.model.rbac': 'Azure RBAC',
+  'grant.keyVaultGone': 'Key vault {keyVault} does not exist any more. Nothing was changed.',
   'grant.notEncrypted.title': 'Nothing to grant',
   'grant.notEncrypted.text':
     '{vm} is not encrypted with Azure Disk Encryption, so Azure Backup needs no key vault access for it. Nothing was changed.',
@@ -36,9 +43,17 @@ export const en = {
 
 export const zhTW: Record<keyof typeof en, string> = {
   'grant.title': '授與金鑰保存庫存取權',
-  'grant.target.intro': 'Azure 備份需要讀取哪部 VM 的金鑰保存庫？金鑰保存庫會從 VM 的加密設定讀取。',
-  'grant.target.prompt': '虛擬機器',
-  'grant.unknown': '找不到名為 **{name}** 的 VM。請選擇其金鑰保存庫需要存取權的 VM。',
+  'grant.target.intro':
+    'Azure 備份需要讀取哪個金鑰保存庫？若是 VM，請輸入 **grant access** 和 VM 名稱：其金鑰保存庫會從 VM 的加密設定讀取。',
+  'grant.target.prompt': '金鑰保存庫',
+  'grant.unknown':
+    '找不到名為 **{name}** 的金鑰保存庫或 VM。未進行任何變更。請從下列選擇金鑰保存庫，或輸入 **grant access** 和 VM 名稱。',
+  'grant.ambiguous': '有多個金鑰保存庫或 VM 名為 **{name}**。請選擇您指的那一個。',
+  'grant.choice.keyVault': '{name} ({rg}, {location}, {model})',
+  'grant.choice.keyVaultKind': '{name} (金鑰保存庫, {rg}, {location}, {model})',
+  'grant.model.accessPolicy': '存取原則',
+  'grant.model.rbac': 'Azure RBAC',
+  'grant.keyVaultGone': '金鑰保存庫 {keyVault} 已不存在。未進行任何變更。',
   'grant.notEncrypted.title': '不需要授與',
   'grant.notEncrypted.text': '{vm} 未使用 Azure 磁碟加密，因此 Azure 備份不需要金鑰保存庫存取權。未進行任何變更。',
   'grant.already': 'Azure 備份已可讀取 {keyVault}。未進行任何變更。',

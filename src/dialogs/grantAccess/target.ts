@@ -1,0 +1,80 @@
+import { NotFoundError, type KeyVaultSummary, type ResourceRef, type VmSummary } from '../../azure';
+import { t, type Locale } from '../../i18n';
+import type { DialogDeps } from '../deps';
+import type { Choice } from '../flow/types';
+import { byName } from '../shared';
+
+type VmRef = ResourceRef & { location: string };
+
+/** What the name after `grant access` stands for. */
+export type GrantTarget =
+  | { kind: 'keyVault'; keyVault: KeyVaultSummary }
+  /** `keyVaults`: the subscription's list, so the VM's key vault is known without reading it again. */
+  | { kind: 'vm'; vm: VmRef; keyVaults: KeyVaultSummary[] }
+  | { kind: 'ambiguous'; choices: Choice[] }
+  | { kind: 'classic'; vm: VmSummary }
+  | { kind: 'unknown'; keyVaults: KeyVaultSummary[] };
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Resolves a typed name (case-insensitive) with the key vault list and the VM list, read side by side: one call each
+ * (pages followed). A start button that says which kind it carries (`only`) skips the other kind's match; the key
+ * vault list is read anyway, as it spares reading the VM's key vault again. A name that is neither is checked
+ * against classic VMs, which get their own answer.
+ */
+export async function resolveTarget(
+  deps: DialogDeps,
+  l: Locale,
+  name: string,
+  only?: 'vm' | 'keyVault',
+): Promise<GrantTarget> {
+  const [keyVaults, vms] = await Promise.all([
+    deps.azure.keyVaults.list(),
+    only === 'keyVault' ? Promise.resolve([]) : deps.azure.vms.find(name),
+  ]);
+  const kvs = only === 'vm' ? [] : keyVaults.filter((k) => same(k.name, name) || same(k.id, name));
+  if (kvs.length + vms.length > 1) {
+    return { kind: 'ambiguous', choices: [...kvs.map((k) => keyVaultChoice(l, k, true)), ...vms.map(vmChoice)] };
+  }
+  if (kvs.length === 1) return { kind: 'keyVault', keyVault: kvs[0] };
+  if (vms.length === 1) return { kind: 'vm', vm: vms[0], keyVaults };
+  if (only !== 'keyVault') {
+    try {
+      const vm = await deps.azure.vms.get(name);
+      if (vm.deployment === 'classic') return { kind: 'classic', vm };
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+  return { kind: 'unknown', keyVaults };
+}
+
+/** Every key vault of the subscription, by name. */
+export const keyVaultChoices = (l: Locale, keyVaults: KeyVaultSummary[]): Choice[] =>
+  [...keyVaults].sort(byName).map((k) => keyVaultChoice(l, k, false));
+
+/** A key vault as a choice: its ARM id is the value (checked against what was offered), its access model shown. */
+function keyVaultChoice(l: Locale, kv: KeyVaultSummary, withKind: boolean): Choice {
+  const model = t(l, kv.model === 'rbac' ? 'grant.model.rbac' : 'grant.model.accessPolicy');
+  const key = withKind ? 'grant.choice.keyVaultKind' : 'grant.choice.keyVault';
+  return { value: kv.id, title: t(l, key, { name: kv.name, rg: kv.resourceGroup, location: kv.location, model }) };
+}
+
+const vmChoice = (vm: VmRef): Choice => ({
+  value: vm.id,
+  title: `${vm.name} (VM, ${vm.resourceGroup}, ${vm.location})`,
+});
+
+const CHOSEN = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+)$/i;
+
+/** What an offered choice's value (an ARM id) names: a key vault or a VM. */
+export function chosenTarget(id: string): { kind: 'keyVault' | 'vm'; ref: ResourceRef } | undefined {
+  const m = CHOSEN.exec(id);
+  if (!m) return undefined;
+  const [, resourceGroup, type, name] = m;
+  const ref = { id, name, resourceGroup };
+  if (same(type, 'Microsoft.KeyVault/vaults')) return { kind: 'keyVault', ref };
+  if (same(type, 'Microsoft.Compute/virtualMachines')) return { kind: 'vm', ref };
+  return undefined;
+}
