@@ -22,11 +22,11 @@ export function enableBackup(vm: string): FlowScript {
   };
 }
 
-/** `grant access <vm>`: the exact change → confirm → result (access policy, or a role on an RBAC key vault). */
-export function grantAccess(vm: string): FlowScript {
+/** `grant access <key vault | vm>`: the exact change → confirm → result (access policy, or a role on RBAC). */
+export function grantAccess(target: string): FlowScript {
   return {
     name: 'grant access',
-    start: `grant access ${vm}`,
+    start: `grant access ${target}`,
     isFinal: (c) => cardIdOf(c) === 'card.grantAccess.result',
     isSuccess: (c) => cardIdOf(c) === 'card.grantAccess.result',
   };

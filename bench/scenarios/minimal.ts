@@ -21,6 +21,7 @@ export interface MinimalSequence {
 }
 
 const VM_READ: MinimalStep[] = [
+  { route: 'virtualMachines.listAll', calls: 1, why: 'find the VM by name (the command names no resource group)' },
   {
     route: 'virtualMachines.get',
     calls: 1,
@@ -74,7 +75,7 @@ export const MINIMAL: MinimalSequence[] = [
     },
   },
   {
-    flow: 'grant (access policy)',
+    flow: 'grant by VM (access policy)',
     steps: [
       ...VM_READ,
       {
@@ -96,10 +97,13 @@ export const MINIMAL: MinimalSequence[] = [
     ],
   },
   {
-    flow: 'grant (RBAC role)',
+    flow: 'grant by key vault name (RBAC role)',
     steps: [
-      ...VM_READ,
-      { route: 'keyVault.vaults.get', calls: 1, why: 'access model: enableRbacAuthorization' },
+      {
+        route: 'keyVault.vaults.listBySubscription',
+        calls: 1,
+        why: 'find the key vault by name; the list carries its access model (enableRbacAuthorization)',
+      },
       {
         route: 'directory.servicePrincipals.getByAppId',
         calls: 1,

@@ -32,14 +32,14 @@ export interface SuiteResult {
 /**
  * The flows of the call-economy and slow-Azure scenarios, each on the sandbox resident made for its case: enable
  * backup on a fresh VM (a copy of vm-web-01: BEK+KEK, single pass, key vault already granted), the key vault grant
- * as an access policy (vm-nogrant-01) and as a role on an RBAC key vault (vm-rbac-01), a backup of the VM just
- * protected, and the restore of vm-db-01 with its approval.
+ * by VM as an access policy (vm-nogrant-01) and by key vault name as a role on an RBAC key vault (kv-ade-rbac), a
+ * backup of the VM just protected, and the restore of vm-db-01 with its approval.
  */
 export function suiteFlows(benchVm: string, serviceUrl: string, tag: string): SuiteFlow[] {
   return [
     { name: 'enable backup', script: enableBackup(benchVm) },
-    { name: 'grant (access policy)', script: grantAccess('vm-nogrant-01') },
-    { name: 'grant (RBAC role)', script: grantAccess('vm-rbac-01') },
+    { name: 'grant by VM (access policy)', script: grantAccess('vm-nogrant-01') },
+    { name: 'grant by key vault name (RBAC role)', script: grantAccess('kv-ade-rbac') },
     { name: 'backup now', script: backupNow(benchVm) },
     { name: 'restore (with approval)', script: restore('vm-db-01', approverWhere(serviceUrl, tag)) },
   ];

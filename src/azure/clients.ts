@@ -1,4 +1,3 @@
-import https from 'node:https';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { ComputeManagementClient } from '@azure/arm-compute';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
@@ -10,7 +9,6 @@ import { StorageManagementClient } from '@azure/arm-storage';
 import type { TokenCredential } from '@azure/core-auth';
 import {
   bearerTokenAuthenticationPolicy,
-  createDefaultHttpClient,
   createHttpHeaders,
   createPipelineFromOptions,
   createPipelineRequest,
@@ -18,11 +16,11 @@ import {
   type HttpClient,
   type HttpMethods,
   type Pipeline,
-  type PipelineRequest,
 } from '@azure/core-rest-pipeline';
 import { KeyClient } from '@azure/keyvault-keys';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { trustingHttpClient, v1HttpClient } from './httpClients';
 import type { AzureSettings } from './settings';
 
 /**
@@ -210,48 +208,6 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** The default HTTP client, trusting one extra CA (the sandbox's) when given. */
-/**
- * @azure/storage-blob still takes a core-http (v1) HttpClient: it hands over a WebResourceLike and expects headers
- * with toJson(). Passing a core-rest-pipeline client fails ("request.headers.toJSON is not a function"), so this
- * adapts the trusting v2 client to the v1 shape.
- */
-function v1HttpClient(inner: HttpClient) {
-  return {
-    async sendRequest(web: any) {
-      const request = createPipelineRequest({
-        url: web.url,
-        method: web.method,
-        headers: createHttpHeaders(web.headers.toJson({ preserveCase: true })),
-        body: web.body,
-        abortSignal: web.abortSignal,
-        timeout: web.timeout,
-        streamResponseStatusCodes: web.streamResponseStatusCodes,
-        onUploadProgress: web.onUploadProgress,
-        onDownloadProgress: web.onDownloadProgress,
-      });
-      const response = await inner.sendRequest(request);
-      return {
-        ...response,
-        request: web,
-        headers: { toJson: (o?: { preserveCase?: boolean }) => response.headers.toJSON(o) },
-      };
-    },
-  };
-}
-
-function trustingHttpClient(ca?: string): HttpClient {
-  const inner = createDefaultHttpClient();
-  if (!ca) return inner;
-  const agent = new https.Agent({ ca, keepAlive: true });
-  return {
-    sendRequest: (request: PipelineRequest) => {
-      if (request.url.startsWith('https:')) request.agent = agent;
-      return inner.sendRequest(request);
-    },
-  };
 }
 
 function cached<T>(map: Map<string, T>, key: string, make: () => T): T {

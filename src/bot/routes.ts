@@ -9,12 +9,12 @@ import { language, languageSet } from './handlers/language';
 import { planned } from './handlers/planned';
 import { unknown } from './handlers/unknown';
 import { welcomeOnInstallationUpdate, welcomeOnMembersAdded } from './handlers/welcome';
-import { NOTIFICATION_VERBS, registerNotifications } from './notifications/register';
-import { PROTECT_VERBS, registerProtectFlows } from './protect/register';
-import { registerRestore, RESTORE_VERBS } from './restore/register';
+import { registerNotifications } from './notifications/register';
+import { registerProtectFlows } from './protect/register';
+import { registerRestore } from './restore/register';
 import type { AppTurnState } from './state';
 import { markTurn, turnInfo } from './turnInfo';
-import type { Verb } from './verbs';
+import { NOTIFICATION_VERBS, PROTECT_VERBS, RESTORE_VERBS, type Verb } from './verbs';
 
 type VerbHandler = (ctx: TurnContext, state: AppTurnState, data: any) => Promise<AdaptiveCard | string>;
 

@@ -2,18 +2,13 @@ import { randomBytes } from 'node:crypto';
 import https from 'node:https';
 import type { TokenCredential } from '@azure/core-auth';
 import {
-  createDefaultHttpClient,
-  createHttpHeaders,
-  createPipelineRequest,
-  type HttpClient,
-} from '@azure/core-rest-pipeline';
-import {
   BlobServiceClient,
   type BlobRequestConditions,
   type ContainerClient,
   type StoragePipelineOptions,
 } from '@azure/storage-blob';
 import type { StoreItem, StoreItems } from 'botbuilder';
+import { trustingAgentClient, v1HttpClient } from '../azure/httpClients';
 import { blobName, CreationStamps, keyOf, mapBounded, MAX_BLOB_NAME, stampFromDate } from './blobNames';
 import { ETagConflictError, type DurableStorage, type ListedItem, type ListOptions } from './types';
 
@@ -72,7 +67,7 @@ export class BlobStorage implements DurableStorage {
     } else {
       if (options.caCertificate) {
         this.agent = new https.Agent({ ca: options.caCertificate, keepAlive: true });
-        pipeline.httpClient = v1HttpClient(trusting(this.agent)) as never;
+        pipeline.httpClient = v1HttpClient(trustingAgentClient(this.agent)) as never;
       }
       service = new BlobServiceClient(options.accountUrl, options.credential, pipeline);
     }
@@ -260,43 +255,4 @@ async function readText(stream: NodeJS.ReadableStream | undefined): Promise<stri
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The default HTTP client, trusting one extra CA through `agent` (the sandbox's or a test Azurite's). */
-function trusting(agent: https.Agent): HttpClient {
-  const inner = createDefaultHttpClient();
-  return {
-    sendRequest: (request) => {
-      if (request.url.startsWith('https:')) request.agent = agent;
-      return inner.sendRequest(request);
-    },
-  };
-}
-
-/**
- * @azure/storage-blob 12.34 takes a core-http (v1) HttpClient for a custom client (see src/azure/clients.ts, whose
- * adapter this mirrors): it hands over a WebResourceLike whose headers have toJson().
- */
-function v1HttpClient(inner: HttpClient) {
-  return {
-    async sendRequest(web: any) {
-      const request = createPipelineRequest({
-        url: web.url,
-        method: web.method,
-        headers: createHttpHeaders(web.headers.toJson({ preserveCase: true })),
-        body: web.body,
-        abortSignal: web.abortSignal,
-        timeout: web.timeout,
-        streamResponseStatusCodes: web.streamResponseStatusCodes,
-        onUploadProgress: web.onUploadProgress,
-        onDownloadProgress: web.onDownloadProgress,
-      });
-      const response = await inner.sendRequest(request);
-      return {
-        ...response,
-        request: web,
-        headers: { toJson: (o?: { preserveCase?: boolean }) => response.headers.toJSON(o) },
-      };
-    },
-  };
 }

@@ -1,4 +1,4 @@
-import { PROTECT_VERBS } from '../../src/bot/protect/register';
+import { PROTECT_VERBS } from '../../src/bot/verbs';
 import { VERBS } from '../../src/bot/verbs';
 import { backupNowFlow } from '../../src/dialogs/backupNow';
 import { checkFlow } from '../../src/dialogs/check';

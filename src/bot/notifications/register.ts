@@ -9,16 +9,9 @@ import type { BotDeps } from '../deps';
 import { sendCard, sendText } from '../reply';
 import type { AppTurnState } from '../state';
 import { localeOf, markTurn, sender } from '../turnInfo';
-import type { Verb } from '../verbs';
+import { NOTIFICATION_VERBS } from '../verbs';
 import { jobCard, subscriptionsCard, vaultChoiceCard } from './cards';
 import { auditRefused, subscribe, unsubscribe, type SubscribeDeps } from './subscribe';
-
-/** The card verbs routed here (src/bot/verbs.ts lists them too). Fix buttons reuse the protect flows' start verbs. */
-export const NOTIFICATION_VERBS = [
-  'notify.showJob',
-  'notify.subscribe',
-  'notify.unsubscribe',
-] as const satisfies readonly Verb[];
 
 /** What the notification commands need beyond the chat plumbing (BotDeps.notifications). */
 export interface NotificationOptions {

@@ -23,7 +23,7 @@ import { addressOf, Promptly } from '../promptly';
 import { sendCard, sendText } from '../reply';
 import type { AppTurnState } from '../state';
 import { markTurn, sender, turnInfo } from '../turnInfo';
-import type { Verb } from '../verbs';
+import { PROTECT_VERBS } from '../verbs';
 
 /** What the protect flows need beyond the chat plumbing: the Azure layer, the run engine, one setting. */
 export interface ProtectOptions {
@@ -36,33 +36,6 @@ export interface ProtectOptions {
   /** How often a followed backup job is read (default 15 s; tests use the sandbox's fast timing). */
   jobPollMs?: number;
 }
-
-/** The card verbs routed here (the rest of the vocabulary is routed in src/bot/routes.ts). */
-export const PROTECT_VERBS = [
-  'flow.cancel',
-  'flow.page',
-  'flow.back',
-  'enableBackup.start',
-  'enableBackup.vault',
-  'enableBackup.policy',
-  'enableBackup.newPolicy',
-  'enableBackup.vms',
-  'enableBackup.grant',
-  'enableBackup.precheck',
-  'enableBackup.confirm',
-  'grantAccess.start',
-  'grantAccess.target',
-  'grantAccess.confirm',
-  'backupNow.start',
-  'backupNow.vm',
-  'backupNow.retention',
-  'backupNow.confirm',
-  'check.start',
-  'check.vm',
-  'jobs.vault',
-  'jobs.detail',
-  'jobs.back',
-] as const satisfies readonly Verb[];
 
 export type ProtectVerb = (typeof PROTECT_VERBS)[number];
 

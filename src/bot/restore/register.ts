@@ -14,7 +14,7 @@ import { Promptly } from '../promptly';
 import { Background } from '../../dialogs/flow/background';
 import type { AppTurnState } from '../state';
 import { localeOf, sender } from '../turnInfo';
-import type { Verb } from '../verbs';
+import { RESTORE_VERBS } from '../verbs';
 import {
   approvalRefresh,
   approvalVerb,
@@ -23,20 +23,6 @@ import {
   type RestoreHandlerDeps,
   type VerbHandler,
 } from './handlers';
-
-/** The card verbs of the restore request and its approval (src/bot/verbs.ts lists them too). */
-export const RESTORE_VERBS = [
-  'restore.vm',
-  'restore.point',
-  'restore.target',
-  'restore.requestApproval',
-  'restore.cancel',
-  'approval.approve',
-  'approval.reject',
-  'approval.cancel',
-  'approval.retry',
-  'approval.refresh',
-] as const satisfies readonly Verb[];
 
 export type RestoreVerb = (typeof RESTORE_VERBS)[number];
 
