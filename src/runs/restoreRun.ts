@@ -1,4 +1,6 @@
 import type { Azure, JobError, KeyAndSecretPutBack, RestoreJobOutputs } from '../azure';
+import { azureCall } from '../azure/call';
+import { findRestoreJob } from '../azure/restore/restoreJob';
 import type { RestorePlan } from './restorePlan';
 import type { RunKind, RunRecord, StepContext, StepResult } from './types';
 
@@ -17,6 +19,11 @@ export interface RestoreCheckpoint {
   plan: RestorePlan;
   /** Set before the restore is triggered: a later attempt looks for the job started since then instead of a second. */
   triggeredAt?: string;
+  /**
+   * The VM's newest Restore job when this run triggered its own (another restore of the same VM moments earlier):
+   * a later attempt that finds only that job knows the trigger never reached Azure, and does not take it for its own.
+   */
+  priorJobId?: string;
   jobId?: string;
   jobStatus?: string;
   progress?: number;
@@ -58,13 +65,34 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
   const { restore } = options;
   const pollMs = options.pollMs ?? 15_000;
 
+  /** The newest Restore job of the plan's VM started since `since` (less a minute of clock skew), if any. */
+  const newestJob = (plan: RestorePlan, since: string, signal: AbortSignal) =>
+    azureCall('findRestoreJob', () =>
+      findRestoreJob(
+        restore.clients,
+        { name: plan.item.vault, resourceGroup: plan.item.vaultResourceGroup },
+        plan.vm.name,
+        new Date(since),
+        { abortSignal: signal },
+      ),
+    );
+
   const restoreDisks: Step = async ({ checkpoint: cp }, ctx) => {
     if (cp.jobId) return { next: 'followJob', checkpoint: cp };
     const { plan } = cp;
-    // A previous attempt may have reached Azure before the process died: find its job rather than start another.
-    const resumed = cp.triggeredAt !== undefined;
-    const triggeredAt = cp.triggeredAt ?? new Date().toISOString();
-    if (!resumed) await ctx.save({ triggeredAt });
+    let triggeredAt = cp.triggeredAt;
+    if (triggeredAt) {
+      // A previous attempt may have reached Azure before the process died: find its job rather than start another.
+      const found = await newestJob(plan, triggeredAt, ctx.signal);
+      if (found && found !== cp.priorJobId) {
+        await ctx.save({ jobId: found });
+        return { next: 'followJob', checkpoint: { ...cp, jobId: found } };
+      }
+    } else {
+      triggeredAt = new Date().toISOString();
+      const priorJobId = await newestJob(plan, triggeredAt, ctx.signal);
+      await ctx.save({ triggeredAt, ...(priorJobId ? { priorJobId } : {}) });
+    }
     const { jobId } = await restore.beginRestoreDisks(
       {
         item: plan.item,
@@ -73,7 +101,6 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
         stagingAccountId: plan.staging.id,
         targetResourceGroupId: plan.targetResourceGroup.id,
         region: plan.region,
-        reuseJobStartedAfter: resumed ? new Date(triggeredAt) : undefined,
       },
       { abortSignal: ctx.signal },
     );
