@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { azureCall } from './call';
 import type { AzureClients } from './clients';
+import { findRestoreJob } from './restore/restoreJob';
 import { AzureRequestError, InvalidInputError } from './errors';
 import { readRecoveryPoint } from './recoveryPoints';
 import { createVmFromRestore } from './restore/createVm';
@@ -48,6 +49,20 @@ export class RestoreOperations {
    */
   async beginRestoreDisks(input: RestoreDisksInput, options: OperationOptions = {}): Promise<{ jobId: string }> {
     return azureCall('beginRestoreDisks', () => triggerRestoreDisks(this.clients, input, options));
+  }
+
+  /**
+   * The newest Restore job of `vmName` in the vault started since `since` (a minute of clock skew allowed), if any:
+   * how a run that died around its trigger finds the job it started instead of starting another.
+   * Permission: Microsoft.RecoveryServices/Vaults/backupJobs/read.
+   */
+  async findRestoreJob(
+    vault: { name: string; resourceGroup: string },
+    vmName: string,
+    since: Date,
+    options: OperationOptions = {},
+  ): Promise<string | undefined> {
+    return azureCall('findRestoreJob', () => findRestoreJob(this.clients, vault, vmName, since, options));
   }
 
   /**

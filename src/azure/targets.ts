@@ -5,6 +5,7 @@ import type { AzureClients } from './clients';
 import { InvalidInputError } from './errors';
 import { normalizeRegion, parseResourceId, resourceGroupId } from './names';
 import { checkActions, restoreActions } from './restore/permissions';
+import { blobEndpoints } from './restore/staging';
 import type { OperationOptions, PermissionCheck, ResourceGroupChoice, StagingAccount, SubnetChoice } from './types';
 
 /** Resource groups list (no resources SDK on our list): plain ARM GET, api-version of @azure/arm-resources 8. */
@@ -24,10 +25,13 @@ export class TargetOperations {
     return azureCall('listStagingAccounts', async () => {
       const want = normalizeRegion(region);
       const out: StagingAccount[] = [];
+      const endpoints = blobEndpoints(this.clients);
       for await (const a of this.clients.storage.storageAccounts.list({ abortSignal: options.abortSignal })) {
+        const blobEndpoint = a.primaryEndpoints?.blob;
+        // Kept for the restore run, which reads and deletes the staged files: it need not list the accounts again.
+        if (a.name && blobEndpoint) endpoints.set(a.name.toLowerCase(), blobEndpoint);
         if (normalizeRegion(a.location ?? '') !== want || !isStagingCapable(a)) continue;
         const ref = parseResourceId(a.id);
-        const blobEndpoint = a.primaryEndpoints?.blob;
         if (!ref || !blobEndpoint) continue;
         out.push({ id: ref.id, name: ref.name, resourceGroup: ref.resourceGroup, location: a.location!, blobEndpoint });
       }

@@ -9,6 +9,19 @@ import { collectPages, findInPages } from './paging';
 import type { OperationOptions, ProtectionSummary, ResourceRef, VmListItem, VmSummary } from './types';
 import { loadVaults } from './vaults';
 
+/** A Resource Manager VM as the subscription's VM list names it: enough to address it and ask Backup about it. */
+export interface VmPlace extends ResourceRef {
+  location: string;
+}
+
+/** What a typed VM name stands for in the subscription. */
+export type VmByName =
+  | { kind: 'found'; vm: VmPlace }
+  | { kind: 'ambiguous'; matches: VmPlace[] }
+  /** Only a classic VM has that name (deployment 'classic'). */
+  | { kind: 'classic'; vm: VmSummary }
+  | { kind: 'missing' };
+
 /** Generic resources api-version for the classic-VM look-up (no SDK on our list lists generic resources). */
 const RESOURCES_API_VERSION = '2021-04-01';
 const IAAS_VM_ITEMS = "backupManagementType eq 'AzureIaasVM' and itemType eq 'VM'";
@@ -113,16 +126,78 @@ export class VmOperations {
    * The Resource Manager VMs called `vmName` (case-insensitive): one VM list, every page (two resource groups may
    * hold the same name), and nothing else: no protection look-up. Needs `Microsoft.Compute/virtualMachines/read`.
    */
-  async find(vmName: string, options: OperationOptions = {}): Promise<(ResourceRef & { location: string })[]> {
+  async find(vmName: string, options: OperationOptions = {}): Promise<VmPlace[]> {
+    return azureCall('findVm', async () => (await this.places(options)).filter((v) => sameId(v.name, vmName)));
+  }
+
+  /**
+   * Typed VM names resolved with one VM list (every page: a name may be taken in two resource groups), and the
+   * generic-resources list only for a name the list does not know (a classic VM?). Reads nothing per vault and
+   * nothing per VM. Needs `Microsoft.Compute/virtualMachines/read` (and Reader for the classic look-up).
+   */
+  async resolve(names: string[], options: OperationOptions = {}): Promise<VmByName[]> {
+    return azureCall('findVms', async () => {
+      const places = await this.places(options);
+      return Promise.all(
+        names.map(async (name): Promise<VmByName> => {
+          const matches = places.filter((v) => sameId(v.name, name));
+          if (matches.length === 1) return { kind: 'found', vm: matches[0] };
+          if (matches.length > 1) return { kind: 'ambiguous', matches };
+          try {
+            return { kind: 'classic', vm: await this.classicOrNotFound(name, undefined, options) };
+          } catch (err) {
+            if (err instanceof NotFoundError) return { kind: 'missing' };
+            throw err;
+          }
+        }),
+      );
+    });
+  }
+
+  /**
+   * Whether Backup protects this VM, and by which vault and item: one backupStatus call for the VM's region (the
+   * answer a change re-reads right before acting). Needs `Microsoft.RecoveryServices/locations/backupStatus/action`.
+   */
+  async getProtection(vm: VmPlace, options: OperationOptions = {}): Promise<ProtectionSummary | undefined> {
+    return azureCall('getProtection', async () => {
+      const status = await this.clients.backup.backupStatus.get(
+        vm.location,
+        { resourceType: 'VM', resourceId: vm.id },
+        { abortSignal: options.abortSignal },
+      );
+      return fromBackupStatus(status, vm);
+    });
+  }
+
+  /**
+   * Whether a Resource Manager VM of this name exists in the resource group (a name a new VM may not take): one GET,
+   * no classic look-up. Needs `Microsoft.Compute/virtualMachines/read`.
+   */
+  async exists(vmName: string, resourceGroup: string, options: OperationOptions = {}): Promise<boolean> {
+    return azureCall('vmExists', async () => {
+      try {
+        await this.clients.compute.virtualMachines.get(resourceGroup, vmName, { abortSignal: options.abortSignal });
+        return true;
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw err;
+      }
+    });
+  }
+
+  /** Every Resource Manager VM of the subscription, as the VM list names it (one list, every page). */
+  private async places(options: OperationOptions): Promise<VmPlace[]> {
     const abortSignal = options.abortSignal;
-    return azureCall('findVm', async () =>
-      (await collectPages(this.clients.compute.virtualMachines.listAll({ abortSignal }), abortSignal)).flatMap((vm) => {
-        const ref = sameId(vm.name, vmName) ? parseResourceId(vm.id) : undefined;
-        return ref
-          ? [{ id: ref.id, name: vm.name ?? ref.name, resourceGroup: ref.resourceGroup, location: vm.location }]
-          : [];
-      }),
-    );
+    const vms = await collectPages(this.clients.compute.virtualMachines.listAll({ abortSignal }), abortSignal);
+    return vms.map((vm): VmPlace => {
+      const ref = parseResourceId(vm.id);
+      return {
+        id: vm.id ?? '',
+        name: vm.name ?? ref?.name ?? '',
+        resourceGroup: ref?.resourceGroup ?? '',
+        location: vm.location,
+      };
+    });
   }
 
   /** Not a Resource Manager VM: a classic one (one generic-resources list), or nothing at all. */

@@ -1,4 +1,4 @@
-import { explain, UnsupportedVmError } from '../azure';
+import { explain, UnsupportedVmError, type ProtectionSummary, type VmListItem } from '../azure';
 import type { AdaptiveCardJson } from '../bot/cards/render';
 import { t } from '../i18n';
 import { FOLLOW_BACKUP_JOB, followBackupJobId, type FollowBackupJobCheckpoint } from '../runs/followBackupJob';
@@ -7,9 +7,11 @@ import type { DialogDeps } from './deps';
 import { explainCard, noticeCard } from './flow/cards';
 import { choiceList, picked } from './flow/list';
 import type { CardAddress, FlowDefinition, FlowRecord, Input, Outcome, Turn } from './flow/types';
-import { audit, auditWho, byName, day, lookUpVms, vmChoice, words, type AuditWho } from './shared';
+import { audit, auditWho, byName, day, vmChoice, words, type AuditWho } from './shared';
 
 export interface BackupState {
+  /** The protected VMs the VM question offered, as listed: the answer needs no second list. */
+  offered?: BackupTarget[];
   target?: BackupTarget;
   /** yyyy-MM-dd (UTC) the recovery point is kept until. */
   retainUntil?: string;
@@ -52,6 +54,18 @@ export function backupNowFlow(deps: DialogDeps): FlowDefinition<BackupState> {
   };
 }
 
+const targetOf = (vm: VmListItem): BackupTarget => ({
+  vm: vm.name,
+  resourceGroup: vm.resourceGroup,
+  vault: vm.vault ?? '',
+  id: vm.id,
+  location: vm.location,
+});
+
+/**
+ * Starts the flow. A VM named: one VM list resolves the name and Backup's status for the VM says which vault
+ * protects it (nothing is listed per vault). No name, or a name that is not one VM: the protected VMs are offered.
+ */
 export async function startBackupNow(
   deps: DialogDeps,
   turn: Turn,
@@ -60,30 +74,53 @@ export async function startBackupNow(
 ): Promise<AdaptiveCardJson> {
   const l = turn.locale;
   const name = data.vm ?? words(args)[0];
-  const vms = await deps.azure.vms.list();
-  const protectedVms = vms.filter((v) => v.protected).sort(byName);
-  if (!name) {
-    if (!protectedVms.length)
-      return noticeCard(l, { title: t(l, 'backup.none.title'), text: t(l, 'backup.none.text') });
-    return deps.runtime.begin(turn, 'backupNow', 'vm', {}, choiceList(protectedVms.map(vmChoice)));
-  }
-  const [found] = await lookUpVms(deps, [name], vms);
-  if (found.kind === 'classic') {
+  const found = name ? (await deps.azure.vms.resolve([name]))[0] : undefined;
+  if (found?.kind === 'classic') {
     return explainCard(l, explain(new UnsupportedVmError('ClassicVmNotSupported', name, ''), l), { subject: name });
   }
-  if (found.kind !== 'found') {
-    const matches = found.kind === 'ambiguous' ? found.matches.filter((v) => v.protected) : protectedVms;
-    const notice = t(l, found.kind === 'ambiguous' ? 'flow.ambiguous' : 'backup.unknown', { name });
-    return deps.runtime.begin(turn, 'backupNow', 'vm', {}, choiceList(matches.map(vmChoice)), notice);
+  if (found?.kind === 'found') {
+    const vm = found.vm;
+    const protection = await deps.azure.vms.getProtection(vm);
+    if (!protection) {
+      return explainCard(l, explain(new UnsupportedVmError('VmNotProtected', vm.name, ''), l), {
+        subject: vm.name,
+        buttons: { enable: { title: t(l, 'flow.fix.enable'), data: { vm: vm.name } } },
+      });
+    }
+    const target = {
+      vm: vm.name,
+      resourceGroup: vm.resourceGroup,
+      vault: protection.vault,
+      id: vm.id,
+      location: vm.location,
+    };
+    return deps.runtime.begin(turn, 'backupNow', 'retention', { target });
   }
-  if (!found.vm.protected || !found.vm.vault) {
-    return explainCard(l, explain(new UnsupportedVmError('VmNotProtected', found.vm.name, ''), l), {
-      subject: found.vm.name,
-      buttons: { enable: { title: t(l, 'flow.fix.enable'), data: { vm: found.vm.name } } },
-    });
+  const protectedVms = (await deps.azure.vms.list()).filter((v) => v.protected && v.vault).sort(byName);
+  if (!found) {
+    if (!protectedVms.length)
+      return noticeCard(l, { title: t(l, 'backup.none.title'), text: t(l, 'backup.none.text') });
+    return deps.runtime.begin(
+      turn,
+      'backupNow',
+      'vm',
+      { offered: protectedVms.map(targetOf) },
+      choiceList(protectedVms.map(vmChoice)),
+    );
   }
-  const target = { vm: found.vm.name, resourceGroup: found.vm.resourceGroup, vault: found.vm.vault };
-  return deps.runtime.begin(turn, 'backupNow', 'retention', { target });
+  const matches =
+    found.kind === 'ambiguous'
+      ? protectedVms.filter((v) => found.matches.some((m) => m.id.toLowerCase() === v.id.toLowerCase()))
+      : protectedVms;
+  const notice = t(l, found.kind === 'ambiguous' ? 'flow.ambiguous' : 'backup.unknown', { name });
+  return deps.runtime.begin(
+    turn,
+    'backupNow',
+    'vm',
+    { offered: matches.map(targetOf) },
+    choiceList(matches.map(vmChoice)),
+    notice,
+  );
 }
 
 async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: Turn): Promise<Outcome<BackupState>> {
@@ -91,9 +128,10 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
   switch (verb) {
     case 'backupNow.vm': {
       const choice = picked(r.list!, input)?.[0];
-      const vm = choice && (await deps.azure.vms.list()).find((v) => v.id === choice.value && v.protected);
-      if (!vm?.vault) return { kind: 'reask', problem: t(l, 'flow.notOffered') };
-      const target = { vm: vm.name, resourceGroup: vm.resourceGroup, vault: vm.vault };
+      // The VM as the question listed it (records from before the list was kept: listed again).
+      const offered = r.state.offered ?? (await deps.azure.vms.list()).filter((v) => v.protected).map(targetOf);
+      const target = choice && offered.find((v) => v.id === choice.value);
+      if (!target?.vault) return { kind: 'reask', problem: t(l, 'flow.notOffered') };
       return { kind: 'next', record: { ...r, step: 'retention', state: { target }, list: undefined } };
     }
     case 'backupNow.retention': {
@@ -133,10 +171,18 @@ async function triggerAndFollow(
   let jobId: string;
   let vault: string;
   try {
-    const vm = await deps.azure.vms.get(target.vm, target.resourceGroup);
+    // The one re-read before acting: is the VM still protected, and by which vault and item.
+    const item = await protectionNow(deps, target);
+    if (!item) {
+      throw new UnsupportedVmError(
+        'VmNotProtected',
+        target.vm,
+        `'${target.vm}' is not protected: enable backup first.`,
+      );
+    }
     // End of the chosen day (UTC): the recovery point is kept through that date.
     ({ jobId, vault } = await deps.azure.protection.triggerBackup({
-      vm,
+      item,
       retainUntil: new Date(`${retainUntil}T23:59:00Z`),
     }));
   } catch (err) {
@@ -173,6 +219,15 @@ async function triggerAndFollow(
   };
   const run = await deps.runs.start(FOLLOW_BACKUP_JOB, followBackupJobId(vault, jobId), checkpoint);
   await showBackupRun(deps, run.checkpoint);
+}
+
+/** Backup's status for the VM now: one call (records from before the VM's id and region were kept read the VM). */
+async function protectionNow(deps: DialogDeps, target: BackupTarget): Promise<ProtectionSummary | undefined> {
+  const { id, location } = target;
+  if (id && location) {
+    return deps.azure.vms.getProtection({ id, name: target.vm, resourceGroup: target.resourceGroup, location });
+  }
+  return (await deps.azure.vms.get(target.vm, target.resourceGroup)).protection;
 }
 
 /** The followed job's card, updated in place (the run kind's onChange). */

@@ -1,4 +1,4 @@
-import { explain, UnsupportedVmError, type VaultSummary } from '../azure';
+import { explain, UnsupportedVmError, type VaultSummary, type VmSummary } from '../azure';
 import type { AdaptiveCardJson } from '../bot/cards/render';
 import { t } from '../i18n';
 import type { DialogDeps } from './deps';
@@ -15,16 +15,22 @@ import {
 } from './enableBackup/cards';
 import { enableProtection, initialResults } from './enableBackup/apply';
 import { NEW_POLICY, policyChoices, readNewPolicy } from './enableBackup/policy';
-import { precheck, type VaultPick, type VmRef } from './enableBackup/precheck';
+import { precheck, vmFacts, vmRefOf, type VaultPick, type VmFacts, type VmRef } from './enableBackup/precheck';
 import type { EnableState } from './enableBackup/state';
 import { explainCard, noticeCard } from './flow/cards';
 import { choiceList, picked } from './flow/list';
 import type { FlowDefinition, FlowRecord, Input, Outcome, Turn } from './flow/types';
-import { auditWho, byName, lookUpVms, vmChoice, words } from './shared';
+import { auditWho, byName, vmChoice, words } from './shared';
 
 type Rec = FlowRecord<EnableState>;
 
 const vaultChoice = (v: VaultSummary) => ({ value: v.id, title: `${v.name} (${v.resourceGroup}, ${v.location})` });
+const vaultPick = (v: VaultSummary): VaultPick => ({
+  id: v.id,
+  name: v.name,
+  resourceGroup: v.resourceGroup,
+  location: v.location,
+});
 
 /**
  * `enable backup [vm…]`: vault in the VM's region → policy (the vault's default, another, or a new one) → VMs
@@ -65,28 +71,34 @@ export function enableBackupFlow(deps: DialogDeps): FlowDefinition<EnableState> 
   };
 }
 
-/** Starts the flow for a typed command (or a start button): VMs named up front skip their question. */
+/**
+ * Starts the flow for a typed command (or a start button): VMs named up front skip their question. Calls: one VM
+ * list to resolve the names, a VM read for a single VM (its facts go on to the pre-check), the vault list.
+ */
 export async function startEnableBackup(deps: DialogDeps, turn: Turn, args: string): Promise<AdaptiveCardJson> {
   const l = turn.locale;
   const names = words(args);
   const state: EnableState = { requested: [], unknown: [], policyNames: [], checks: [] };
   if (names.length) {
-    const found = await lookUpVms(deps, names);
+    const found = await deps.azure.vms.resolve(names);
     const classic = found.find((f) => f.kind === 'classic');
     if (classic && names.length === 1) {
       return explainCard(l, explain(new UnsupportedVmError('ClassicVmNotSupported', names[0], ''), l), {
         subject: names[0],
       });
     }
-    for (const f of found) {
+    found.forEach((f, i) => {
       if (f.kind === 'found') state.requested.push({ id: f.vm.id, name: f.vm.name, resourceGroup: f.vm.resourceGroup });
-      else state.unknown.push(f.kind === 'classic' ? f.vm.name : f.name);
-    }
+      else state.unknown.push(f.kind === 'classic' ? f.vm.name : names[i]);
+    });
     if (state.requested.length === 1) {
-      const refused = await refusedUpFront(deps, turn, state.requested[0]);
+      const ref = state.requested[0];
+      const vm = await deps.azure.vms.get(ref.name, ref.resourceGroup);
+      const refused = refusedUpFront(deps, turn, vm);
       if (refused) return refused;
+      state.requested = [vmFacts(vm, ref)];
     }
-    state.region = found.find((f) => f.kind === 'found')?.vm.location;
+    for (const f of found) if (f.kind === 'found' && !state.region) state.region = f.vm.location;
   }
   const vaults = await deps.azure.vaults.list(state.region ? { location: state.region } : {});
   if (vaults.length === 0) {
@@ -96,12 +108,13 @@ export async function startEnableBackup(deps: DialogDeps, turn: Turn, args: stri
       tone: 'attention',
     });
   }
-  const choices = [...vaults].sort(byName).map(vaultChoice);
+  const sorted = [...vaults].sort(byName);
+  const choices = sorted.map(vaultChoice);
   return deps.runtime.begin(
     turn,
     'enableBackup',
     'vault',
-    state,
+    { ...state, vaults: sorted.map(vaultPick) },
     choiceList(choices, { selected: [choices[0].value] }),
   );
 }
@@ -110,9 +123,8 @@ export async function startEnableBackup(deps: DialogDeps, turn: Turn, args: stri
  * One VM named up front that cannot be protected (BEK-only, already protected) is answered at once with the
  * catalogue's explanation, before any question.
  */
-async function refusedUpFront(deps: DialogDeps, turn: Turn, ref: VmRef): Promise<AdaptiveCardJson | undefined> {
+function refusedUpFront(deps: DialogDeps, turn: Turn, vm: VmSummary): AdaptiveCardJson | undefined {
   const l = turn.locale;
-  const vm = await deps.azure.vms.get(ref.name, ref.resourceGroup);
   if (vm.encryption.kind === 'bek' && !deps.allowBekOnly) {
     return explainCard(l, explain(new UnsupportedVmError('BekOnlyNotSupported', vm.name, ''), l), { subject: vm.name });
   }
@@ -143,21 +155,19 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
     case 'enableBackup.vault': {
       const choice = picked(r.list!, input)?.[0];
       if (!choice) return notOffered;
-      const vault = (await deps.azure.vaults.list()).find((v) => v.id === choice.value);
+      // The vault as the question listed it (records from before the list was kept: listed again).
+      const vault =
+        s.vaults?.find((v) => v.id === choice.value) ??
+        (await deps.azure.vaults.list()).map(vaultPick).find((v) => v.id === choice.value);
       if (!vault) return notOffered;
-      const pick: VaultPick = {
-        id: vault.id,
-        name: vault.name,
-        resourceGroup: vault.resourceGroup,
-        location: vault.location,
-      };
-      return policyStep(deps, r, { ...s, vault: pick }, turn);
+      return policyStep(deps, r, { ...s, vault }, turn);
     }
     case 'enableBackup.policy': {
       const choice = picked(r.list!, input)?.[0];
       if (!choice) return notOffered;
       if (choice.value === NEW_POLICY) return next('newPolicy', s);
-      const policy = await deps.azure.policies.get(vaultRef(s), choice.value);
+      const policy =
+        s.policies?.find((p) => p.name === choice.value) ?? (await deps.azure.policies.get(vaultRef(s), choice.value));
       return afterPolicy(deps, r, { ...s, policy: { kind: 'existing', name: policy.name, summary: policy } }, turn);
     }
     case 'enableBackup.newPolicy': {
@@ -169,14 +179,9 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
       const chosen = picked(r.list!, input);
       if (!chosen) return notOffered;
       if (chosen.length === 0) return { kind: 'reask', problem: t(l, 'enable.vms.none') };
-      const all = await deps.azure.vms.list();
-      const refs = chosen.map((c) => all.find((v) => v.id === c.value)).filter((v) => v !== undefined);
-      return precheckStep(
-        deps,
-        r,
-        s,
-        refs.map((v) => ({ id: v.id, name: v.name, resourceGroup: v.resourceGroup })),
-      );
+      // The offered values are VM ids: name and resource group follow from them.
+      const refs = chosen.map((c) => vmRefOf(c.value)).filter((v) => v !== undefined);
+      return precheckStep(deps, r, s, refs);
     }
     case 'enableBackup.grant': {
       const check = s.checks.find((c) => c.id === input.vm && c.verdict === 'needsGrant');
@@ -221,9 +226,22 @@ async function policyStep(deps: DialogDeps, r: Rec, s: EnableState, turn: Turn):
   const choices = policyChoices(turn.locale, policies);
   const preselect = policies.find((p) => p.isDefault)?.name ?? choices[0].value;
   const list = choiceList(choices, { selected: [preselect] });
+  const offered = policies.map(({ name, frequency, time, days, retention, retentionUnit }) => ({
+    name,
+    frequency,
+    time,
+    days,
+    retention,
+    retentionUnit,
+  }));
   return {
     kind: 'next',
-    record: { ...r, step: 'policy', state: { ...s, policyNames: policies.map((p) => p.name) }, list },
+    record: {
+      ...r,
+      step: 'policy',
+      state: { ...s, policyNames: policies.map((p) => p.name), policies: offered },
+      list,
+    },
   };
 }
 
@@ -251,7 +269,7 @@ async function precheckStep(
   deps: DialogDeps,
   r: Rec,
   s: EnableState,
-  vms: VmRef[],
+  vms: (VmRef | VmFacts)[],
   notice?: string,
 ): Promise<Outcome<EnableState>> {
   const checks = await Promise.all(vms.map((vm) => precheck(deps, s.vault!, vm)));

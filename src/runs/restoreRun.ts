@@ -1,6 +1,4 @@
 import type { Azure, JobError, KeyAndSecretPutBack, RestoreJobOutputs } from '../azure';
-import { azureCall } from '../azure/call';
-import { findRestoreJob } from '../azure/restore/restoreJob';
 import type { RestorePlan } from './restorePlan';
 import type { RunKind, RunRecord, StepContext, StepResult } from './types';
 
@@ -67,14 +65,11 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
 
   /** The newest Restore job of the plan's VM started since `since` (less a minute of clock skew), if any. */
   const newestJob = (plan: RestorePlan, since: string, signal: AbortSignal) =>
-    azureCall('findRestoreJob', () =>
-      findRestoreJob(
-        restore.clients,
-        { name: plan.item.vault, resourceGroup: plan.item.vaultResourceGroup },
-        plan.vm.name,
-        new Date(since),
-        { abortSignal: signal },
-      ),
+    restore.findRestoreJob(
+      { name: plan.item.vault, resourceGroup: plan.item.vaultResourceGroup },
+      plan.vm.name,
+      new Date(since),
+      { abortSignal: signal },
     );
 
   const restoreDisks: Step = async ({ checkpoint: cp }, ctx) => {

@@ -94,7 +94,8 @@ const cases: Case[] = [
     then: async (bot) => {
       const [job] = backups(bot, 'vm-db-01');
       expect(job).toMatchObject({ status: 'Completed' });
-      const run = await bot.runs.get(`follow-job:rsv-prod-eastasia:${job.id}`);
+      // The card shows the end first; the run records it right after.
+      const run = await settledRun(bot, `follow-job:rsv-prod-eastasia:${job.id}`);
       expect(run).toMatchObject({ status: 'succeeded', kind: 'follow-backup-job' });
       const actions = (await bot.store.audit.recent({ target: 'vm-db-01' })).map((e) => `${e.action} ${e.result}`);
       expect(actions).toEqual(expect.arrayContaining(['backup.trigger started', 'backup.job succeeded']));
@@ -157,3 +158,13 @@ describe('backup now', () => {
     await play(bot, c, `backup-${i}`);
   });
 });
+
+/** The run once it is no longer running (or as it is after 5 s). */
+async function settledRun(bot: ProtectBot, id: string) {
+  const until = Date.now() + 5_000;
+  for (;;) {
+    const run = await bot.runs.get(id);
+    if (run?.status !== 'running' || Date.now() > until) return run;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

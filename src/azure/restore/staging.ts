@@ -3,15 +3,30 @@ import { NotFoundError } from '../errors';
 import { sameId } from '../names';
 import type { OperationOptions } from '../types';
 
+const endpointsByClients = new WeakMap<AzureClients, Map<string, string>>();
+
+/**
+ * Blob endpoints by storage account name, for the process (one map per set of clients): whatever lists the storage
+ * accounts (the restore's target question) fills it, so the run that reads the staged files does not list them again.
+ * Not a cache of state: an account name is global and its endpoint never changes.
+ */
+export function blobEndpoints(clients: AzureClients): Map<string, string> {
+  let map = endpointsByClients.get(clients);
+  if (!map) endpointsByClients.set(clients, (map = new Map()));
+  return map;
+}
+
 /**
  * The restore job's files in the staging account (VM config, template, encryption info), read and deleted with the
  * bot's own identity (Storage Blob Data Contributor on the staging account): no account key, no SAS.
  */
 export class StagingBlobs {
   /** Blob endpoints never change for an account name (names are global): one list call per process per account. */
-  private readonly endpoints = new Map<string, string>();
+  private readonly endpoints: Map<string, string>;
 
-  constructor(private readonly clients: AzureClients) {}
+  constructor(private readonly clients: AzureClients) {
+    this.endpoints = blobEndpoints(clients);
+  }
 
   /** The account's primaryEndpoints.blob. Permission: Microsoft.Storage/storageAccounts/read. */
   async endpoint(accountName: string, options: OperationOptions = {}): Promise<string> {

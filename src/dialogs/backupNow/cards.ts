@@ -6,10 +6,14 @@ import { listView } from '../flow/list';
 import type { ChoiceList, View } from '../flow/types';
 import { utc } from '../shared';
 
+/** The VM to back up, as the flow resolved it: the confirm re-reads its protection from `id` and `location`. */
 export interface BackupTarget {
   vm: string;
   resourceGroup: string;
   vault: string;
+  /** Absent in records written before they were kept: the VM is then read again by name. */
+  id?: string;
+  location?: string;
 }
 
 export function backupVmCard(view: View, list: ChoiceList): AdaptiveCardJson {

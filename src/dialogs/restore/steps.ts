@@ -28,9 +28,11 @@ export async function openVm(
   signal?: AbortSignal,
 ) {
   const locale = user.locale;
+  // A VM named: read it (its protection comes with it); the protected VMs are listed only to offer a choice.
+  const named = vmName ? await readVm(deps, vmName, signal) : undefined;
+  const hit = named?.deployment === 'resourceManager' ? named : undefined;
+  if (hit?.protection) return openPoint(deps, user, flow, at, hit, signal);
   const all = await deps.azure.vms.list({ abortSignal: signal });
-  const hit = vmName ? all.find((v) => v.name.toLowerCase() === vmName.toLowerCase()) : undefined;
-  if (hit?.protected) return openPoint(deps, user, flow, at, hit, signal);
   const vms = all.filter((v) => v.protected).sort((a, b) => a.name.localeCompare(b.name));
   if (vms.length === 0)
     return ended(flow, views.messageView(locale, t(locale, 'restore.vm.title'), t(locale, 'restore.vm.none')));
@@ -58,16 +60,28 @@ export async function onVm(
   return openPoint(deps, user, flow, at, { id, name: m?.[2] ?? id, resourceGroup: m?.[1] ?? '' }, signal);
 }
 
+/** The VM of that name (the first the VM list has), or undefined when there is none. */
+async function readVm(deps: StepDeps, name: string, signal?: AbortSignal): Promise<VmSummary | undefined> {
+  try {
+    return await deps.azure.vms.get(name, undefined, { abortSignal: signal });
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/** The recovery points of a VM: read from Azure, unless the caller just read the VM (`vm` is then its summary). */
 export async function openPoint(
   deps: StepDeps,
   user: FlowUser,
   flow: RestoreFlow,
   at: At,
-  ref: Pick<VmListItem, 'id' | 'name' | 'resourceGroup'>,
+  vm: Pick<VmListItem, 'id' | 'name' | 'resourceGroup'> | VmSummary,
   signal?: AbortSignal,
 ): Promise<RestoreFlow> {
   const locale = user.locale;
-  const summary = await deps.azure.vms.get(ref.name, ref.resourceGroup, { abortSignal: signal });
+  const summary =
+    'deployment' in vm ? vm : await deps.azure.vms.get(vm.name, vm.resourceGroup, { abortSignal: signal });
   const p = summary.protection;
   if (!p) {
     const text = t(locale, 'restore.vm.notProtected', { vm: summary.name });
@@ -87,15 +101,15 @@ export async function openPoint(
     templateRestorable: rp.templateRestorable,
     legacyKeyAndSecret: rp.legacyKeyAndSecret,
   }));
-  const vm = flowVm(summary, item, listed[0]?.osType);
+  const chosen = flowVm(summary, item, listed[0]?.osType);
   if (points.length === 0) {
     return ended(
       flow,
-      views.messageView(locale, t(locale, 'restore.vm.title'), t(locale, 'restore.point.none', { vm: vm.name })),
+      views.messageView(locale, t(locale, 'restore.vm.title'), t(locale, 'restore.point.none', { vm: chosen.name })),
     );
   }
-  const view = views.pointView(locale, at, vm, points, deps.now());
-  return { ...flow, step: 'point', vm, points, offered: { point: points.map((x) => x.name) }, view };
+  const view = views.pointView(locale, at, chosen, points, deps.now());
+  return { ...flow, step: 'point', vm: chosen, points, offered: { point: points.map((x) => x.name) }, view };
 }
 
 export async function onPoint(
@@ -239,19 +253,9 @@ export async function onRequest(deps: StepDeps, flow: RestoreFlow, data: Data): 
   return { ...flow, step: 'requested', requestId: randomUUID(), offered: {} };
 }
 
-export async function vmExists(
-  deps: StepDeps,
-  name: string,
-  resourceGroup: string,
-  signal?: AbortSignal,
-): Promise<boolean> {
-  try {
-    const vm = await deps.azure.vms.get(name, resourceGroup, { abortSignal: signal });
-    return vm.deployment === 'resourceManager';
-  } catch (err) {
-    if (err instanceof NotFoundError) return false;
-    throw err;
-  }
+/** Whether the new VM's name is taken in the target group: one GET (a classic VM cannot live in a Resource Manager group). */
+export function vmExists(deps: StepDeps, name: string, resourceGroup: string, signal?: AbortSignal): Promise<boolean> {
+  return deps.azure.vms.exists(name, resourceGroup, { abortSignal: signal });
 }
 
 function flowVm(summary: VmSummary, item: FlowVm['item'], pointOsType?: string): FlowVm {
