@@ -214,7 +214,7 @@ const scale = (s: { jobs: number; vaults: number; conversations: number }, k: nu
 /** What every reader of the tables should know. */
 function standingNotes(): string[] {
   return [
-    "The bot runs in its own process with the sandbox (local Azure) inside it, as `npm start` runs it: the sandbox's own work (TLS, serving ARM) is counted against the bot, so the bot-to-floor ratio overstates the bot's own cost. The load generator and the connector stand-in run in the bench process. The echo floor runs in its own process on the same adapter and HTTP stack.",
+    "Turn cost: the bot runs in its own process in live mode, reaching the local Azure in another process through its endpoints, CA and managed identity, as it reaches Azure; the bot's CPU and memory are its own, the sandbox process's CPU is shown beside them. Slow Azure, call economy and storms: the bot runs with the sandbox inside its process, as `npm start` runs it (a restore in live mode needs key vaults under vault.azure.net). The load generator and the connector stand-in run in the bench process. The echo floor runs in its own process on the same adapter and HTTP stack.",
     "Turn latency is one HTTP request to /api/messages, from sending it to having read the answer (a message turn includes the bot posting its reply card to the connector; a card action returns its card in the invoke response). Peak RSS is the kernel's high-water mark of the bot process during that level (reset before it).",
     'Azure timing in the sandbox: operations 1.5 s, jobs 4 s, Retry-After 1 s (real Azure Backup asks for 60 s), so poll counts are what these durations give; the fixed calls do not depend on them.',
   ];

@@ -1,7 +1,9 @@
 /**
  * A bot under measurement, in its own process (so its peak RSS is its own and the load generator does not share its
- * event loop): the real bot (src/index.ts startBot, sandbox mode: the local Azure runs in this process too, as
- * `npm start` runs it) or the echo floor. Started by bench/support/child.ts; speaks over the IPC channel.
+ * event loop): the real bot (src/index.ts startBot) or the echo floor. Started by bench/support/child.ts; speaks over
+ * the IPC channel. The bot runs in sandbox mode (the local Azure in this process too, as `npm start` runs it), or —
+ * for the turn cost — in live mode against the sandbox's own process (support/sandboxProcess.ts), configured by
+ * `env` as test/support/liveReplica.ts configures a replica.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,11 +19,14 @@ import { addBenchVaults, addBenchVms, createStorm } from './world';
 
 export interface ChildOptions {
   kind: 'bot' | 'echo';
-  /** VMs added to the sandbox before the first turn (one per conversation). */
+  /** VMs added to the sandbox before the first turn (one per conversation); sandbox mode only. */
   benchVms?: string[];
   /** Sandbox timing (how fast operations and jobs finish, Retry-After). */
   timing?: Partial<SandboxTiming>;
-  /** More settings, by environment variable name (OPERATOR_IDS, WATCH_INTERVAL_SECONDS, …). */
+  /**
+   * More settings, by environment variable name (OPERATOR_IDS, WATCH_INTERVAL_SECONDS, …). With AZURE_MODE=live, the
+   * Azure endpoints, CA file and managed identity (IDENTITY_ENDPOINT / IDENTITY_HEADER) of a sandbox process.
+   */
   env?: Record<string, string>;
   /** Benchmark vaults rsv-bench-001..N to create at start. */
   benchVaults?: number;
@@ -51,25 +56,43 @@ async function main(): Promise<void> {
     close = echo.close;
     send({ type: 'ready', url: echo.url } satisfies Ready & { type: string });
   } else {
-    const config = {
-      ...loadConfig({ SQLITE_PATH: path.join(dir, 'bot.sqlite'), LOG_LEVEL: 'info', ...options.env }),
-      port: 0,
+    const env: Record<string, string> = {
+      SQLITE_PATH: path.join(dir, 'bot.sqlite'),
+      LOG_LEVEL: 'info',
+      ...options.env,
     };
+    const loaded = loadConfig(env);
+    const live = loaded.mode === 'live';
+    // Live mode is validated with a Bot Framework app id (it refuses to start without one) and then runs without it,
+    // as test/support/liveReplica.ts does: the bench posts activities without tokens.
+    const config = {
+      ...loaded,
+      port: 0,
+      bot: live ? { ...loaded.bot, appId: undefined, appPassword: undefined } : loaded.bot,
+    };
+    // ManagedIdentityCredential reads the App Service identity endpoint from the environment.
+    if (live && env.IDENTITY_ENDPOINT && env.IDENTITY_HEADER) {
+      Object.assign(process.env, { IDENTITY_ENDPOINT: env.IDENTITY_ENDPOINT, IDENTITY_HEADER: env.IDENTITY_HEADER });
+    }
     // Production logs one JSON line per turn at info; the lines are written (the cost is real) to nowhere.
     const logger = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
     bot = await startBot(config, { logger, sandboxTiming: options.timing });
     // Synchronously after start-up: the world changes land before the notification service's first poll (a timer).
     const sandbox = bot.sandbox;
-    if (!sandbox) throw new Error('the bench runs the bot in sandbox mode');
-    if (options.benchVms?.length) addBenchVms(sandbox, options.benchVms);
-    if (options.benchVaults) addBenchVaults(sandbox, options.benchVaults);
+    if (!sandbox && (options.benchVms?.length || options.benchVaults || options.storm)) {
+      throw new Error('world changes need the sandbox in this process; in live mode the sandbox process makes them');
+    }
+    if (sandbox && options.benchVms?.length) addBenchVms(sandbox, options.benchVms);
+    if (sandbox && options.benchVaults) addBenchVaults(sandbox, options.benchVaults);
     let stormAt: number | undefined;
-    if (options.storm) {
+    if (sandbox && options.storm) {
       createStorm(sandbox, { ...DEFAULT_TIMING, ...options.timing }, options.storm.count, options.storm.vaults);
       stormAt = Date.now();
     }
     close = bot.close;
-    send({ type: 'ready', url: bot.url, arm: sandbox.endpoints.arm, ca: sandbox.ca, stormAt });
+    // Live mode listens on every interface and names it localhost: the driver goes to IPv4 loopback directly.
+    const url = bot.url.replace('//localhost:', '//127.0.0.1:');
+    send({ type: 'ready', url, arm: sandbox?.endpoints.arm, ca: sandbox?.ca, stormAt });
   }
 
   let profiler: CpuProfiler | undefined;

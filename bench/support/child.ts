@@ -2,51 +2,53 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
+import type { SandboxInfo } from '../../test/support/processes';
 import type { ChildOptions, Ready } from './botProcess';
+import type { SandboxChildOptions } from './sandboxProcess';
 
 /** Linux's USER_HZ: /proc reports CPU time in these ticks (100 on every mainstream architecture). */
 const CLOCK_TICKS = 100;
 
-/** The parent's handle on a bot process: its URL, its sandbox's admin surface, its memory. */
-export class BotChild {
-  private nextId = 1;
-  private readonly pending = new Map<number, (m: { ok: boolean; value?: unknown; error?: string }) => void>();
-  private agent?: https.Agent;
+type Reply = { id?: number; ok: boolean; value?: unknown; error?: string };
 
-  private constructor(
-    private readonly proc: ChildProcess,
-    readonly ready: Ready,
+/**
+ * The parent's handle on a bench child process (a bot, the echo floor, the local Azure): its readiness report, its
+ * CPU time and memory from `/proc`, commands over IPC.
+ */
+export class ProcessChild<R> {
+  private nextId = 1;
+  private readonly pending = new Map<number, (m: Reply) => void>();
+
+  protected constructor(
+    protected readonly proc: ChildProcess,
+    readonly ready: R,
   ) {
-    if (ready.ca) this.agent = new https.Agent({ ca: ready.ca, keepAlive: true });
-    proc.on('message', (m: { id?: number; ok: boolean }) => {
+    proc.on('message', (m: Reply) => {
       if (m.id === undefined) return;
       this.pending.get(m.id)?.(m);
       this.pending.delete(m.id);
     });
   }
 
-  static async start(options: ChildOptions): Promise<BotChild> {
-    const proc = fork(path.join(__dirname, 'botProcess.ts'), [JSON.stringify(options)], {
+  /** Forks `script` (in this folder) with its options and waits for its `{type: 'ready'}` message. */
+  protected static async fork<R>(script: string, options: unknown, what: string): Promise<[ChildProcess, R]> {
+    const proc = fork(path.join(__dirname, script), [JSON.stringify(options)], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const ready = await new Promise<Ready>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the bot process did not start within 60 s')), 60_000);
-      proc.once('exit', (code) => reject(new Error(`the bot process exited (${code}) before it was ready`)));
-      proc.on('message', (m: { type?: string } & Ready) => {
-        if (m.type !== 'ready') return;
+    const ready = await new Promise<R>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${what} did not start within 60 s`)), 60_000);
+      proc.once('exit', (code) => reject(new Error(`${what} exited (${code}) before it was ready`)));
+      proc.on('message', ({ type, ...m }: { type?: string }) => {
+        if (type !== 'ready') return;
         clearTimeout(timer);
-        resolve(m);
+        resolve(m as R);
       });
     });
-    return new BotChild(proc, ready);
+    return [proc, ready];
   }
 
-  get url(): string {
-    return this.ready.url;
-  }
-
-  /** Peak resident set size of the bot process since start or the last `resetPeak()`, in MiB (VmHWM). */
+  /** Peak resident set size of the process since start or the last `resetPeak()`, in MiB (VmHWM). */
   peakRssMb(): number | undefined {
     return this.status('VmHWM');
   }
@@ -56,7 +58,7 @@ export class BotChild {
     return this.status('VmRSS');
   }
 
-  /** CPU time the bot process has used so far (user + system), in ms. */
+  /** CPU time the process has used so far (user + system), in ms. */
   cpuMs(): number | undefined {
     try {
       const stat = readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8');
@@ -87,6 +89,41 @@ export class BotChild {
     }
   }
 
+  call<T = unknown>(cmd: string): Promise<T> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, (m) => (m.ok ? resolve(m.value as T) : reject(new Error(m.error))));
+      this.proc.send({ id, cmd });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.proc.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
+    await Promise.race([this.call('stop').catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
+    if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** A bot process (or the echo floor): its URL and, when the local Azure runs inside it, the sandbox's admin routes. */
+export class BotChild extends ProcessChild<Ready> {
+  private agent?: https.Agent;
+
+  private constructor(proc: ChildProcess, ready: Ready) {
+    super(proc, ready);
+    if (ready.ca) this.agent = new https.Agent({ ca: ready.ca, keepAlive: true });
+  }
+
+  static async start(options: ChildOptions): Promise<BotChild> {
+    const [proc, ready] = await ProcessChild.fork<Ready>('botProcess.ts', options, 'the bot process');
+    return new BotChild(proc, ready);
+  }
+
+  get url(): string {
+    return this.ready.url;
+  }
+
   /** A request to the sandbox's admin routes ({arm}/_sandbox/...): no token, loopback, the sandbox's CA. */
   admin<T = any>(method: string, route: string, body?: unknown): Promise<T> {
     const arm = this.ready.arm;
@@ -111,20 +148,20 @@ export class BotChild {
     });
   }
 
-  call<T = unknown>(cmd: 'notifyCards' | 'profileStart' | 'profileStop' | 'stop'): Promise<T> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, (m) => (m.ok ? resolve(m.value as T) : reject(new Error(m.error))));
-      this.proc.send({ id, cmd });
-    });
+  override call<T = unknown>(cmd: 'notifyCards' | 'profileStart' | 'profileStop' | 'stop'): Promise<T> {
+    return super.call<T>(cmd);
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     this.agent?.destroy();
-    if (this.proc.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
-    await Promise.race([this.call('stop').catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
-    if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
-    await exited;
+    await super.stop();
+  }
+}
+
+/** The local Azure in its own process (support/sandboxProcess.ts): what a live-mode bot needs to reach it. */
+export class SandboxChild extends ProcessChild<SandboxInfo> {
+  static async start(options: SandboxChildOptions): Promise<SandboxChild> {
+    const [proc, ready] = await ProcessChild.fork<SandboxInfo>('sandboxProcess.ts', options, 'the sandbox process');
+    return new SandboxChild(proc, ready);
   }
 }
