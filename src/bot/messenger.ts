@@ -7,6 +7,7 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AdaptiveCardJson } from './cards/render';
+import { Pacer } from './pacer';
 
 /** Where a card lives: the conversation and, once sent, the message id (to update it in place). */
 export interface CardAddress {
@@ -21,17 +22,27 @@ export interface MessengerOptions {
   maxDelayMs?: number;
   /** Sends in flight at once across all conversations (Teams limits bots per conversation and per tenant). */
   concurrency?: number;
+  /** Paces sends per conversation; by default one for the process, shared by every Messenger in it. */
+  pacer?: Pacer;
 }
+
+/** Every Messenger of the process paces one conversation together (the limits are Teams' per bot, not per object). */
+const processPacer = new Pacer();
+
+const sleep = (ms: number) => (ms > 0 ? new Promise<void>((r) => setTimeout(r, ms)) : Promise.resolve());
 
 /**
  * Proactive messages outside a turn: post a card into a stored conversation, or edit a card already posted
- * (progress of a job, an approval decided). Throttling (429 with Retry-After) and transient 5xx are waited out and
+ * (progress of a job, an approval decided). Sends to one conversation go one at a time, in order, paced to Teams'
+ * per-conversation limits (src/bot/pacer.ts). Throttling (429 with Retry-After) and transient 5xx are waited out and
  * retried within bounds; what still fails is thrown to the caller, which keeps it for later (nothing is dropped here).
  * Errors inside proactive logic never reach adapter.onTurnError's chat answer: they are caught here.
  */
 export class Messenger {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly pacer: Pacer;
   private readonly maxAttempts: number;
   private readonly maxDelayMs: number;
   private readonly concurrency: number;
@@ -45,6 +56,7 @@ export class Messenger {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.maxDelayMs = options.maxDelayMs ?? 30_000;
     this.concurrency = options.concurrency ?? 4;
+    this.pacer = options.pacer ?? processPacer;
   }
 
   /** Posts a card; returns the new message id. */
@@ -76,21 +88,32 @@ export class Messenger {
     });
   }
 
-  private async withConversation(
+  /**
+   * Runs `logic` in the conversation: one send at a time per conversation, paced to Teams' per-conversation limits,
+   * at most `concurrency` across conversations, 429 and transient 5xx retried.
+   */
+  private withConversation(
     reference: Partial<ConversationReference>,
     logic: (ctx: TurnContext) => Promise<void>,
   ): Promise<void> {
-    await this.acquire();
-    try {
+    const key = reference.conversation?.id ?? '';
+    return this.inLane(key, async () => {
       for (let attempt = 1; ; attempt++) {
+        await sleep(this.pacer.wait(key));
         let failure: unknown;
-        await this.adapter.continueConversationAsync(this.botAppId, reference, async (ctx) => {
-          try {
-            await logic(ctx);
-          } catch (err) {
-            failure = err;
-          }
-        });
+        await this.acquire();
+        try {
+          this.pacer.record(key);
+          await this.adapter.continueConversationAsync(this.botAppId, reference, async (ctx) => {
+            try {
+              await logic(ctx);
+            } catch (err) {
+              failure = err;
+            }
+          });
+        } finally {
+          this.release();
+        }
         if (!failure) return;
         const status = statusOf(failure);
         const transient = status === 429 || (status !== undefined && status >= 500) || status === undefined;
@@ -98,12 +121,20 @@ export class Messenger {
           this.log.warn({ conversation: reference.conversation?.id, status, attempt }, 'proactive send failed');
           throw failure;
         }
-        const delay = Math.min(this.maxDelayMs, retryAfterMs(failure) ?? 250 * 2 ** (attempt - 1));
-        await new Promise((r) => setTimeout(r, delay));
+        await sleep(Math.min(this.maxDelayMs, retryAfterMs(failure) ?? 250 * 2 ** (attempt - 1)));
       }
-    } finally {
-      this.release();
-    }
+    });
+  }
+
+  /** Runs `work` after the conversation's earlier sends, whatever became of them. */
+  private inLane(key: string, work: () => Promise<void>): Promise<void> {
+    const run = (this.lanes.get(key) ?? Promise.resolve()).then(work);
+    const tail = run.catch(() => undefined);
+    this.lanes.set(key, tail);
+    void tail.then(() => {
+      if (this.lanes.get(key) === tail) this.lanes.delete(key);
+    });
+    return run;
   }
 
   private async acquire(): Promise<void> {
