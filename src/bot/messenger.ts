@@ -103,7 +103,6 @@ export class Messenger {
         let failure: unknown;
         await this.acquire();
         try {
-          this.pacer.record(key);
           await this.adapter.continueConversationAsync(this.botAppId, reference, async (ctx) => {
             try {
               await logic(ctx);
@@ -112,6 +111,8 @@ export class Messenger {
             }
           });
         } finally {
+          // When the send has been answered: it reached Teams no later than now, whatever the network's delays.
+          this.pacer.record(key);
           this.release();
         }
         if (!failure) return;

@@ -16,9 +16,10 @@ export const TEAMS_CONVERSATION_LIMITS: readonly RateWindow[] = [
 ];
 
 /**
- * Paces sends per conversation so every window of every limit holds, from the times sends actually went out. The
- * caller sends to one conversation one at a time: `wait(key)`, sleep that long, `record(key)` as it sends. A small
- * margin absorbs the network's jitter between our clock and Teams'.
+ * Paces sends per conversation so every window of every limit holds. The caller sends to one conversation one at a
+ * time: `wait(key)`, sleep that long, send, and `record(key)` once the send has been answered. A send reaches Teams
+ * after it starts and before its answer, so spacing each start from the earlier answers keeps Teams' windows too,
+ * however the network delays each one; a small margin covers the clocks.
  */
 export class Pacer {
   private readonly sent = new Map<string, number[]>();
@@ -26,7 +27,7 @@ export class Pacer {
 
   constructor(
     private readonly limits: readonly RateWindow[] = TEAMS_CONVERSATION_LIMITS,
-    private readonly marginMs = 100,
+    private readonly marginMs = 50,
     private readonly now: () => number = Date.now,
   ) {
     this.longestMs = Math.max(...limits.map((l) => l.windowMs));
@@ -45,7 +46,7 @@ export class Pacer {
     return at - now;
   }
 
-  /** A send to `key` goes out now. */
+  /** A send to `key` has just been answered. */
   record(key: string): void {
     const now = this.now();
     const times = this.sent.get(key) ?? [];
