@@ -1,19 +1,9 @@
 import { z } from 'zod';
 import type { AzureSettings } from './azure/settings';
-import {
-  ConfigError,
-  idList,
-  integer,
-  oneOf,
-  optionalText,
-  sandboxUserDefaults,
-  text,
-  toggle,
-  url,
-} from './configFields';
+import { ConfigError, idList, integer, oneOf, optionalText, text, toggle, url } from './configFields';
+import { sandboxUserDefaults } from './sandboxUsers';
 
 export { ConfigError } from './configFields';
-export { SANDBOX_USERS, type SandboxUser } from './configFields';
 
 /**
  * Every setting, by its environment variable name: one schema, read once at start-up. To add a setting, add one

@@ -1,7 +1,5 @@
 import { z } from 'zod';
 
-export { SANDBOX_USERS, sandboxUserDefaults, type SandboxUser } from './sandboxUsers';
-
 /** A wrong setting: one line naming it, e.g. "Configuration error: PORT must be a number between 1 and 65535 (got 'abc')". */
 export class ConfigError extends Error {
   readonly code = 'ConfigError';

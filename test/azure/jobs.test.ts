@@ -1,7 +1,7 @@
 import { formatBackupDate, jobFilter } from '../../src/azure/filters';
 import { JobOperations } from '../../src/azure/jobs';
 import { JOBS_PAGE } from '../../src/sandbox/providers/recoveryServices/jobs';
-import { job } from '../../src/sandbox/world/load';
+import { job } from '../../src/sandbox/world/records';
 import type { BackupJob } from '../../src/sandbox/world/types';
 import { startTestAzure, type TestAzure } from '../support/azure';
 

@@ -3,7 +3,7 @@ import { JobOperations } from '../../src/azure/jobs';
 import { ProtectionOperations } from '../../src/azure/protection';
 import { explain } from '../../src/azure/troubleshooting';
 import { VmOperations } from '../../src/azure/vms';
-import { job } from '../../src/sandbox/world/load';
+import { job } from '../../src/sandbox/world/records';
 import { startTestAzure, type TestAzure } from '../support/azure';
 import { armCalls, waitForJob } from '../support/azureOps';
 

@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resourceId, rgId } from '../http/arm';
+import { job, keyVaultPermissionError, snapshotKeys } from './records';
 import { ROLE_DEFINITIONS, roleByName } from './roles';
 import type {
-  BackupJob,
   KeyVault,
   KeyVaultObject,
   ProtectedItem,
@@ -255,31 +255,6 @@ function adeExtension(os: 'Windows' | 'Linux', enc: NonNullable<VirtualMachine['
   };
 }
 
-/** A backup snapshot of the VM's key and secret as they are now: what a recovery point carries. */
-export function snapshotKeys(
-  w: World,
-  vm: VirtualMachine,
-): Pick<RecoveryPoint, 'keyBackup' | 'secretValue' | 'secretBackup'> {
-  if (!vm.encryption) return {};
-  const kv = w.keyVaults.find((k) => vm.encryption!.vaultId.toLowerCase().endsWith(`/${k.name.toLowerCase()}`));
-  if (!kv) return {};
-  const secretName = vm.encryption.secretUrl.split('/secrets/')[1]?.split('/')[0];
-  const keyName = vm.encryption.keyUrl?.split('/keys/')[1]?.split('/')[0];
-  // The newest version of each, as a backup taken now would capture.
-  const secret = [...kv.secrets].reverse().find((x) => x.name === secretName);
-  const key = keyName ? [...kv.keys].reverse().find((x) => x.name === keyName) : undefined;
-  return {
-    secretValue: secret?.value,
-    secretBackup: secret ? encodeBackup('secret', kv.name, [secret]) : undefined,
-    keyBackup: key ? encodeBackup('key', kv.name, [key]) : undefined,
-  };
-}
-
-/** The sandbox's opaque Key Vault backup blob format (base64 of JSON). Only the sandbox reads it. */
-export function encodeBackup(kind: 'key' | 'secret', vault: string, objects: KeyVaultObject[]): string {
-  return Buffer.from(JSON.stringify({ sandboxBackup: kind, vault, objects })).toString('base64');
-}
-
 function addProtection(
   w: World,
   vm: VirtualMachine,
@@ -335,42 +310,6 @@ function addProtection(
     failed.errorDetails = [keyVaultPermissionError(kv?.name ?? 'the key vault')];
     w.jobs.push(failed);
   }
-}
-
-/** The job error Azure Backup reports when Backup Management Service cannot read the VM's key vault. */
-export function keyVaultPermissionError(kvName: string): BackupJob['errorDetails'][number] {
-  return {
-    errorCode: 400105,
-    errorTitle: 'UserErrorKeyVaultPermissionsNotConfigured',
-    errorString: `Backup doesn't have sufficient permissions to the key vault '${kvName}' for backup of encrypted VMs.`,
-    recommendations: [
-      "Give Backup Management Service 'get', 'list' and 'backup' permissions on keys and secrets of the key vault (access policy, or a role assignment for RBAC key vaults), then retry the operation.",
-    ],
-  };
-}
-
-export function job(
-  vault: string,
-  vm: Pick<VirtualMachine, 'name' | 'resourceGroup'> & { subscriptionId: string },
-  operation: BackupJob['operation'],
-  status: BackupJob['status'],
-  start: number,
-  end?: number,
-): BackupJob {
-  return {
-    vault,
-    id: randomUUID(),
-    operation,
-    status,
-    entityFriendlyName: vm.name,
-    vmId: resourceId(vm.subscriptionId, vm.resourceGroup, 'Microsoft.Compute/virtualMachines', vm.name),
-    startTime: new Date(start).toISOString(),
-    endTime: end !== undefined ? new Date(end).toISOString() : undefined,
-    isUserTriggered: false,
-    errorDetails: [],
-    propertyBag: operation === 'Backup' ? { 'VM Name': vm.name, 'Backup Size': '10240 MB' } : {},
-    dueAt: end ?? start,
-  };
 }
 
 const atHalfPast = (t: number): number => {

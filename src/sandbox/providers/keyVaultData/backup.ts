@@ -1,6 +1,6 @@
 import { sameId } from '../../authorization/rbac';
 import { AzureError } from '../../http/errors';
-import { encodeBackup } from '../../world/load';
+import { encodeBackup } from '../../world/records';
 import type { KeyVault, KeyVaultObject, World } from '../../world/types';
 import type { KindSpec } from './store';
 

@@ -1,7 +1,7 @@
 import { sameId } from '../../authorization/rbac';
 import { AzureError } from '../../http/errors';
 import type { ProviderContext, Route } from '../../http/types';
-import { job as makeJob, keyVaultPermissionError } from '../../world/load';
+import { job as makeJob, keyVaultPermissionError } from '../../world/records';
 import type { BackupJob, JobStatus, ProtectedItem } from '../../world/types';
 import { backupFailure, backupInProgress, runBackup } from './backupRun';
 import { JOB_ERRORS, NAMED_FAILURES } from './errors';

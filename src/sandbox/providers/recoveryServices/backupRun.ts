@@ -1,6 +1,6 @@
 import { sameId } from '../../authorization/rbac';
 import type { ProviderContext } from '../../http/types';
-import { keyVaultPermissionError, snapshotKeys } from '../../world/load';
+import { keyVaultPermissionError, snapshotKeys } from '../../world/records';
 import type { BackupJob, ProtectedItem, RecoveryPoint, World } from '../../world/types';
 import { JOB_ERRORS, type JobError } from './errors';
 import { finishJob, startJob, whenDue } from './jobRunner';

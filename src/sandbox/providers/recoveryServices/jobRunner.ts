@@ -1,5 +1,5 @@
 import type { ProviderContext } from '../../http/types';
-import { job as makeJob } from '../../world/load';
+import { job as makeJob } from '../../world/records';
 import type { BackupJob, JobStatus } from '../../world/types';
 import type { JobError } from './errors';
 
