@@ -11,9 +11,33 @@ const teams = {
   message: 'Only src/bot, src/dialogs, src/server.ts and src/store use the Bot Framework (style rule 5).',
 };
 const sandbox = { group: ['**/sandbox', '**/sandbox/*'], message: 'Product code never imports the sandbox.' };
+// Layers that sit below others never import them: storage sits below the Azure layer, the dialogs below the bot, and
+// the sandbox (the fake) shares nothing with the Azure layer (the client it checks).
+const azureLayer = {
+  group: ['**/azure', '**/azure/*', '**/azure/**'],
+  message: 'The store and the sandbox sit beside or below the Azure layer: never import src/azure (use src/http).',
+};
+const botLayer = {
+  group: ['**/bot', '**/bot/*', '**/bot/**'],
+  message: 'Dialogs sit below the bot: never import src/bot (card rendering lives in src/cards).',
+};
+// The one shared adapter for Azure SDK HTTP clients (the Azure layer and the Blob store both use it).
+const httpOnly = { group: ['@azure/*', '!@azure/core-rest-pipeline'], message: 'src/http adapts HTTP clients only.' };
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'coverage', '.data', '.playground', 'devTools', 'test-output', 'bench/results'] },
+  {
+    ignores: [
+      'node_modules',
+      '.tools',
+      'dist',
+      'coverage',
+      '.data',
+      '.playground',
+      'devTools',
+      'test-output',
+      'bench/results',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -32,14 +56,23 @@ export default tseslint.config(
       'src/store/**',
       'src/bot/**',
       'src/dialogs/**',
+      'src/http/**',
       'src/server.ts',
       'src/index.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { patterns: [azure, teams, sandbox] }] },
   },
   {
-    files: ['src/bot/**/*.ts', 'src/dialogs/**/*.ts', 'src/server.ts'],
+    files: ['src/bot/**/*.ts', 'src/server.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [azure, sandbox] }] },
+  },
+  {
+    files: ['src/dialogs/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [azure, sandbox, botLayer] }] },
+  },
+  {
+    files: ['src/http/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [httpOnly, teams, sandbox, azureLayer] }] },
   },
   {
     files: ['src/azure/**/*.ts'],
@@ -48,11 +81,15 @@ export default tseslint.config(
   {
     files: ['src/store/**/*.ts'],
     ignores: ['src/store/blobStorage.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [azure, sandbox] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [azure, sandbox, azureLayer] }] },
+  },
+  {
+    files: ['src/store/blobStorage.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [sandbox, azureLayer] }] },
   },
   {
     files: ['src/sandbox/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [teams] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [teams, azureLayer] }] },
   },
   {
     files: ['src/sandbox/cli.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],

@@ -20,7 +20,7 @@ import {
 import { KeyClient } from '@azure/keyvault-keys';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { trustingHttpClient, v1HttpClient } from './httpClients';
+import { trustingHttpClient, v1HttpClient } from '../http/azureHttp';
 import type { AzureSettings } from './settings';
 
 /**

@@ -6,7 +6,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { AdaptiveCardJson } from './cards/render';
+import type { AdaptiveCardJson } from '../cards/render';
 import { Pacer } from './pacer';
 
 /** Where a card lives: the conversation and, once sent, the message id (to update it in place). */

@@ -6,7 +6,7 @@ import { explainCard, noticeCard } from '../dialogs/flow/cards';
 import type { CardAddress } from '../dialogs/flow/types';
 import { t, type Locale } from '../i18n';
 import type { Logger } from '../log';
-import type { AdaptiveCardJson } from './cards/render';
+import type { AdaptiveCardJson } from '../cards/render';
 import { sendCard } from './reply';
 
 /** What a turn's card is built from: work that may wait on Azure. */

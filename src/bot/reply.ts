@@ -1,5 +1,5 @@
 import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import type { AdaptiveCardJson } from './cards/render';
+import type { AdaptiveCardJson } from '../cards/render';
 
 /** Posts an Adaptive Card as a new message; returns its activity id (to update the card in place later). */
 export async function sendCard(ctx: TurnContext, card: AdaptiveCardJson): Promise<string | undefined> {

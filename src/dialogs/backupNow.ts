@@ -1,5 +1,5 @@
 import { explain, UnsupportedVmError, type ProtectionSummary, type VmListItem } from '../azure';
-import type { AdaptiveCardJson } from '../bot/cards/render';
+import type { AdaptiveCardJson } from '../cards/render';
 import { t } from '../i18n';
 import { FOLLOW_BACKUP_JOB, followBackupJobId, type FollowBackupJobCheckpoint } from '../runs/followBackupJob';
 import { backupConfirmCard, backupVmCard, progressCard, retentionCard, type BackupTarget } from './backupNow/cards';

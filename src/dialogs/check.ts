@@ -1,5 +1,5 @@
 import type { VmSummary } from '../azure';
-import type { AdaptiveCardJson } from '../bot/cards/render';
+import type { AdaptiveCardJson } from '../cards/render';
 import { t } from '../i18n';
 import { checkResultCard, checkVmCard } from './check/cards';
 import { runChecks } from './check/checks';

@@ -5,7 +5,7 @@ import type { Store } from '../store';
 import type { Background } from './flow/background';
 import type { FlowRuntime } from './flow/runtime';
 import type { CardAddress } from './flow/types';
-import type { AdaptiveCardJson } from '../bot/cards/render';
+import type { AdaptiveCardJson } from '../cards/render';
 
 /** Edits a card already posted (src/bot/messenger.ts Messenger implements it, with 429 retries). */
 export interface CardUpdater {

@@ -1,5 +1,5 @@
 import { explain, UnsupportedVmError, type VaultSummary, type VmSummary } from '../azure';
-import type { AdaptiveCardJson } from '../bot/cards/render';
+import type { AdaptiveCardJson } from '../cards/render';
 import { t } from '../i18n';
 import type { DialogDeps } from './deps';
 import { applyGrant, grantNeed } from './grantAccess/plan';

@@ -1,5 +1,5 @@
 import type { JobSummary, VaultSummary } from '../azure';
-import type { AdaptiveCardJson } from '../bot/cards/render';
+import type { AdaptiveCardJson } from '../cards/render';
 import { t } from '../i18n';
 import type { DialogDeps } from './deps';
 import { noticeCard } from './flow/cards';

@@ -1,12 +1,28 @@
-import type { AzureSettings } from '../azure/settings';
 import type { Sandbox } from './index';
+
+/**
+ * What a client needs to reach this sandbox as one of its identities. The sandbox's own type: the fake shares nothing
+ * with the client it checks; the shape matches what the Azure layer takes, and the compiler checks that where the two
+ * meet (src/index.ts, test/support/azure.ts).
+ */
+export interface SandboxClientSettings {
+  subscriptionId: string;
+  tenantId: string;
+  managedIdentityClientId: string;
+  approvedIdentity: { objectId: string; tenantId: string };
+  endpoints: { arm: string; armAudience: string; graph: string };
+  caCertificate: string;
+  keyVaultChallengeVerification: boolean;
+  rbacKeyVaultRoleDefinitionId: string;
+  retry: { maxRetries: number; retryDelayMs: number; maxRetryDelayMs: number };
+}
 
 /**
  * The Azure layer's settings for talking to this sandbox as one of its managed identities: the approved
  * `id-backup-bot` by default, or `id-other` to exercise the identity check. Used by src/index.ts in sandbox
  * mode and by tests. The caller also sets IDENTITY_ENDPOINT / IDENTITY_HEADER (`identityEnvironment`).
  */
-export function sandboxAzureSettings(sandbox: Sandbox, identityName = 'id-backup-bot'): AzureSettings {
+export function sandboxAzureSettings(sandbox: Sandbox, identityName = 'id-backup-bot'): SandboxClientSettings {
   const w = sandbox.world;
   const running = w.identities.find((i) => i.name === identityName);
   const approved = w.identities.find((i) => i.approved);

@@ -8,7 +8,7 @@ import {
   type StoragePipelineOptions,
 } from '@azure/storage-blob';
 import type { StoreItem, StoreItems } from 'botbuilder';
-import { trustingAgentClient, v1HttpClient } from '../azure/httpClients';
+import { trustingAgentClient, v1HttpClient } from '../http/azureHttp';
 import { blobName, CreationStamps, keyOf, mapBounded, MAX_BLOB_NAME, stampFromDate } from './blobNames';
 import { ETagConflictError, type DurableStorage, type ListedItem, type ListOptions } from './types';
 

@@ -1,7 +1,7 @@
 import { Application } from '@microsoft/teams-ai';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { AccessPolicy } from '../../src/bot/accessPolicy';
-import { cardId } from '../../src/bot/cards/render';
+import { cardId } from '../../src/cards/render';
 import { registerRoutes } from '../../src/bot/routes';
 import type { AppTurnState } from '../../src/bot/state';
 import { createLogger } from '../../src/log';

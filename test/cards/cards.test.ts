@@ -1,4 +1,4 @@
-import { cardId, renderCard } from '../../src/bot/cards/render';
+import { cardId, renderCard } from '../../src/cards/render';
 import { isVerb } from '../../src/bot/verbs';
 import {
   actionsIn,

@@ -1,4 +1,4 @@
-import { renderCard } from '../../src/bot/cards/render';
+import { renderCard } from '../../src/cards/render';
 import { registeredVerbs } from '../../src/bot/routes';
 import { VERBS } from '../../src/bot/verbs';
 import { actionsIn, cardNames, hasSample, readSample, readTemplate } from '../support/cardTemplates';

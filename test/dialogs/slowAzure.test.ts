@@ -1,4 +1,4 @@
-import { cardId } from '../../src/bot/cards/render';
+import { cardId } from '../../src/cards/render';
 import { cardOf } from '../support/bot';
 import { operator, startRestoreBot, until, type RestoreBot } from '../bot/approvals/restoreBot';
 import { choose, play, type Case, type Step } from './support/conversation';

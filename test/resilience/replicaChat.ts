@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { SandboxUser } from '../../src/sandboxUsers';
-import { cardId } from '../../src/bot/cards/render';
+import { cardId } from '../../src/cards/render';
 import { cardAction, cardOf as cardOfSent, message, type FakeConnector, type SentActivity } from '../support/bot';
 
 /** A bot replica: its process and where it listens. */

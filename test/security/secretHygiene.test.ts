@@ -1,5 +1,5 @@
 import https from 'node:https';
-import { cardId } from '../../src/bot/cards/render';
+import { cardId } from '../../src/cards/render';
 import { actionsOf, choicesOf } from '../bot/approvals/restoreBot';
 import { backupAlert } from '../notifications/support/alerts';
 import { cardAction, cardOf, message, SANDBOX_USERS, startTestBot, type TestBot } from '../support/bot';

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { cardId } from '../../src/bot/cards/render';
+import { cardId } from '../../src/cards/render';
 import { loadConfig, type Config } from '../../src/config';
 import { startBot, type RunningBot } from '../../src/index';
 import { createLogger, type Logger } from '../../src/log';

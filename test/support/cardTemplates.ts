@@ -3,7 +3,7 @@ import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
-import { CARDS_DIR } from '../../src/bot/cards/render';
+import { CARDS_DIR } from '../../src/cards/render';
 
 /** The vendored official Adaptive Card 1.5 schema (see cards/schema/README.md). */
 export const SCHEMA_FILE = path.join(CARDS_DIR, 'schema', 'adaptive-card-1.5.json');

@@ -2,7 +2,7 @@ import { explain, type Explanation } from '../../azure';
 import { formatTime, planFacts, planStepIds, planSteps } from '../../dialogs/restore';
 import { t, type Locale, type MessageKey } from '../../i18n';
 import { restoreRetryable, type RestoreRun, type RestoreStep } from '../../runs/restoreRun';
-import { renderCard, type AdaptiveCardJson } from '../cards/render';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import type { ApprovalRecord, ApprovalStatus, Refusal } from './types';
 
 /**

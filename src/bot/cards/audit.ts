@@ -1,6 +1,6 @@
 import { isMessageKey, t, type Locale } from '../../i18n';
 import type { AuditEntry } from '../../store';
-import { renderCard, type AdaptiveCardJson } from './render';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 
 const RESULT_COLORS: Partial<Record<AuditEntry['result'], string>> = {
   succeeded: 'Good',

@@ -1,5 +1,5 @@
 import { t, type Locale } from '../../i18n';
-import { renderCard, type AdaptiveCardJson } from './render';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 
 /** cards/error.json: an unexpected error, with the correlation id that finds its log line. Never a stack trace. */
 export function errorCard(locale: Locale, correlationId: string): AdaptiveCardJson {

@@ -1,6 +1,6 @@
 import { t, type Locale } from '../../i18n';
 import type { Command } from '../commands';
-import { renderCard, type AdaptiveCardJson } from './render';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 
 /** cards/help.json: every registered command, generated from the command registry. */
 export function helpCard(locale: Locale, commands: readonly Command[]): AdaptiveCardJson {

@@ -1,5 +1,5 @@
 import { LOCALES, t, type Locale } from '../../i18n';
-import { renderCard, type AdaptiveCardJson } from './render';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 
 /** cards/language.json: the user's reply language, with a button per supported language (verb `language.set`). */
 export function languageCard(locale: Locale, options: { changed: boolean }): AdaptiveCardJson {

@@ -1,5 +1,5 @@
 import { t, type Locale } from '../../i18n';
-import { renderCard, type AdaptiveCardJson } from './render';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 
 /** cards/welcome.json: sent once per conversation when the bot is added. */
 export function welcomeCard(locale: Locale, options: { sandbox: boolean }): AdaptiveCardJson {

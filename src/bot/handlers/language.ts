@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { normalizeLocale, t, type Locale } from '../../i18n';
 import { languageCard } from '../cards/language';
-import type { AdaptiveCardJson } from '../cards/render';
+import type { AdaptiveCardJson } from '../../cards/render';
 import { sendCard, sendText } from '../reply';
 import type { AppTurnState } from '../state';
 import { localeOf, turnInfo } from '../turnInfo';

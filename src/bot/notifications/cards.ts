@@ -1,7 +1,7 @@
 import { explain, type JobError, type JobSummary } from '../../azure';
 import { t, type Locale } from '../../i18n';
 import type { DigestCard, FailureCard, NotificationCard, RpoCard, Subscription } from '../../notifications';
-import { renderCard, type AdaptiveCardJson } from '../cards/render';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 
 /** `2026-01-05 10:12 UTC`: unambiguous for a team spread over time zones. */
 export function formatTime(iso: string | Date | undefined): string {

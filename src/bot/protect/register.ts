@@ -15,7 +15,7 @@ import { t, type MessageKey } from '../../i18n';
 import { followBackupJobKind } from '../../runs/followBackupJob';
 import type { RunEngine } from '../../runs/types';
 import { refusalKey } from '../accessPolicy';
-import type { AdaptiveCardJson } from '../cards/render';
+import type { AdaptiveCardJson } from '../../cards/render';
 import type { CommandRegistry } from '../commands';
 import type { BotDeps } from '../deps';
 import { Messenger } from '../messenger';

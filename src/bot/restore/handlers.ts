@@ -3,7 +3,7 @@ import { refusalKey, type AccessAction, type AccessPolicy } from '../accessPolic
 import type { ApprovalService } from '../approvals/service';
 import { approvalCard, refusalNotice } from '../approvals/cards';
 import type { ApprovalAction } from '../approvals/types';
-import { renderCard, type AdaptiveCardJson } from '../cards/render';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import type { CommandHandler } from '../commands';
 import { addressOf, type Promptly } from '../promptly';
 import { sendInvokeCard, sendText } from '../reply';

@@ -1,5 +1,5 @@
 import type { Explanation, FixAction } from '../../azure/troubleshooting';
-import { renderCard, type AdaptiveCardJson } from '../../bot/cards/render';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { t, type Locale } from '../../i18n';
 
 export type Tone = 'default' | 'good' | 'attention' | 'warning';

@@ -1,5 +1,5 @@
 import { explain } from '../../azure/troubleshooting';
-import type { AdaptiveCardJson } from '../../bot/cards/render';
+import type { AdaptiveCardJson } from '../../cards/render';
 import { t } from '../../i18n';
 import type { Logger } from '../../log';
 import type { Background } from './background';

@@ -1,5 +1,5 @@
 import type { Locale } from '../../i18n';
-import type { AdaptiveCardJson } from '../../bot/cards/render';
+import type { AdaptiveCardJson } from '../../cards/render';
 
 /** The card-step flows of issue 5. `check` is one card, its VM question aside. */
 export type FlowName = 'enableBackup' | 'grantAccess' | 'backupNow' | 'check' | 'jobs';

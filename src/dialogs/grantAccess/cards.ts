@@ -1,4 +1,4 @@
-import { renderCard, type AdaptiveCardJson } from '../../bot/cards/render';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { t, type Locale } from '../../i18n';
 import { startData, stepData, type StartButtons } from '../flow/cards';
 import { listView } from '../flow/list';

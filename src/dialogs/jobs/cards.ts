@@ -1,5 +1,5 @@
 import { explain, type JobError } from '../../azure';
-import { renderCard, type AdaptiveCardJson } from '../../bot/cards/render';
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { t, type Locale } from '../../i18n';
 import { fixButtons, startData, stepData } from '../flow/cards';
 import { listView } from '../flow/list';

@@ -1,4 +1,4 @@
-import { cardId } from '../../../src/bot/cards/render';
+import { cardId } from '../../../src/cards/render';
 import { cardOf, textsOf } from '../../support/bot';
 import { requestRestore } from './flow';
 import { startTestAzure, type TestAzure } from '../../support/azure';

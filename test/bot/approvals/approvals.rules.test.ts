@@ -1,4 +1,4 @@
-import { cardId } from '../../../src/bot/cards/render';
+import { cardId } from '../../../src/cards/render';
 import { textsOf } from '../../support/bot';
 import { press, requestRestore } from './flow';
 import { actionsOf, approver, operator, startRestoreBot, until, viewer, type RestoreBot } from './restoreBot';

@@ -1,4 +1,4 @@
-import { cardId } from '../../../src/bot/cards/render';
+import { cardId } from '../../../src/cards/render';
 import type { SandboxUser } from '../../../src/sandboxUsers';
 import { cardOf } from '../../support/bot';
 import { actionsOf, choicesOf, type RestoreBot } from './restoreBot';

@@ -1,4 +1,4 @@
-import { cardId } from '../../../src/bot/cards/render';
+import { cardId } from '../../../src/cards/render';
 import { textsOf } from '../../support/bot';
 import { approverCard, press, walkToPlan } from './flow';
 import { approver, operator, startRestoreBot, until, type RestoreBot } from './restoreBot';

@@ -1,4 +1,4 @@
-import { cardId } from '../../../src/bot/cards/render';
+import { cardId } from '../../../src/cards/render';
 import { cardOf, textsOf } from '../../support/bot';
 import { press, walkToPlan, type Targets } from '../../bot/approvals/flow';
 import {

@@ -1,4 +1,4 @@
-import { cardId } from '../../../src/bot/cards/render';
+import { cardId } from '../../../src/cards/render';
 import { SANDBOX_USERS, type SandboxUser } from '../../../src/sandboxUsers';
 import { BOT_ID, TENANT_ID, textsOf } from '../../support/bot';
 import { actionsIn } from '../../support/cardTemplates';

@@ -1,7 +1,7 @@
 import { createAzure } from '../../../src/azure';
 import { AccessPolicy } from '../../../src/bot/accessPolicy';
 import { createBot } from '../../../src/bot/app';
-import { cardId } from '../../../src/bot/cards/render';
+import { cardId } from '../../../src/cards/render';
 import { DurableRunEngine } from '../../../src/runs/engine';
 import type { RunRecord } from '../../../src/runs/types';
 import type { World } from '../../../src/sandbox/world/types';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 
 /** Card templates live in /cards as `<name>.json`, with sample data in /cards/samples/<name>.json (for the validation test). */
-export const CARDS_DIR = path.resolve(__dirname, '../../../cards');
+export const CARDS_DIR = path.resolve(__dirname, '../../cards');
 
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard'; body?: Record<string, unknown>[] };
 
