@@ -78,7 +78,9 @@ export async function buildAppPackage(options: PackageOptions = {}): Promise<str
     }
   }
   const languages = new Map<string, string>();
-  for (const { file } of manifest.localizationInfo?.additionalLanguages ?? []) {
+  const localization = (manifest as { localizationInfo?: { additionalLanguages?: { file: string }[] } })
+    .localizationInfo;
+  for (const { file } of localization?.additionalLanguages ?? []) {
     try {
       const text = read(file);
       problems.push(...checkLocalization(JSON.parse(text), manifest.manifestVersion, file));
