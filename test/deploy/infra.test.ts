@@ -101,16 +101,17 @@ describe('infra/main.json deployed into a sandbox where the bot holds nothing', 
       appCommandLine: 'node dist/index.js',
       healthCheckPath: '/healthz',
     });
-    const settings = Object.fromEntries(
-      (site.properties.siteConfig.appSettings as { name: string; value: string }[]).map((s) => [s.name, s.value]),
-    );
+    const [config] = of('Microsoft.Web/sites/config');
+    expect(config.name).toBe('app-backup-bot-sandbox/appsettings');
+    const settings = config.properties;
     expect(settings).toMatchObject({
-      AZURE_MODE: 'live',
+      AZURE_MODE: 'live', // the parameters ask for sandbox: the template's own settings win
       BOT_APP_TYPE: 'UserAssignedMSI',
       BOT_APP_ID: bot.clientId,
       AZURE_APPROVED_IDENTITY_OBJECT_ID: bot.objectId,
       STORE: 'blob',
       BLOB_ACCOUNT_URL: 'https://stbackupbotsandbox.blob.core.windows.net',
+      RPO_HOURS: '12', // from the appSettings parameter
     });
     expect(Object.keys(site.identity!.userAssignedIdentities as object)).toEqual([identityId]);
     expect(of('Microsoft.App/containerApps')).toEqual([]); // hostKind appService

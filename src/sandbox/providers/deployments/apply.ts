@@ -30,6 +30,7 @@ export interface DeployedResource {
 export const STORED_TYPES: Record<string, string[]> = {
   'Microsoft.Web/serverfarms': ['2023-12-01', '2024-04-01'],
   'Microsoft.Web/sites': ['2023-12-01', '2024-04-01'],
+  'Microsoft.Web/sites/config': ['2023-12-01', '2024-04-01'],
   'Microsoft.App/managedEnvironments': ['2024-03-01'],
   'Microsoft.App/containerApps': ['2024-03-01'],
   'Microsoft.BotService/botServices': ['2022-09-15'],

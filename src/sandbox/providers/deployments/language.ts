@@ -200,6 +200,20 @@ function call(name: string, argNodes: Node[], s: LanguageScope, text: string): u
       return str(0).replace(/\{\{|\}\}|\{(\d+)(?::[^}]*)?\}/g, (m, i: string | undefined) =>
         m === '{{' ? '{' : m === '}}' ? '}' : String(args[Number(i) + 1]),
       );
+    case 'union':
+      // Objects: later arguments win, shallow; arrays: the distinct items in order.
+      return args.every(Array.isArray)
+        ? (args as unknown[][])
+            .flat()
+            .filter((v, i, all) => all.findIndex((o) => JSON.stringify(o) === JSON.stringify(v)) === i)
+        : Object.assign({}, ...args);
+    case 'createobject': {
+      if (args.length % 2 !== 0)
+        throw invalidTemplate("The template function 'createObject' expects key and value pairs");
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < args.length; i += 2) out[String(args[i])] = args[i + 1];
+      return out;
+    }
     case 'string':
       return typeof args[0] === 'string' ? args[0] : JSON.stringify(args[0]);
     case 'tolower':
