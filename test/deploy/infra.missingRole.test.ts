@@ -43,7 +43,7 @@ describe('infra/ deployed without one role assignment', () => {
   let bot: ProtectBot;
   beforeAll(async () => {
     azure = await startTestAzure({ botAccess: 'none' });
-    const deployed = await deployInfra(azure, sandboxParameters({ vaultResourceGroups: [] }));
+    const deployed = await deployInfra(azure, sandboxParameters({ vaultResourceGroups: '' }));
     expect((deployed as any).properties?.provisioningState).toBe('Succeeded');
     bot = await startProtectBot({ azure });
   });

@@ -200,6 +200,13 @@ function call(name: string, argNodes: Node[], s: LanguageScope, text: string): u
       return str(0).replace(/\{\{|\}\}|\{(\d+)(?::[^}]*)?\}/g, (m, i: string | undefined) =>
         m === '{{' ? '{' : m === '}}' ? '}' : String(args[Number(i) + 1]),
       );
+    case 'split':
+      // split(text, delimiter | [delimiters])
+      return [args[1]].flat().reduce<string[]>((parts, d) => parts.flatMap((p) => p.split(String(d))), [str(0)]);
+    case 'replace':
+      return str(0).split(str(1)).join(str(2));
+    case 'createarray':
+      return [...args];
     case 'union':
       // Objects: later arguments win, shallow; arrays: the distinct items in order.
       return args.every(Array.isArray)
