@@ -10,17 +10,12 @@ import path from 'node:path';
 import { AppManifestUtils, type TeamsManifest } from '@microsoft/app-manifest';
 import JSZip from 'jszip';
 import { PNG } from 'pngjs';
+import { fillPlaceholders, PLACEHOLDER_BOT_ID, placeholderValues } from './placeholders';
+
+export { fillPlaceholders, PLACEHOLDER_BOT_ID, placeholderValues, SANDBOX_DEFAULTS } from './placeholders';
 
 export const APP_PACKAGE_DIR = path.resolve(__dirname, '../appPackage');
-export const PLACEHOLDER_BOT_ID = '00000000-0000-0000-0000-000000000000';
-/** What the placeholders become when the environment does not say: the sandbox's app (as `npm start` uses it). */
-export const SANDBOX_DEFAULTS: Readonly<Record<string, string>> = {
-  TEAMS_APP_ID: '36fef661-536d-477e-98c3-96ba83e5d3ac',
-  BOT_ID: PLACEHOLDER_BOT_ID,
-  APP_NAME_SUFFIX: '',
-};
 const GUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const PLACEHOLDER = /\$\{\{\s*([A-Z0-9_]+)\s*\}\}/g;
 const ICON_SIZES = { color: 192, outline: 32 } as const;
 
 export interface PackageOptions {
@@ -34,24 +29,6 @@ export interface PackageOptions {
   botAppId?: string;
 }
 
-/** The placeholder values in force: the environment's, else BOT_APP_ID for BOT_ID, else the sandbox defaults. */
-export function placeholderValues(env: Record<string, string | undefined> = {}): Record<string, string> {
-  const pick = (name: string) => (env[name] !== undefined && env[name] !== '' ? env[name] : undefined);
-  const values: Record<string, string> = { ...SANDBOX_DEFAULTS };
-  for (const name of Object.keys(env)) if (pick(name) !== undefined) values[name] = env[name]!;
-  values.BOT_ID = pick('BOT_ID') ?? pick('BOT_APP_ID') ?? SANDBOX_DEFAULTS.BOT_ID;
-  if (env.APP_NAME_SUFFIX !== undefined) values.APP_NAME_SUFFIX = env.APP_NAME_SUFFIX;
-  return values;
-}
-
-/** Replaces every ${{NAME}}; a placeholder with no value is an error naming it. */
-export function fillPlaceholders(text: string, values: Record<string, string>, file = 'manifest.json'): string {
-  return text.replace(PLACEHOLDER, (_, name: string) => {
-    if (values[name] === undefined) throw new Error(`appPackage/${file} needs ${name}: set it in the environment`);
-    return JSON.stringify(values[name]).slice(1, -1);
-  });
-}
-
 /** Builds the zip and returns its path; throws with every problem found if the manifest or an icon is invalid. */
 export async function buildAppPackage(options: PackageOptions = {}): Promise<string> {
   const sourceDir = options.sourceDir ?? APP_PACKAGE_DIR;
@@ -61,7 +38,8 @@ export async function buildAppPackage(options: PackageOptions = {}): Promise<str
     if (!GUID.test(values[name]))
       throw new Error(`${name === 'BOT_ID' ? 'BOT_ID (BOT_APP_ID)' : name} must be a GUID (got '${values[name]}')`);
   }
-  const read = (file: string) => fillPlaceholders(readFileSync(path.join(sourceDir, file), 'utf8'), values, file);
+  const read = (file: string) =>
+    fillPlaceholders(readFileSync(path.join(sourceDir, file), 'utf8'), values, `appPackage/${file}`);
   const manifest = JSON.parse(read('manifest.json')) as TeamsManifest;
 
   // Offline: @microsoft/app-manifest resolves the $schema URL to its bundled copy of the Teams schema.
