@@ -1,3 +1,4 @@
+import https from 'node:https';
 import { assignmentsFor } from '../../src/sandbox/authorization/rbac';
 import { roleDefinitionOf } from '../../src/sandbox/providers/authorization/access';
 import { startTestAzure, type TestAzure } from '../support/azure';
@@ -145,6 +146,45 @@ describe('infra/main.json deployed into a sandbox where the bot holds nothing', 
       conditions: [{ field: 'MonitorService', operator: 'Equals', values: ['Azure Backup'] }],
       actions: [{ actionType: 'AddActionGroups', actionGroupIds: [group.id] }],
     });
+  });
+
+  it('serves the stored resources back through ARM, to a caller allowed to read them', async () => {
+    const get = (token: string) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const path = `${rg('rg-identity')}/providers/Microsoft.BotService/botServices/bot-backup-sandbox/channels/MsTeamsChannel?api-version=2022-09-15`;
+        https
+          .get(
+            `${azure.sandbox.endpoints.arm}${path}`,
+            { ca: azure.sandbox.ca, headers: { authorization: `Bearer ${token}` } },
+            (res) => {
+              let text = '';
+              res.on('data', (c) => (text += c));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+            },
+          )
+          .on('error', reject);
+      });
+    const tokenFor = (name: string) => {
+      const i = azure.sandbox.world.identities.find((x) => x.name === name)!;
+      return azure.sandbox.tokens.issue({
+        objectId: i.objectId,
+        appId: i.clientId,
+        audience: 'https://management.azure.com',
+      }).token;
+    };
+    const channel = await get(tokenFor('id-backup-bot')); // Reader on the subscription
+    expect(channel).toMatchObject({
+      status: 200,
+      body: { name: 'MsTeamsChannel', properties: { channelName: 'MsTeamsChannel' } },
+    });
+    azure.sandbox.world.identities.push({
+      name: 'id-nobody',
+      resourceGroup: 'rg-identity',
+      clientId: '0a0a0a0a-0000-4000-8000-000000000001',
+      objectId: '0a0a0a0a-0000-4000-8000-000000000002',
+      approved: false,
+    });
+    expect((await get(tokenFor('id-nobody'))).status).toBe(403);
   });
 
   it('is idempotent: deploying again changes no grant', async () => {
