@@ -5,8 +5,7 @@ import type { ResourceGroup } from '../../world/types';
 import { authorizationFailed } from '../resources/common';
 import { isAllowed } from '../../authorization/rbac';
 import { applyResource, isDeployableType, type DeployedResource } from './apply';
-import { invalidTemplate } from './expressions';
-import { evaluateValue, type LanguageScope } from './language';
+import { evaluateValue, invalidTemplate, type LanguageScope } from './language';
 
 /**
  * General ARM templates (infra/): parameters with types, defaults and allowed values; variables; the functions of

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
-import { invalidTemplate } from './expressions';
+import { badRequest, type AzureError } from '../../http/errors';
 import { stableGuid } from '../resources/common';
+
+/** ARM's 400 for a template it cannot evaluate. */
+export const invalidTemplate = (detail: string): AzureError =>
+  badRequest(
+    'InvalidTemplate',
+    `Deployment template validation failed: '${detail}'. Please see https://aka.ms/arm-syntax for usage details.`,
+  );
 
 /**
  * The ARM template expression language for general templates (infra/): "[expr]" strings, parsed to a tree and evaluated
