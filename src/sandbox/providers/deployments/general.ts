@@ -1,9 +1,8 @@
-import { sameId } from '../../authorization/rbac';
+import { isAllowed, sameId } from '../../authorization/rbac';
 import { AzureError, badRequest } from '../../http/errors';
 import type { Caller, ProviderContext } from '../../http/types';
 import type { ResourceGroup } from '../../world/types';
 import { authorizationFailed } from '../resources/common';
-import { isAllowed } from '../../authorization/rbac';
 import { applyResource, isDeployableType, type DeployedResource } from './apply';
 import { evaluateValue, invalidTemplate, type LanguageScope } from './language';
 
@@ -215,7 +214,7 @@ export class GeneralDeployment {
         const rg = raw.resourceGroup !== undefined ? String(evaluateValue(raw.resourceGroup, scope)) : undefined;
         const dependsOn = ((raw.dependsOn ?? []) as unknown[]).map((d) => String(evaluateValue(d, scope)));
         const resourceScope = raw.scope !== undefined ? String(evaluateValue(raw.scope, scope)) : undefined;
-        const instance: Instance = {
+        out.push({
           raw,
           loop,
           type,
@@ -223,16 +222,21 @@ export class GeneralDeployment {
           id: this.idOf(type, name, resourceScope),
           dependsOn,
           subscriptionId: sub,
-          resourceGroup: sameId(type, 'Microsoft.Resources/deployments') ? rg : this.target.resourceGroup?.name,
-        };
-        if (sameId(type, 'Microsoft.Resources/deployments') && raw.subscriptionId !== undefined && rg === undefined)
-          instance.resourceGroup = undefined;
-        else if (sameId(type, 'Microsoft.Resources/deployments') && rg === undefined)
-          instance.resourceGroup = this.target.resourceGroup?.name;
-        out.push(instance);
+          resourceGroup: this.targetGroup(type, rg, raw.subscriptionId !== undefined),
+        });
       }
     }
     return out;
+  }
+
+  /**
+   * Where a resource goes: this deployment's resource group, except a nested deployment's own target: its
+   * resourceGroup, or the subscription when it names a subscriptionId and no resource group.
+   */
+  private targetGroup(type: string, rg: string | undefined, namesSubscription: boolean): string | undefined {
+    if (!sameId(type, 'Microsoft.Resources/deployments')) return this.target.resourceGroup?.name;
+    if (rg !== undefined) return rg;
+    return namesSubscription ? undefined : this.target.resourceGroup?.name;
   }
 
   private scopeId(): string {
