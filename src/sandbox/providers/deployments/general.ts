@@ -1,10 +1,11 @@
 import { isAllowed, sameId } from '../../authorization/rbac';
-import { AzureError, badRequest } from '../../http/errors';
+import { AzureError } from '../../http/errors';
 import type { Caller, ProviderContext } from '../../http/types';
 import type { ResourceGroup } from '../../world/types';
 import { authorizationFailed } from '../resources/common';
 import { applyResource, isDeployableType, type DeployedResource } from './apply';
 import { evaluateValue, invalidTemplate, type LanguageScope } from './language';
+import { resolveParameters, TYPE_NAMES, type ParameterDeclaration } from './parameters';
 
 /**
  * General ARM templates (infra/): parameters with types, defaults and allowed values; variables; the functions of
@@ -18,15 +19,6 @@ export interface GeneralTemplate {
   variables?: Record<string, unknown>;
   resources?: any[];
   outputs?: Record<string, { type?: string; value?: unknown; condition?: unknown }>;
-}
-
-interface ParameterDeclaration {
-  type?: string;
-  defaultValue?: unknown;
-  allowedValues?: unknown[];
-  minValue?: number;
-  maxValue?: number;
-  maxLength?: number;
 }
 
 export interface DeploymentTarget {
@@ -53,16 +45,6 @@ interface Instance {
   resourceGroup?: string;
 }
 
-const TYPE_NAMES: Record<string, string> = {
-  string: 'String',
-  securestring: 'SecureString',
-  int: 'Int',
-  bool: 'Bool',
-  array: 'Array',
-  object: 'Object',
-  secureobject: 'SecureObject',
-};
-
 /** A template ready to deploy: validated and expanded (everything but the bodies, evaluated in dependency order). */
 export class GeneralDeployment {
   private readonly parameterValues = new Map<string, unknown>();
@@ -77,7 +59,9 @@ export class GeneralDeployment {
     private readonly template: GeneralTemplate,
     given: Record<string, { value?: unknown; reference?: unknown }>,
   ) {
-    this.resolveParameters(given);
+    const resolved = resolveParameters(this.template.parameters ?? {}, given, (v) => evaluateValue(v, this.scope()));
+    for (const [name, value] of resolved.values) this.parameterValues.set(name, value);
+    Object.assign(this.parameters, resolved.echo);
     this.instances = this.order(this.expand());
   }
 
@@ -122,69 +106,6 @@ export class GeneralDeployment {
       this.variableValues.set(key, evaluateValue(declared[key], scope));
     }
     return this.variableValues.get(key);
-  }
-
-  private resolveParameters(given: Record<string, { value?: unknown; reference?: unknown }>): void {
-    const declared = this.template.parameters ?? {};
-    const names = Object.keys(declared);
-    const unknown = Object.keys(given).filter((p) => !names.some((n) => sameId(n, p)));
-    if (unknown.length) {
-      throw invalidTemplate(
-        `The template parameters '${unknown.join(', ')}' in the parameters file are not valid; they are not present in the original template and can therefore not be provided at deployment time. The only supported parameters for this template are '${names.join(', ')}'`,
-      );
-    }
-    for (const name of names) {
-      const d = declared[name];
-      const type = (d.type ?? 'string').toLowerCase();
-      const key = Object.keys(given).find((p) => sameId(p, name));
-      const entry = key !== undefined ? given[key] : undefined;
-      if (entry?.reference !== undefined)
-        throw badRequest(
-          'InvalidTemplate',
-          `Parameter '${name}': Key Vault references are not supported by the sandbox.`,
-        );
-      let value = entry && 'value' in entry ? entry.value : undefined;
-      if (value === undefined && d.defaultValue !== undefined) value = evaluateValue(d.defaultValue, this.scope());
-      if (value === undefined) {
-        throw invalidTemplate(
-          `The value for the template parameter '${name}' at line '1' and column '1' is not provided. Please see https://aka.ms/arm-create-parameter-file for usage details.`,
-        );
-      }
-      const ok =
-        type === 'string' || type === 'securestring'
-          ? typeof value === 'string'
-          : type === 'int'
-            ? Number.isInteger(value)
-            : type === 'bool'
-              ? typeof value === 'boolean'
-              : type === 'array'
-                ? Array.isArray(value)
-                : typeof value === 'object' && value !== null && !Array.isArray(value);
-      if (!ok)
-        throw invalidTemplate(
-          `The provided value for the template parameter '${name}' is not valid. Expected a value of type '${TYPE_NAMES[type] ?? type}'.`,
-        );
-      if (d.allowedValues && !d.allowedValues.some((a) => JSON.stringify(a) === JSON.stringify(value))) {
-        throw invalidTemplate(
-          `The provided value '${String(value)}' for the template parameter '${name}' is not valid. The value must be one of '${d.allowedValues.join(', ')}'.`,
-        );
-      }
-      if (
-        typeof value === 'number' &&
-        ((d.minValue !== undefined && value < d.minValue) || (d.maxValue !== undefined && value > d.maxValue))
-      ) {
-        throw invalidTemplate(`The provided value '${value}' for the template parameter '${name}' is out of range.`);
-      }
-      if (typeof value === 'string' && d.maxLength !== undefined && value.length > d.maxLength) {
-        throw invalidTemplate(
-          `The provided value for the template parameter '${name}' is longer than ${d.maxLength} characters.`,
-        );
-      }
-      this.parameterValues.set(name, value);
-      this.parameters[name] = type.startsWith('secure')
-        ? { type: TYPE_NAMES[type] }
-        : { type: TYPE_NAMES[type] ?? type, value };
-    }
   }
 
   /** Every resource instance (copy loops unrolled, false conditions dropped), with its id. */
