@@ -21,7 +21,18 @@ export function sandboxParameters(change: Record<string, unknown> = {}): Record<
  * Deploys infra/main.json into the bot's resource group (rg-identity, where id-backup-bot lives) as the platform
  * engineer (Owner), through the real deployments client, as `az deployment group create` would.
  */
-export async function deployInfra(azure: TestAzure, parameters = sandboxParameters(), as = DEPLOYER) {
+export function deployInfra(azure: TestAzure, parameters = sandboxParameters(), as = DEPLOYER) {
+  return deployTemplate(azure, readInfra('main.json'), parameters, as);
+}
+
+/** Deploys any template into rg-identity as `as`; a failed deployment comes back as `{ error }`. */
+export async function deployTemplate(
+  azure: TestAzure,
+  template: object,
+  parameters: Record<string, { value: unknown }> = {},
+  as = DEPLOYER,
+  name = 'ade-backup-bot',
+) {
   const settings = {
     ...azure.settings,
     managedIdentityClientId: as.clientId,
@@ -31,11 +42,11 @@ export async function deployInfra(azure: TestAzure, parameters = sandboxParamete
   try {
     return await clients.deployments.deployments.createOrUpdate(
       'rg-identity',
-      'ade-backup-bot',
-      { properties: { mode: 'Incremental', template: readInfra('main.json'), parameters } },
+      name,
+      { properties: { mode: 'Incremental', template, parameters } },
       FAST_POLL,
     );
   } catch (err) {
-    return { error: err as Error & { code?: string; details?: unknown } };
+    return { error: err as Error & { code?: string; statusCode?: number; details?: unknown } };
   }
 }
