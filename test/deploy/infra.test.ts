@@ -113,7 +113,12 @@ describe('infra/main.json deployed into a sandbox where the bot holds nothing', 
       STORE: 'blob',
       BLOB_ACCOUNT_URL: 'https://stbackupbotsandbox.blob.core.windows.net',
       RPO_HOURS: '12', // from the appSettings parameter
+      APPLICATIONINSIGHTS_CONNECTION_STRING: of('Microsoft.Insights/components')[0].properties.ConnectionString,
+      ApplicationInsightsAgent_EXTENSION_VERSION: '~3',
     });
+    expect(of('Microsoft.Insights/components')[0].properties.WorkspaceResourceId).toBe(
+      of('Microsoft.OperationalInsights/workspaces')[0].id,
+    );
     expect(Object.keys(site.identity!.userAssignedIdentities as object)).toEqual([identityId]);
     expect(of('Microsoft.App/containerApps')).toEqual([]); // hostKind appService
 

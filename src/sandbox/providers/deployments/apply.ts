@@ -24,7 +24,8 @@ export interface DeployedResource {
  * api-versions infra/ uses. Shapes: azure-rest-api-specs — web/resource-manager/Microsoft.Web (WebApps_CreateOrUpdate,
  * AppServicePlans_CreateOrUpdate), app/resource-manager/Microsoft.App (ContainerApps_CreateOrUpdate,
  * ManagedEnvironments_CreateOrUpdate), botservice/resource-manager/Microsoft.BotService (CreateBot, PutChannel),
- * monitor/resource-manager/Microsoft.Insights (actionGroups, components), alertsmanagement/resource-manager
+ * monitor/resource-manager/Microsoft.Insights (actionGroups), applicationinsights/resource-manager (components),
+ * operationalinsights/resource-manager (workspaces), alertsmanagement/resource-manager
  * (AlertProcessingRules_Create_or_update).
  */
 export const STORED_TYPES: Record<string, string[]> = {
@@ -38,6 +39,7 @@ export const STORED_TYPES: Record<string, string[]> = {
   'Microsoft.Insights/actionGroups': ['2023-01-01'],
   'Microsoft.AlertsManagement/actionRules': ['2021-08-08'],
   'Microsoft.Insights/components': ['2020-02-02'],
+  'Microsoft.OperationalInsights/workspaces': ['2023-09-01'],
   'Microsoft.ManagedIdentity/userAssignedIdentities': ['2023-01-31'],
 };
 
@@ -158,6 +160,14 @@ function computed(all: ArmResource[], r: DeployedResource): Record<string, unkno
           ...r.body.properties.configuration,
           ingress: { ...ingress, fqdn: `${r.name}.${env.properties.defaultDomain}` },
         },
+      };
+    }
+    case 'microsoft.insights/components': {
+      // ConnectionString (read-only): specs applicationinsights/.../examples/ComponentsGet.json
+      const key = stableGuid(`appinsights:${r.id}`);
+      return {
+        InstrumentationKey: key,
+        ConnectionString: `InstrumentationKey=${key};IngestionEndpoint=https://${r.body.location}-0.in.applicationinsights.azure.com/`,
       };
     }
     default:
