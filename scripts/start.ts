@@ -1,10 +1,11 @@
 /* `npm start`: the bot in sandbox mode (the local Azure included) and two Agents Playgrounds, one per chat role. */
 import path from 'node:path';
-import { ConfigError, loadConfig, type Config } from '../src/config';
+import { ConfigError, type Config } from '../src/config';
 import type { RunningBot } from '../src/index';
 import { createLogger } from '../src/log';
 import { SANDBOX_USERS } from '../src/sandboxUsers';
 import { startPlayground, type PlaygroundSpec, type RunningPlayground } from './playground';
+import { startConfig } from './startSettings';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -23,7 +24,7 @@ function portFromEnv(name: string, fallback: number): number {
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig(process.env);
+    config = startConfig(process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);

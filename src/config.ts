@@ -58,13 +58,20 @@ const schema = z.object({
   RATE_LIMIT_WINDOW_MINUTES: integer(1, 24 * 60, 10),
 });
 
+/** Every setting's name, in the schema's order (env/ templates and their test list them all). */
+export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
+
 /** The sandbox world's tenant (src/sandbox/world/seed.json), which the Agents Playground of `npm start` uses. */
 export const SANDBOX_TENANT_ID = '11111111-1111-4111-8111-111111111111';
 
 type Settings = z.infer<typeof schema>;
 
 /** Settings whose values are never echoed in an error message. */
-const SECRET_SETTINGS = new Set(['BOT_APP_PASSWORD', 'ALERT_WEBHOOK_TOKEN', 'BLOB_CONNECTION_STRING']);
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  'BOT_APP_PASSWORD',
+  'ALERT_WEBHOOK_TOKEN',
+  'BLOB_CONNECTION_STRING',
+]);
 
 export type Mode = 'sandbox' | 'live';
 export type BotAppType = Settings['BOT_APP_TYPE'];

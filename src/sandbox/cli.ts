@@ -2,11 +2,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startSandbox } from './index';
+import { DEPLOYER } from './world/bare';
 
 async function main(): Promise<void> {
   const started = Date.now();
   const armPort = Number(process.env.SANDBOX_ARM_PORT ?? 0);
-  const sandbox = await startSandbox({ armPort });
+  // SANDBOX_BOT_ACCESS=none: the bot's identity holds nothing, and id-platform-engineer (Owner) can deploy infra/.
+  const botAccess = process.env.SANDBOX_BOT_ACCESS === 'none' ? 'none' : 'seeded';
+  const sandbox = await startSandbox({ armPort, botAccess });
   const caFile = path.resolve(process.env.SANDBOX_CA_FILE ?? '.data/sandbox-ca.pem');
   mkdirSync(path.dirname(caFile), { recursive: true });
   writeFileSync(caFile, sandbox.ca);
@@ -34,7 +37,11 @@ async function main(): Promise<void> {
     .map(([n, u]) => `${n}=${u}`)
     .join('\n                   ')}
   Admin            ${e.arm}/_sandbox/requests | /_sandbox/faults | /_sandbox/clock
-  CA certificate   ${caFile}
+  CA certificate   ${caFile}${
+    botAccess === 'none'
+      ? `\n  Bare world       the bot's identity holds no role; deploy infra/main.json as client_id=${DEPLOYER.clientId}`
+      : ''
+  }
 
 Point a client at it:
   export IDENTITY_ENDPOINT=${e.identity} IDENTITY_HEADER=${e.identityHeader} NODE_EXTRA_CA_CERTS=${caFile}

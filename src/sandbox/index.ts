@@ -15,6 +15,7 @@ import { handleIdentityRequest } from './identity/endpoint';
 import { TokenAuthority } from './identity/tokens';
 import { PROVIDERS } from './providers';
 import { keyVaultUnreachable } from './providers/keyVaultData';
+import { stripBotAccess } from './world/bare';
 import { loadWorld, readSeed } from './world/load';
 import type { World } from './world/types';
 
@@ -29,6 +30,11 @@ export interface SandboxOptions {
   armPort?: number;
   /** Managed-identity listener port; 0 (default) = any free port. */
   identityPort?: number;
+  /**
+   * 'none': the bot's identity starts with no role and no access policy and the custom roles are undefined (what
+   * infra/ must grant), and `id-platform-engineer` holds Owner to deploy it (world/bare.ts). Default 'seeded'.
+   */
+  botAccess?: 'seeded' | 'none';
 }
 
 export interface Sandbox {
@@ -111,6 +117,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     keyVaultUris[kv.name] = `https://127.0.0.1:${port}/`;
   }
   const world = loadWorld(seed, { now: engine.now(), vaultUri: (name) => keyVaultUris[name] });
+  if (options.botAccess === 'none') stripBotAccess(world, engine.nowIso());
 
   const armServer = https.createServer(tls);
   const blobServer = https.createServer(tls);

@@ -123,11 +123,14 @@ describe('sandbox deployments: templates written by restore jobs', () => {
     NetworkInterfaceName: { value: nic },
   });
 
-  it('refuses a template no sandbox restore job wrote', async () => {
+  it('refuses a VM template no sandbox restore job wrote, and a stale restore template', async () => {
+    // Without the restore marker a template is a general one (infra/), where VMs are not a deployable type.
     const plain = {
       $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
       contentVersion: '1.0.0.0',
-      resources: [],
+      resources: [
+        { type: 'Microsoft.Compute/virtualMachines', apiVersion: '2024-07-01', name: 'vm-x', location: 'eastasia' },
+      ],
     };
     await expect(
       deployments().createOrUpdate(RG, 'not-ours', { properties: { mode: 'Incremental', template: plain } }, FAST_POLL),

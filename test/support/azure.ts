@@ -1,7 +1,7 @@
 import { AzureClients } from '../../src/azure/clients';
 import { ApprovedCredential } from '../../src/azure/identity';
 import type { AzureSettings } from '../../src/azure/settings';
-import { startSandbox, type Sandbox, type SandboxTiming } from '../../src/sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions, type SandboxTiming } from '../../src/sandbox';
 import { identityEnvironment, sandboxAzureSettings } from '../../src/sandbox/settings';
 
 /** Fast timings for tests: LROs and jobs finish in tens of milliseconds, Retry-After 0. */
@@ -22,9 +22,9 @@ export interface TestAzure {
  * `identity` picks the managed identity the credential runs as.
  */
 export async function startTestAzure(
-  opts: { identity?: string; timing?: Partial<SandboxTiming> } = {},
+  opts: { identity?: string; timing?: Partial<SandboxTiming>; botAccess?: SandboxOptions['botAccess'] } = {},
 ): Promise<TestAzure> {
-  const sandbox = await startSandbox({ timing: { ...FAST, ...opts.timing } });
+  const sandbox = await startSandbox({ timing: { ...FAST, ...opts.timing }, botAccess: opts.botAccess });
   Object.assign(process.env, identityEnvironment(sandbox));
   const settings = sandboxAzureSettings(sandbox, opts.identity);
   const credential = new ApprovedCredential(settings);

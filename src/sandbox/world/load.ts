@@ -67,6 +67,7 @@ export function loadWorld(seed: Seed, opts: { now: number; vaultUri: VaultUriOf 
     virtualNetworks: seed.virtualNetworks.map((v) => structuredClone(v)),
     networkInterfaces: [],
     deployments: [],
+    armResources: [],
   };
 
   const identity = (name: string) => {

@@ -32,6 +32,11 @@ export interface World {
   virtualNetworks: VirtualNetwork[];
   networkInterfaces: NetworkInterface[];
   deployments: Deployment[];
+  /**
+   * Resources the sandbox only stores and returns (hosts, the Azure Bot, monitoring), as template deployments wrote
+   * them: no behaviour behind them.
+   */
+  armResources: ArmResource[];
 }
 
 export interface ManagedIdentity {
@@ -280,11 +285,25 @@ export interface Deployment {
   /** Failed deployments: DeploymentFailed, with the failing resource's own error in details. */
   error?: { code: string; message: string; details?: { code: string; message: string; target?: string }[] };
   /** The parameters as ARM echoes them ({name: {type, value}}). */
-  parameters?: Record<string, { type: string; value: unknown }>;
+  parameters?: Record<string, { type: string; value?: unknown }>;
   /** Ids of the resources the deployment created or updated. */
   outputResources?: string[];
   /** The template link (without any SAS query), when the template was linked rather than inline. */
   templateLinkUri?: string;
   /** The engine operation behind the deployment's Azure-AsyncOperation URL. */
   operationId?: string;
+}
+
+/** A resource kept as written (plus the read-only properties Azure computes that templates read back). */
+export interface ArmResource {
+  id: string;
+  type: string;
+  name: string;
+  resourceGroup: string;
+  location?: string;
+  kind?: string;
+  sku?: Record<string, unknown>;
+  identity?: Record<string, unknown>;
+  properties: Record<string, any>;
+  apiVersion?: string;
 }

@@ -30,9 +30,10 @@ export interface ProtectBot {
  * composition root is to pass in.
  */
 export async function startProtectBot(
-  options: { allowBekOnly?: boolean; replyWithinMs?: number } = {},
+  options: { allowBekOnly?: boolean; replyWithinMs?: number; azure?: TestAzure } = {},
 ): Promise<ProtectBot> {
-  const azure = await startTestAzure();
+  // A sandbox handed in (e.g. one infra/ was deployed into) is shared, and left running by close().
+  const azure = options.azure ?? (await startTestAzure());
   const connector = await new FakeConnector().start();
   const logs = captureLogs();
   const logger = logs.logger;
@@ -89,7 +90,7 @@ export async function startProtectBot(
       await server.close();
       await connector.close();
       await store.close();
-      await azure.close();
+      if (!options.azure) await azure.close();
     },
   };
 }

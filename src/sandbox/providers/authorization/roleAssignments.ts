@@ -1,7 +1,7 @@
 import { sameId, scopeContains } from '../../authorization/rbac';
 import { page } from '../../http/arm';
 import { AzureError, badRequest } from '../../http/errors';
-import type { Route, SandboxRequest } from '../../http/types';
+import type { Caller, Route, SandboxRequest } from '../../http/types';
 import type { RoleAssignment, World } from '../../world/types';
 import { principalType, transitiveGroups, type PrincipalType } from '../directory/principals';
 import { authorizeWithConditions, roleAssignmentAttributes } from './access';
@@ -53,9 +53,20 @@ const find = (world: World, scope: string, name: string) =>
  * duplicates. Needs Microsoft.Authorization/roleAssignments/write at the scope.
  */
 function create(req: SandboxRequest, world: World, now: string) {
-  const scope = scopeOf(req);
+  return putRoleAssignment(world, req.caller!, scopeOf(req), req.params.roleAssignmentName, req.body, now);
+}
+
+/** The role assignment PUT itself, for the route and for template deployments (ARM deploys as the caller). */
+export function putRoleAssignment(
+  world: World,
+  caller: Caller,
+  scope: string,
+  name: string,
+  body: any,
+  now: string,
+): { status: number; body: Record<string, unknown> } {
   checkScopeExists(world, scope);
-  const name = req.params.roleAssignmentName;
+  const req = { caller, body };
   if (!isGuid(name)) {
     throw badRequest(
       'InvalidRoleAssignmentId',

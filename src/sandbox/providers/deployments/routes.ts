@@ -9,6 +9,7 @@ import { applyNic } from '../network/nicApply';
 import { DEPLOYMENTS_API_VERSIONS } from '../resources/apiVersions';
 import { requireAccess, requireResourceGroup, stableGuid } from '../resources/common';
 import { planDeployment, preflight, requireRestoredDisks, type DeploymentPlan } from './plan';
+import { GeneralDeployment, type GeneralTemplate } from './general';
 import { loadTemplate, requireSandboxTemplate, resolveParameters } from './template';
 
 // @azure/arm-resourcesdeployments writes 'resourcegroups' in lower case; routes match literals case-insensitively.
@@ -110,6 +111,8 @@ function createOrUpdate(req: SandboxRequest, ctx: ProviderContext) {
   }
   // Validation ARM does before it accepts the deployment: template, marker, parameters, expressions.
   const { template, linkUri } = loadTemplate(ctx, properties);
+  // A template that no restore job wrote is a general one (infra/): evaluated by general.ts.
+  if (!template.metadata?.sandboxRestore) return createGeneral(req, ctx, rg, existing, template, linkUri);
   requireSandboxTemplate(ctx, template);
   const parameters = resolveParameters(template, properties.parameters);
   const plan = planDeployment(
@@ -140,6 +143,75 @@ function createOrUpdate(req: SandboxRequest, ctx: ProviderContext) {
   const caller = req.caller;
   const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
     deploy(ctx, caller, d, plan);
+    return d.provisioningState === 'Succeeded' ? { status: 'Succeeded' } : { status: 'Failed', error: d.error };
+  });
+  d.operationId = op.id;
+  return {
+    status: existing ? 200 : 201,
+    headers: {
+      'Azure-AsyncOperation': absoluteUrl(req, `${deploymentId(ctx, d)}/operationStatuses/${op.id}`),
+      'Retry-After': String(ctx.timing.retryAfterSeconds),
+    },
+    body: deploymentBody(ctx, d),
+  };
+}
+
+/**
+ * A general template (infra/): parameters and expansion are validated now (400 InvalidTemplate); the resources are
+ * deployed in dependency order when the operation completes, as the caller. A resource the caller may not write fails
+ * the deployment with DeploymentFailed naming it (ARM deploys with the caller's rights).
+ */
+function createGeneral(
+  req: SandboxRequest,
+  ctx: ProviderContext,
+  rg: ResourceGroup,
+  existing: Deployment | undefined,
+  template: GeneralTemplate,
+  linkUri: string | undefined,
+) {
+  const given = (req.body.properties.parameters ?? {}) as Record<string, { value?: unknown }>;
+  const general = new GeneralDeployment(
+    ctx,
+    { subscriptionId: ctx.world.subscriptionId, resourceGroup: rg },
+    template,
+    given,
+  );
+  const d: Deployment = existing ?? {
+    name: req.params.deploymentName,
+    resourceGroup: rg.name,
+    provisioningState: 'Running',
+    timestamp: ctx.engine.nowIso(),
+  };
+  Object.assign(d, {
+    provisioningState: 'Running',
+    timestamp: ctx.engine.nowIso(),
+    parameters: general.parameters,
+    outputs: {},
+    outputResources: [],
+    error: undefined,
+    templateLinkUri: linkUri?.split('?')[0],
+  });
+  if (!existing) ctx.world.deployments.push(d);
+  const caller = req.caller;
+  const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
+    try {
+      const result = general.run(caller);
+      Object.assign(d, {
+        provisioningState: 'Succeeded',
+        outputs: result.outputs,
+        outputResources: result.outputResources,
+      });
+    } catch (err) {
+      if (!(err instanceof AzureError)) throw err;
+      d.provisioningState = 'Failed';
+      d.error = {
+        code: 'DeploymentFailed',
+        message:
+          'At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.',
+        details: [{ code: err.code, message: err.message }],
+      };
+    }
+    d.timestamp = ctx.engine.nowIso();
     return d.provisioningState === 'Succeeded' ? { status: 'Succeeded' } : { status: 'Failed', error: d.error };
   });
   d.operationId = op.id;

@@ -10,6 +10,7 @@ import type { ResourceGroup } from '../../world/types';
  */
 export interface SandboxRestoreTemplate {
   $schema?: string;
+  outputs?: Record<string, { type?: string; value?: unknown; condition?: unknown }>;
   contentVersion?: string;
   metadata?: { sandboxRestore?: { restoreJobId?: string; vault?: string } };
   parameters?: Record<string, { type?: string; defaultValue?: unknown }>;

@@ -58,7 +58,7 @@ const KNOWN: Record<Category, string[]> = {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Validates the body's entries the way ARM does before touching the vault. */
-function parseEntries(body: any): AccessPolicy[] {
+export function parseEntries(body: any): AccessPolicy[] {
   const list = body?.properties?.accessPolicies;
   if (!Array.isArray(list) || list.length === 0) {
     throw badRequest('BadRequest', "The request must contain 'properties.accessPolicies' with at least one entry.");
