@@ -307,7 +307,7 @@ function addProtection(
   if (p.lastBackupFailed) {
     const t = atHalfPast(now - DAY);
     const failed = job(p.vault, { ...vm, subscriptionId: w.subscriptionId }, 'Backup', 'Failed', t, t + 5 * 60 * 1000);
-    failed.errorDetails = [keyVaultPermissionError(kv?.name ?? 'the key vault')];
+    failed.errorDetails = [keyVaultPermissionError()];
     w.jobs.push(failed);
   }
 }

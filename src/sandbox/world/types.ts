@@ -215,7 +215,11 @@ export interface BackupJob {
   startTime: string;
   endTime?: string;
   isUserTriggered: boolean;
-  errorDetails: { errorCode: number; errorTitle: string; errorString: string; recommendations: string[] }[];
+  /**
+   * The job's errors. `name` is the error's documented name (sandbox-internal: admin replies, tests); on the wire the
+   * job carries errorCode, errorString, recommendations and errorTitle = the entity (see jobShape.ts).
+   */
+  errorDetails: { errorCode: number; name: string; errorString: string; recommendations: string[] }[];
   propertyBag: Record<string, string>;
   /** When the job's outcome is decided (engine clock, ms since epoch). */
   dueAt: number;

@@ -6,8 +6,11 @@ export const restoreEntries: CatalogueEntry[] = [
     code: 'BackupNotAuthorizedInSubscription',
     match: {
       codes: ['BackupNotAuthorizedInSubscription'],
+      // "Backup Service does not have authorization to access resources in your subscription." (source document);
+      // "The Backup service doesn't have authorization to access resources in your subscription."
+      // (backup-azure-vms-troubleshoot.md, Restore, Common errors).
       text: [
-        /(Backup|the Backup service) (doesn'?t|does not) have (the )?authorization to access resources in your subscription/i,
+        /Backup( service)? (doesn'?t|does not) have (the )?authorization to access resources in your subscription/i,
       ],
     },
     text: {
@@ -52,6 +55,7 @@ export const restoreEntries: CatalogueEntry[] = [
   },
   {
     code: 'InstantRpNotFound',
+    azureName: 'UserErrorInstantRpNotFound',
     match: { codes: ['UserErrorInstantRpNotFound'], text: [/snapshot of the VM was not found/i] },
     text: {
       en: {
@@ -68,6 +72,7 @@ export const restoreEntries: CatalogueEntry[] = [
   },
   {
     code: 'SkuNotAvailable',
+    azureName: 'UserErrorSkuNotAvailable',
     match: { codes: ['UserErrorSkuNotAvailable', 'SkuNotAvailable'], text: [/VM size selected is not available/i] },
     text: {
       en: {

@@ -34,7 +34,7 @@ export function completeRestore(
     return finishJob(ctx, job, 'Failed', [
       {
         errorCode: 200032,
-        errorTitle: 'UserErrorStorageAccountNotFound',
+        name: 'UserErrorStorageAccountNotFound',
         errorString: 'Operation failed as the specified storage account does not exist anymore.',
         recommendations: ["Choose an existing staging storage account in the vault's region and restore again."],
       },
