@@ -347,6 +347,8 @@ export interface CreateVmPlan {
   subnetId: string;
   /** New VM name; derived from the source name and the request id when absent. */
   vmName?: string;
+  /** The new NIC's name (the plan's); `<vmName>-nic` when absent. */
+  nicName?: string;
   /** Encrypted VMs: the key vault, and where the key and secret are (after putBackKeyAndSecret when put back). */
   encryption?: {
     pass: 'single' | 'dual';
@@ -359,7 +361,11 @@ export interface CreateVmPlan {
   };
   /** VM size when the VM config blob names none (compute path). */
   vmSize?: string;
-  /** Force the compute-API path even when a template exists. */
+  /**
+   * How the VM is made: 'compute' (the default) builds it from the plan through the compute API, reading the restore
+   * job's VM config as data; 'template' deploys the restore job's template, only if it holds exactly the plan's NIC
+   * and VM (else RestoreTemplateRefused).
+   */
   path?: 'template' | 'compute';
 }
 

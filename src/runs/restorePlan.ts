@@ -35,7 +35,12 @@ export interface RestorePlan {
   targetResourceGroup: { id: string; name: string };
   subnet: { id: string; vnet: string; subnet: string; resourceGroup: string };
   newVmName: string;
-  /** How the VM is created: from the restore job's template, or through the compute API. */
+  /** The new VM's NIC (checked free at plan time, created only if still free, issue 15). Older plans: `<vm>-nic`. */
+  newNicName?: string;
+  /**
+   * How the VM is created: through the compute API from this plan (the default), or from the restore job's template
+   * only if it holds exactly this plan's NIC and VM.
+   */
   path: 'template' | 'compute';
 }
 

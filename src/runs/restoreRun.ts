@@ -155,13 +155,14 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
         region: plan.region,
         subnetId: plan.subnet.id,
         vmName: plan.newVmName,
+        nicName: plan.newNicName,
         encryption: enc && {
           pass: enc.pass,
           keyVault: { id: enc.keyVault.id, vaultUri: enc.keyVault.vaultUri },
           putBack: cp.putBack,
         },
-        // The template path only where the point allows it; otherwise the layer picks what the job produced.
-        path: plan.path === 'compute' ? 'compute' : undefined,
+        // The approved path: the compute API from the plan, or the template only as checked against the plan.
+        path: plan.path,
       },
       { abortSignal: ctx.signal, pollIntervalMs: Math.min(pollMs, 5000) },
     );

@@ -219,9 +219,14 @@ export async function onTarget(
     signal,
   );
   if (missing) return again(missing);
-  if (await vmExists(deps, selected.vmName, group.name, signal)) {
-    return again(t(locale, 'restore.target.nameTaken', { name: selected.vmName, group: group.name }));
-  }
+  // Neither the VM nor its NIC may take an existing resource's name (checked again right before each is created).
+  const nicName = restoreNicName(selected.vmName);
+  const [vmTaken, nicTaken] = await Promise.all([
+    vmExists(deps, selected.vmName, group.name, signal),
+    deps.azure.targets.nicExists(nicName, group.name, { abortSignal: signal }),
+  ]);
+  if (vmTaken) return again(t(locale, 'restore.target.nameTaken', { name: selected.vmName, group: group.name }));
+  if (nicTaken) return again(t(locale, 'restore.target.nicTaken', { name: nicName, group: group.name }));
   const vm = flow.vm!;
   const point = flow.point!;
   const plan: RestorePlan = {
@@ -234,7 +239,10 @@ export async function onTarget(
     targetResourceGroup: { id: group.id, name: group.name },
     subnet: { id: subnet.id, vnet: subnet.vnet, subnet: subnet.subnet, resourceGroup: subnet.resourceGroup },
     newVmName: selected.vmName,
-    path: point.templateRestorable ? 'template' : 'compute',
+    newNicName: nicName,
+    // Built from this plan through the compute API; the restore job's template (which others can edit in the
+    // staging account) is not deployed.
+    path: 'compute',
   };
   const hash = planHash(plan);
   return {
@@ -252,6 +260,9 @@ export async function onRequest(deps: StepDeps, flow: RestoreFlow, data: Data): 
   if (!flow.plan || data.planHash !== flow.planHash) return ended(flow, views.staleView(flow.locale));
   return { ...flow, step: 'requested', requestId: randomUUID(), offered: {} };
 }
+
+/** The new VM's NIC name, as the Azure layer derives it (`<vm>-nic`, within Azure's 80 characters). */
+export const restoreNicName = (vmName: string): string => `${vmName.slice(0, 58)}-nic`;
 
 /** Whether the new VM's name is taken in the target group: one GET (a classic VM cannot live in a Resource Manager group). */
 export function vmExists(deps: StepDeps, name: string, resourceGroup: string, signal?: AbortSignal): Promise<boolean> {

@@ -44,7 +44,7 @@ export const en = {
   'restore.state.missing': 'missing',
   'restore.state.none': 'none (BEK only)',
   'restore.path.template': 'from the template the restore job produces',
-  'restore.path.compute': 'through the compute API',
+  'restore.path.compute': "through the compute API, from this plan (the restore job's template is not deployed)",
   'restore.target.title': 'Restore {vm}: where to',
   'restore.target.checks': 'Pre-checks',
   'restore.check.notEncrypted': 'The VM is not encrypted: no key vault step.',
@@ -69,6 +69,8 @@ export const en = {
   'restore.target.badName':
     'A VM name has 1 to 64 letters, digits, hyphens, underscores or periods, and starts and ends with a letter or digit.',
   'restore.target.nameTaken': 'A VM named {name} already exists in {group}. Choose another name.',
+  'restore.target.nicTaken':
+    'A network interface named {name} already exists in {group}; the new VM would need that name for its own. Choose another VM name.',
   'restore.invalidChoice': 'That choice is not one I offered. Choose one of the values below.',
   'restore.plan.title': 'Restore {vm}: the plan',
   'restore.plan.intro':
@@ -184,7 +186,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   'restore.state.missing': '不存在',
   'restore.state.none': '無 (僅 BEK)',
   'restore.path.template': '使用還原作業產生的範本',
-  'restore.path.compute': '透過計算 API',
+  'restore.path.compute': '透過計算 API，依此計畫建立 (不部署還原作業產生的範本)',
   'restore.target.title': '還原 {vm}：還原目標',
   'restore.target.checks': '必要條件檢查',
   'restore.check.notEncrypted': '此 VM 未加密：不需要金鑰保存庫步驟。',
@@ -206,6 +208,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'restore.target.roleOn': '{scope} 上的 {role} (缺少 {actions})',
   'restore.target.badName': 'VM 名稱為 1 到 64 個字母、數字、連字號、底線或句點，且開頭和結尾必須是字母或數字。',
   'restore.target.nameTaken': '{group} 中已有名為 {name} 的 VM。請選擇其他名稱。',
+  'restore.target.nicTaken':
+    '{group} 中已有名為 {name} 的網路介面，而新 VM 的網路介面需要使用此名稱。請選擇其他 VM 名稱。',
   'restore.invalidChoice': '這個選項不是我提供的。請從下列值中選擇。',
   'restore.plan.title': '還原 {vm}：計畫',
   'restore.plan.intro':

@@ -128,6 +128,8 @@ export interface VirtualMachine {
   networkInterfaceIds: string[];
   extensions: VmExtension[];
   provisioningState: string;
+  /** Resource tags as last PUT (ARM replaces the set on PUT). */
+  tags?: Record<string, string>;
   createdBy?: string;
 }
 
@@ -273,6 +275,8 @@ export interface NetworkInterface {
   resourceGroup: string;
   location: string;
   subnetId: string;
+  /** Resource tags as last PUT. */
+  tags?: Record<string, string>;
 }
 
 export interface Deployment {

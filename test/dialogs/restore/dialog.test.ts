@@ -64,7 +64,17 @@ const cases: Case[] = [
     targets: { point: (choices) => choices.find((c) => /^2017-03-15/.test(c.title))!.value },
     card: 'card.restore.plan',
     says: [/through the compute API/, /Create vm-legacy-01-restored in rg-restore through the compute API/],
-    saysNot: [/template/],
+    saysNot: [/from the template the restore job produces/],
+  },
+  {
+    name: "vm-db-01 at a recent point: still the compute API from the plan, the job's template not deployed",
+    vm: 'vm-db-01',
+    card: 'card.restore.plan',
+    says: [
+      /VM created: through the compute API, from this plan \(the restore job's template is not deployed\)/,
+      /Create vm-db-01-restored in rg-restore through the compute API/,
+    ],
+    saysNot: [/from the template the restore job produces/],
   },
   {
     name: 'a VM name Azure would refuse',

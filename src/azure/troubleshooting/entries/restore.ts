@@ -88,4 +88,38 @@ export const restoreEntries: CatalogueEntry[] = [
     },
     fix: () => ({ kind: 'restoreDisks' }),
   },
+  {
+    code: 'RestoreTargetExists',
+    match: { codes: ['RestoreTargetExists'] },
+    text: {
+      en: {
+        title: 'A resource of that name already exists',
+        cause: '{detail}',
+        resolution:
+          'Nothing was overwritten. Request the restore again with another VM name (its network interface takes the name <VM name>-nic).',
+      },
+      'zh-TW': {
+        title: '已有同名的資源',
+        cause: '{detail}',
+        resolution: '未覆寫任何資源。請以其他 VM 名稱重新要求還原 (其網路介面的名稱為 <VM 名稱>-nic)。',
+      },
+    },
+  },
+  {
+    code: 'RestoreTemplateRefused',
+    match: { codes: ['RestoreTemplateRefused'] },
+    text: {
+      en: {
+        title: "The restore job's template was refused",
+        cause: '{detail} The template lies in the staging account, which others may have edited after the restore job.',
+        resolution:
+          'Nothing was deployed from it. Request the restore again: the bot then builds the VM from the approved plan through the compute API.',
+      },
+      'zh-TW': {
+        title: '已拒絕還原作業的範本',
+        cause: '{detail} 該範本位於暫存儲存體帳戶中，還原作業結束後可能已被他人編輯。',
+        resolution: '未從該範本部署任何資源。請重新要求還原：Bot 會透過計算 API 依核准的計畫建立 VM。',
+      },
+    },
+  },
 ];
