@@ -160,6 +160,11 @@ export interface RecoveryPointSummary {
   templateRestorable: boolean;
   /** Recovery points before 11 July 2017 carry their key and secret themselves (legacy approach). */
   legacyKeyAndSecret: boolean;
+  /**
+   * False for a point taken while the VM had unmanaged disks (isManagedVirtualMachine): its restore brings the disks
+   * back as VHD blobs in the staging account, and unmanaged disks were retired in 2025.
+   */
+  managedDisks: boolean;
 }
 
 /** A Recovery Services vault by name (its resource group is looked up once), or by name and resource group. */

@@ -19,6 +19,8 @@ export interface RestorePlan {
     templateRestorable: boolean;
     /** Before 11 July 2017: the point carries its own key and secret. */
     legacyKeyAndSecret: boolean;
+    /** False: taken while the VM had unmanaged disks (refused before approval). Absent in older plans: managed. */
+    managedDisks?: boolean;
   };
   /** Absent for a VM without Azure Disk Encryption. */
   encryption?: {

@@ -100,6 +100,7 @@ export async function openPoint(
     type: rp.type,
     templateRestorable: rp.templateRestorable,
     legacyKeyAndSecret: rp.legacyKeyAndSecret,
+    managedDisks: rp.managedDisks,
   }));
   const chosen = flowVm(summary, item, listed[0]?.osType);
   if (points.length === 0) {
@@ -124,6 +125,20 @@ export async function onPoint(
   const point = flow.points?.find((p) => p.name === data.point);
   if (!point || !flow.offered.point?.includes(point.name)) return reshow(flow, at, t(locale, 'restore.invalidChoice'));
   const vm = flow.vm!;
+  if (point.managedDisks === false) {
+    // Known now, so refused now: never after an approval (the restore would bring back VHD blobs, not disks).
+    await deps.audit.append({
+      who: { aadObjectId: user.aadObjectId, name: user.name },
+      action: 'restore.request',
+      target: { kind: 'vm', name: vm.name, id: vm.id },
+      details: { reason: 'UnmanagedDiskRecoveryPoint', recoveryPoint: point.name },
+      result: 'refused',
+    });
+    const explanation = explain({ title: 'UnmanagedDiskRecoveryPoint', message: '', recommendations: [] }, locale, {
+      vm: vm.name,
+    });
+    return ended(flow, views.refusedView(locale, explanation, views.vmFacts(locale, vm)));
+  }
   const keys = await checkKeys(deps.azure, vm, point, signal);
   if ('refused' in keys) {
     await deps.audit.append({

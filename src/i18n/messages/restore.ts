@@ -17,6 +17,7 @@ export const en = {
   'restore.point.label': 'Recovery point',
   'restore.point.choice': '{time} · {type} · {age}',
   'restore.point.noTemplate': 'no template',
+  'restore.point.unmanaged': 'unmanaged disks',
   'restore.point.none': '{vm} has no recovery points yet, so there is nothing to restore.',
   'restore.point.legacy':
     'Recovery points before 26 April 2017 cannot use the template path (marked "no template"): for those I create the VM through the compute API.',
@@ -159,6 +160,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   'restore.point.label': '復原點',
   'restore.point.choice': '{time} · {type} · {age}',
   'restore.point.noTemplate': '無範本',
+  'restore.point.unmanaged': '非受控磁碟',
   'restore.point.none': '{vm} 尚無復原點，因此沒有可還原的項目。',
   'restore.point.legacy':
     '2017 年 4 月 26 日之前的復原點無法使用範本 (標示為「無範本」)：對這些復原點，我會透過計算 API 建立 VM。',

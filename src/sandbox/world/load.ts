@@ -263,8 +263,10 @@ function addProtection(
   kv?: KeyVault,
 ): void {
   const keys = snapshotKeys(w, vm);
+  const unmanaged = new Set((p.unmanagedPointsAt ?? []).map((t) => Date.parse(t)));
   const times = [
     ...(p.recoveryPointsAt ?? []).map((t) => Date.parse(t)),
+    ...unmanaged,
     ...(p.recoveryPointsDaysAgo ?? []).map((d) => atHalfPast(now - d * DAY)),
   ].sort((a, b) => b - a);
   times.forEach((t) => {
@@ -278,6 +280,7 @@ function addProtection(
       ...keys,
       vmSize: vm.vmSize,
       osType: vm.osType,
+      ...(unmanaged.has(t) ? { unmanaged: true } : {}),
     };
     w.recoveryPoints.push(rp);
   });
@@ -360,6 +363,8 @@ export interface SeedVm {
     policy: string;
     recoveryPointsDaysAgo?: number[];
     recoveryPointsAt?: string[];
+    /** Points taken while the VM had unmanaged disks (before its move to managed disks). */
+    unmanagedPointsAt?: string[];
     lastBackupFailed?: boolean;
   };
 }

@@ -245,6 +245,8 @@ export interface RecoveryPoint {
   secretBackup?: string;
   vmSize: string;
   osType: 'Windows' | 'Linux';
+  /** Taken while the VM had unmanaged disks (isManagedVirtualMachine false): restored as VHD blobs in staging. */
+  unmanaged?: boolean;
 }
 
 export interface StorageAccount {

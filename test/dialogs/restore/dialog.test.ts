@@ -33,6 +33,17 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'vm-vhd-01 at its 2024 point (unmanaged disks): refused before any approval, with the documented alternative',
+    vm: 'vm-vhd-01',
+    targets: { point: (choices) => choices.find((c) => /^2024-11-20 .*unmanaged disks$/.test(c.title))!.value },
+    card: 'card.restore.refused',
+    says: [
+      /This recovery point has unmanaged disks/,
+      /taken while vm-vhd-01 had unmanaged disks/,
+      /az backup restore restore-disks, create managed disks from the restored VHD files/,
+    ],
+  },
+  {
     name: 'rg-restore-locked: the target card again, naming the roles the bot lacks there',
     vm: 'vm-db-01',
     targets: { resourceGroup: 'rg-restore-locked' },

@@ -122,4 +122,24 @@ export const restoreEntries: CatalogueEntry[] = [
       },
     },
   },
+  {
+    code: 'UnmanagedDiskRecoveryPoint',
+    match: { codes: ['UnmanagedDiskRecoveryPoint'] },
+    text: {
+      en: {
+        title: 'This recovery point has unmanaged disks',
+        cause:
+          'The point was taken while {vm} had unmanaged disks. Restoring it brings the disks back as VHD files in the staging storage account, not as managed disks, and Azure retired unmanaged disks in 2025, so the bot cannot create a VM from them.',
+        resolution:
+          'Choose a recovery point taken after the VM moved to managed disks. To use this point, restore its disks in the Azure portal or with az backup restore restore-disks, create managed disks from the restored VHD files, then create the VM from those disks (Azure Backup docs: "Create a VM from restored disks").',
+      },
+      'zh-TW': {
+        title: '此復原點使用非受控磁碟',
+        cause:
+          '此復原點建立時 {vm} 使用非受控磁碟。還原此復原點會將磁碟以 VHD 檔案的形式放回暫存儲存體帳戶，而非受控磁碟；Azure 已於 2025 年淘汰非受控磁碟，因此 Bot 無法從這些磁碟建立 VM。',
+        resolution:
+          '請選擇 VM 改用受控磁碟之後建立的復原點。若要使用此復原點，請在 Azure 入口網站或以 az backup restore restore-disks 還原其磁碟，從還原的 VHD 檔案建立受控磁碟，再從這些磁碟建立 VM (Azure 備份文件：「從還原的磁碟建立 VM」)。',
+      },
+    },
+  },
 ];

@@ -208,7 +208,9 @@ export function recoveryPointBody(
         : {}),
       isInstantIlrSessionActive: false,
       recoveryPointTierDetails: tiers,
-      isManagedVirtualMachine: true,
+      // IaasVMRecoveryPoint.isManagedVirtualMachine ("Whether VM is with Managed Disks", @azure/arm-recoveryservicesbackup
+      // models): false for the points of VMs that had unmanaged disks (retired in 2025; their old points remain).
+      isManagedVirtualMachine: !rp.unmanaged,
       virtualMachineSize: rp.vmSize,
       originalStorageAccountOption: false,
       osType: rp.osType,
