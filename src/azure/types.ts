@@ -58,6 +58,8 @@ export interface VmEncryption {
   kekVault?: ResourceRef;
   secretUrl?: string;
   keyUrl?: string;
+  /** Dual pass: the Microsoft Entra app's client id (the ADE extension's public AADClientID setting), when known. */
+  aadClientId?: string;
   /** Where the settings were read from (for the check card). */
   sources: ('vmModel' | 'disk' | 'extension' | 'instanceView')[];
 }
@@ -363,6 +365,8 @@ export interface CreateVmPlan {
     keyUrl?: string;
     /** From putBackKeyAndSecret: the restored disks must be pointed at the new URLs. */
     putBack?: KeyAndSecretPutBack;
+    /** Dual pass: the Microsoft Entra app's client id, for the command the operator runs. */
+    aadClientId?: string;
   };
   /** VM size when the VM config blob names none (compute path). */
   vmSize?: string;
@@ -388,4 +392,9 @@ export interface CreatedVm {
   osDiskId?: string;
   dataDiskIds: string[];
   adeExtension?: string;
+  /**
+   * Dual pass: the ADE extension is not pushed (it needs the Microsoft Entra app's secret, which the bot never holds);
+   * this is the command the operator runs, every value filled in but the secret.
+   */
+  adeCommand?: string;
 }

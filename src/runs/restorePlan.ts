@@ -25,6 +25,11 @@ export interface RestorePlan {
   /** Absent for a VM without Azure Disk Encryption. */
   encryption?: {
     pass: 'single' | 'dual';
+    /**
+     * Dual pass (ADE with a Microsoft Entra app): the app's client id. The run creates the VM with its encryption
+     * settings but pushes no ADE extension (that needs the app's secret); it ends with the command to run.
+     */
+    aadClientId?: string;
     keyVault: { id: string; name: string; vaultUri?: string };
     key: KeyVaultObjectState | 'none';
     secret: KeyVaultObjectState;

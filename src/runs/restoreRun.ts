@@ -29,7 +29,15 @@ export interface RestoreCheckpoint {
   jobError?: JobError;
   outputs?: RestoreJobOutputs;
   putBack?: KeyAndSecretPutBack;
-  vm?: { id: string; name: string; path: 'template' | 'compute'; osDiskId?: string; dataDiskIds: string[] };
+  vm?: {
+    id: string;
+    name: string;
+    path: 'template' | 'compute';
+    osDiskId?: string;
+    dataDiskIds: string[];
+    /** Dual pass: the ADE command the operator runs (no secret in it). */
+    adeCommand?: string;
+  };
   deleted?: string[];
 }
 
@@ -160,6 +168,7 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
           pass: enc.pass,
           keyVault: { id: enc.keyVault.id, vaultUri: enc.keyVault.vaultUri },
           putBack: cp.putBack,
+          aadClientId: enc.aadClientId,
         },
         // The approved path: the compute API from the plan, or the template only as checked against the plan.
         path: plan.path,
@@ -172,6 +181,7 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
       path: created.path,
       osDiskId: created.osDiskId,
       dataDiskIds: created.dataDiskIds,
+      ...(created.adeCommand ? { adeCommand: created.adeCommand } : {}),
     };
     return { next: 'deleteStaging', checkpoint: { ...cp, vm } };
   };

@@ -36,3 +36,35 @@ export function adeExtension(s: AdeSettings): VirtualMachineExtension {
     },
   };
 }
+
+/**
+ * The command that re-enables ADE on a restored dual-pass VM (ADE with a Microsoft Entra app), as the restore docs
+ * run it after creating the VM from restored disks: Set-AzVMDiskEncryptionExtension with the app's client id and
+ * secret and VolumeType Data (learn.microsoft.com/azure/backup/backup-azure-vms-automation, "Create a VM from restored
+ * disks"; the dual-pass extension is 1.1 on Windows, 0.1 on Linux). Every value is filled in except the secret,
+ * which the operator supplies in their own shell and never in chat.
+ */
+export function dualPassCommand(c: {
+  resourceGroup: string;
+  vmName: string;
+  aadClientId?: string;
+  keyVaultUri: string;
+  keyVaultId: string;
+  keyUrl?: string;
+  kekVaultId?: string;
+}): string {
+  const q = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  return [
+    'Set-AzVMDiskEncryptionExtension',
+    `-ResourceGroupName ${q(c.resourceGroup)}`,
+    `-VMName ${q(c.vmName)}`,
+    `-AadClientID ${c.aadClientId ? q(c.aadClientId) : '<client id of the Microsoft Entra app>'}`,
+    '-AadClientSecret <secret of the Microsoft Entra app>',
+    `-DiskEncryptionKeyVaultUrl ${q(c.keyVaultUri)}`,
+    `-DiskEncryptionKeyVaultId ${q(c.keyVaultId)}`,
+    ...(c.keyUrl
+      ? [`-KeyEncryptionKeyUrl ${q(c.keyUrl)}`, `-KeyEncryptionKeyVaultId ${q(c.kekVaultId ?? c.keyVaultId)}`]
+      : []),
+    '-VolumeType Data',
+  ].join(' ');
+}

@@ -2,7 +2,7 @@ import type { AzureClients } from '../clients';
 import { InvalidInputError } from '../errors';
 import { parseResourceId, resourceGroupId } from '../names';
 import type { CreatedVm, CreateVmPlan, OperationOptions, RestorePollOptions } from '../types';
-import { adeExtension, adeExtensionName } from './adeExtension';
+import { adeExtension, adeExtensionName, dualPassCommand } from './adeExtension';
 import { TEMPLATE_RESTORE_SINCE } from './backupDate';
 import { parseEncryptionInfo } from './encryptionInfo';
 import { lookUpVaultUri } from './keyAndSecret';
@@ -60,7 +60,20 @@ export async function createVmFromRestore(
   }
 
   let extension: string | undefined;
-  if (enc && refs) {
+  let adeCommand: string | undefined;
+  if (enc?.pass === 'dual' && refs) {
+    // Never the single-pass extension on dual-pass disks, and no dual-pass one without the app's secret.
+    const vaultUri = enc.keyVault.vaultUri ?? (await lookUpVaultUri(clients, enc.keyVault.id, options));
+    adeCommand = dualPassCommand({
+      resourceGroup: rg,
+      vmName: parseResourceId(vmId)?.name ?? names.vm,
+      aadClientId: enc.aadClientId,
+      keyVaultUri: vaultUri,
+      keyVaultId: refs.keyVaultId,
+      keyUrl: refs.keyUrl,
+      kekVaultId: refs.kekVaultId ?? refs.keyVaultId,
+    });
+  } else if (enc && refs) {
     extension = adeExtensionName(plan.osType);
     const vaultUri = enc.keyVault.vaultUri ?? (await lookUpVaultUri(clients, enc.keyVault.id, options));
     await clients.compute.virtualMachineExtensions.createOrUpdate(
@@ -85,6 +98,7 @@ export async function createVmFromRestore(
     osDiskId: disks?.osDiskId,
     dataDiskIds: disks?.dataDisks.map((d) => d.id) ?? [],
     adeExtension: extension,
+    ...(adeCommand ? { adeCommand } : {}),
   };
 }
 

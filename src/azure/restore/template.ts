@@ -14,9 +14,12 @@ export interface TemplateValues {
 }
 
 export interface EncryptionRefs {
+  /** The key vault of the BEK (secret). */
   keyVaultId: string;
   secretUrl: string;
   keyUrl?: string;
+  /** The key vault of the KEK when it is another one than the BEK's (KEKDetails.keyVaultId vs BEKDetails.secretVaultId). */
+  kekVaultId?: string;
 }
 
 /**

@@ -34,6 +34,7 @@ export async function checkKeys(
   return {
     encryption: {
       pass: enc.pass,
+      ...(enc.pass === 'dual' && enc.aadClientId ? { aadClientId: enc.aadClientId } : {}),
       keyVault: { id: access.keyVault.id, name: enc.keyVaultName, vaultUri },
       key,
       secret,

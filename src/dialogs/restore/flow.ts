@@ -33,6 +33,7 @@ export interface FlowVm {
     keyVaultName: string;
     keyUrl?: string;
     secretUrl?: string;
+    aadClientId?: string;
   };
 }
 

@@ -32,6 +32,10 @@ export function planFacts(locale: Locale, plan: RestorePlan): Fact[] {
     fact('restore.facts.newVm', plan.newVmName),
     fact('restore.facts.path', t(locale, `restore.path.${plan.path}`)),
   );
+  if (enc?.pass === 'dual') {
+    const app = enc.aadClientId ?? t(locale, 'restore.dualPass.unknownApp');
+    facts.push(fact('restore.facts.dualPass', t(locale, 'restore.dualPass.note', { app })));
+  }
   return facts;
 }
 
@@ -67,11 +71,17 @@ export function planSteps(locale: Locale, plan: RestorePlan): { step: RestoreSte
         return t(locale, key, { keyVault: enc!.keyVault.name });
       }
       case 'createVm':
-        return t(locale, `restore.step.createVm.${plan.path}`, {
-          newVm: plan.newVmName,
-          group: plan.targetResourceGroup.name,
-          network,
-        });
+        return t(
+          locale,
+          enc?.pass === 'dual' && plan.path === 'compute'
+            ? 'restore.step.createVm.computeDual'
+            : `restore.step.createVm.${plan.path}`,
+          {
+            newVm: plan.newVmName,
+            group: plan.targetResourceGroup.name,
+            network,
+          },
+        );
       case 'deleteStaging':
         return t(locale, 'restore.step.deleteStaging', { staging: plan.staging.name });
     }

@@ -305,6 +305,7 @@ function flowVm(summary: VmSummary, item: FlowVm['item'], pointOsType?: string):
             keyVaultName: keyVault?.name ?? '',
             keyUrl: enc.keyUrl,
             secretUrl: enc.secretUrl,
+            aadClientId: enc.aadClientId,
           },
   };
 }

@@ -37,6 +37,10 @@ export const en = {
   'restore.facts.network': 'Virtual network / subnet',
   'restore.facts.newVm': 'New VM name',
   'restore.facts.path': 'VM created',
+  'restore.facts.dualPass': 'Dual pass',
+  'restore.dualPass.note':
+    "Encrypted with a Microsoft Entra app (dual pass, app {app}). The restore creates the VM with its encryption settings but does not push the Azure Disk Encryption extension: that needs the app's secret, which the bot never holds. When the restore ends you get the exact command to run (Set-AzVMDiskEncryptionExtension with -VolumeType Data); until then the data disks stay locked.",
+  'restore.dualPass.unknownApp': 'unknown: read it from the source VM',
   'restore.encryption.none': 'none',
   'restore.encryption.ade': 'Azure Disk Encryption, {kind} ({pass} pass)',
   'restore.keyState': 'key {key}, secret {secret}',
@@ -90,6 +94,8 @@ export const en = {
     'Create {newVm} in {group} from the template the restore job produces, with its network interface in {network} and the encryption settings.',
   'restore.step.createVm.compute':
     'Create {newVm} in {group} through the compute API from the restored disks: a network interface in {network}, the encryption settings, then the Azure Disk Encryption extension.',
+  'restore.step.createVm.computeDual':
+    'Create {newVm} in {group} through the compute API from the restored disks: a network interface in {network} and the encryption settings on the VM. No Azure Disk Encryption extension is pushed (dual pass): you get the command to run.',
   'restore.step.deleteStaging': 'Delete the staged files from {staging} (they hold wrapped keys).',
   'restore.cancelled.title': 'Restore cancelled',
   'restore.cancelled.text': 'Nothing was changed. Type **restore** to start again.',
@@ -119,6 +125,8 @@ export const en = {
   'approval.refresh': 'Refresh',
   'approval.progress': 'Restore job {job}: {status}{percent}',
   'approval.result': '{vm} is ready in {group}, created {path}. The staged files were deleted.',
+  'approval.result.dualPass':
+    "Dual pass: to re-enable Azure Disk Encryption on {vm}, run this command (type the app's secret in your own shell, never in chat): {command}",
   'approval.failedStep': 'Failed at: {step}',
   'approval.reference': 'Reference: {id}',
   'approval.notice.self': "You can't approve or reject your own request: another approver must decide.",
@@ -180,6 +188,10 @@ export const zhTW: Record<keyof typeof en, string> = {
   'restore.facts.network': '虛擬網路 / 子網路',
   'restore.facts.newVm': '新 VM 名稱',
   'restore.facts.path': 'VM 建立方式',
+  'restore.facts.dualPass': '雙階段',
+  'restore.dualPass.note':
+    '以 Microsoft Entra 應用程式加密 (雙階段，應用程式 {app})。還原會以其加密設定建立 VM，但不會安裝 Azure 磁碟加密擴充功能：這需要該應用程式的密碼，而 Bot 從不持有。還原結束時，您會取得要執行的完整命令 (Set-AzVMDiskEncryptionExtension，搭配 -VolumeType Data)；在此之前，資料磁碟仍維持鎖定。',
+  'restore.dualPass.unknownApp': '未知：請從來源 VM 讀取',
   'restore.encryption.none': '無',
   'restore.encryption.ade': 'Azure 磁碟加密，{kind} ({pass} pass)',
   'restore.keyState': '金鑰{key}，密碼{secret}',
@@ -227,6 +239,8 @@ export const zhTW: Record<keyof typeof en, string> = {
     '使用還原作業產生的範本在 {group} 中建立 {newVm}，網路介面位於 {network}，並套用加密設定。',
   'restore.step.createVm.compute':
     '透過計算 API 從還原的磁碟在 {group} 中建立 {newVm}：網路介面位於 {network}，套用加密設定，再安裝 Azure 磁碟加密擴充功能。',
+  'restore.step.createVm.computeDual':
+    '透過計算 API 從還原的磁碟在 {group} 中建立 {newVm}：網路介面位於 {network}，並在 VM 上套用加密設定。不安裝 Azure 磁碟加密擴充功能 (雙階段)：您會取得要執行的命令。',
   'restore.step.deleteStaging': '刪除 {staging} 中的暫存檔案 (其中含有包裝的金鑰)。',
   'restore.cancelled.title': '已取消還原',
   'restore.cancelled.text': '沒有任何變更。輸入 **restore** 重新開始。',
@@ -256,6 +270,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'approval.refresh': '重新整理',
   'approval.progress': '還原作業 {job}：{status}{percent}',
   'approval.result': '{vm} 已在 {group} 中就緒，建立方式：{path}。暫存檔案已刪除。',
+  'approval.result.dualPass':
+    '雙階段：若要在 {vm} 上重新啟用 Azure 磁碟加密，請執行此命令 (請在您自己的殼層中輸入應用程式的密碼，切勿在聊天中輸入)：{command}',
   'approval.failedStep': '失敗的步驟：{step}',
   'approval.reference': '參考編號：{id}',
   'approval.notice.self': '您無法核准或拒絕自己的要求：必須由其他核准者決定。',

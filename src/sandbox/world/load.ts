@@ -250,6 +250,9 @@ function adeExtension(os: 'Windows' | 'Linux', enc: NonNullable<VirtualMachine['
       ...(enc.keyUrl ? { KeyEncryptionKeyURL: enc.keyUrl, KekVaultResourceId: enc.vaultId } : {}),
       KeyEncryptionAlgorithm: 'RSA-OAEP',
       VolumeType: 'All',
+      // Dual pass: the Microsoft Entra app's client id is a public setting; its secret is a protected one (never
+      // returned by a GET). The sandbox's app id is its own.
+      ...(dual ? { AADClientID: DUAL_PASS_APP_ID } : {}),
     },
     provisioningState: 'Succeeded',
   };
@@ -320,6 +323,9 @@ const atHalfPast = (t: number): number => {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 22, 30, 0);
 };
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/** The sandbox's Microsoft Entra app that dual-pass VMs were encrypted with (its own id, not a real one). */
+export const DUAL_PASS_APP_ID = '66666666-6666-4666-8666-666666666601';
 
 export interface Seed {
   tenantId: string;
