@@ -194,7 +194,7 @@ function addVm(w: World, s: SeedVm, now: number, kvId: (name: string) => string)
   };
   w.vms.push(vm);
 
-  if (s.protectedBy) addProtection(w, vm, s.protectedBy, now, kv);
+  if (s.protectedBy) addProtection(w, vm, s.protectedBy, now);
 }
 
 function makeKeyAndSecret(kv: KeyVault, s: SeedVm, now: number): { secret: KeyVaultObject; key?: KeyVaultObject } {
@@ -263,7 +263,6 @@ function addProtection(
   vm: VirtualMachine,
   p: NonNullable<SeedVm['protectedBy']>,
   now: number,
-  kv?: KeyVault,
 ): void {
   const keys = snapshotKeys(w, vm);
   const unmanaged = new Set((p.unmanagedPointsAt ?? []).map((t) => Date.parse(t)));
