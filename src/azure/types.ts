@@ -335,6 +335,8 @@ export interface KeyAndSecretPutBack {
   keyUrl?: string;
   secretUrl: string;
   keyVaultId: string;
+  /** The KEK's key vault when it is another one than the BEK's. */
+  kekVaultId?: string;
   actions: KeyAndSecretAction[];
   /** True when the key or secret now lives at another URL than the restored disks name (new version or vault). */
   changed: boolean;
@@ -360,6 +362,8 @@ export interface CreateVmPlan {
   encryption?: {
     pass: 'single' | 'dual';
     keyVault: KeyVaultTarget;
+    /** The KEK's key vault when it is another one than the BEK's. */
+    kekVault?: KeyVaultTarget;
     /** BEK / KEK URLs; when absent (and nothing was put back), read from the restore job's encryption info. */
     secretUrl?: string;
     keyUrl?: string;

@@ -31,6 +31,8 @@ export interface RestorePlan {
      */
     aadClientId?: string;
     keyVault: { id: string; name: string; vaultUri?: string };
+    /** The KEK's key vault when it is another one than the BEK's: the key is checked and put back there. */
+    kekVault?: { id: string; name: string; vaultUri?: string };
     key: KeyVaultObjectState | 'none';
     secret: KeyVaultObjectState;
     /** Put the key and secret back before the VM is created (recovered when soft-deleted, restored when gone). */

@@ -145,6 +145,7 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
       plan.vm.osType,
       plan.vm.name,
       { abortSignal: ctx.signal },
+      enc.kekVault && { id: enc.kekVault.id, vaultUri: enc.kekVault.vaultUri },
     );
     return { next: 'createVm', checkpoint: { ...cp, putBack } };
   };
@@ -167,6 +168,7 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
         encryption: enc && {
           pass: enc.pass,
           keyVault: { id: enc.keyVault.id, vaultUri: enc.keyVault.vaultUri },
+          ...(enc.kekVault ? { kekVault: { id: enc.kekVault.id, vaultUri: enc.kekVault.vaultUri } } : {}),
           putBack: cp.putBack,
           aadClientId: enc.aadClientId,
         },

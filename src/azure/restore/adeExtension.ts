@@ -6,6 +6,8 @@ export interface AdeSettings {
   keyVaultUri: string;
   keyVaultId: string;
   keyUrl?: string;
+  /** The KEK's key vault when it is another one than the BEK's (KekVaultResourceId). */
+  kekVaultId?: string;
 }
 
 /** The ADE extension's name and type for an OS (without the Azure AD app: Windows 2.2, Linux 1.1). */
@@ -30,7 +32,7 @@ export function adeExtension(s: AdeSettings): VirtualMachineExtension {
       EncryptionOperation: 'EnableEncryption',
       KeyVaultURL: s.keyVaultUri,
       KeyVaultResourceId: s.keyVaultId,
-      ...(s.keyUrl ? { KeyEncryptionKeyURL: s.keyUrl, KekVaultResourceId: s.keyVaultId } : {}),
+      ...(s.keyUrl ? { KeyEncryptionKeyURL: s.keyUrl, KekVaultResourceId: s.kekVaultId ?? s.keyVaultId } : {}),
       KeyEncryptionAlgorithm: 'RSA-OAEP',
       VolumeType: 'All',
     },

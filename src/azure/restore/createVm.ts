@@ -86,6 +86,7 @@ export async function createVmFromRestore(
         keyVaultUri: vaultUri,
         keyVaultId: refs.keyVaultId,
         keyUrl: refs.keyUrl,
+        kekVaultId: refs.kekVaultId,
       }),
       { abortSignal: options.abortSignal, updateIntervalInMs: options.pollIntervalMs },
     );
@@ -109,8 +110,10 @@ async function encryptionRefs(
   options: OperationOptions,
 ): Promise<EncryptionRefs> {
   const enc = plan.encryption!;
-  if (enc.putBack) return { keyVaultId: enc.keyVault.id, secretUrl: enc.putBack.secretUrl, keyUrl: enc.putBack.keyUrl };
-  if (enc.secretUrl) return { keyVaultId: enc.keyVault.id, secretUrl: enc.secretUrl, keyUrl: enc.keyUrl };
+  const kek = enc.kekVault ? { kekVaultId: enc.kekVault.id } : {};
+  if (enc.putBack)
+    return { keyVaultId: enc.keyVault.id, secretUrl: enc.putBack.secretUrl, keyUrl: enc.putBack.keyUrl, ...kek };
+  if (enc.secretUrl) return { keyVaultId: enc.keyVault.id, secretUrl: enc.secretUrl, keyUrl: enc.keyUrl, ...kek };
   const blob = plan.outputs.encryptionInfoBlobName;
   if (!blob) {
     throw new InvalidInputError(
@@ -122,7 +125,7 @@ async function encryptionRefs(
     await staging.readText(plan.outputs.stagingAccountName, plan.outputs.configContainer, blob, options),
     blob,
   );
-  return { keyVaultId: enc.keyVault.id, secretUrl: staged.secretUrl, keyUrl: staged.keyUrl };
+  return { keyVaultId: enc.keyVault.id, secretUrl: staged.secretUrl, keyUrl: staged.keyUrl, ...kek };
 }
 
 async function createFromTemplate(

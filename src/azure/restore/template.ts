@@ -54,7 +54,7 @@ export function retargetEncryption(template: unknown, refs: EncryptionRefs): voi
     const kek = o.keyEncryptionKey;
     if (kek && typeof kek.keyUrl === 'string' && !kek.keyUrl.startsWith('[') && refs.keyUrl) {
       kek.keyUrl = refs.keyUrl;
-      kek.sourceVault = { id: refs.keyVaultId };
+      kek.sourceVault = { id: refs.kekVaultId ?? refs.keyVaultId };
     }
     Object.values(o).forEach(visit);
   };

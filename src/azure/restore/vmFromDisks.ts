@@ -68,7 +68,9 @@ export async function pointOsDiskAtKeys(
         encryptionSettings: [
           {
             diskEncryptionKey: { sourceVault: { id: refs.keyVaultId }, secretUrl: refs.secretUrl },
-            ...(refs.keyUrl ? { keyEncryptionKey: { sourceVault: { id: refs.keyVaultId }, keyUrl: refs.keyUrl } } : {}),
+            ...(refs.keyUrl
+              ? { keyEncryptionKey: { sourceVault: { id: refs.kekVaultId ?? refs.keyVaultId }, keyUrl: refs.keyUrl } }
+              : {}),
           },
         ],
         encryptionSettingsVersion: '1.1',
@@ -122,7 +124,7 @@ export async function createVmFromDisks(
                 enabled: true,
                 diskEncryptionKey: { secretUrl: enc.secretUrl, sourceVault: { id: enc.keyVaultId } },
                 ...(enc.keyUrl
-                  ? { keyEncryptionKey: { keyUrl: enc.keyUrl, sourceVault: { id: enc.keyVaultId } } }
+                  ? { keyEncryptionKey: { keyUrl: enc.keyUrl, sourceVault: { id: enc.kekVaultId ?? enc.keyVaultId } } }
                   : {}),
               },
             }

@@ -18,6 +18,7 @@ export function planFacts(locale: Locale, plan: RestorePlan): Fact[] {
   const enc = plan.encryption;
   if (enc) {
     facts.push(fact('restore.facts.keyVault', enc.keyVault.name));
+    if (enc.kekVault) facts.push(fact('restore.facts.kekVault', enc.kekVault.name));
     facts.push(
       fact(
         'restore.facts.keyAndSecret',
@@ -68,7 +69,11 @@ export function planSteps(locale: Locale, plan: RestorePlan): { step: RestoreSte
           : enc!.source === 'recoveryPoint'
             ? 'restore.step.putBackKeys.legacy'
             : 'restore.step.putBackKeys.restore';
-        return t(locale, key, { keyVault: enc!.keyVault.name });
+        // Split vaults: "kv-bek (secret) and kv-kek (key)".
+        const keyVault = enc!.kekVault
+          ? t(locale, 'restore.splitVaults', { bek: enc!.keyVault.name, kek: enc!.kekVault.name })
+          : enc!.keyVault.name;
+        return t(locale, key, { keyVault });
       }
       case 'createVm':
         return t(

@@ -230,7 +230,12 @@ export async function onTarget(
   const missing = await checkPermissions(
     deps.azure,
     locale,
-    { group: group.name, subnetId: subnet.id, keyVaultId: flow.encryption?.keyVault.id },
+    {
+      group: group.name,
+      subnetId: subnet.id,
+      keyVaultId: flow.encryption?.keyVault.id,
+      kekVaultId: flow.encryption?.kekVault?.id,
+    },
     signal,
   );
   if (missing) return again(missing);
@@ -303,6 +308,7 @@ function flowVm(summary: VmSummary, item: FlowVm['item'], pointOsType?: string):
             pass: enc.pass ?? 'single',
             keyVaultId: keyVault?.id ?? '',
             keyVaultName: keyVault?.name ?? '',
+            ...(enc.keyVault && enc.kekVault ? { kekVaultId: enc.kekVault.id, kekVaultName: enc.kekVault.name } : {}),
             keyUrl: enc.keyUrl,
             secretUrl: enc.secretUrl,
             aadClientId: enc.aadClientId,

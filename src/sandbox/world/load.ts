@@ -144,13 +144,15 @@ function addVm(w: World, s: SeedVm, now: number, kvId: (name: string) => string)
 
   let encryption: VirtualMachine['encryption'];
   const kv = s.keyVault ? w.keyVaults.find((k) => k.name === s.keyVault) : undefined;
-  if (s.encryption && kv) {
-    const { secret, key } = makeKeyAndSecret(kv, s, now);
+  const kekKv = s.kekVault ? w.keyVaults.find((k) => k.name === s.kekVault) : kv;
+  if (s.encryption && kv && kekKv) {
+    const { secret, key } = makeKeyAndSecret(kv, kekKv, s, now);
     encryption = {
       pass: s.pass ?? 'single',
       vaultId: kvId(kv.name),
       secretUrl: `${kv.vaultUri}secrets/${secret.name}/${secret.version}`,
-      keyUrl: key ? `${kv.vaultUri}keys/${key.name}/${key.version}` : undefined,
+      keyUrl: key ? `${kekKv.vaultUri}keys/${key.name}/${key.version}` : undefined,
+      ...(kekKv !== kv ? { kekVaultId: kvId(kekKv.name) } : {}),
     };
   }
 
@@ -169,6 +171,7 @@ function addVm(w: World, s: SeedVm, now: number, kvId: (name: string) => string)
               vaultId: encryption.vaultId,
               secretUrl: encryption.secretUrl,
               keyUrl: encryption.keyUrl,
+              ...(encryption.kekVaultId ? { kekVaultId: encryption.kekVaultId } : {}),
               version: encryption.pass === 'dual' ? '1.0' : '1.1',
             }
           : undefined,
@@ -197,7 +200,12 @@ function addVm(w: World, s: SeedVm, now: number, kvId: (name: string) => string)
   if (s.protectedBy) addProtection(w, vm, s.protectedBy, now);
 }
 
-function makeKeyAndSecret(kv: KeyVault, s: SeedVm, now: number): { secret: KeyVaultObject; key?: KeyVaultObject } {
+function makeKeyAndSecret(
+  kv: KeyVault,
+  kekKv: KeyVault,
+  s: SeedVm,
+  now: number,
+): { secret: KeyVaultObject; key?: KeyVaultObject } {
   const state = s.keyState === 'purged' ? 'purged' : s.keyState === 'deleted' ? 'deleted' : 'active';
   const created = new Date(now - 120 * DAY).toISOString();
   const deletedDate = state === 'active' ? undefined : new Date(now - 2 * DAY).toISOString();
@@ -211,7 +219,7 @@ function makeKeyAndSecret(kv: KeyVault, s: SeedVm, now: number): { secret: KeyVa
       created,
       deletedDate,
     };
-    kv.keys.push(key);
+    kekKv.keys.push(key);
   }
   const secret: KeyVaultObject = {
     name: randomUUID().toUpperCase(),
@@ -225,7 +233,7 @@ function makeKeyAndSecret(kv: KeyVault, s: SeedVm, now: number): { secret: KeyVa
       ...(key
         ? {
             DiskEncryptionKeyEncryptionAlgorithm: 'RSA-OAEP',
-            DiskEncryptionKeyEncryptionKeyURL: `${kv.vaultUri}keys/${key.name}/${key.version}`,
+            DiskEncryptionKeyEncryptionKeyURL: `${kekKv.vaultUri}keys/${key.name}/${key.version}`,
           }
         : {}),
     },
@@ -247,7 +255,7 @@ function adeExtension(os: 'Windows' | 'Linux', enc: NonNullable<VirtualMachine['
       EncryptionOperation: 'EnableEncryption',
       KeyVaultURL: kv.vaultUri,
       KeyVaultResourceId: enc.vaultId,
-      ...(enc.keyUrl ? { KeyEncryptionKeyURL: enc.keyUrl, KekVaultResourceId: enc.vaultId } : {}),
+      ...(enc.keyUrl ? { KeyEncryptionKeyURL: enc.keyUrl, KekVaultResourceId: enc.kekVaultId ?? enc.vaultId } : {}),
       KeyEncryptionAlgorithm: 'RSA-OAEP',
       VolumeType: 'All',
       // Dual pass: the Microsoft Entra app's client id is a public setting; its secret is a protected one (never
@@ -258,12 +266,7 @@ function adeExtension(os: 'Windows' | 'Linux', enc: NonNullable<VirtualMachine['
   };
 }
 
-function addProtection(
-  w: World,
-  vm: VirtualMachine,
-  p: NonNullable<SeedVm['protectedBy']>,
-  now: number,
-): void {
+function addProtection(w: World, vm: VirtualMachine, p: NonNullable<SeedVm['protectedBy']>, now: number): void {
   const keys = snapshotKeys(w, vm);
   const unmanaged = new Set((p.unmanagedPointsAt ?? []).map((t) => Date.parse(t)));
   const times = [
@@ -360,6 +363,8 @@ export interface SeedVm {
   encryption?: 'bek' | 'bek+kek';
   pass?: 'single' | 'dual';
   keyVault?: string;
+  /** The KEK's key vault when it is not `keyVault`. */
+  kekVault?: string;
   keyState?: 'purged' | 'deleted';
   agentReady?: boolean;
   dataDisks?: number;

@@ -11,17 +11,19 @@ export function snapshotKeys(
   vm: VirtualMachine,
 ): Pick<RecoveryPoint, 'keyBackup' | 'secretValue' | 'secretBackup'> {
   if (!vm.encryption) return {};
-  const kv = w.keyVaults.find((k) => vm.encryption!.vaultId.toLowerCase().endsWith(`/${k.name.toLowerCase()}`));
+  const vaultOf = (id: string) => w.keyVaults.find((k) => id.toLowerCase().endsWith(`/${k.name.toLowerCase()}`));
+  const kv = vaultOf(vm.encryption.vaultId);
   if (!kv) return {};
+  const kekKv = vm.encryption.kekVaultId ? vaultOf(vm.encryption.kekVaultId) : kv;
   const secretName = vm.encryption.secretUrl.split('/secrets/')[1]?.split('/')[0];
   const keyName = vm.encryption.keyUrl?.split('/keys/')[1]?.split('/')[0];
   // The newest version of each, as a backup taken now would capture.
   const secret = [...kv.secrets].reverse().find((x) => x.name === secretName);
-  const key = keyName ? [...kv.keys].reverse().find((x) => x.name === keyName) : undefined;
+  const key = keyName && kekKv ? [...kekKv.keys].reverse().find((x) => x.name === keyName) : undefined;
   return {
     secretValue: secret?.value,
     secretBackup: secret ? encodeBackup('secret', kv.name, [secret]) : undefined,
-    keyBackup: key ? encodeBackup('key', kv.name, [key]) : undefined,
+    keyBackup: key && kekKv ? encodeBackup('key', kekKv.name, [key]) : undefined,
   };
 }
 

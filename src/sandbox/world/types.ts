@@ -106,10 +106,16 @@ export interface BackupPolicy {
 export type EncryptionPass = 'single' | 'dual';
 
 export interface DiskKeyRef {
-  /** Key vault ARM id. */
+  /** Key vault ARM id (of the BEK secret, and of the KEK unless `kekVaultId` says otherwise). */
   vaultId: string;
   secretUrl: string;
   keyUrl?: string;
+  /**
+   * The KEK's key vault when it is not the BEK's: KeyAndSecretDetails keeps them apart (KEKDetails.keyVaultId vs
+   * BEKDetails.secretVaultId, @azure/arm-recoveryservicesbackup models) and the ADE extension has KekVaultResourceId
+   * beside KeyVaultResourceId (learn.microsoft.com/azure/virtual-machines/extensions/azure-disk-enc-windows).
+   */
+  kekVaultId?: string;
 }
 
 export interface VirtualMachine {

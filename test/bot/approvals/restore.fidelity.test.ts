@@ -101,4 +101,37 @@ describe('restore of the VMs Azure treats differently', () => {
       .catch((e: unknown) => e);
     expect(String((err as Error).message)).toMatch(/made with a Microsoft Entra app \(dual pass/);
   });
+
+  it('vm-split-01 (KEK in kv-ade-kek, BEK in kv-ade-policy, both purged): each is checked and put back in its own vault', async () => {
+    const { planText, requestId, messageId } = await requestAndApprove('vm-split-01');
+    expect(planText).toMatch(/"title":"Key vault","value":"kv-ade-policy"/);
+    expect(planText).toMatch(/"title":"Key vault of the KEK","value":"kv-ade-kek"/);
+    expect(planText).toMatch(/key missing, secret missing/);
+    expect(planText).toMatch(/Put the key and secret back into kv-ade-policy \(secret\) and kv-ade-kek \(key\)/);
+
+    const run = (await bot.run(requestId))!;
+    expect(run.status).toBe('succeeded');
+    expect(run.checkpoint.putBack?.actions).toEqual(['restored key', 'restored secret']);
+    const world = bot.azure.sandbox.world;
+    const kek = world.keyVaults.find((k) => k.name === 'kv-ade-kek')!;
+    const bek = world.keyVaults.find((k) => k.name === 'kv-ade-policy')!;
+    expect(kek.keys.some((k) => k.name === 'kek-vm-split-01' && k.state === 'active')).toBe(true);
+    expect(bek.keys.some((k) => k.name === 'kek-vm-split-01')).toBe(false);
+    expect(bek.secrets.some((x) => x.tags?.MachineName === 'vm-split-01' && x.state === 'active')).toBe(true);
+    const vm = world.vms.find((v) => v.name === 'vm-split-01-restored' && v.resourceGroup === 'rg-restore')!;
+    const os = world.disks.find((d) => d.name === vm.osDiskName && d.resourceGroup === 'rg-restore')!;
+    expect(os.encryption).toMatchObject({ vaultId: expect.stringMatching(/kv-ade-policy$/) });
+    expect(os.encryption?.kekVaultId).toMatch(/kv-ade-kek$/);
+    expect(os.encryption?.keyUrl).toContain(kek.vaultUri);
+    const ext = vm.extensions.find((e) => e.type === 'AzureDiskEncryption')!;
+    expect(ext.typeHandlerVersion).toBe('2.2');
+    expect(ext.settings).toMatchObject({
+      KeyVaultResourceId: expect.stringMatching(/kv-ade-policy$/),
+      KekVaultResourceId: expect.stringMatching(/kv-ade-kek$/),
+    });
+    expect(ext.provisioningState).toBe('Succeeded');
+    await until('the card to show the new VM', () =>
+      /vm-split-01-restored is ready in rg-restore/.test(textsOf(bot.cardNow(messageId)).join('\n')) ? true : undefined,
+    );
+  });
 });

@@ -62,6 +62,7 @@ export function completeRestore(
             vaultId: enc.vaultId,
             secretUrl: enc.secretUrl,
             keyUrl: enc.keyUrl,
+            ...(enc.kekVaultId ? { kekVaultId: enc.kekVaultId } : {}),
             version: enc.pass === 'dual' ? '1.0' : '1.1',
           }
         : undefined,
@@ -131,7 +132,8 @@ export function completeRestore(
       OsDiskKeyAndSecretDetails: {
         KeyUrl: enc.keyUrl,
         SecretUrl: enc.secretUrl,
-        KeyVaultId: enc.vaultId,
+        // The KEK's vault and the BEK's, apart (as KeyAndSecretDetails keeps them).
+        KeyVaultId: enc.kekVaultId ?? enc.vaultId,
         SecretVaultId: enc.vaultId,
         KeyBackupData: rp.keyBackup,
         SecretData: rp.secretValue,

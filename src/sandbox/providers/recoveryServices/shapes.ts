@@ -199,7 +199,13 @@ export function recoveryPointBody(
         ? {
             keyAndSecret: {
               ...(enc.keyUrl
-                ? { kekDetails: { keyUrl: enc.keyUrl, keyVaultId: enc.vaultId, keyBackupData: rp.keyBackup } }
+                ? {
+                    kekDetails: {
+                      keyUrl: enc.keyUrl,
+                      keyVaultId: enc.kekVaultId ?? enc.vaultId,
+                      keyBackupData: rp.keyBackup,
+                    },
+                  }
                 : {}),
               bekDetails: { secretUrl: enc.secretUrl, secretVaultId: enc.vaultId, secretData: rp.secretValue },
               encryptionMechanism: enc.pass === 'dual' ? 'DualPass' : 'SinglePass',
