@@ -48,6 +48,13 @@ export interface NewPolicy {
 /** How a VM is encrypted with Azure Disk Encryption. */
 export type EncryptionKind = 'none' | 'bek' | 'bek+kek';
 
+/**
+ * What Backup Management Service must read in one key vault: an encryption kind, or 'kek' for a vault that holds only
+ * a VM's KEK (its BEK being in another vault: KEKDetails.keyVaultId apart from BEKDetails.secretVaultId). Least
+ * privilege each: secrets on the BEK's vault, keys on the KEK's.
+ */
+export type KeyVaultNeed = EncryptionKind | 'kek';
+
 export interface VmEncryption {
   kind: EncryptionKind;
   /** 'single' = ADE without the Azure AD app (settings on the disks), 'dual' = with it (settings on the VM model). */

@@ -327,7 +327,7 @@ const atHalfPast = (t: number): number => {
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
 /** The sandbox's Microsoft Entra app that dual-pass VMs were encrypted with (its own id, not a real one). */
-export const DUAL_PASS_APP_ID = '66666666-6666-4666-8666-666666666601';
+export const DUAL_PASS_APP_ID = '77777777-7777-4777-8777-777777777701';
 
 export interface Seed {
   tenantId: string;

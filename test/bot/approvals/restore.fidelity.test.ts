@@ -43,7 +43,7 @@ describe('restore of the VMs Azure treats differently', () => {
   it('vm-dual-01 (dual pass): the plan says what it will not do; the VM is created with its settings, no extension is pushed, the card gives the command', async () => {
     const { planText, requestId, messageId } = await requestAndApprove('vm-dual-01');
     expect(planText).toMatch(
-      /Encrypted with a Microsoft Entra app \(dual pass, app 66666666-6666-4666-8666-666666666601\)/,
+      /Encrypted with a Microsoft Entra app \(dual pass, app 77777777-7777-4777-8777-777777777701\)/,
     );
     expect(planText).toMatch(/does not push the Azure Disk Encryption extension/);
     expect(planText).toMatch(/No Azure Disk Encryption extension is pushed \(dual pass\)/);
