@@ -281,6 +281,11 @@ export interface RestoreDisksInput {
   sourceVmId: string;
   stagingAccountId: string;
   targetResourceGroupId: string;
+  /**
+   * False for a point of a VM that had unmanaged disks: as the Azure CLI's restore_disks does, no
+   * targetResourceGroupId is sent then (the disks come back as VHD blobs in the staging account).
+   */
+  managedDisks?: boolean;
   /** The vault's region (staging account and restored disks live there). */
   region: string;
   /**

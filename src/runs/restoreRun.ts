@@ -103,6 +103,7 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
         sourceVmId: plan.vm.id,
         stagingAccountId: plan.staging.id,
         targetResourceGroupId: plan.targetResourceGroup.id,
+        managedDisks: plan.recoveryPoint.managedDisks,
         region: plan.region,
       },
       { abortSignal: ctx.signal },
