@@ -8,7 +8,7 @@ import { hasBackupRole, missingPolicyPermissions, roleChange, roleDefinitionIdFo
 import { keyVaultObjectName, parseResourceId, sameId } from './names';
 import { collectPages, findInPages } from './paging';
 import type {
-  EncryptionKind,
+  KeyVaultNeed,
   KeyVaultAccess,
   KeyVaultGrantResult,
   KeyVaultObjectState,
@@ -65,7 +65,7 @@ export class KeyVaultOperations {
    */
   async getAccess(
     keyVault: KeyVaultRef | KeyVaultSummary,
-    encryption: EncryptionKind,
+    encryption: KeyVaultNeed,
     options: OperationOptions = {},
   ): Promise<KeyVaultAccess> {
     const listed = typeof keyVault === 'string' ? undefined : listedBodies.get(keyVault as KeyVaultSummary);
@@ -85,7 +85,7 @@ export class KeyVaultOperations {
    */
   async grantBackupAccess(
     keyVault: KeyVaultRef,
-    encryption: EncryptionKind,
+    encryption: KeyVaultNeed,
     options: OperationOptions = {},
   ): Promise<KeyVaultGrantResult> {
     return azureCall('grantKeyVaultAccess', async () => {
@@ -193,7 +193,7 @@ export class KeyVaultOperations {
   /** The access read from the vault (`known`: a body already read, else one GET) and, on RBAC vaults, its roles. */
   private async readAccess(
     ref: KeyVaultRef,
-    encryption: EncryptionKind,
+    encryption: KeyVaultNeed,
     options: OperationOptions,
     known?: Vault,
   ): Promise<{ access: KeyVaultAccess; vault?: Vault }> {

@@ -100,6 +100,7 @@ function toSummary(rp: RecoveryPointResource): RecoveryPointSummary | undefined 
     osType: p.osType,
     templateRestorable: time.getTime() >= TEMPLATE_RESTORE_SINCE.getTime(),
     legacyKeyAndSecret: time.getTime() < ENCRYPTION_INFO_BLOB_SINCE.getTime(),
+    managedDisks: p.isManagedVirtualMachine !== false,
   };
 }
 

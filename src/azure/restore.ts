@@ -127,10 +127,11 @@ export class RestoreOperations {
     osType: 'Windows' | 'Linux',
     vmName: string,
     options: OperationOptions = {},
+    kekVault?: KeyVaultTarget,
   ): Promise<KeyAndSecretPutBack> {
     const material = await this.materialFrom(source, options);
     return azureCall('putBackKeyAndSecret', () =>
-      putBackKeyAndSecret(this.clients, material, keyVault, osType, vmName, options),
+      putBackKeyAndSecret(this.clients, material, keyVault, osType, vmName, options, kekVault),
     );
   }
 

@@ -1,6 +1,6 @@
 import type { Permission } from '@azure/arm-authorization';
 import type { StorageAccount } from '@azure/arm-storage';
-import { azureCall } from './call';
+import { azureCall, isNotFound } from './call';
 import type { AzureClients } from './clients';
 import { InvalidInputError } from './errors';
 import { normalizeRegion, parseResourceId, resourceGroupId } from './names';
@@ -114,6 +114,22 @@ export class TargetOperations {
         byScope.set(scope.toLowerCase(), perms);
       }
       return checkActions(restoreActions(targetScope, subnetScope), byScope);
+    });
+  }
+
+  /**
+   * Whether a NIC of this name exists in the resource group (the new VM's NIC may not take an existing one's name):
+   * one GET. Needs `Microsoft.Network/networkInterfaces/read`.
+   */
+  async nicExists(name: string, resourceGroup: string, options: OperationOptions = {}): Promise<boolean> {
+    return azureCall('nicExists', async () => {
+      try {
+        await this.clients.network.networkInterfaces.get(resourceGroup, name, { abortSignal: options.abortSignal });
+        return true;
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw err;
+      }
     });
   }
 

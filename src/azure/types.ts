@@ -48,6 +48,13 @@ export interface NewPolicy {
 /** How a VM is encrypted with Azure Disk Encryption. */
 export type EncryptionKind = 'none' | 'bek' | 'bek+kek';
 
+/**
+ * What Backup Management Service must read in one key vault: an encryption kind, or 'kek' for a vault that holds only
+ * a VM's KEK (its BEK being in another vault: KEKDetails.keyVaultId apart from BEKDetails.secretVaultId). Least
+ * privilege each: secrets on the BEK's vault, keys on the KEK's.
+ */
+export type KeyVaultNeed = EncryptionKind | 'kek';
+
 export interface VmEncryption {
   kind: EncryptionKind;
   /** 'single' = ADE without the Azure AD app (settings on the disks), 'dual' = with it (settings on the VM model). */
@@ -58,6 +65,8 @@ export interface VmEncryption {
   kekVault?: ResourceRef;
   secretUrl?: string;
   keyUrl?: string;
+  /** Dual pass: the Microsoft Entra app's client id (the ADE extension's public AADClientID setting), when known. */
+  aadClientId?: string;
   /** Where the settings were read from (for the check card). */
   sources: ('vmModel' | 'disk' | 'extension' | 'instanceView')[];
 }
@@ -160,6 +169,11 @@ export interface RecoveryPointSummary {
   templateRestorable: boolean;
   /** Recovery points before 11 July 2017 carry their key and secret themselves (legacy approach). */
   legacyKeyAndSecret: boolean;
+  /**
+   * False for a point taken while the VM had unmanaged disks (isManagedVirtualMachine): its restore brings the disks
+   * back as VHD blobs in the staging account, and unmanaged disks were retired in 2025.
+   */
+  managedDisks: boolean;
 }
 
 /** A Recovery Services vault by name (its resource group is looked up once), or by name and resource group. */
@@ -267,6 +281,11 @@ export interface RestoreDisksInput {
   sourceVmId: string;
   stagingAccountId: string;
   targetResourceGroupId: string;
+  /**
+   * False for a point of a VM that had unmanaged disks: as the Azure CLI's restore_disks does, no
+   * targetResourceGroupId is sent then (the disks come back as VHD blobs in the staging account).
+   */
+  managedDisks?: boolean;
   /** The vault's region (staging account and restored disks live there). */
   region: string;
   /**
@@ -328,6 +347,8 @@ export interface KeyAndSecretPutBack {
   keyUrl?: string;
   secretUrl: string;
   keyVaultId: string;
+  /** The KEK's key vault when it is another one than the BEK's. */
+  kekVaultId?: string;
   actions: KeyAndSecretAction[];
   /** True when the key or secret now lives at another URL than the restored disks name (new version or vault). */
   changed: boolean;
@@ -347,19 +368,29 @@ export interface CreateVmPlan {
   subnetId: string;
   /** New VM name; derived from the source name and the request id when absent. */
   vmName?: string;
+  /** The new NIC's name (the plan's); `<vmName>-nic` when absent. */
+  nicName?: string;
   /** Encrypted VMs: the key vault, and where the key and secret are (after putBackKeyAndSecret when put back). */
   encryption?: {
     pass: 'single' | 'dual';
     keyVault: KeyVaultTarget;
+    /** The KEK's key vault when it is another one than the BEK's. */
+    kekVault?: KeyVaultTarget;
     /** BEK / KEK URLs; when absent (and nothing was put back), read from the restore job's encryption info. */
     secretUrl?: string;
     keyUrl?: string;
     /** From putBackKeyAndSecret: the restored disks must be pointed at the new URLs. */
     putBack?: KeyAndSecretPutBack;
+    /** Dual pass: the Microsoft Entra app's client id, for the command the operator runs. */
+    aadClientId?: string;
   };
   /** VM size when the VM config blob names none (compute path). */
   vmSize?: string;
-  /** Force the compute-API path even when a template exists. */
+  /**
+   * How the VM is made: 'compute' (the default) builds it from the plan through the compute API, reading the restore
+   * job's VM config as data; 'template' deploys the restore job's template, only if it holds exactly the plan's NIC
+   * and VM (else RestoreTemplateRefused).
+   */
   path?: 'template' | 'compute';
 }
 
@@ -377,4 +408,9 @@ export interface CreatedVm {
   osDiskId?: string;
   dataDiskIds: string[];
   adeExtension?: string;
+  /**
+   * Dual pass: the ADE extension is not pushed (it needs the Microsoft Entra app's secret, which the bot never holds);
+   * this is the command the operator runs, every value filled in but the secret.
+   */
+  adeCommand?: string;
 }

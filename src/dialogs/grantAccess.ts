@@ -12,6 +12,8 @@ import { words } from './shared';
 
 export interface GrantState {
   plan?: GrantPlan;
+  /** A VM whose KEK sits in another key vault than its BEK: the second vault's grant, confirmed after the first. */
+  next?: GrantPlan;
   /** Whether the VM the grant is for is protected (to offer Back up now afterwards, else Enable backup). */
   vmProtected?: boolean;
 }
@@ -119,8 +121,10 @@ async function planForVm(
       }),
     };
   }
-  const listed = keyVaults.find((k) => k.id.toLowerCase() === ref.id.toLowerCase());
-  const need = await grantNeed(deps, listed ?? ref, vm.encryption.kind, vm.name);
+  const listed = (r: ResourceRef) => keyVaults.find((k) => k.id.toLowerCase() === r.id.toLowerCase()) ?? r;
+  const kek = vm.encryption.kind === 'bek+kek' ? vm.encryption.kekVault : undefined;
+  if (kek) return planForSplitVaults(deps, turn, vm, [listed(ref), listed(kek)]);
+  const need = await grantNeed(deps, listed(ref), vm.encryption.kind, vm.name);
   if (need.kind === 'missing') {
     return {
       card: noticeCard(l, {
@@ -140,6 +144,44 @@ async function planForVm(
     };
   }
   return { state: { plan: need.plan, vmProtected: !!vm.protection } };
+}
+
+/**
+ * BEK and KEK in different key vaults: secrets on the BEK's vault, keys on the KEK's (least privilege each). Each
+ * change is confirmed on its own card, the BEK's vault first; nothing to do in either is one answer.
+ */
+async function planForSplitVaults(
+  deps: DialogDeps,
+  turn: Turn,
+  vm: VmSummary,
+  [bekVault, kekVault]: [ResourceRef, ResourceRef],
+): Promise<Planned> {
+  const l = turn.locale;
+  const needs = await Promise.all([
+    grantNeed(deps, bekVault, 'bek', vm.name),
+    grantNeed(deps, kekVault, 'kek', vm.name),
+  ]);
+  const gone = needs.find((n) => n.kind === 'missing');
+  if (gone) {
+    return {
+      card: noticeCard(l, {
+        title: t(l, 'enable.check.keyVaultGone.title'),
+        text: t(l, 'enable.check.keyVaultGone.cause', { vm: vm.name, keyVault: gone.access.keyVault.name }),
+        tone: 'attention',
+      }),
+    };
+  }
+  const plans = needs.flatMap((n) => (n.kind === 'plan' ? [n.plan] : []));
+  if (plans.length === 0) {
+    return {
+      card: grantResultCard(l, {
+        keyVault: t(l, 'grant.bothVaults', { bek: bekVault.name, kek: kekVault.name }),
+        changed: false,
+        buttons: nextButtons(turn, vm.name, !!vm.protection),
+      }),
+    };
+  }
+  return { state: { plan: plans[0], next: plans[1], vmProtected: !!vm.protection } };
 }
 
 function nextButtons(turn: Turn, vm: string, isProtected: boolean): StartButtons {
@@ -165,6 +207,11 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
   // grantAccess.confirm
   const plan = r.state.plan!;
   const result = await applyGrant(deps, turn, plan);
+  if (r.state.next) {
+    // The KEK's vault next, on its own confirmation card.
+    const notice = t(l, 'grant.result.thenKek', { keyVault: plan.keyVault.name, next: r.state.next.keyVault.name });
+    return { kind: 'next', record: { ...r, state: { ...r.state, plan: r.state.next, next: undefined } }, notice };
+  }
   const buttons = plan.vm ? nextButtons(turn, plan.vm, !!r.state.vmProtected) : {};
   return { kind: 'end', card: grantResultCard(l, { keyVault: plan.keyVault.name, changed: result.changed, buttons }) };
 }

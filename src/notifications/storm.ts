@@ -1,3 +1,4 @@
+import { explain } from '../azure';
 import type { JobEvent } from './types';
 
 /** Per conversation: failures in the current window, and the storm (digest) it turned into, if any. */
@@ -45,5 +46,7 @@ export function routeFailure(
 export function errorLabel(event: Pick<JobEvent, 'error'>): string {
   const e = event.error;
   if (!e) return 'Unknown';
-  return e.title || (e.code !== undefined ? String(e.code) : '') || e.message.slice(0, 80) || 'Unknown';
+  // A job's errorTitle names the entity (AzureIaaSVMErrorInfo), not the error: the catalogue's name comes first.
+  const known = explain(e).azureName;
+  return known || (e.code !== undefined ? String(e.code) : e.title) || e.message.slice(0, 80) || 'Unknown';
 }

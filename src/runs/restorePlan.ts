@@ -19,11 +19,20 @@ export interface RestorePlan {
     templateRestorable: boolean;
     /** Before 11 July 2017: the point carries its own key and secret. */
     legacyKeyAndSecret: boolean;
+    /** False: taken while the VM had unmanaged disks (refused before approval). Absent in older plans: managed. */
+    managedDisks?: boolean;
   };
   /** Absent for a VM without Azure Disk Encryption. */
   encryption?: {
     pass: 'single' | 'dual';
+    /**
+     * Dual pass (ADE with a Microsoft Entra app): the app's client id. The run creates the VM with its encryption
+     * settings but pushes no ADE extension (that needs the app's secret); it ends with the command to run.
+     */
+    aadClientId?: string;
     keyVault: { id: string; name: string; vaultUri?: string };
+    /** The KEK's key vault when it is another one than the BEK's: the key is checked and put back there. */
+    kekVault?: { id: string; name: string; vaultUri?: string };
     key: KeyVaultObjectState | 'none';
     secret: KeyVaultObjectState;
     /** Put the key and secret back before the VM is created (recovered when soft-deleted, restored when gone). */
@@ -35,7 +44,12 @@ export interface RestorePlan {
   targetResourceGroup: { id: string; name: string };
   subnet: { id: string; vnet: string; subnet: string; resourceGroup: string };
   newVmName: string;
-  /** How the VM is created: from the restore job's template, or through the compute API. */
+  /** The new VM's NIC (checked free at plan time, created only if still free, issue 15). Older plans: `<vm>-nic`. */
+  newNicName?: string;
+  /**
+   * How the VM is created: through the compute API from this plan (the default), or from the restore job's template
+   * only if it holds exactly this plan's NIC and VM.
+   */
   path: 'template' | 'compute';
 }
 

@@ -29,7 +29,15 @@ export interface RestoreCheckpoint {
   jobError?: JobError;
   outputs?: RestoreJobOutputs;
   putBack?: KeyAndSecretPutBack;
-  vm?: { id: string; name: string; path: 'template' | 'compute'; osDiskId?: string; dataDiskIds: string[] };
+  vm?: {
+    id: string;
+    name: string;
+    path: 'template' | 'compute';
+    osDiskId?: string;
+    dataDiskIds: string[];
+    /** Dual pass: the ADE command the operator runs (no secret in it). */
+    adeCommand?: string;
+  };
   deleted?: string[];
 }
 
@@ -95,6 +103,7 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
         sourceVmId: plan.vm.id,
         stagingAccountId: plan.staging.id,
         targetResourceGroupId: plan.targetResourceGroup.id,
+        managedDisks: plan.recoveryPoint.managedDisks,
         region: plan.region,
       },
       { abortSignal: ctx.signal },
@@ -137,6 +146,7 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
       plan.vm.osType,
       plan.vm.name,
       { abortSignal: ctx.signal },
+      enc.kekVault && { id: enc.kekVault.id, vaultUri: enc.kekVault.vaultUri },
     );
     return { next: 'createVm', checkpoint: { ...cp, putBack } };
   };
@@ -155,13 +165,16 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
         region: plan.region,
         subnetId: plan.subnet.id,
         vmName: plan.newVmName,
+        nicName: plan.newNicName,
         encryption: enc && {
           pass: enc.pass,
           keyVault: { id: enc.keyVault.id, vaultUri: enc.keyVault.vaultUri },
+          ...(enc.kekVault ? { kekVault: { id: enc.kekVault.id, vaultUri: enc.kekVault.vaultUri } } : {}),
           putBack: cp.putBack,
+          aadClientId: enc.aadClientId,
         },
-        // The template path only where the point allows it; otherwise the layer picks what the job produced.
-        path: plan.path === 'compute' ? 'compute' : undefined,
+        // The approved path: the compute API from the plan, or the template only as checked against the plan.
+        path: plan.path,
       },
       { abortSignal: ctx.signal, pollIntervalMs: Math.min(pollMs, 5000) },
     );
@@ -171,6 +184,7 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
       path: created.path,
       osDiskId: created.osDiskId,
       dataDiskIds: created.dataDiskIds,
+      ...(created.adeCommand ? { adeCommand: created.adeCommand } : {}),
     };
     return { next: 'deleteStaging', checkpoint: { ...cp, vm } };
   };

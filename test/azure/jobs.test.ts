@@ -89,7 +89,7 @@ describe('JobOperations', () => {
     failed.errorDetails = [
       {
         errorCode: 400105,
-        errorTitle: 'UserErrorKeyVaultPermissionsNotConfigured',
+        name: 'UserErrorKeyVaultPermissionsNotConfigured',
         errorString: 'no access',
         recommendations: ['grant it'],
       },
@@ -102,7 +102,8 @@ describe('JobOperations', () => {
       errors: [
         {
           code: 400105,
-          title: 'UserErrorKeyVaultPermissionsNotConfigured',
+          // errorTitle is the entity the error pertains to (AzureIaaSVMErrorInfo), not the error's name.
+          title: 'vm-sea-01',
           message: 'no access',
           recommendations: ['grant it'],
         },

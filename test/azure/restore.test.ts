@@ -4,8 +4,8 @@ import type { RestoreJobOutputs } from '../../src/azure/types';
 import { startTestAzure, type TestAzure } from '../support/azure';
 import { ids, itemOf } from '../support/restore';
 
-/** The whole restore of vm-db-01 (Linux, BEK+KEK, single pass): disks, VM from the template, clean-up. */
-describe('restore happy path (vm-db-01, template)', () => {
+/** The whole restore of vm-db-01 (Linux, BEK+KEK, single pass): disks, VM from the plan, clean-up. */
+describe('restore happy path (vm-db-01, compute API from the plan)', () => {
   let azure: TestAzure;
   let restore: RestoreOperations;
   let outputs: RestoreJobOutputs;
@@ -59,7 +59,7 @@ describe('restore happy path (vm-db-01, template)', () => {
     for (const value of material) expect(JSON.stringify(result)).not.toContain(value);
   });
 
-  it('creates the VM from the template into rg-restore / snet-restore, with the restored encrypted disks', async () => {
+  it('creates the VM through the compute API (the default) into rg-restore / snet-restore, with the restored encrypted disks', async () => {
     const created = await counted(() =>
       restore.createVm(
         {
@@ -76,8 +76,8 @@ describe('restore happy path (vm-db-01, template)', () => {
         poll,
       ),
     );
-    expect(created.path).toBe('template');
-    expect(created.deploymentName).toBeTruthy();
+    expect(created.path).toBe('compute');
+    expect(created.deploymentName).toBeUndefined();
     const vm = azure.sandbox.world.vms.find((v) => v.name === created.vmName && v.resourceGroup === 'rg-restore');
     expect(vm).toBeDefined();
     const disks = azure.sandbox.world.disks.filter(
@@ -129,7 +129,8 @@ describe('restore happy path (vm-db-01, template)', () => {
       `restore happy path: ${happy.length} requests, ${arm.length} ARM\n` +
         happy.map((r) => `${r.method} ${r.routeId ?? r.path} ${r.status}`).join('\n'),
     );
-    // trigger + polls, job polls, template read, deployment + polls, extension + polls, deletes: bounded, no N+1.
-    expect(arm.length).toBeLessThanOrEqual(20);
+    // trigger + polls, job polls, config read, disk list, NIC and VM each read then created (+ polls), extension +
+    // polls, deletes: bounded, no N+1.
+    expect(arm.length).toBeLessThanOrEqual(24);
   });
 });

@@ -46,7 +46,8 @@ describe('troubleshooting catalogue', () => {
       'KeyVaultPermissionsNotConfigured',
       null,
     ],
-    ['numeric code only', jobError({ code: 400105, message: 'x' }), 'KeyVaultPermissionsNotConfigured', null],
+    // Only numbers a Microsoft source documents (backup-azure-vms-troubleshoot.md: 400094, BCMV2VMNotFound).
+    ['numeric code only', jobError({ code: 400094, message: 'x' }), 'BackupItemVmNotFound', null],
     [
       'text only',
       jobError({ message: "Backup doesn't have sufficient permissions to the key vault for backup of encrypted VMs." }),

@@ -19,6 +19,7 @@ function ungrant(bot: ProtectBot, name: string): void {
 const grants = (bot: ProtectBot) =>
   JSON.stringify([bot.world.keyVaults.map((k) => k.accessPolicies), bot.world.roleAssignments]);
 let before = '';
+let saved: ProtectBot['world']['keyVaults'][number]['accessPolicies'] = [];
 const remember = (bot: ProtectBot) => void (before = grants(bot));
 const unchanged = (bot: ProtectBot) => expect(grants(bot)).toEqual(before);
 
@@ -389,6 +390,56 @@ const cases: Case[] = [
       const [policy] = bmsPolicies(bot, 'kv-ade-policy');
       expect(policy.permissions.secrets).toEqual(['get', 'list', 'backup']);
       expect(policy.permissions.keys ?? []).toEqual([]);
+    },
+  },
+  {
+    // BEK in kv-ade-policy, KEK in kv-ade-kek: secrets on the first, keys on the second (least privilege each).
+    name: "vm-split-01: secrets on the BEK's key vault, then keys on the KEK's, each confirmed on its own card",
+    given: (bot) => {
+      saved = structuredClone(kv(bot, 'kv-ade-policy').accessPolicies);
+      ungrant(bot, 'kv-ade-policy');
+    },
+    steps: [
+      {
+        say: 'grant access vm-split-01',
+        expect: {
+          card: 'grantAccess.confirm',
+          text: [
+            /one access policy to key vault \*\*kv-ade-policy\*\*/,
+            /Key permissions: none/,
+            /Secret permissions: get, list, backup/,
+          ],
+        },
+      },
+      {
+        click: 'grantAccess.confirm',
+        expect: {
+          card: 'grantAccess.confirm',
+          text: [
+            /Access granted on kv-ade-policy \(secrets\)\. Now the KEK's key vault, kv-ade-kek/,
+            /one access policy to key vault \*\*kv-ade-kek\*\*/,
+            /Key permissions: get, list, backup/,
+            /Secret permissions: none/,
+            /key permissions are enough here/,
+          ],
+        },
+      },
+      { click: 'grantAccess.confirm', expect: { card: 'grantAccess.result', text: [/Access granted on kv-ade-kek/] } },
+      {
+        say: 'grant access vm-split-01',
+        expect: { card: 'grantAccess.result', text: [/Already granted on kv-ade-policy and kv-ade-kek/] },
+      },
+    ],
+    then: (bot) => {
+      expect(bmsPolicies(bot, 'kv-ade-policy')).toEqual([
+        expect.objectContaining({ permissions: expect.objectContaining({ secrets: ['get', 'list', 'backup'] }) }),
+      ]);
+      expect(bmsPolicies(bot, 'kv-ade-policy')[0].permissions.keys ?? []).toEqual([]);
+      expect(bmsPolicies(bot, 'kv-ade-kek')).toEqual([
+        expect.objectContaining({ permissions: expect.objectContaining({ keys: ['get', 'list', 'backup'] }) }),
+      ]);
+      expect(bmsPolicies(bot, 'kv-ade-kek')[0].permissions.secrets ?? []).toEqual([]);
+      kv(bot, 'kv-ade-policy').accessPolicies = saved;
     },
   },
 ];

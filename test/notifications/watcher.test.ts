@@ -63,7 +63,12 @@ describe('job watcher', () => {
     expect(text).toContain('UserErrorKeyVaultPermissionsNotConfigured');
     expect(text).toMatch(/key vault/i);
     expect(buttons(card)).toEqual([
-      expect.objectContaining({ verb: 'grantAccess.start', data: { keyVault: 'kv-ade-nogrant', vm: 'vm-nogrant-01' } }),
+      // A real job error names no key vault (AzureIaaSVMErrorInfo): the grant flow reads it from the VM.
+      expect.objectContaining({
+        verb: 'grantAccess.start',
+        title: 'Grant key vault access',
+        data: { keyVault: '', vm: 'vm-nogrant-01' },
+      }),
       expect.objectContaining({ verb: 'backupNow.start', data: { vm: 'vm-nogrant-01' } }),
       expect.objectContaining({ verb: 'notify.showJob', data: { vault: VAULT, jobId: failed.body.jobId } }),
     ]);

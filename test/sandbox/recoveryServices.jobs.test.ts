@@ -100,7 +100,10 @@ describe('Recovery Services sandbox: jobs', () => {
     expect(named.status).toBe(201);
     const job = await azure.clients.backup.jobDetails.get(VAULT, RG, named.body.jobId);
     expect(job.properties).toMatchObject({ status: 'Failed', isUserTriggered: false });
-    expect((job.properties as any).errorDetails[0].errorTitle).toBe('UserErrorVmNotInDesirableState');
+    expect((job.properties as any).errorDetails[0]).toMatchObject({
+      errorTitle: 'vm-db-01',
+      errorString: 'VM is not in a state that allows backups.',
+    });
 
     const real = await raw(azure, 'POST', '/_sandbox/backups/fail', {
       body: { vm: 'vm-nogrant-01', error: 'ExtensionSnapshotFailedNoNetwork' },

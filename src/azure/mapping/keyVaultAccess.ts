@@ -2,15 +2,17 @@ import type { RoleAssignment } from '@azure/arm-authorization';
 import type { AccessPolicyEntry } from '@azure/arm-keyvault';
 import { sameId, scopeCovers } from '../names';
 import { KEY_VAULT_ADMINISTRATOR_ROLE_ID } from '../settings';
-import type { EncryptionKind, KeyVaultGrantChange } from '../types';
+import type { KeyVaultGrantChange, KeyVaultNeed } from '../types';
 
 /**
  * What Backup Management Service needs on the key vault holding a VM's BEK (secret) and KEK (key), per the
  * Azure Backup docs: BEK+KEK → keys get, list, backup and secrets get, list, backup; BEK only → secrets only.
  */
-export function neededPermissions(kind: EncryptionKind): { keys: string[]; secrets: string[] } {
+export function neededPermissions(kind: KeyVaultNeed): { keys: string[]; secrets: string[] } {
   if (kind === 'none') return { keys: [], secrets: [] };
   const all = ['get', 'list', 'backup'];
+  // 'kek': the vault holds only the VM's KEK (its BEK is in another vault): keys only.
+  if (kind === 'kek') return { keys: all, secrets: [] };
   return { keys: kind === 'bek+kek' ? all : [], secrets: all };
 }
 
@@ -18,7 +20,7 @@ export function neededPermissions(kind: EncryptionKind): { keys: string[]; secre
 export function missingPolicyPermissions(
   entries: AccessPolicyEntry[] | undefined,
   principalObjectId: string,
-  kind: EncryptionKind,
+  kind: KeyVaultNeed,
 ): { keys: string[]; secrets: string[] } {
   const mine = (entries ?? []).filter((e) => sameId(e.objectId, principalObjectId) && !e.applicationId);
   const held = (area: 'keys' | 'secrets') =>

@@ -49,6 +49,7 @@ export function toVmEncryption(vm: VirtualMachine, osDisk?: Disk): VmEncryption 
     viewSettings.forEach((s) => take(fromSettings(s)));
   }
   const ext = adeExtension(vm);
+  let aadClientId: string | undefined;
   if (ext) {
     sources.push('extension');
     const settings = (ext.settings ?? {}) as Record<string, string | undefined>;
@@ -58,6 +59,7 @@ export function toVmEncryption(vm: VirtualMachine, osDisk?: Disk): VmEncryption 
       kekVaultId: settings.KekVaultResourceId,
     });
     found.pass ??= extensionPass(ext);
+    aadClientId = settings.AADClientID || undefined;
   }
 
   if (sources.length === 0) return { kind: 'none', sources };
@@ -70,6 +72,7 @@ export function toVmEncryption(vm: VirtualMachine, osDisk?: Disk): VmEncryption 
     kekVault: kekVault && !sameId(kekVault.id, keyVault?.id) ? kekVault : undefined,
     secretUrl: found.secretUrl,
     keyUrl: found.keyUrl,
+    ...(found.pass === 'dual' && aadClientId ? { aadClientId } : {}),
     sources,
   };
 }

@@ -6,6 +6,8 @@ export interface AdeSettings {
   keyVaultUri: string;
   keyVaultId: string;
   keyUrl?: string;
+  /** The KEK's key vault when it is another one than the BEK's (KekVaultResourceId). */
+  kekVaultId?: string;
 }
 
 /** The ADE extension's name and type for an OS (without the Azure AD app: Windows 2.2, Linux 1.1). */
@@ -30,9 +32,41 @@ export function adeExtension(s: AdeSettings): VirtualMachineExtension {
       EncryptionOperation: 'EnableEncryption',
       KeyVaultURL: s.keyVaultUri,
       KeyVaultResourceId: s.keyVaultId,
-      ...(s.keyUrl ? { KeyEncryptionKeyURL: s.keyUrl, KekVaultResourceId: s.keyVaultId } : {}),
+      ...(s.keyUrl ? { KeyEncryptionKeyURL: s.keyUrl, KekVaultResourceId: s.kekVaultId ?? s.keyVaultId } : {}),
       KeyEncryptionAlgorithm: 'RSA-OAEP',
       VolumeType: 'All',
     },
   };
+}
+
+/**
+ * The command that re-enables ADE on a restored dual-pass VM (ADE with a Microsoft Entra app), as the restore docs
+ * run it after creating the VM from restored disks: Set-AzVMDiskEncryptionExtension with the app's client id and
+ * secret and VolumeType Data (learn.microsoft.com/azure/backup/backup-azure-vms-automation, "Create a VM from restored
+ * disks"; the dual-pass extension is 1.1 on Windows, 0.1 on Linux). Every value is filled in except the secret,
+ * which the operator supplies in their own shell and never in chat.
+ */
+export function dualPassCommand(c: {
+  resourceGroup: string;
+  vmName: string;
+  aadClientId?: string;
+  keyVaultUri: string;
+  keyVaultId: string;
+  keyUrl?: string;
+  kekVaultId?: string;
+}): string {
+  const q = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  return [
+    'Set-AzVMDiskEncryptionExtension',
+    `-ResourceGroupName ${q(c.resourceGroup)}`,
+    `-VMName ${q(c.vmName)}`,
+    `-AadClientID ${c.aadClientId ? q(c.aadClientId) : '<client id of the Microsoft Entra app>'}`,
+    '-AadClientSecret <secret of the Microsoft Entra app>',
+    `-DiskEncryptionKeyVaultUrl ${q(c.keyVaultUri)}`,
+    `-DiskEncryptionKeyVaultId ${q(c.keyVaultId)}`,
+    ...(c.keyUrl
+      ? [`-KeyEncryptionKeyUrl ${q(c.keyUrl)}`, `-KeyEncryptionKeyVaultId ${q(c.kekVaultId ?? c.keyVaultId)}`]
+      : []),
+    '-VolumeType Data',
+  ].join(' ');
 }

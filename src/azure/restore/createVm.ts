@@ -2,13 +2,15 @@ import type { AzureClients } from '../clients';
 import { InvalidInputError } from '../errors';
 import { parseResourceId, resourceGroupId } from '../names';
 import type { CreatedVm, CreateVmPlan, OperationOptions, RestorePollOptions } from '../types';
-import { adeExtension, adeExtensionName } from './adeExtension';
+import { adeExtension, adeExtensionName, dualPassCommand } from './adeExtension';
 import { TEMPLATE_RESTORE_SINCE } from './backupDate';
 import { parseEncryptionInfo } from './encryptionInfo';
 import { lookUpVaultUri } from './keyAndSecret';
 import { restoreNames } from './naming';
 import type { StagingBlobs } from './staging';
 import { deployTemplate, retargetEncryption, templateParameters, type EncryptionRefs } from './template';
+import { checkRestoreTemplate } from './templateGuard';
+import { createMode } from './createOnce';
 import { createNic, createVmFromDisks, pointOsDiskAtKeys } from './vmFromDisks';
 import { parseVmConfig, resolveRestoredDisks, type RestoredDisks, type VmConfig } from './vmConfig';
 
@@ -19,7 +21,8 @@ export async function createVmFromRestore(
   plan: CreateVmPlan,
   options: RestorePollOptions,
 ): Promise<CreatedVm> {
-  const names = restoreNames(plan.requestId, plan.sourceVmName, plan.vmName);
+  const derived = restoreNames(plan.requestId, plan.sourceVmName, plan.vmName);
+  const names = { ...derived, nic: plan.nicName ?? derived.nic };
   const rg = plan.targetResourceGroup;
   const templateUsable =
     !!plan.outputs.templateBlobUri && plan.recoveryPointTime.getTime() >= TEMPLATE_RESTORE_SINCE.getTime();
@@ -29,7 +32,8 @@ export async function createVmFromRestore(
       'This recovery point has no deployment template (points before 26 April 2017).',
     );
   }
-  const path = plan.path ?? (templateUsable ? 'template' : 'compute');
+  // The compute API from the approved plan by default; the template only when asked for, and only as checked below.
+  const path = plan.path ?? 'compute';
   const enc = plan.encryption;
   const refs = enc && (await encryptionRefs(staging, plan, options));
   const moveDiskKeys = enc?.pass === 'single' && enc.putBack?.changed === true;
@@ -56,7 +60,20 @@ export async function createVmFromRestore(
   }
 
   let extension: string | undefined;
-  if (enc && refs) {
+  let adeCommand: string | undefined;
+  if (enc?.pass === 'dual' && refs) {
+    // Never the single-pass extension on dual-pass disks, and no dual-pass one without the app's secret.
+    const vaultUri = enc.keyVault.vaultUri ?? (await lookUpVaultUri(clients, enc.keyVault.id, options));
+    adeCommand = dualPassCommand({
+      resourceGroup: rg,
+      vmName: parseResourceId(vmId)?.name ?? names.vm,
+      aadClientId: enc.aadClientId,
+      keyVaultUri: vaultUri,
+      keyVaultId: refs.keyVaultId,
+      keyUrl: refs.keyUrl,
+      kekVaultId: refs.kekVaultId ?? refs.keyVaultId,
+    });
+  } else if (enc && refs) {
     extension = adeExtensionName(plan.osType);
     const vaultUri = enc.keyVault.vaultUri ?? (await lookUpVaultUri(clients, enc.keyVault.id, options));
     await clients.compute.virtualMachineExtensions.createOrUpdate(
@@ -69,6 +86,7 @@ export async function createVmFromRestore(
         keyVaultUri: vaultUri,
         keyVaultId: refs.keyVaultId,
         keyUrl: refs.keyUrl,
+        kekVaultId: refs.kekVaultId,
       }),
       { abortSignal: options.abortSignal, updateIntervalInMs: options.pollIntervalMs },
     );
@@ -81,6 +99,7 @@ export async function createVmFromRestore(
     osDiskId: disks?.osDiskId,
     dataDiskIds: disks?.dataDisks.map((d) => d.id) ?? [],
     adeExtension: extension,
+    ...(adeCommand ? { adeCommand } : {}),
   };
 }
 
@@ -91,8 +110,10 @@ async function encryptionRefs(
   options: OperationOptions,
 ): Promise<EncryptionRefs> {
   const enc = plan.encryption!;
-  if (enc.putBack) return { keyVaultId: enc.keyVault.id, secretUrl: enc.putBack.secretUrl, keyUrl: enc.putBack.keyUrl };
-  if (enc.secretUrl) return { keyVaultId: enc.keyVault.id, secretUrl: enc.secretUrl, keyUrl: enc.keyUrl };
+  const kek = enc.kekVault ? { kekVaultId: enc.kekVault.id } : {};
+  if (enc.putBack)
+    return { keyVaultId: enc.keyVault.id, secretUrl: enc.putBack.secretUrl, keyUrl: enc.putBack.keyUrl, ...kek };
+  if (enc.secretUrl) return { keyVaultId: enc.keyVault.id, secretUrl: enc.secretUrl, keyUrl: enc.keyUrl, ...kek };
   const blob = plan.outputs.encryptionInfoBlobName;
   if (!blob) {
     throw new InvalidInputError(
@@ -104,7 +125,7 @@ async function encryptionRefs(
     await staging.readText(plan.outputs.stagingAccountName, plan.outputs.configContainer, blob, options),
     blob,
   );
-  return { keyVaultId: enc.keyVault.id, secretUrl: staged.secretUrl, keyUrl: staged.keyUrl };
+  return { keyVaultId: enc.keyVault.id, secretUrl: staged.secretUrl, keyUrl: staged.keyUrl, ...kek };
 }
 
 async function createFromTemplate(
@@ -117,9 +138,15 @@ async function createFromTemplate(
 ): Promise<string> {
   const account = plan.outputs.stagingAccountName;
   const where = await staging.locate(account, plan.outputs.templateBlobUri!, options);
-  const template = JSON.parse(await staging.readText(account, where.container, where.blob, options)) as unknown;
-  if (refs && plan.encryption?.putBack?.changed) retargetEncryption(template, refs);
+  let template: unknown;
+  try {
+    template = JSON.parse(await staging.readText(account, where.container, where.blob, options)) as unknown;
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    template = undefined;
+  }
   const subnet = parseSubnetId(plan.subnetId);
+  // Parameter names the restore template declares are not documented; values go only to names it declares.
   const parameters = templateParameters(template, {
     VirtualMachineName: names.vm,
     VirtualNetwork: subnet.vnet,
@@ -127,6 +154,14 @@ async function createFromTemplate(
     Subnet: subnet.subnet,
     NetworkInterfaceName: names.nic,
   });
+  // Anyone with blob write access to the staging account could have edited it: only the plan's resources pass.
+  checkRestoreTemplate(template, parameters, {
+    resourceGroup: plan.targetResourceGroup,
+    region: plan.region,
+    vmName: names.vm,
+    nicName: names.nic,
+  });
+  if (refs && plan.encryption?.putBack?.changed) retargetEncryption(template, refs);
   const result = await deployTemplate(
     clients,
     plan.targetResourceGroup,
@@ -154,10 +189,26 @@ async function createFromDisks(
 ): Promise<string> {
   const vmSize = plan.vmSize ?? config.vmSize;
   if (!vmSize) throw new InvalidInputError('vmSize', 'The VM config names no VM size: choose one.');
-  const nicId = await createNic(clients, plan.targetResourceGroup, names.nic, plan.region, plan.subnetId, options);
+  // Re-check the VM's name before the NIC is made, so a refusal leaves nothing behind.
+  await createMode(
+    () => clients.compute.virtualMachines.get(plan.targetResourceGroup, names.vm, { abortSignal: options.abortSignal }),
+    { type: 'VM', name: names.vm, resourceGroup: plan.targetResourceGroup, requestId: plan.requestId },
+  );
+  const nicId = await createNic(
+    clients,
+    {
+      resourceGroup: plan.targetResourceGroup,
+      name: names.nic,
+      location: plan.region,
+      subnetId: plan.subnetId,
+      requestId: plan.requestId,
+    },
+    options,
+  );
   return createVmFromDisks(
     clients,
     {
+      requestId: plan.requestId,
       resourceGroup: plan.targetResourceGroup,
       name: names.vm,
       location: plan.region,

@@ -23,19 +23,29 @@ export async function putBackKeyAndSecret(
   osType: 'Windows' | 'Linux',
   vmName: string,
   options: OperationOptions = {},
+  kekVault?: KeyVaultTarget,
 ): Promise<KeyAndSecretPutBack> {
   const vaultUri = keyVault.vaultUri ?? (await lookUpVaultUri(clients, keyVault.id, options));
+  // The KEK goes back into its own key vault when it has one (KEKDetails.keyVaultId apart from the BEK's).
+  const kekUri = kekVault ? (kekVault.vaultUri ?? (await lookUpVaultUri(clients, kekVault.id, options))) : vaultUri;
   const actions: KeyAndSecretAction[] = [];
   let keyUrl: string | undefined;
   if (material.keyUrl) {
-    const r = await putBackKey(clients.keys(vaultUri), material, sameVault(material.keyUrl, vaultUri), options);
+    const r = await putBackKey(clients.keys(kekUri), material, sameVault(material.keyUrl, kekUri), options);
     keyUrl = r.url;
     actions.push(r.action);
   }
   const s = await putBackSecret(clients.secrets(vaultUri), material, keyUrl, osType, vmName, vaultUri, options);
   actions.push(s.action);
   const changed = !sameUrl(keyUrl, material.keyUrl) || !sameUrl(s.url, material.secretUrl);
-  return { keyUrl, secretUrl: s.url, keyVaultId: keyVault.id, actions, changed };
+  return {
+    keyUrl,
+    secretUrl: s.url,
+    keyVaultId: keyVault.id,
+    ...(kekVault && material.keyUrl ? { kekVaultId: kekVault.id } : {}),
+    actions,
+    changed,
+  };
 }
 
 async function putBackKey(

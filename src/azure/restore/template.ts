@@ -14,9 +14,12 @@ export interface TemplateValues {
 }
 
 export interface EncryptionRefs {
+  /** The key vault of the BEK (secret). */
   keyVaultId: string;
   secretUrl: string;
   keyUrl?: string;
+  /** The key vault of the KEK when it is another one than the BEK's (KEKDetails.keyVaultId vs BEKDetails.secretVaultId). */
+  kekVaultId?: string;
 }
 
 /**
@@ -51,7 +54,7 @@ export function retargetEncryption(template: unknown, refs: EncryptionRefs): voi
     const kek = o.keyEncryptionKey;
     if (kek && typeof kek.keyUrl === 'string' && !kek.keyUrl.startsWith('[') && refs.keyUrl) {
       kek.keyUrl = refs.keyUrl;
-      kek.sourceVault = { id: refs.keyVaultId };
+      kek.sourceVault = { id: refs.kekVaultId ?? refs.keyVaultId };
     }
     Object.values(o).forEach(visit);
   };

@@ -49,8 +49,9 @@ export async function triggerRestoreDisks(
     recoveryPointId: input.recoveryPointName,
     recoveryType: 'RestoreDisks',
     sourceResourceId: input.sourceVmId,
-    // Managed VMs: the disks go to this resource group; without it they come back unmanaged.
-    targetResourceGroupId: input.targetResourceGroupId,
+    // Managed VMs: the disks go to this resource group; without it they come back unmanaged. The CLI sends it only
+    // when the point's isManagedVirtualMachine is true (azure-cli backup custom.py, restore_disks).
+    ...(input.managedDisks === false ? {} : { targetResourceGroupId: input.targetResourceGroupId }),
     storageAccountId: input.stagingAccountId,
     region: input.region,
     createNewCloudService: true,

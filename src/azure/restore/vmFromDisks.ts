@@ -1,35 +1,50 @@
 import type { VirtualMachine } from '@azure/arm-compute';
 import type { AzureClients } from '../clients';
 import type { OperationOptions } from '../types';
+import { createMode, isPreconditionFailed, targetExists } from './createOnce';
 import type { EncryptionRefs } from './template';
 import type { RestoredDisks } from './vmConfig';
 
 type PollOptions = OperationOptions & { pollIntervalMs?: number };
 
 /**
- * The new VM's NIC in the chosen subnet (same name on a retry: an update, not a second NIC).
- * Permission: Microsoft.Network/networkInterfaces/write, Microsoft.Network/virtualNetworks/subnets/join/action.
+ * The new VM's NIC in the chosen subnet: created with `If-None-Match: *` and this restore's tag; a NIC of that name
+ * is updated only when this restore created it (a retried step), never when it belongs to something else.
+ * Permission: Microsoft.Network/networkInterfaces/read and write, Microsoft.Network/virtualNetworks/subnets/join/action.
  */
 export async function createNic(
   clients: AzureClients,
-  resourceGroup: string,
-  name: string,
-  location: string,
-  subnetId: string,
+  nic: { resourceGroup: string; name: string; location: string; subnetId: string; requestId: string },
   options: PollOptions,
 ): Promise<string> {
-  const nic = await clients.network.networkInterfaces.createOrUpdate(
-    resourceGroup,
-    name,
-    {
-      location,
-      ipConfigurations: [
-        { name: 'ipconfig1', subnet: { id: subnetId }, privateIPAllocationMethod: 'Dynamic', primary: true },
-      ],
-    },
-    { abortSignal: options.abortSignal, updateIntervalInMs: options.pollIntervalMs },
+  const { abortSignal } = options;
+  const what = { type: 'NIC' as const, name: nic.name, resourceGroup: nic.resourceGroup, requestId: nic.requestId };
+  const mode = await createMode(
+    () => clients.network.networkInterfaces.get(nic.resourceGroup, nic.name, { abortSignal }),
+    what,
   );
-  return nic.id!;
+  try {
+    const created = await clients.network.networkInterfaces.createOrUpdate(
+      nic.resourceGroup,
+      nic.name,
+      {
+        location: nic.location,
+        tags: mode.tags,
+        ipConfigurations: [
+          { name: 'ipconfig1', subnet: { id: nic.subnetId }, privateIPAllocationMethod: 'Dynamic', primary: true },
+        ],
+      },
+      {
+        abortSignal,
+        updateIntervalInMs: options.pollIntervalMs,
+        ...(mode.ifNoneMatch ? { requestOptions: { headers: { 'If-None-Match': mode.ifNoneMatch } } } : {}),
+      },
+    );
+    return created.id!;
+  } catch (err) {
+    if (isPreconditionFailed(err)) throw targetExists(what);
+    throw err;
+  }
 }
 
 /**
@@ -53,7 +68,9 @@ export async function pointOsDiskAtKeys(
         encryptionSettings: [
           {
             diskEncryptionKey: { sourceVault: { id: refs.keyVaultId }, secretUrl: refs.secretUrl },
-            ...(refs.keyUrl ? { keyEncryptionKey: { sourceVault: { id: refs.keyVaultId }, keyUrl: refs.keyUrl } } : {}),
+            ...(refs.keyUrl
+              ? { keyEncryptionKey: { sourceVault: { id: refs.kekVaultId ?? refs.keyVaultId }, keyUrl: refs.keyUrl } }
+              : {}),
           },
         ],
         encryptionSettingsVersion: '1.1',
@@ -64,14 +81,16 @@ export async function pointOsDiskAtKeys(
 }
 
 /**
- * Creates the VM by attaching the restored managed disks (no image, no OS profile). Dual pass (with the Azure AD app)
- * carries the encryption settings on the VM model's OS disk.
+ * Creates the VM by attaching the restored managed disks (no image, no OS profile), with `If-None-Match: *` and this
+ * restore's tag (an existing VM of that name is updated only when this restore created it). Dual pass (with the
+ * Azure AD app) carries the encryption settings on the VM model's OS disk.
  * Permission: Microsoft.Compute/virtualMachines/write, Microsoft.Compute/disks/read,
  * Microsoft.Network/networkInterfaces/join/action, Microsoft.KeyVault/vaults/deploy/action.
  */
 export async function createVmFromDisks(
   clients: AzureClients,
   vm: {
+    requestId: string;
     resourceGroup: string;
     name: string;
     location: string;
@@ -84,8 +103,15 @@ export async function createVmFromDisks(
   options: PollOptions,
 ): Promise<string> {
   const enc = vm.dualPassEncryption;
+  const what = { type: 'VM' as const, name: vm.name, resourceGroup: vm.resourceGroup, requestId: vm.requestId };
+  const { abortSignal } = options;
+  const mode = await createMode(
+    () => clients.compute.virtualMachines.get(vm.resourceGroup, vm.name, { abortSignal }),
+    what,
+  );
   const body: VirtualMachine = {
     location: vm.location,
+    tags: mode.tags,
     hardwareProfile: { vmSize: vm.vmSize },
     storageProfile: {
       osDisk: {
@@ -98,7 +124,7 @@ export async function createVmFromDisks(
                 enabled: true,
                 diskEncryptionKey: { secretUrl: enc.secretUrl, sourceVault: { id: enc.keyVaultId } },
                 ...(enc.keyUrl
-                  ? { keyEncryptionKey: { keyUrl: enc.keyUrl, sourceVault: { id: enc.keyVaultId } } }
+                  ? { keyEncryptionKey: { keyUrl: enc.keyUrl, sourceVault: { id: enc.kekVaultId ?? enc.keyVaultId } } }
                   : {}),
               },
             }
@@ -108,9 +134,15 @@ export async function createVmFromDisks(
     },
     networkProfile: { networkInterfaces: [{ id: vm.nicId, primary: true }] },
   };
-  const created = await clients.compute.virtualMachines.createOrUpdate(vm.resourceGroup, vm.name, body, {
-    abortSignal: options.abortSignal,
-    updateIntervalInMs: options.pollIntervalMs,
-  });
-  return created.id!;
+  try {
+    const created = await clients.compute.virtualMachines.createOrUpdate(vm.resourceGroup, vm.name, body, {
+      abortSignal,
+      updateIntervalInMs: options.pollIntervalMs,
+      ...(mode.ifNoneMatch ? { ifNoneMatch: mode.ifNoneMatch } : {}),
+    });
+    return created.id!;
+  } catch (err) {
+    if (isPreconditionFailed(err)) throw targetExists(what);
+    throw err;
+  }
 }

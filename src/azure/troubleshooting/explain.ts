@@ -56,6 +56,7 @@ export function explain(error: unknown, locale: Locale = 'en', context: ExplainC
     cause: fill(text.cause),
     resolution: fill(text.resolution),
     fix: entry.fix?.(facts),
+    azureName: entry.azureName,
     requestId: facts.requestId,
   };
 }
@@ -88,6 +89,8 @@ function byStatus(status: number | undefined): CatalogueEntry | undefined {
 
 function cluesOf(error: unknown): Clues {
   if (isJobError(error)) {
+    // A real job's errorTitle is the entity the error is about (AzureIaaSVMErrorInfo), not a code: it is matched as a
+    // code only because alerts and operation statuses put the error's name there; the message is matched too.
     const texts = [error.message, ...error.recommendations];
     return {
       codes: error.title ? [error.title] : [],
@@ -95,7 +98,7 @@ function cluesOf(error: unknown): Clues {
       texts,
       facts: {
         keyVault: keyVaultIn(error.message),
-        azureCode: error.title ?? (error.code !== undefined ? String(error.code) : undefined),
+        azureCode: error.code !== undefined ? String(error.code) : error.title,
         detail: clean(error.message),
       },
     };

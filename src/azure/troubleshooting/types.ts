@@ -5,6 +5,7 @@ export const LOCALES: readonly Locale[] = ['en', 'zh-TW'];
 
 /** A button the bot can offer next to the explanation. */
 export type FixAction =
+  /** `keyVault` is '' when the error does not name it (real job errors never do): the grant flow reads it from the VM. */
   | { kind: 'grantKeyVaultAccess'; keyVault: string }
   | { kind: 'backupNow' }
   | { kind: 'retry' }
@@ -58,8 +59,13 @@ export const PLACEHOLDERS: Record<keyof Facts, Record<Locale, string>> = {
 export interface CatalogueEntry {
   /** Stable code the bot and its cards use. */
   code: string;
-  /** How the entry is recognised: Azure error codes / job error titles, numeric job codes, message patterns. */
+  /**
+   * How the entry is recognised: Azure's string error codes (operation status, ARM errors, alerts), the numeric job
+   * error codes Microsoft documents (no others), and the messages as Azure words them (job errorString).
+   */
   match: { codes?: string[]; numbers?: number[]; text?: RegExp[] };
+  /** The name Azure's docs give this error (e.g. UserErrorKeyVaultPermissionsNotConfigured), shown for search. */
+  azureName?: string;
   text: Record<Locale, EntryText>;
   fix?: (facts: Facts) => FixAction | undefined;
 }
@@ -71,6 +77,8 @@ export interface Explanation {
   cause: string;
   resolution: string;
   fix?: FixAction;
+  /** The name Azure's docs give the error, when the entry has one. */
+  azureName?: string;
   /** Azure's x-ms-request-id, for support. */
   requestId?: string;
 }

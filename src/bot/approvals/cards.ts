@@ -136,11 +136,14 @@ function decisionLine(locale: Locale, record: ApprovalRecord): string {
 function resultLine(locale: Locale, record: ApprovalRecord, run: RestoreRun | undefined): string {
   const vm = run?.checkpoint.vm;
   if (record.status !== 'succeeded' || !vm) return '';
-  return t(locale, 'approval.result', {
+  const done = t(locale, 'approval.result', {
     vm: vm.name,
     group: record.plan.targetResourceGroup.name,
     path: t(locale, `restore.path.${vm.path}`),
   });
+  // Dual pass: the restore stopped after creating the VM; the operator runs the ADE command (no secret in it).
+  if (!vm.adeCommand) return done;
+  return `${done}\n\n${t(locale, 'approval.result.dualPass', { vm: vm.name, command: vm.adeCommand })}`;
 }
 
 /** The failed step's troubleshooting entry: from the restore job's own error, or from the step's error. */

@@ -56,7 +56,23 @@ export async function runChecks(
     row('keyVault', 'na', t(l, 'check.kv.notNeeded'));
     row('permission', 'na', t(l, 'check.kv.notNeeded'));
   } else {
-    const access = await deps.azure.keyVaults.getAccess(enc.keyVault.id, enc.kind);
+    // BEK and KEK in different vaults: secrets on the BEK's, keys on the KEK's (each vault checked for its part).
+    const split = enc.kind === 'bek+kek' && enc.kekVault;
+    const [bekAccess, kekAccess] = await Promise.all([
+      deps.azure.keyVaults.getAccess(enc.keyVault.id, split ? 'bek' : enc.kind),
+      split ? deps.azure.keyVaults.getAccess(enc.kekVault!.id, 'kek') : Promise.resolve(undefined),
+    ]);
+    const access = kekAccess
+      ? {
+          ...bekAccess,
+          exists: bekAccess.exists && kekAccess.exists,
+          granted: bekAccess.granted && kekAccess.granted,
+          missing: [
+            ...bekAccess.missing.map((m) => `${enc.keyVault!.name} ${m}`),
+            ...kekAccess.missing.map((m) => `${enc.kekVault!.name} ${m}`),
+          ],
+        }
+      : bekAccess;
     if (!access.exists) {
       row('keyVault', 'bad', t(l, 'check.kv.gone', { keyVault: enc.keyVault.name }));
       row('permission', 'na', na);

@@ -39,6 +39,8 @@ export interface VmFacts extends VmRef {
   encryption: EncryptionKind;
   pass?: 'single' | 'dual';
   keyVault?: ResourceRef;
+  /** The KEK's key vault when it is another one than the BEK's. */
+  kekVault?: ResourceRef;
   agent: VmAgentState;
   /** The vault already protecting the VM. */
   protectedBy?: string;
@@ -60,6 +62,7 @@ export function vmFacts(vm: VmSummary, ref?: VmRef): VmFacts {
     encryption: vm.encryption.kind,
     pass: vm.encryption.pass,
     keyVault: vm.encryption.keyVault,
+    ...(vm.encryption.keyVault && vm.encryption.kekVault ? { kekVault: vm.encryption.kekVault } : {}),
     agent: vm.agent,
     protectedBy: vm.protection?.vault,
   };
@@ -105,9 +108,14 @@ export async function precheck(deps: DialogDeps, vault: VaultPick, vm: VmRef | V
   }
   if (f.encryption === 'bek' && !deps.allowBekOnly) return refuse({ code: 'BekOnlyNotSupported', context: {} });
   if (f.encryption === 'none' || !f.keyVault) return base;
-  const access = await deps.azure.keyVaults.getAccess(f.keyVault.id, f.encryption);
-  if (!access.exists) return refuse({ code: 'KeyVaultGone' });
-  return access.granted ? base : { ...base, verdict: 'needsGrant' };
+  // BEK and KEK in different vaults: secrets on the BEK's, keys on the KEK's; both must exist and let Backup in.
+  const split = f.kekVault && f.encryption === 'bek+kek';
+  const [access, kekAccess] = await Promise.all([
+    deps.azure.keyVaults.getAccess(f.keyVault.id, split ? 'bek' : f.encryption),
+    split ? deps.azure.keyVaults.getAccess(f.kekVault!.id, 'kek') : Promise.resolve(undefined),
+  ]);
+  if (!access.exists || (kekAccess && !kekAccess.exists)) return refuse({ code: 'KeyVaultGone' });
+  return access.granted && (kekAccess?.granted ?? true) ? base : { ...base, verdict: 'needsGrant' };
 }
 
 /** The refusal in the user's language: the catalogue's title, cause and resolution. */

@@ -28,8 +28,9 @@ export function grantConfirmCard(view: View, plan: GrantPlan, options: { inline:
     ...stepData(view, t(l, 'grant.confirm.title', { keyVault: kv.name })),
     intro: t(l, intro, { keyVault: kv.name, rg: kv.resourceGroup }),
     why: plan.vm ? t(l, 'grant.confirm.why', { vm: plan.vm }) : t(l, 'grant.confirm.whyVault'),
-    secretsOnly: plan.encryption === 'bek' && plan.change.kind === 'accessPolicy',
-    secretsOnlyText: t(l, 'grant.confirm.secretsOnly'),
+    // Least privilege: secrets only for a BEK-only VM or the BEK's own vault, keys only for the KEK's own vault.
+    secretsOnly: (plan.encryption === 'bek' || plan.encryption === 'kek') && plan.change.kind === 'accessPolicy',
+    secretsOnlyText: t(l, plan.encryption === 'kek' ? 'grant.confirm.keysOnly' : 'grant.confirm.secretsOnly'),
     facts: changeFacts(l, plan),
     confirmLabel: t(l, 'grant.confirm.button'),
     inline: options.inline,

@@ -1,4 +1,4 @@
-import type { EncryptionKind, KeyVaultAccess, KeyVaultGrantChange, KeyVaultSummary, ResourceRef } from '../../azure';
+import type { KeyVaultAccess, KeyVaultGrantChange, KeyVaultNeed, KeyVaultSummary, ResourceRef } from '../../azure';
 import { t, type Locale } from '../../i18n';
 import type { DialogDeps } from '../deps';
 import { audit, type AuditWho } from '../shared';
@@ -7,7 +7,8 @@ import type { Turn } from '../flow/types';
 /** A grant about to be confirmed: which key vault, for which encryption (BEK-only needs secrets only), and the change. */
 export interface GrantPlan {
   keyVault: ResourceRef;
-  encryption: EncryptionKind;
+  /** 'bek': secrets only; 'kek': keys only (the vault holds only the VM's KEK); 'bek+kek': both. */
+  encryption: KeyVaultNeed;
   /** The VM the grant is for, when known (shown, and offered back afterwards). */
   vm?: string;
   change: KeyVaultGrantChange;
@@ -27,7 +28,7 @@ export type GrantNeed =
 export async function grantNeed(
   deps: DialogDeps,
   keyVault: ResourceRef | KeyVaultSummary,
-  encryption: EncryptionKind,
+  encryption: KeyVaultNeed,
   vm?: string,
 ): Promise<GrantNeed> {
   const kind = encryption === 'none' ? 'bek+kek' : encryption;

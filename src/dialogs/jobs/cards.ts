@@ -69,7 +69,10 @@ export function jobDetailCard(view: View, vault: string, job: JobDetail): Adapti
       title: e.title,
       cause: e.cause,
       resolution: e.resolution,
-      code: t(l, 'jobs.detail.code', { code: job.errors[i].title ?? String(job.errors[i].code ?? '') }),
+      // The documented name where the catalogue knows it, else Azure's number (a job's errorTitle is the entity).
+      code: t(l, 'jobs.detail.code', {
+        code: e.azureName ?? String(job.errors[i].code ?? job.errors[i].title ?? ''),
+      }),
     })),
     causeLabel: t(l, 'flow.explain.cause'),
     resolutionLabel: t(l, 'flow.explain.resolution'),

@@ -21,11 +21,18 @@ export async function checkKeys(
   const enc = vm.encryption;
   if (!enc) return {};
   const options = { abortSignal: signal };
-  const access = await azure.keyVaults.getAccess(enc.keyVaultId, enc.kind, options);
+  // BEK and KEK may sit in different key vaults (KeyAndSecretDetails): each must exist; each object is read in its own.
+  const [access, kekAccess] = await Promise.all([
+    azure.keyVaults.getAccess(enc.keyVaultId, enc.kind, options),
+    enc.kekVaultId ? azure.keyVaults.getAccess(enc.kekVaultId, enc.kind, options) : Promise.resolve(undefined),
+  ]);
   if (!access.exists || !access.vaultUri) return { refused: 'KeyVaultNotFound', keyVault: enc.keyVaultName };
+  if (kekAccess && (!kekAccess.exists || !kekAccess.vaultUri))
+    return { refused: 'KeyVaultNotFound', keyVault: enc.kekVaultName ?? '' };
   const vaultUri = access.vaultUri;
+  const kekUri = kekAccess?.vaultUri ?? vaultUri;
   const [key, secret] = await Promise.all([
-    enc.keyUrl ? azure.keyVaults.getKeyState(vaultUri, enc.keyUrl, options) : Promise.resolve('none' as const),
+    enc.keyUrl ? azure.keyVaults.getKeyState(kekUri, enc.keyUrl, options) : Promise.resolve('none' as const),
     enc.secretUrl
       ? azure.keyVaults.getSecretState(vaultUri, enc.secretUrl, options)
       : Promise.resolve('active' as const),
@@ -34,7 +41,9 @@ export async function checkKeys(
   return {
     encryption: {
       pass: enc.pass,
+      ...(enc.pass === 'dual' && enc.aadClientId ? { aadClientId: enc.aadClientId } : {}),
       keyVault: { id: access.keyVault.id, name: enc.keyVaultName, vaultUri },
+      ...(kekAccess ? { kekVault: { id: kekAccess.keyVault.id, name: enc.kekVaultName ?? '', vaultUri: kekUri } } : {}),
       key,
       secret,
       putBack: gone(key) || gone(secret),
@@ -50,17 +59,17 @@ export async function checkKeys(
 export async function checkPermissions(
   azure: RestoreAzure,
   locale: Locale,
-  target: { group: string; subnetId: string; keyVaultId?: string },
+  target: { group: string; subnetId: string; keyVaultId?: string; kekVaultId?: string },
   signal?: AbortSignal,
 ): Promise<string | undefined> {
   const options = { abortSignal: signal };
-  const [restore, keyVault] = await Promise.all([
+  const none = Promise.resolve({ allowed: true, missing: [] as MissingPermission[] });
+  const [restore, keyVault, kekVault] = await Promise.all([
     azure.targets.checkRestorePermissions(target.group, { subnetId: target.subnetId }, options),
-    target.keyVaultId
-      ? azure.targets.checkKeyVaultDeployPermission(target.keyVaultId, options)
-      : Promise.resolve({ allowed: true, missing: [] as MissingPermission[] }),
+    target.keyVaultId ? azure.targets.checkKeyVaultDeployPermission(target.keyVaultId, options) : none,
+    target.kekVaultId ? azure.targets.checkKeyVaultDeployPermission(target.kekVaultId, options) : none,
   ]);
-  const missing = [...restore.missing, ...keyVault.missing];
+  const missing = [...restore.missing, ...keyVault.missing, ...kekVault.missing];
   if (missing.length === 0) return undefined;
   const byRole = new Map<string, MissingPermission[]>();
   for (const m of missing) {

@@ -31,8 +31,12 @@ export interface FlowVm {
     pass: 'single' | 'dual';
     keyVaultId: string;
     keyVaultName: string;
+    /** The KEK's key vault when it is another one than the BEK's. */
+    kekVaultId?: string;
+    kekVaultName?: string;
     keyUrl?: string;
     secretUrl?: string;
+    aadClientId?: string;
   };
 }
 

@@ -18,6 +18,7 @@ export function planFacts(locale: Locale, plan: RestorePlan): Fact[] {
   const enc = plan.encryption;
   if (enc) {
     facts.push(fact('restore.facts.keyVault', enc.keyVault.name));
+    if (enc.kekVault) facts.push(fact('restore.facts.kekVault', enc.kekVault.name));
     facts.push(
       fact(
         'restore.facts.keyAndSecret',
@@ -32,6 +33,10 @@ export function planFacts(locale: Locale, plan: RestorePlan): Fact[] {
     fact('restore.facts.newVm', plan.newVmName),
     fact('restore.facts.path', t(locale, `restore.path.${plan.path}`)),
   );
+  if (enc?.pass === 'dual') {
+    const app = enc.aadClientId ?? t(locale, 'restore.dualPass.unknownApp');
+    facts.push(fact('restore.facts.dualPass', t(locale, 'restore.dualPass.note', { app })));
+  }
   return facts;
 }
 
@@ -64,14 +69,24 @@ export function planSteps(locale: Locale, plan: RestorePlan): { step: RestoreSte
           : enc!.source === 'recoveryPoint'
             ? 'restore.step.putBackKeys.legacy'
             : 'restore.step.putBackKeys.restore';
-        return t(locale, key, { keyVault: enc!.keyVault.name });
+        // Split vaults: "kv-bek (secret) and kv-kek (key)".
+        const keyVault = enc!.kekVault
+          ? t(locale, 'restore.splitVaults', { bek: enc!.keyVault.name, kek: enc!.kekVault.name })
+          : enc!.keyVault.name;
+        return t(locale, key, { keyVault });
       }
       case 'createVm':
-        return t(locale, `restore.step.createVm.${plan.path}`, {
-          newVm: plan.newVmName,
-          group: plan.targetResourceGroup.name,
-          network,
-        });
+        return t(
+          locale,
+          enc?.pass === 'dual' && plan.path === 'compute'
+            ? 'restore.step.createVm.computeDual'
+            : `restore.step.createVm.${plan.path}`,
+          {
+            newVm: plan.newVmName,
+            group: plan.targetResourceGroup.name,
+            network,
+          },
+        );
       case 'deleteStaging':
         return t(locale, 'restore.step.deleteStaging', { staging: plan.staging.name });
     }

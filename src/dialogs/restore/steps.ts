@@ -100,6 +100,7 @@ export async function openPoint(
     type: rp.type,
     templateRestorable: rp.templateRestorable,
     legacyKeyAndSecret: rp.legacyKeyAndSecret,
+    managedDisks: rp.managedDisks,
   }));
   const chosen = flowVm(summary, item, listed[0]?.osType);
   if (points.length === 0) {
@@ -124,6 +125,20 @@ export async function onPoint(
   const point = flow.points?.find((p) => p.name === data.point);
   if (!point || !flow.offered.point?.includes(point.name)) return reshow(flow, at, t(locale, 'restore.invalidChoice'));
   const vm = flow.vm!;
+  if (point.managedDisks === false) {
+    // Known now, so refused now: never after an approval (the restore would bring back VHD blobs, not disks).
+    await deps.audit.append({
+      who: { aadObjectId: user.aadObjectId, name: user.name },
+      action: 'restore.request',
+      target: { kind: 'vm', name: vm.name, id: vm.id },
+      details: { reason: 'UnmanagedDiskRecoveryPoint', recoveryPoint: point.name },
+      result: 'refused',
+    });
+    const explanation = explain({ title: 'UnmanagedDiskRecoveryPoint', message: '', recommendations: [] }, locale, {
+      vm: vm.name,
+    });
+    return ended(flow, views.refusedView(locale, explanation, views.vmFacts(locale, vm)));
+  }
   const keys = await checkKeys(deps.azure, vm, point, signal);
   if ('refused' in keys) {
     await deps.audit.append({
@@ -215,13 +230,23 @@ export async function onTarget(
   const missing = await checkPermissions(
     deps.azure,
     locale,
-    { group: group.name, subnetId: subnet.id, keyVaultId: flow.encryption?.keyVault.id },
+    {
+      group: group.name,
+      subnetId: subnet.id,
+      keyVaultId: flow.encryption?.keyVault.id,
+      kekVaultId: flow.encryption?.kekVault?.id,
+    },
     signal,
   );
   if (missing) return again(missing);
-  if (await vmExists(deps, selected.vmName, group.name, signal)) {
-    return again(t(locale, 'restore.target.nameTaken', { name: selected.vmName, group: group.name }));
-  }
+  // Neither the VM nor its NIC may take an existing resource's name (checked again right before each is created).
+  const nicName = restoreNicName(selected.vmName);
+  const [vmTaken, nicTaken] = await Promise.all([
+    vmExists(deps, selected.vmName, group.name, signal),
+    deps.azure.targets.nicExists(nicName, group.name, { abortSignal: signal }),
+  ]);
+  if (vmTaken) return again(t(locale, 'restore.target.nameTaken', { name: selected.vmName, group: group.name }));
+  if (nicTaken) return again(t(locale, 'restore.target.nicTaken', { name: nicName, group: group.name }));
   const vm = flow.vm!;
   const point = flow.point!;
   const plan: RestorePlan = {
@@ -234,7 +259,10 @@ export async function onTarget(
     targetResourceGroup: { id: group.id, name: group.name },
     subnet: { id: subnet.id, vnet: subnet.vnet, subnet: subnet.subnet, resourceGroup: subnet.resourceGroup },
     newVmName: selected.vmName,
-    path: point.templateRestorable ? 'template' : 'compute',
+    newNicName: nicName,
+    // Built from this plan through the compute API; the restore job's template (which others can edit in the
+    // staging account) is not deployed.
+    path: 'compute',
   };
   const hash = planHash(plan);
   return {
@@ -252,6 +280,9 @@ export async function onRequest(deps: StepDeps, flow: RestoreFlow, data: Data): 
   if (!flow.plan || data.planHash !== flow.planHash) return ended(flow, views.staleView(flow.locale));
   return { ...flow, step: 'requested', requestId: randomUUID(), offered: {} };
 }
+
+/** The new VM's NIC name, as the Azure layer derives it (`<vm>-nic`, within Azure's 80 characters). */
+export const restoreNicName = (vmName: string): string => `${vmName.slice(0, 58)}-nic`;
 
 /** Whether the new VM's name is taken in the target group: one GET (a classic VM cannot live in a Resource Manager group). */
 export function vmExists(deps: StepDeps, name: string, resourceGroup: string, signal?: AbortSignal): Promise<boolean> {
@@ -277,8 +308,10 @@ function flowVm(summary: VmSummary, item: FlowVm['item'], pointOsType?: string):
             pass: enc.pass ?? 'single',
             keyVaultId: keyVault?.id ?? '',
             keyVaultName: keyVault?.name ?? '',
+            ...(enc.keyVault && enc.kekVault ? { kekVaultId: enc.kekVault.id, kekVaultName: enc.kekVault.name } : {}),
             keyUrl: enc.keyUrl,
             secretUrl: enc.secretUrl,
+            aadClientId: enc.aadClientId,
           },
   };
 }

@@ -73,10 +73,11 @@ export function pointView(
       type: p.type,
       age: formatAge(locale, p.time, now),
     });
-    return {
-      title: p.templateRestorable ? label : `${label} · ${t(locale, 'restore.point.noTemplate')}`,
-      value: p.name,
-    };
+    const marks = [
+      ...(p.templateRestorable ? [] : [t(locale, 'restore.point.noTemplate')]),
+      ...(p.managedDisks === false ? [t(locale, 'restore.point.unmanaged')] : []),
+    ];
+    return { title: [label, ...marks].join(' · '), value: p.name };
   };
   return {
     card: 'restore.point',

@@ -17,6 +17,7 @@ export const en = {
   'restore.point.label': 'Recovery point',
   'restore.point.choice': '{time} · {type} · {age}',
   'restore.point.noTemplate': 'no template',
+  'restore.point.unmanaged': 'unmanaged disks',
   'restore.point.none': '{vm} has no recovery points yet, so there is nothing to restore.',
   'restore.point.legacy':
     'Recovery points before 26 April 2017 cannot use the template path (marked "no template"): for those I create the VM through the compute API.',
@@ -30,12 +31,18 @@ export const en = {
   'restore.facts.vault': 'Recovery Services vault',
   'restore.facts.point': 'Recovery point',
   'restore.facts.keyVault': 'Key vault',
+  'restore.facts.kekVault': 'Key vault of the KEK',
+  'restore.splitVaults': '{bek} (secret) and {kek} (key)',
   'restore.facts.keyAndSecret': 'Key and secret',
   'restore.facts.staging': 'Staging storage account',
   'restore.facts.targetGroup': 'Target resource group',
   'restore.facts.network': 'Virtual network / subnet',
   'restore.facts.newVm': 'New VM name',
   'restore.facts.path': 'VM created',
+  'restore.facts.dualPass': 'Dual pass',
+  'restore.dualPass.note':
+    "Encrypted with a Microsoft Entra app (dual pass, app {app}). The restore creates the VM with its encryption settings but does not push the Azure Disk Encryption extension: that needs the app's secret, which the bot never holds. When the restore ends you get the exact command to run (Set-AzVMDiskEncryptionExtension with -VolumeType Data); until then the data disks stay locked.",
+  'restore.dualPass.unknownApp': 'unknown: read it from the source VM',
   'restore.encryption.none': 'none',
   'restore.encryption.ade': 'Azure Disk Encryption, {kind} ({pass} pass)',
   'restore.keyState': 'key {key}, secret {secret}',
@@ -44,7 +51,7 @@ export const en = {
   'restore.state.missing': 'missing',
   'restore.state.none': 'none (BEK only)',
   'restore.path.template': 'from the template the restore job produces',
-  'restore.path.compute': 'through the compute API',
+  'restore.path.compute': "through the compute API, from this plan (the restore job's template is not deployed)",
   'restore.target.title': 'Restore {vm}: where to',
   'restore.target.checks': 'Pre-checks',
   'restore.check.notEncrypted': 'The VM is not encrypted: no key vault step.',
@@ -69,6 +76,8 @@ export const en = {
   'restore.target.badName':
     'A VM name has 1 to 64 letters, digits, hyphens, underscores or periods, and starts and ends with a letter or digit.',
   'restore.target.nameTaken': 'A VM named {name} already exists in {group}. Choose another name.',
+  'restore.target.nicTaken':
+    'A network interface named {name} already exists in {group}; the new VM would need that name for its own. Choose another VM name.',
   'restore.invalidChoice': 'That choice is not one I offered. Choose one of the values below.',
   'restore.plan.title': 'Restore {vm}: the plan',
   'restore.plan.intro':
@@ -87,6 +96,8 @@ export const en = {
     'Create {newVm} in {group} from the template the restore job produces, with its network interface in {network} and the encryption settings.',
   'restore.step.createVm.compute':
     'Create {newVm} in {group} through the compute API from the restored disks: a network interface in {network}, the encryption settings, then the Azure Disk Encryption extension.',
+  'restore.step.createVm.computeDual':
+    'Create {newVm} in {group} through the compute API from the restored disks: a network interface in {network} and the encryption settings on the VM. No Azure Disk Encryption extension is pushed (dual pass): you get the command to run.',
   'restore.step.deleteStaging': 'Delete the staged files from {staging} (they hold wrapped keys).',
   'restore.cancelled.title': 'Restore cancelled',
   'restore.cancelled.text': 'Nothing was changed. Type **restore** to start again.',
@@ -116,6 +127,8 @@ export const en = {
   'approval.refresh': 'Refresh',
   'approval.progress': 'Restore job {job}: {status}{percent}',
   'approval.result': '{vm} is ready in {group}, created {path}. The staged files were deleted.',
+  'approval.result.dualPass':
+    "Dual pass: to re-enable Azure Disk Encryption on {vm}, run this command (type the app's secret in your own shell, never in chat): {command}",
   'approval.failedStep': 'Failed at: {step}',
   'approval.reference': 'Reference: {id}',
   'approval.notice.self': "You can't approve or reject your own request: another approver must decide.",
@@ -157,6 +170,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   'restore.point.label': '復原點',
   'restore.point.choice': '{time} · {type} · {age}',
   'restore.point.noTemplate': '無範本',
+  'restore.point.unmanaged': '非受控磁碟',
   'restore.point.none': '{vm} 尚無復原點，因此沒有可還原的項目。',
   'restore.point.legacy':
     '2017 年 4 月 26 日之前的復原點無法使用範本 (標示為「無範本」)：對這些復原點，我會透過計算 API 建立 VM。',
@@ -170,12 +184,18 @@ export const zhTW: Record<keyof typeof en, string> = {
   'restore.facts.vault': '復原服務保存庫',
   'restore.facts.point': '復原點',
   'restore.facts.keyVault': '金鑰保存庫',
+  'restore.facts.kekVault': 'KEK 所在的金鑰保存庫',
+  'restore.splitVaults': '{bek} (密碼) 和 {kek} (金鑰)',
   'restore.facts.keyAndSecret': '金鑰和密碼',
   'restore.facts.staging': '暫存儲存體帳戶',
   'restore.facts.targetGroup': '目標資源群組',
   'restore.facts.network': '虛擬網路 / 子網路',
   'restore.facts.newVm': '新 VM 名稱',
   'restore.facts.path': 'VM 建立方式',
+  'restore.facts.dualPass': '雙階段',
+  'restore.dualPass.note':
+    '以 Microsoft Entra 應用程式加密 (雙階段，應用程式 {app})。還原會以其加密設定建立 VM，但不會安裝 Azure 磁碟加密擴充功能：這需要該應用程式的密碼，而 Bot 從不持有。還原結束時，您會取得要執行的完整命令 (Set-AzVMDiskEncryptionExtension，搭配 -VolumeType Data)；在此之前，資料磁碟仍維持鎖定。',
+  'restore.dualPass.unknownApp': '未知：請從來源 VM 讀取',
   'restore.encryption.none': '無',
   'restore.encryption.ade': 'Azure 磁碟加密，{kind} ({pass} pass)',
   'restore.keyState': '金鑰{key}，密碼{secret}',
@@ -184,7 +204,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   'restore.state.missing': '不存在',
   'restore.state.none': '無 (僅 BEK)',
   'restore.path.template': '使用還原作業產生的範本',
-  'restore.path.compute': '透過計算 API',
+  'restore.path.compute': '透過計算 API，依此計畫建立 (不部署還原作業產生的範本)',
   'restore.target.title': '還原 {vm}：還原目標',
   'restore.target.checks': '必要條件檢查',
   'restore.check.notEncrypted': '此 VM 未加密：不需要金鑰保存庫步驟。',
@@ -206,6 +226,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'restore.target.roleOn': '{scope} 上的 {role} (缺少 {actions})',
   'restore.target.badName': 'VM 名稱為 1 到 64 個字母、數字、連字號、底線或句點，且開頭和結尾必須是字母或數字。',
   'restore.target.nameTaken': '{group} 中已有名為 {name} 的 VM。請選擇其他名稱。',
+  'restore.target.nicTaken':
+    '{group} 中已有名為 {name} 的網路介面，而新 VM 的網路介面需要使用此名稱。請選擇其他 VM 名稱。',
   'restore.invalidChoice': '這個選項不是我提供的。請從下列值中選擇。',
   'restore.plan.title': '還原 {vm}：計畫',
   'restore.plan.intro':
@@ -221,6 +243,8 @@ export const zhTW: Record<keyof typeof en, string> = {
     '使用還原作業產生的範本在 {group} 中建立 {newVm}，網路介面位於 {network}，並套用加密設定。',
   'restore.step.createVm.compute':
     '透過計算 API 從還原的磁碟在 {group} 中建立 {newVm}：網路介面位於 {network}，套用加密設定，再安裝 Azure 磁碟加密擴充功能。',
+  'restore.step.createVm.computeDual':
+    '透過計算 API 從還原的磁碟在 {group} 中建立 {newVm}：網路介面位於 {network}，並在 VM 上套用加密設定。不安裝 Azure 磁碟加密擴充功能 (雙階段)：您會取得要執行的命令。',
   'restore.step.deleteStaging': '刪除 {staging} 中的暫存檔案 (其中含有包裝的金鑰)。',
   'restore.cancelled.title': '已取消還原',
   'restore.cancelled.text': '沒有任何變更。輸入 **restore** 重新開始。',
@@ -250,6 +274,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'approval.refresh': '重新整理',
   'approval.progress': '還原作業 {job}：{status}{percent}',
   'approval.result': '{vm} 已在 {group} 中就緒，建立方式：{path}。暫存檔案已刪除。',
+  'approval.result.dualPass':
+    '雙階段：若要在 {vm} 上重新啟用 Azure 磁碟加密，請執行此命令 (請在您自己的殼層中輸入應用程式的密碼，切勿在聊天中輸入)：{command}',
   'approval.failedStep': '失敗的步驟：{step}',
   'approval.reference': '參考編號：{id}',
   'approval.notice.self': '您無法核准或拒絕自己的要求：必須由其他核准者決定。',

@@ -145,13 +145,15 @@ function addVm(w: World, s: SeedVm, now: number, kvId: (name: string) => string)
 
   let encryption: VirtualMachine['encryption'];
   const kv = s.keyVault ? w.keyVaults.find((k) => k.name === s.keyVault) : undefined;
-  if (s.encryption && kv) {
-    const { secret, key } = makeKeyAndSecret(kv, s, now);
+  const kekKv = s.kekVault ? w.keyVaults.find((k) => k.name === s.kekVault) : kv;
+  if (s.encryption && kv && kekKv) {
+    const { secret, key } = makeKeyAndSecret(kv, kekKv, s, now);
     encryption = {
       pass: s.pass ?? 'single',
       vaultId: kvId(kv.name),
       secretUrl: `${kv.vaultUri}secrets/${secret.name}/${secret.version}`,
-      keyUrl: key ? `${kv.vaultUri}keys/${key.name}/${key.version}` : undefined,
+      keyUrl: key ? `${kekKv.vaultUri}keys/${key.name}/${key.version}` : undefined,
+      ...(kekKv !== kv ? { kekVaultId: kvId(kekKv.name) } : {}),
     };
   }
 
@@ -170,6 +172,7 @@ function addVm(w: World, s: SeedVm, now: number, kvId: (name: string) => string)
               vaultId: encryption.vaultId,
               secretUrl: encryption.secretUrl,
               keyUrl: encryption.keyUrl,
+              ...(encryption.kekVaultId ? { kekVaultId: encryption.kekVaultId } : {}),
               version: encryption.pass === 'dual' ? '1.0' : '1.1',
             }
           : undefined,
@@ -195,10 +198,15 @@ function addVm(w: World, s: SeedVm, now: number, kvId: (name: string) => string)
   };
   w.vms.push(vm);
 
-  if (s.protectedBy) addProtection(w, vm, s.protectedBy, now, kv);
+  if (s.protectedBy) addProtection(w, vm, s.protectedBy, now);
 }
 
-function makeKeyAndSecret(kv: KeyVault, s: SeedVm, now: number): { secret: KeyVaultObject; key?: KeyVaultObject } {
+function makeKeyAndSecret(
+  kv: KeyVault,
+  kekKv: KeyVault,
+  s: SeedVm,
+  now: number,
+): { secret: KeyVaultObject; key?: KeyVaultObject } {
   const state = s.keyState === 'purged' ? 'purged' : s.keyState === 'deleted' ? 'deleted' : 'active';
   const created = new Date(now - 120 * DAY).toISOString();
   const deletedDate = state === 'active' ? undefined : new Date(now - 2 * DAY).toISOString();
@@ -212,7 +220,7 @@ function makeKeyAndSecret(kv: KeyVault, s: SeedVm, now: number): { secret: KeyVa
       created,
       deletedDate,
     };
-    kv.keys.push(key);
+    kekKv.keys.push(key);
   }
   const secret: KeyVaultObject = {
     name: randomUUID().toUpperCase(),
@@ -226,7 +234,7 @@ function makeKeyAndSecret(kv: KeyVault, s: SeedVm, now: number): { secret: KeyVa
       ...(key
         ? {
             DiskEncryptionKeyEncryptionAlgorithm: 'RSA-OAEP',
-            DiskEncryptionKeyEncryptionKeyURL: `${kv.vaultUri}keys/${key.name}/${key.version}`,
+            DiskEncryptionKeyEncryptionKeyURL: `${kekKv.vaultUri}keys/${key.name}/${key.version}`,
           }
         : {}),
     },
@@ -248,24 +256,23 @@ function adeExtension(os: 'Windows' | 'Linux', enc: NonNullable<VirtualMachine['
       EncryptionOperation: 'EnableEncryption',
       KeyVaultURL: kv.vaultUri,
       KeyVaultResourceId: enc.vaultId,
-      ...(enc.keyUrl ? { KeyEncryptionKeyURL: enc.keyUrl, KekVaultResourceId: enc.vaultId } : {}),
+      ...(enc.keyUrl ? { KeyEncryptionKeyURL: enc.keyUrl, KekVaultResourceId: enc.kekVaultId ?? enc.vaultId } : {}),
       KeyEncryptionAlgorithm: 'RSA-OAEP',
       VolumeType: 'All',
+      // Dual pass: the Microsoft Entra app's client id is a public setting; its secret is a protected one (never
+      // returned by a GET). The sandbox's app id is its own.
+      ...(dual ? { AADClientID: DUAL_PASS_APP_ID } : {}),
     },
     provisioningState: 'Succeeded',
   };
 }
 
-function addProtection(
-  w: World,
-  vm: VirtualMachine,
-  p: NonNullable<SeedVm['protectedBy']>,
-  now: number,
-  kv?: KeyVault,
-): void {
+function addProtection(w: World, vm: VirtualMachine, p: NonNullable<SeedVm['protectedBy']>, now: number): void {
   const keys = snapshotKeys(w, vm);
+  const unmanaged = new Set((p.unmanagedPointsAt ?? []).map((t) => Date.parse(t)));
   const times = [
     ...(p.recoveryPointsAt ?? []).map((t) => Date.parse(t)),
+    ...unmanaged,
     ...(p.recoveryPointsDaysAgo ?? []).map((d) => atHalfPast(now - d * DAY)),
   ].sort((a, b) => b - a);
   times.forEach((t) => {
@@ -279,6 +286,7 @@ function addProtection(
       ...keys,
       vmSize: vm.vmSize,
       osType: vm.osType,
+      ...(unmanaged.has(t) ? { unmanaged: true } : {}),
     };
     w.recoveryPoints.push(rp);
   });
@@ -308,7 +316,7 @@ function addProtection(
   if (p.lastBackupFailed) {
     const t = atHalfPast(now - DAY);
     const failed = job(p.vault, { ...vm, subscriptionId: w.subscriptionId }, 'Backup', 'Failed', t, t + 5 * 60 * 1000);
-    failed.errorDetails = [keyVaultPermissionError(kv?.name ?? 'the key vault')];
+    failed.errorDetails = [keyVaultPermissionError()];
     w.jobs.push(failed);
   }
 }
@@ -318,6 +326,9 @@ const atHalfPast = (t: number): number => {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 22, 30, 0);
 };
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/** The sandbox's Microsoft Entra app that dual-pass VMs were encrypted with (its own id, not a real one). */
+export const DUAL_PASS_APP_ID = '77777777-7777-4777-8777-777777777701';
 
 export interface Seed {
   tenantId: string;
@@ -353,6 +364,8 @@ export interface SeedVm {
   encryption?: 'bek' | 'bek+kek';
   pass?: 'single' | 'dual';
   keyVault?: string;
+  /** The KEK's key vault when it is not `keyVault`. */
+  kekVault?: string;
   keyState?: 'purged' | 'deleted';
   agentReady?: boolean;
   dataDisks?: number;
@@ -361,6 +374,8 @@ export interface SeedVm {
     policy: string;
     recoveryPointsDaysAgo?: number[];
     recoveryPointsAt?: string[];
+    /** Points taken while the VM had unmanaged disks (before its move to managed disks). */
+    unmanagedPointsAt?: string[];
     lastBackupFailed?: boolean;
   };
 }

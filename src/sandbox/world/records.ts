@@ -11,17 +11,19 @@ export function snapshotKeys(
   vm: VirtualMachine,
 ): Pick<RecoveryPoint, 'keyBackup' | 'secretValue' | 'secretBackup'> {
   if (!vm.encryption) return {};
-  const kv = w.keyVaults.find((k) => vm.encryption!.vaultId.toLowerCase().endsWith(`/${k.name.toLowerCase()}`));
+  const vaultOf = (id: string) => w.keyVaults.find((k) => id.toLowerCase().endsWith(`/${k.name.toLowerCase()}`));
+  const kv = vaultOf(vm.encryption.vaultId);
   if (!kv) return {};
+  const kekKv = vm.encryption.kekVaultId ? vaultOf(vm.encryption.kekVaultId) : kv;
   const secretName = vm.encryption.secretUrl.split('/secrets/')[1]?.split('/')[0];
   const keyName = vm.encryption.keyUrl?.split('/keys/')[1]?.split('/')[0];
   // The newest version of each, as a backup taken now would capture.
   const secret = [...kv.secrets].reverse().find((x) => x.name === secretName);
-  const key = keyName ? [...kv.keys].reverse().find((x) => x.name === keyName) : undefined;
+  const key = keyName && kekKv ? [...kekKv.keys].reverse().find((x) => x.name === keyName) : undefined;
   return {
     secretValue: secret?.value,
     secretBackup: secret ? encodeBackup('secret', kv.name, [secret]) : undefined,
-    keyBackup: key ? encodeBackup('key', kv.name, [key]) : undefined,
+    keyBackup: key && kekKv ? encodeBackup('key', kekKv.name, [key]) : undefined,
   };
 }
 
@@ -30,14 +32,19 @@ export function encodeBackup(kind: 'key' | 'secret', vault: string, objects: Key
   return Buffer.from(JSON.stringify({ sandboxBackup: kind, vault, objects })).toString('base64');
 }
 
-/** The job error Azure Backup reports when Backup Management Service cannot read the VM's key vault. */
-export function keyVaultPermissionError(kvName: string): BackupJob['errorDetails'][number] {
+/**
+ * The job error Azure Backup reports when Backup Management Service cannot read the VM's key vault. The message is the
+ * docs' own (learn.microsoft.com/azure/backup/backup-azure-encrypted-vm-troubleshoot, UserErrorKeyVaultPermissionsNotConfigured):
+ * it names no key vault. No Microsoft source documents this error's integer errorCode; 400105 is the sandbox's own
+ * value and the bot must not rely on it.
+ */
+export function keyVaultPermissionError(): BackupJob['errorDetails'][number] {
   return {
     errorCode: 400105,
-    errorTitle: 'UserErrorKeyVaultPermissionsNotConfigured',
-    errorString: `Backup doesn't have sufficient permissions to the key vault '${kvName}' for backup of encrypted VMs.`,
+    name: 'UserErrorKeyVaultPermissionsNotConfigured',
+    errorString: "Backup doesn't have sufficient permissions to the key vault for backup of encrypted VMs.",
     recommendations: [
-      "Give Backup Management Service 'get', 'list' and 'backup' permissions on keys and secrets of the key vault (access policy, or a role assignment for RBAC key vaults), then retry the operation.",
+      'Permissions can be set through the Azure portal or through PowerShell: give Backup Management Service access to the keys and secrets of the key vault, then retry the operation.',
     ],
   };
 }

@@ -111,10 +111,16 @@ export interface BackupPolicy {
 export type EncryptionPass = 'single' | 'dual';
 
 export interface DiskKeyRef {
-  /** Key vault ARM id. */
+  /** Key vault ARM id (of the BEK secret, and of the KEK unless `kekVaultId` says otherwise). */
   vaultId: string;
   secretUrl: string;
   keyUrl?: string;
+  /**
+   * The KEK's key vault when it is not the BEK's: KeyAndSecretDetails keeps them apart (KEKDetails.keyVaultId vs
+   * BEKDetails.secretVaultId, @azure/arm-recoveryservicesbackup models) and the ADE extension has KekVaultResourceId
+   * beside KeyVaultResourceId (learn.microsoft.com/azure/virtual-machines/extensions/azure-disk-enc-windows).
+   */
+  kekVaultId?: string;
 }
 
 export interface VirtualMachine {
@@ -133,6 +139,8 @@ export interface VirtualMachine {
   networkInterfaceIds: string[];
   extensions: VmExtension[];
   provisioningState: string;
+  /** Resource tags as last PUT (ARM replaces the set on PUT). */
+  tags?: Record<string, string>;
   createdBy?: string;
 }
 
@@ -220,7 +228,11 @@ export interface BackupJob {
   startTime: string;
   endTime?: string;
   isUserTriggered: boolean;
-  errorDetails: { errorCode: number; errorTitle: string; errorString: string; recommendations: string[] }[];
+  /**
+   * The job's errors. `name` is the error's documented name (sandbox-internal: admin replies, tests); on the wire the
+   * job carries errorCode, errorString, recommendations and errorTitle = the entity (see jobShape.ts).
+   */
+  errorDetails: { errorCode: number; name: string; errorString: string; recommendations: string[] }[];
   propertyBag: Record<string, string>;
   /** When the job's outcome is decided (engine clock, ms since epoch). */
   dueAt: number;
@@ -244,6 +256,8 @@ export interface RecoveryPoint {
   secretBackup?: string;
   vmSize: string;
   osType: 'Windows' | 'Linux';
+  /** Taken while the VM had unmanaged disks (isManagedVirtualMachine false): restored as VHD blobs in staging. */
+  unmanaged?: boolean;
 }
 
 export interface StorageAccount {
@@ -274,6 +288,8 @@ export interface NetworkInterface {
   resourceGroup: string;
   location: string;
   subnetId: string;
+  /** Resource tags as last PUT. */
+  tags?: Record<string, string>;
 }
 
 export interface Deployment {

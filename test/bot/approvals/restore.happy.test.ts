@@ -40,14 +40,14 @@ describe('restore of an encrypted VM, requested and approved in chat', () => {
     return { requestId, messageId, approverMessageId: posted.messageId };
   }
 
-  it('vm-db-01: restores the disks, creates the VM from the template with the encryption settings, cleans up', async () => {
+  it('vm-db-01: restores the disks, creates the VM from the plan with the encryption settings, cleans up', async () => {
     const { requestId, messageId, approverMessageId } = await requestAndApprove('vm-db-01', {
       vmName: 'vm-db-01-restored',
     });
     const run = (await bot.run(requestId))!;
     expect(run).toMatchObject({
       status: 'succeeded',
-      checkpoint: { vm: { name: 'vm-db-01-restored', path: 'template' } },
+      checkpoint: { vm: { name: 'vm-db-01-restored', path: 'compute' } },
     });
     expect(run.checkpoint.deleted?.length).toBeGreaterThan(0);
 
@@ -85,10 +85,10 @@ describe('restore of an encrypted VM, requested and approved in chat', () => {
     expect(story[0].details).toMatchObject({
       newVm: 'vm-db-01-restored',
       targetResourceGroup: 'rg-restore',
-      path: 'template',
+      path: 'compute',
     });
     expect(story[1]).toMatchObject({ who: { aadObjectId: approver.aadObjectId }, details: { reason: 'incident 42' } });
-    expect(story[3].details).toMatchObject({ newVm: 'vm-db-01-restored', path: 'template' });
+    expect(story[3].details).toMatchObject({ newVm: 'vm-db-01-restored', path: 'compute' });
   });
 
   it('vm-lostkey-01: puts the key and secret back from the encryption info before creating the VM', async () => {
@@ -120,6 +120,8 @@ describe('restore of an encrypted VM, requested and approved in chat', () => {
     });
     const vm = bot.azure.sandbox.world.vms.find((v) => v.name === 'vm-legacy-01-restored')!;
     expect(vm.encryption).toMatchObject({ pass: 'dual' });
-    expect(vm.extensions.map((e) => e.type)).toContain('AzureDiskEncryption');
+    // Dual pass: never the single-pass extension; the operator gets the command (the app's secret is theirs).
+    expect(vm.extensions).toEqual([]);
+    expect(run.checkpoint.vm?.adeCommand).toMatch(/^Set-AzVMDiskEncryptionExtension .*-VolumeType Data$/);
   });
 });

@@ -33,6 +33,17 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'vm-vhd-01 at its 2024 point (unmanaged disks): refused before any approval, with the documented alternative',
+    vm: 'vm-vhd-01',
+    targets: { point: (choices) => choices.find((c) => /^2024-11-20 .*unmanaged disks$/.test(c.title))!.value },
+    card: 'card.restore.refused',
+    says: [
+      /This recovery point has unmanaged disks/,
+      /taken while vm-vhd-01 had unmanaged disks/,
+      /az backup restore restore-disks, create managed disks from the restored VHD files/,
+    ],
+  },
+  {
     name: 'rg-restore-locked: the target card again, naming the roles the bot lacks there',
     vm: 'vm-db-01',
     targets: { resourceGroup: 'rg-restore-locked' },
@@ -64,7 +75,17 @@ const cases: Case[] = [
     targets: { point: (choices) => choices.find((c) => /^2017-03-15/.test(c.title))!.value },
     card: 'card.restore.plan',
     says: [/through the compute API/, /Create vm-legacy-01-restored in rg-restore through the compute API/],
-    saysNot: [/template/],
+    saysNot: [/from the template the restore job produces/],
+  },
+  {
+    name: "vm-db-01 at a recent point: still the compute API from the plan, the job's template not deployed",
+    vm: 'vm-db-01',
+    card: 'card.restore.plan',
+    says: [
+      /VM created: through the compute API, from this plan \(the restore job's template is not deployed\)/,
+      /Create vm-db-01-restored in rg-restore through the compute API/,
+    ],
+    saysNot: [/from the template the restore job produces/],
   },
   {
     name: 'a VM name Azure would refuse',

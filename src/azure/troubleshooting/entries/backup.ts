@@ -20,9 +20,15 @@ export const backupEntries: CatalogueEntry[] = [
   },
   {
     code: 'VmAgentNotReady',
+    azureName: 'UserErrorGuestAgentStatusUnavailable',
     match: {
       codes: ['UserErrorGuestAgentStatusUnavailable', 'GuestAgentSnapshotTaskStatusError', 'VmAgentNotReady'],
-      text: [/(VM|guest) agent (is )?(not ready|unavailable|unable to communicate)/i],
+      // backup-azure-troubleshoot-vm-backup-fails-snapshot-timeout.md: "VM Agent unable to communicate with Azure
+      // Backup" / "Could not communicate with the VM agent for snapshot status".
+      text: [
+        /(VM|guest) agent (is )?(not ready|unavailable|unable to communicate)/i,
+        /communicate with the VM agent for snapshot status/i,
+      ],
     },
     text: {
       en: {
@@ -42,9 +48,11 @@ export const backupEntries: CatalogueEntry[] = [
   },
   {
     code: 'BackupOperationInProgress',
+    azureName: 'UserErrorBackupOperationInProgress',
     match: {
       codes: ['UserErrorBackupOperationInProgress', 'BMSUserErrorBackupOperationInProgress'],
-      text: [/another backup (job|operation) is (already )?in progress/i],
+      // Same page: "Unable to initiate backup as another backup operation is currently in progress".
+      text: [/another backup (job|operation) is (already |currently )?in progress/i],
     },
     text: {
       en: {
@@ -62,9 +70,11 @@ export const backupEntries: CatalogueEntry[] = [
   },
   {
     code: 'VmNotInDesirableState',
+    azureName: 'UserErrorVmNotInDesirableState',
     match: {
-      codes: ['UserErrorVmNotInDesirableState', 'UserErrorVmProvisioningStateFailed'],
-      text: [/VM is not in a state that allows backups/i],
+      codes: ['UserErrorVmNotInDesirableState', 'VmNotInDesirableState', 'UserErrorVmProvisioningStateFailed'],
+      // backup-azure-vms-troubleshoot.md: "VM is not in a state that allows backups." / "The VM isn't in a state…".
+      text: [/VM (is not|isn'?t) in a state that allows backups/i],
     },
     text: {
       en: {
@@ -82,7 +92,12 @@ export const backupEntries: CatalogueEntry[] = [
   },
   {
     code: 'ExtensionSnapshotFailedNoNetwork',
-    match: { codes: ['ExtensionSnapshotFailedNoNetwork', 'ExtensionFailedTimeoutVMNetworkUnresponsive'] },
+    azureName: 'ExtensionSnapshotFailedNoNetwork',
+    match: {
+      codes: ['ExtensionSnapshotFailedNoNetwork', 'ExtensionFailedTimeoutVMNetworkUnresponsive'],
+      // snapshot-timeout page: "Snapshot operation failed due to no network connectivity on the virtual machine".
+      text: [/snapshot operation failed due to no network connectivity/i],
+    },
     text: {
       en: {
         title: 'The VM has no network connection for the snapshot',
@@ -172,7 +187,14 @@ export const backupEntries: CatalogueEntry[] = [
   },
   {
     code: 'BackupItemVmNotFound',
-    match: { codes: ['BCMV2VMNotFound'], numbers: [320001, 400094] },
+    azureName: 'BCMV2VMNotFound',
+    // backup-azure-vms-troubleshoot.md documents both numbers: "320001, ResourceNotFound - Could not perform the
+    // operation as VM no longer exists" and "400094, BCMV2VMNotFound - The virtual machine doesn't exist".
+    match: {
+      codes: ['BCMV2VMNotFound'],
+      numbers: [320001, 400094],
+      text: [/operation as VM no longer exists/i, /The virtual machine doesn'?t exist/i],
+    },
     text: {
       en: {
         title: 'The protected VM no longer exists',
@@ -188,7 +210,14 @@ export const backupEntries: CatalogueEntry[] = [
   },
   {
     code: 'AzureVmOffline',
-    match: { codes: ['AzureVmOffline'], numbers: [380008] },
+    azureName: 'AzureVmOffline',
+    // backup-azure-vms-troubleshoot.md: "380008, AzureVmOffline - Failed to install Microsoft Recovery Services
+    // extension as virtual machine is not running".
+    match: {
+      codes: ['AzureVmOffline'],
+      numbers: [380008],
+      text: [/Failed to install Microsoft Recovery Services extension as virtual machine\s+is not running/i],
+    },
     text: {
       en: {
         title: 'The backup extension could not be installed',

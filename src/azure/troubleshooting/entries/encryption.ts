@@ -4,6 +4,7 @@ import type { CatalogueEntry } from '../types';
 export const encryptionEntries: CatalogueEntry[] = [
   {
     code: 'KeyVaultPermissionsNotConfigured',
+    azureName: 'UserErrorKeyVaultPermissionsNotConfigured',
     match: {
       codes: [
         'UserErrorKeyVaultPermissionsNotConfigured',
@@ -11,9 +12,11 @@ export const encryptionEntries: CatalogueEntry[] = [
         'UserErrorKeyvaultPermissionNotConfigured',
         'KeyVaultPermissionsNotConfigured',
       ],
-      // 400105 is the code the sandbox reports; Azure's own number is not documented.
-      numbers: [400105],
-      text: [/(sufficient|necessary) permissions? (to|on) the key ?vault/i],
+      // No Microsoft source documents this error's numeric job code, so none is listed: the message is matched.
+      // Current docs (backup-azure-encrypted-vm-troubleshoot.md): "Backup doesn't have sufficient permissions to the
+      // key vault for backup of encrypted VMs." The source document: "Azure Backup Service does not have sufficient
+      // permissions to Key Vault for Backup of Encrypted Virtual Machines".
+      text: [/(sufficient|necessary|required) permissions? (to|on|for) (the )?key ?vault/i],
     },
     text: {
       en: {
@@ -31,11 +34,14 @@ export const encryptionEntries: CatalogueEntry[] = [
           '在金鑰保存庫中授與備份管理服務金鑰權限和密碼權限 get、list、backup (存取原則，或在使用 RBAC 的金鑰保存庫上指派角色)，然後再次觸發備份。',
       },
     },
-    fix: (f) => (f.keyVault ? { kind: 'grantKeyVaultAccess', keyVault: f.keyVault } : undefined),
+    // Real job errors do not name the key vault: '' lets the grant flow find it from the VM's encryption settings.
+    fix: (f) => ({ kind: 'grantKeyVaultAccess', keyVault: f.keyVault ?? '' }),
   },
   {
     code: 'BekOnlyNotSupported',
-    match: { codes: ['BekOnlyNotSupported'] },
+    // The source document's wording: "Validation failed as virtual machine is encrypted with BEK alone. Backups can be
+    // enabled only for virtual machines encrypted with both BEK and KEK."
+    match: { codes: ['BekOnlyNotSupported'], text: [/encrypted with BEK alone/i] },
     text: {
       en: {
         title: 'VMs encrypted with a BEK alone are not supported',
@@ -56,7 +62,9 @@ export const encryptionEntries: CatalogueEntry[] = [
     code: 'KeyVaultNotFound',
     match: {
       codes: ['KeyVaultNotFound', 'UserErrorKeyVaultNotFound'],
-      text: [/key vault associated with this VM doesn'?t exist/i],
+      // "You cannot restore this encrypted VM since key vault associated with this VM does not exist." (source
+      // document); later docs: "...because the key vault associated with this VM doesn't exist."
+      text: [/key ?vault associated with (this|the) VM (doesn'?t|does not|no longer) exists?/i],
     },
     text: {
       en: {
@@ -78,7 +86,9 @@ export const encryptionEntries: CatalogueEntry[] = [
     code: 'KeyAndSecretNotFound',
     match: {
       codes: ['KeyAndSecretNotFound'],
-      text: [/key and (the )?secret associated with this VM (don'?t|do not) exist/i],
+      // "You cannot restore this encrypted VM since key and secret associated with this VM do not exist." (source
+      // document); later docs: "...because the key and the secret associated with this VM don't exist."
+      text: [/key and (the )?secret associated with (this|the) VM (don'?t|do not|no longer) exist/i],
     },
     text: {
       en: {
@@ -132,6 +142,7 @@ export const encryptionEntries: CatalogueEntry[] = [
   },
   {
     code: 'DiskEncryptionInternalError',
+    azureName: 'DiskEncryptionInternalError',
     match: {
       codes: ['DiskEncryptionInternalError'],
       text: [/error encountered when retrieving secret from the Key ?Vault/i],
@@ -153,6 +164,7 @@ export const encryptionEntries: CatalogueEntry[] = [
   },
   {
     code: 'EncryptedVmNotSupportedWithDiskExclusion',
+    azureName: 'UserErrorEncryptedVmNotSupportedWithDiskEx',
     match: {
       codes: ['UserErrorEncryptedVmNotSupportedWithDiskEx'],
       text: [/disk exclusion is not supported for encrypted/i],
@@ -173,6 +185,7 @@ export const encryptionEntries: CatalogueEntry[] = [
   },
   {
     code: 'BCMProtGetSaSUriAsyncError',
+    azureName: 'BCMProtGetSaSUriAsyncError',
     match: { codes: ['BCMProtGetSaSUriAsyncError'], text: [/allocating storage from protection service/i] },
     text: {
       en: {
@@ -192,6 +205,7 @@ export const encryptionEntries: CatalogueEntry[] = [
   },
   {
     code: 'ExtensionSnapshotBitlockerError',
+    azureName: 'ExtensionSnapshotBitlockerError',
     match: { codes: ['ExtensionSnapshotBitlockerError'], text: [/locked by BitLocker Drive Encryption/i] },
     text: {
       en: {

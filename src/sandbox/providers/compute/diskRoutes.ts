@@ -41,7 +41,12 @@ export function diskBody(ctx: ProviderContext, d: ManagedDisk): Record<string, u
         {
           diskEncryptionKey: { sourceVault: { id: d.encryption.vaultId }, secretUrl: d.encryption.secretUrl },
           ...(d.encryption.keyUrl
-            ? { keyEncryptionKey: { sourceVault: { id: d.encryption.vaultId }, keyUrl: d.encryption.keyUrl } }
+            ? {
+                keyEncryptionKey: {
+                  sourceVault: { id: d.encryption.kekVaultId ?? d.encryption.vaultId },
+                  keyUrl: d.encryption.keyUrl,
+                },
+              }
             : {}),
         },
       ],
@@ -173,11 +178,19 @@ function encryptionUpdate(esc: any, disk: ManagedDisk): DiskEncryption | null | 
     );
   }
   const keyUrl = s.keyEncryptionKey?.keyUrl;
-  return { vaultId, secretUrl, keyUrl: typeof keyUrl === 'string' ? keyUrl : undefined, version };
+  const kekVaultId = s.keyEncryptionKey?.sourceVault?.id;
+  return {
+    vaultId,
+    secretUrl,
+    keyUrl: typeof keyUrl === 'string' ? keyUrl : undefined,
+    ...(typeof kekVaultId === 'string' && kekVaultId.toLowerCase() !== vaultId.toLowerCase() ? { kekVaultId } : {}),
+    version,
+  };
 }
 
 const refsOf = (e: DiskEncryption): KeyVaultRefs => ({
   secretUrl: e.secretUrl,
   secretVaultId: e.vaultId,
   keyUrl: e.keyUrl,
+  keyVaultId: e.kekVaultId,
 });

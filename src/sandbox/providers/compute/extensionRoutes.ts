@@ -6,7 +6,7 @@ import type { ProviderContext, Route, SandboxRequest } from '../../http/types';
 import type { VirtualMachine, VmExtension } from '../../world/types';
 import { COMPUTE_API_VERSIONS } from '../resources/apiVersions';
 import { lroHeaders, requireResourceGroup } from '../resources/common';
-import { computeOperationPath, findVm, VM_TYPE } from './lookup';
+import { computeOperationPath, disksOf, findVm, VM_TYPE } from './lookup';
 import { extensionBody } from './vmBody';
 
 const EXT_PATH =
@@ -122,15 +122,44 @@ function provision(ctx: ProviderContext, vm: VirtualMachine, ext: VmExtension): 
   if (ext.publisher !== 'Microsoft.Azure.Security' || !/^AzureDiskEncryption(ForLinux)?$/.test(ext.type))
     return { status: 'Succeeded' };
   const s = ext.settings as Record<string, string | undefined>;
+  // Dual pass (ADE with a Microsoft Entra app: extension 1.x on Windows, 0.x on Linux) needs AADClientID and the
+  // app's secret or certificate; a VM whose disks carry dual-pass settings must stay on it: "If your VM was encrypted
+  // with Microsoft Entra ID, you must continue to use this option" (learn.microsoft.com/azure/virtual-machines/windows/
+  // disk-encryption-overview-aad, .../linux/disk-encryption-overview-aad; extension versions from
+  // .../extensions/azure-disk-enc-windows and azure-disk-enc-linux). The failure's wording is not documented; the
+  // sandbox uses the extension failure shape (VMExtensionProvisioningError) for it.
+  const dualExtension = extensionIsDualPass(ext);
+  if (carriesDualPassSettings(ctx, vm) && !dualExtension) {
+    return adeFailed(
+      ext,
+      `The disks of this VM carry Azure Disk Encryption settings made with a Microsoft Entra app (dual pass, settings version 1.0); extension version ${ext.typeHandlerVersion} (single pass) cannot be used on them. Use the dual-pass extension with AADClientID and AADClientSecret.`,
+    );
+  }
+  if (dualExtension && !s.AADClientID) return adeFailed(ext, 'AADClientID is required with this extension version.');
   const vaultName = s.KeyVaultResourceId?.split('/').pop();
   const kv = ctx.world.keyVaults.find((k) => k.exists && sameId(k.name, vaultName));
   if (!kv) return adeFailed(ext, `Failed to find the key vault '${s.KeyVaultResourceId ?? ''}'.`);
-  // https://{vault}/keys/{name}/{version}: the KEK must be an active key of the vault.
+  // https://{vault}/keys/{name}/{version}: the KEK must be an active key of its vault, which is KekVaultResourceId
+  // when set (the KEK may live in another key vault than the BEK: azure-disk-enc-windows, "KekVaultResourceId").
+  const kekVaultName = (s.KekVaultResourceId ?? s.KeyVaultResourceId)?.split('/').pop();
+  const kekVault = ctx.world.keyVaults.find((k) => k.exists && sameId(k.name, kekVaultName));
   const kekName = s.KeyEncryptionKeyURL ? /\/keys\/([^/?]+)/i.exec(s.KeyEncryptionKeyURL)?.[1] : undefined;
-  if (s.KeyEncryptionKeyURL && !kv.keys.some((k) => k.state === 'active' && sameId(k.name, kekName))) {
+  if (s.KeyEncryptionKeyURL && !kekVault?.keys.some((k) => k.state === 'active' && sameId(k.name, kekName))) {
     return adeFailed(ext, `Failed to get the key encryption key '${s.KeyEncryptionKeyURL}' from the key vault.`);
   }
   return { status: 'Succeeded' };
+}
+
+/** Windows 1.x / Linux 0.x are the versions with the Microsoft Entra app (dual pass); 2.x / 1.x are single pass. */
+function extensionIsDualPass(ext: VmExtension): boolean {
+  const major = Number.parseInt(ext.typeHandlerVersion, 10);
+  return /ForLinux$/i.test(ext.type) ? major < 1 : major < 2;
+}
+
+/** Dual-pass settings: on the VM model (the VM's encryption) or on its OS disk (encryptionSettingsVersion 1.0). */
+function carriesDualPassSettings(ctx: ProviderContext, vm: VirtualMachine): boolean {
+  if (vm.encryption?.pass === 'dual') return true;
+  return disksOf(ctx, vm).os?.encryption?.version === '1.0';
 }
 
 const failed = (code: string, message: string): OperationOutcome => ({ status: 'Failed', error: { code, message } });

@@ -71,6 +71,7 @@ export function applyVm(
           vaultId: spec.encryption.secretVaultId,
           secretUrl: spec.encryption.secretUrl,
           keyUrl: spec.encryption.keyUrl,
+          ...kekVaultOf(spec.encryption.secretVaultId, spec.encryption.keyVaultId),
         }
       : osDisk.encryption
         ? {
@@ -78,6 +79,7 @@ export function applyVm(
             vaultId: osDisk.encryption.vaultId,
             secretUrl: osDisk.encryption.secretUrl,
             keyUrl: osDisk.encryption.keyUrl,
+            ...(osDisk.encryption.kekVaultId ? { kekVaultId: osDisk.encryption.kekVaultId } : {}),
           }
         : undefined,
     provisioningState,
@@ -131,5 +133,14 @@ function requireNic(ctx: ProviderContext, nicId: string, vmId: string, location:
 
 const diskRefs = (disk: ManagedDisk): KeyVaultRefs | undefined =>
   disk.encryption
-    ? { secretUrl: disk.encryption.secretUrl, secretVaultId: disk.encryption.vaultId, keyUrl: disk.encryption.keyUrl }
+    ? {
+        secretUrl: disk.encryption.secretUrl,
+        secretVaultId: disk.encryption.vaultId,
+        keyUrl: disk.encryption.keyUrl,
+        keyVaultId: disk.encryption.kekVaultId,
+      }
     : undefined;
+
+/** The KEK's vault, kept only when it is another one than the BEK's. */
+const kekVaultOf = (secretVaultId: string, keyVaultId?: string): { kekVaultId?: string } =>
+  keyVaultId && keyVaultId.toLowerCase() !== secretVaultId.toLowerCase() ? { kekVaultId: keyVaultId } : {};

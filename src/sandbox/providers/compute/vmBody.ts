@@ -62,7 +62,7 @@ export function vmBody(
     name: vm.name,
     type: 'Microsoft.Compute/virtualMachines',
     location: vm.location,
-    tags: {},
+    tags: vm.tags ?? {},
     properties,
   };
   if (vm.extensions.length > 0) body.resources = vm.extensions.map((e) => extensionBody(ctx, vm, e));
@@ -170,5 +170,5 @@ export function extensionBody(ctx: ProviderContext, vm: VirtualMachine, e: VmExt
 export const encryptionSettings = (k: DiskKeyRef): Record<string, unknown> => ({
   enabled: true,
   diskEncryptionKey: { secretUrl: k.secretUrl, sourceVault: { id: k.vaultId } },
-  ...(k.keyUrl ? { keyEncryptionKey: { keyUrl: k.keyUrl, sourceVault: { id: k.vaultId } } } : {}),
+  ...(k.keyUrl ? { keyEncryptionKey: { keyUrl: k.keyUrl, sourceVault: { id: k.kekVaultId ?? k.vaultId } } } : {}),
 });

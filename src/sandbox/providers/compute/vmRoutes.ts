@@ -1,3 +1,4 @@
+import { requireAbsentIfNoneMatch, tagsOf } from '../../http/conditional';
 import { sameId } from '../../authorization/rbac';
 import { page, rgId } from '../../http/arm';
 import type { ProviderContext, Route, SandboxRequest } from '../../http/types';
@@ -83,9 +84,11 @@ export const vmRoutes: Route[] = [
     permission: (req) => ({ action: `${VM_TYPE}/write`, scope: vmScope(req) }),
     handler: (req, ctx) => {
       const rg = requireResourceGroup(req, ctx);
-      const spec = parseVmBody(req.body, { name: req.params.vmName, resourceGroup: rg.name });
       const exists = findVm(ctx, rg.name, req.params.vmName) !== undefined;
+      requireAbsentIfNoneMatch(req, exists, 'Microsoft.Compute/virtualMachines', req.params.vmName);
+      const spec = parseVmBody(req.body, { name: req.params.vmName, resourceGroup: rg.name });
       const { vm, created } = applyVm(ctx, req.caller, spec, exists ? 'Updating' : 'Creating');
+      vm.tags = tagsOf(req.body);
       const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
         if (ctx.world.vms.includes(vm)) vm.provisioningState = 'Succeeded';
         return { status: 'Succeeded' };

@@ -1,5 +1,6 @@
 import { sameId } from '../../authorization/rbac';
 import { operationStatusBody, page, rgId } from '../../http/arm';
+import { requireAbsentIfNoneMatch, tagsOf } from '../../http/conditional';
 import { AzureError, notFound } from '../../http/errors';
 import type { ProviderContext, Route, SandboxRequest } from '../../http/types';
 import type { VirtualNetwork } from '../../world/types';
@@ -160,11 +161,10 @@ export const networkRoutes: Route[] = [
     permission: (req) => ({ action: `${NIC_TYPE}/write`, scope: nicScope(req) }),
     handler: (req, ctx) => {
       const rg = requireResourceGroup(req, ctx);
-      const { nic, created } = applyNic(
-        ctx,
-        req.caller,
-        parseNicBody(req.body, { name: req.params.networkInterfaceName, resourceGroup: rg.name }),
-      );
+      const name = req.params.networkInterfaceName;
+      requireAbsentIfNoneMatch(req, !!findNic(ctx, rg.name, name), NIC_TYPE, name);
+      const { nic, created } = applyNic(ctx, req.caller, parseNicBody(req.body, { name, resourceGroup: rg.name }));
+      nic.tags = tagsOf(req.body);
       const op = ctx.engine.startOperation(ctx.timing.lroMs, () => ({ status: 'Succeeded' }));
       const asyncOperation = `/subscriptions/${ctx.world.subscriptionId}/providers/Microsoft.Network/locations/${nic.location}/operations/${op.id}`;
       return {

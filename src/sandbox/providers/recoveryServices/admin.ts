@@ -45,7 +45,7 @@ export const adminRoutes: Route[] = [
       }
       const failure = backupFailure(ctx.world, item) ?? JOB_ERRORS[named ?? 'ExtensionSnapshotFailedNoNetwork'];
       const job = runBackup(ctx, item, { userTriggered: false, failWith: failure });
-      return { status: 201, body: { jobId: job.id, vault: job.vault, status: job.status, error: failure.errorTitle } };
+      return { status: 201, body: { jobId: job.id, vault: job.vault, status: job.status, error: failure.name } };
     },
   },
   {
@@ -104,7 +104,7 @@ export const adminRoutes: Route[] = [
           j.endTime = new Date(Math.min(start + 60_000, now)).toISOString();
           if (status === 'Failed') {
             const kv = keyVaultBlocking(ctx.world, vm);
-            j.errorDetails = [kv ? keyVaultPermissionError(kv) : JOB_ERRORS.ExtensionSnapshotFailedNoNetwork];
+            j.errorDetails = [kv ? keyVaultPermissionError() : JOB_ERRORS.ExtensionSnapshotFailedNoNetwork];
           }
         }
         ctx.world.jobs.push(j);

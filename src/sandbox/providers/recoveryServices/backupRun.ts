@@ -13,7 +13,7 @@ export function backupFailure(world: World, item: ProtectedItem): JobError | und
   if (!vm) return JOB_ERRORS.BCMV2VMNotFound;
   if (!vm.agentReady) return JOB_ERRORS.UserErrorGuestAgentStatusUnavailable;
   const kv = keyVaultBlocking(world, vm);
-  return kv ? keyVaultPermissionError(kv) : undefined;
+  return kv ? keyVaultPermissionError() : undefined;
 }
 
 export const backupInProgress = (world: World, item: ProtectedItem): BackupJob | undefined =>

@@ -33,30 +33,32 @@ export const invalidConfigureProtection = (why: string): AzureError =>
 export const invalidInput = (message: string): AzureError => new AzureError(400, 'BMSUserErrorInvalidInput', message);
 
 /**
- * Job errors Azure Backup documents (backup-azure-vms-troubleshoot.md, the agent/extension troubleshooting page and
- * the portal's self-help list). The numeric codes 320001 and 400094 are documented; the others are the sandbox's
- * own numbers, since Microsoft publishes none for them.
+ * Job errors Azure Backup documents, with their messages as the docs word them
+ * (learn.microsoft.com/azure/backup/backup-azure-vms-troubleshoot and
+ * .../backup-azure-troubleshoot-vm-backup-fails-snapshot-timeout). The numeric codes 320001 and 400094 are
+ * documented there; 380019, 380050 and 380051 are the sandbox's own numbers (Microsoft publishes none for these
+ * errors) and the bot's catalogue does not list them.
  */
 export const JOB_ERRORS: Record<string, JobError> = {
   UserErrorGuestAgentStatusUnavailable: {
     errorCode: 380019,
-    errorTitle: 'UserErrorGuestAgentStatusUnavailable',
-    errorString: 'VM Agent unable to communicate with Azure Backup.',
+    name: 'UserErrorGuestAgentStatusUnavailable',
+    errorString: 'VM Agent unable to communicate with Azure Backup',
     recommendations: [
       'Ensure the VM agent is installed, running and up to date on the VM, and that the VM can reach Azure (no blocking NSG or proxy), then retry the backup.',
     ],
   },
   BCMV2VMNotFound: {
     errorCode: 400094,
-    errorTitle: 'BCMV2VMNotFound',
-    errorString: "The virtual machine doesn't exist.",
+    name: 'BCMV2VMNotFound',
+    errorString: "The virtual machine doesn't exist",
     recommendations: [
       'Make sure the virtual machine exists, or stop protection for it (retaining or deleting its backup data).',
     ],
   },
   ResourceNotFound: {
     errorCode: 320001,
-    errorTitle: 'ResourceNotFound',
+    name: 'ResourceNotFound',
     errorString: 'Could not perform the operation as VM no longer exists.',
     recommendations: [
       'Stop protection for the VM, retaining or deleting its backup data, to stop further failed backups.',
@@ -64,16 +66,16 @@ export const JOB_ERRORS: Record<string, JobError> = {
   },
   ExtensionSnapshotFailedNoNetwork: {
     errorCode: 380050,
-    errorTitle: 'ExtensionSnapshotFailedNoNetwork',
-    errorString: 'Snapshot operation failed due to no network connectivity on the virtual machine.',
+    name: 'ExtensionSnapshotFailedNoNetwork',
+    errorString: 'Snapshot operation failed due to no network connectivity on the virtual machine',
     recommendations: [
       'Ensure the VM has outbound network access to Azure (storage and the Backup service), then retry the backup.',
     ],
   },
   UserErrorVmNotInDesirableState: {
     errorCode: 380051,
-    errorTitle: 'UserErrorVmNotInDesirableState',
-    errorString: "The VM isn't in a state that allows backups.",
+    name: 'UserErrorVmNotInDesirableState',
+    errorString: 'VM is not in a state that allows backups.',
     recommendations: [
       'Make sure the VM is running or stopped (not in a failed or transitioning state), then retry the backup.',
     ],

@@ -27,7 +27,19 @@ export function jobBody(world: World, v: RecoveryVault, job: BackupJob, now: num
       activityId: `${job.id}-${start.toString(16)}`,
       duration: timeSpan(end - start),
       actionsInfo: running ? ['Cancellable'] : failed && job.operation === 'Backup' ? ['Retriable'] : [],
-      ...(job.errorDetails.length > 0 ? { errorDetails: job.errorDetails } : {}),
+      // AzureIaaSVMErrorInfo: integer errorCode, errorString (the localized message), recommendations, and errorTitle
+      // "Typically, the entity that the error pertains to" (the SDK's own doc comment, @azure/arm-recoveryservicesbackup
+      // models AzureIaaSVMErrorInfo; spec recoveryservicesbackup/.../bms.json). Not the error's name.
+      ...(job.errorDetails.length > 0
+        ? {
+            errorDetails: job.errorDetails.map((e) => ({
+              errorCode: e.errorCode,
+              errorTitle: job.entityFriendlyName,
+              errorString: e.errorString,
+              recommendations: e.recommendations,
+            })),
+          }
+        : {}),
       virtualMachineVersion: 'Compute',
       containerName: namesFor(vmRefOfId(job.vmId)).short,
       isUserTriggered: job.isUserTriggered,

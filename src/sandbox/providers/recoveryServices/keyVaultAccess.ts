@@ -22,16 +22,27 @@ const POLICY_PERMISSIONS = ['get', 'list', 'backup'];
 export function keyVaultBlocking(world: World, vm: VirtualMachine): string | undefined {
   const enc = vm.encryption;
   if (!enc) return undefined;
-  const kvName = enc.vaultId.split('/').pop() ?? enc.vaultId;
+  // BEK and KEK in different vaults: Backup needs secrets on the BEK's and keys on the KEK's.
+  if (enc.kekVaultId && enc.keyUrl) {
+    return (
+      vaultBlocking(world, enc.vaultId, { secrets: true, keys: false }) ??
+      vaultBlocking(world, enc.kekVaultId, { secrets: false, keys: true })
+    );
+  }
+  return vaultBlocking(world, enc.vaultId, { secrets: true, keys: !!enc.keyUrl });
+}
+
+function vaultBlocking(world: World, vaultId: string, need: { secrets: boolean; keys: boolean }): string | undefined {
+  const kvName = vaultId.split('/').pop() ?? vaultId;
   const kv = world.keyVaults.find((k) =>
-    sameId(resourceId(world.subscriptionId, k.resourceGroup, 'Microsoft.KeyVault/vaults', k.name), enc.vaultId),
+    sameId(resourceId(world.subscriptionId, k.resourceGroup, 'Microsoft.KeyVault/vaults', k.name), vaultId),
   );
   const bms = world.servicePrincipals.find((s) => sameId(s.appId, BACKUP_MANAGEMENT_SERVICE_APP_ID));
   if (!kv || !kv.exists || !bms) return kvName;
   const kvId = resourceId(world.subscriptionId, kv.resourceGroup, 'Microsoft.KeyVault/vaults', kv.name);
-  const needKeys = !!enc.keyUrl;
+  const needKeys = need.keys;
   if (kv.rbac) {
-    const actions = [...RBAC_SECRET_ACTIONS, ...(needKeys ? RBAC_KEY_ACTIONS : [])];
+    const actions = [...(need.secrets ? RBAC_SECRET_ACTIONS : []), ...(needKeys ? RBAC_KEY_ACTIONS : [])];
     return actions.every((action) => isAllowed(world, bms.objectId, { action, scope: kvId, data: true }))
       ? undefined
       : kv.name;
@@ -41,5 +52,5 @@ export function keyVaultBlocking(world: World, vm: VirtualMachine): string | und
   const granted = (kind: 'keys' | 'secrets') =>
     new Set(entries.flatMap((p) => p.permissions[kind] ?? []).map((x) => x.toLowerCase()));
   const covers = (set: Set<string>) => set.has('all') || POLICY_PERMISSIONS.every((p) => set.has(p));
-  return covers(granted('secrets')) && (!needKeys || covers(granted('keys'))) ? undefined : kv.name;
+  return (!need.secrets || covers(granted('secrets'))) && (!needKeys || covers(granted('keys'))) ? undefined : kv.name;
 }

@@ -12,7 +12,8 @@ export const TEMPLATE_SINCE = Date.parse('2017-04-26T00:00:00Z');
 
 export interface RestoreTarget {
   account: string;
-  resourceGroup: string;
+  /** Absent for an unmanaged point: the disks come back as VHD blobs in the staging account. */
+  resourceGroup?: string;
   /** Data disk LUNs to restore; undefined = all (the OS disk always comes back). */
   luns?: number[];
 }
@@ -34,7 +35,7 @@ export function completeRestore(
     return finishJob(ctx, job, 'Failed', [
       {
         errorCode: 200032,
-        errorTitle: 'UserErrorStorageAccountNotFound',
+        name: 'UserErrorStorageAccountNotFound',
         errorString: 'Operation failed as the specified storage account does not exist anymore.',
         recommendations: ["Choose an existing staging storage account in the vault's region and restore again."],
       },
@@ -44,17 +45,15 @@ export function completeRestore(
   const vm = findVmById(world, rp.vmId);
   const stamp = timestamp(ctx.engine.now());
   const enc = rp.encryption;
+  if (!target.resourceGroup) return completeUnmanaged(ctx, v, job, rp, target.account, vm?.dataDiskNames.length ?? 0);
+  const targetGroup = target.resourceGroup;
   const disk = (name: string, osType?: 'Windows' | 'Linux'): ManagedDisk => {
     let unique = name;
-    for (
-      let i = 1;
-      world.disks.some((d) => sameId(d.name, unique) && sameId(d.resourceGroup, target.resourceGroup));
-      i++
-    )
+    for (let i = 1; world.disks.some((d) => sameId(d.name, unique) && sameId(d.resourceGroup, targetGroup)); i++)
       unique = `${name}-${i}`;
     const d: ManagedDisk = {
       name: unique,
-      resourceGroup: target.resourceGroup,
+      resourceGroup: targetGroup,
       location: v.location,
       osType,
       sizeGb: osType ? 128 : 256,
@@ -63,6 +62,7 @@ export function completeRestore(
             vaultId: enc.vaultId,
             secretUrl: enc.secretUrl,
             keyUrl: enc.keyUrl,
+            ...(enc.kekVaultId ? { kekVaultId: enc.kekVaultId } : {}),
             version: enc.pass === 'dual' ? '1.0' : '1.1',
           }
         : undefined,
@@ -132,7 +132,8 @@ export function completeRestore(
       OsDiskKeyAndSecretDetails: {
         KeyUrl: enc.keyUrl,
         SecretUrl: enc.secretUrl,
-        KeyVaultId: enc.vaultId,
+        // The KEK's vault and the BEK's, apart (as KeyAndSecretDetails keeps them).
+        KeyVaultId: enc.kekVaultId ?? enc.vaultId,
         SecretVaultId: enc.vaultId,
         KeyBackupData: rp.keyBackup,
         SecretData: rp.secretValue,
@@ -144,6 +145,57 @@ export function completeRestore(
   }
   job.propertyBag = bag;
   job.restoredDiskIds = [diskId(osDisk), ...dataDisks.map((d) => d.id)];
+  finishJob(ctx, job, 'Completed');
+}
+
+/**
+ * An unmanaged point restored without a target resource group: the disks come back as page-blob VHDs in the staging
+ * account and the VM config names them by `vhd.uri` (backup-azure-vms-automation.md, "Create a VM from restored
+ * disks", unmanaged disks). No managed disk is created. The sandbox writes no template for these points (the bot
+ * refuses to restore them before approval, so nothing deploys one).
+ */
+function completeUnmanaged(
+  ctx: ProviderContext,
+  v: RecoveryVault,
+  job: BackupJob,
+  rp: RecoveryPoint,
+  account: string,
+  dataDisks: number,
+): void {
+  const vmName = vmRefOfId(rp.vmId).name;
+  const short = job.id.slice(0, 8);
+  const container = `${vmName.toLowerCase()}-${short}`.slice(0, 63);
+  const blobs = ((ctx.world.blobs[account] ??= {})[container] ??= {});
+  const put = (name: string, content: Buffer, contentType: string) => {
+    blobs[name] = { content: content.toString('base64'), contentType, createdOn: ctx.engine.nowIso() };
+    return `${ctx.urls.blob}/${account}/${container}/${name}`;
+  };
+  const vhd = (name: string) => put(name, Buffer.from('sandbox VHD placeholder'), 'application/octet-stream');
+  const osVhd = vhd(`${vmName}-osdisk-${short}.vhd`);
+  const dataVhds = Array.from({ length: dataDisks }, (_, lun) => ({
+    lun,
+    uri: vhd(`${vmName}-datadisk-${lun}-${short}.vhd`),
+  }));
+  const configName = `config-${vmName}-${short}.json`;
+  put(
+    configName,
+    Buffer.from(
+      JSON.stringify({
+        name: vmName,
+        location: v.location,
+        properties: {
+          hardwareProfile: { vmSize: rp.vmSize },
+          storageProfile: {
+            osDisk: { osType: rp.osType, createOption: 'Attach', vhd: { uri: osVhd } },
+            dataDisks: dataVhds.map((d) => ({ lun: d.lun, createOption: 'Attach', vhd: { uri: d.uri } })),
+          },
+        },
+      }),
+    ),
+    'application/json',
+  );
+  job.propertyBag = { ...job.propertyBag, 'Config Blob Container Name': container, 'Config Blob Name': configName };
+  job.restoredDiskIds = [];
   finishJob(ctx, job, 'Completed');
 }
 

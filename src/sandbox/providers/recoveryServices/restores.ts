@@ -72,21 +72,22 @@ export const restoreRoutes: Route[] = [
         `The staging storage account '${account.name}' is in '${account.location}'; it must be in the vault's region '${v.location}'.`,
       );
     }
+    // The Azure CLI's restore_disks sends targetResourceGroupId only when the point's isManagedVirtualMachine is true
+    // (azure-cli command_modules/backup/custom.py); for an unmanaged point the disks come back as VHD blobs in the
+    // staging account and no resource group is used.
     const gm = RG_ID.exec(String(p.targetResourceGroupId ?? ''));
-    if (!gm)
+    if (!gm && !rp.unmanaged)
       throw invalidInput(
         'targetResourceGroupId is required: the sandbox restores managed disks into a resource group.',
       );
-    const rg = world.resourceGroups.find((g) => sameId(g.name, gm[2]));
-    if (!rg || !sameId(gm[1], world.subscriptionId)) throw resourceGroupNotFound(gm[2]);
+    const rg = gm ? world.resourceGroups.find((g) => sameId(g.name, gm[2])) : undefined;
+    if (gm && (!rg || !sameId(gm[1], world.subscriptionId))) throw resourceGroupNotFound(gm[2]);
 
     const caller = req.caller;
     const accountId = String(p.storageAccountId);
-    const targetScope = rgId(world.subscriptionId, rg.name);
-    for (const [action, scope] of [
-      ['Microsoft.Storage/storageAccounts/write', accountId],
-      ['Microsoft.Compute/disks/write', targetScope],
-    ]) {
+    const checks: [string, string][] = [['Microsoft.Storage/storageAccounts/write', accountId]];
+    if (rg) checks.push(['Microsoft.Compute/disks/write', rgId(world.subscriptionId, rg.name)]);
+    for (const [action, scope] of checks) {
       if (caller && !isAllowed(world, caller.objectId, { action, scope })) {
         throw linkedAuthorizationFailed(caller, RESTORE, `${vaultId(world, v)}`, action, scope);
       }
@@ -100,12 +101,12 @@ export const restoreRoutes: Route[] = [
     job.propertyBag = {
       'Job Type': 'Recover disks',
       'Target Storage Account Name': account.name,
-      'Target resource group': rg.name,
+      ...(rg ? { 'Target resource group': rg.name } : {}),
       'Recovery point time': rp.time,
     };
     const target = {
       account: account.name,
-      resourceGroup: rg.name,
+      resourceGroup: rg?.name,
       luns: p.restoreDiskLunList as number[] | undefined,
     };
     whenDue(ctx, job, () => completeRestore(ctx, v, job, rp, target));

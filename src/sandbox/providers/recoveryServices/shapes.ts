@@ -199,7 +199,13 @@ export function recoveryPointBody(
         ? {
             keyAndSecret: {
               ...(enc.keyUrl
-                ? { kekDetails: { keyUrl: enc.keyUrl, keyVaultId: enc.vaultId, keyBackupData: rp.keyBackup } }
+                ? {
+                    kekDetails: {
+                      keyUrl: enc.keyUrl,
+                      keyVaultId: enc.kekVaultId ?? enc.vaultId,
+                      keyBackupData: rp.keyBackup,
+                    },
+                  }
                 : {}),
               bekDetails: { secretUrl: enc.secretUrl, secretVaultId: enc.vaultId, secretData: rp.secretValue },
               encryptionMechanism: enc.pass === 'dual' ? 'DualPass' : 'SinglePass',
@@ -208,7 +214,9 @@ export function recoveryPointBody(
         : {}),
       isInstantIlrSessionActive: false,
       recoveryPointTierDetails: tiers,
-      isManagedVirtualMachine: true,
+      // IaasVMRecoveryPoint.isManagedVirtualMachine ("Whether VM is with Managed Disks", @azure/arm-recoveryservicesbackup
+      // models): false for the points of VMs that had unmanaged disks (retired in 2025; their old points remain).
+      isManagedVirtualMachine: !rp.unmanaged,
       virtualMachineSize: rp.vmSize,
       originalStorageAccountOption: false,
       osType: rp.osType,
