@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import type { AzureSettings } from './azure/settings';
 import { ConfigError, idList, integer, oneOf, optionalText, text, toggle, url } from './configFields';
@@ -33,6 +34,15 @@ const schema = z.object({
   BLOB_CONNECTION_STRING: optionalText(),
   BLOB_ACCOUNT_URL: optionalText(),
   BLOB_CONTAINER: text('ade-backup-bot'),
+  // The key approvals and runs are signed with: a Key Vault secret in live mode, a local file in sandbox mode.
+  RECORD_SIGNING_KEY_SECRET_URI: optionalText(),
+  RECORD_SIGNING_KEY_FILE: optionalText(),
+  // How long finished things are kept (days), and how often the retention sweep runs.
+  RETENTION_RUNS_DAYS: integer(1, 3650, 30),
+  RETENTION_APPROVALS_DAYS: integer(1, 3650, 90),
+  RETENTION_LEDGER_DAYS: integer(1, 3650, 30),
+  RETENTION_AUDIT_DAYS: integer(1, 3650, 365),
+  RETENTION_SWEEP_MINUTES: integer(1, 24 * 60, 60),
 
   AZURE_SUBSCRIPTION_ID: optionalText(),
   AZURE_TENANT_ID: optionalText(),
@@ -56,6 +66,8 @@ const schema = z.object({
   STORM_WINDOW_MINUTES: integer(1, 24 * 60, 15),
   RATE_LIMIT_REQUESTS: integer(1, 1000, 5),
   RATE_LIMIT_WINDOW_MINUTES: integer(1, 24 * 60, 10),
+  // Per user and window: refused commands and clicks beyond this many are answered, not recorded again.
+  REFUSED_LIMIT: integer(1, 1000, 10),
 });
 
 /** The sandbox world's tenant (src/sandbox/world/seed.json), which the Agents Playground of `npm start` uses. */
@@ -99,6 +111,13 @@ export interface Config {
     sqlitePath: string;
     blob: { connectionString?: string; accountUrl?: string; container: string };
   };
+  /**
+   * The key approval and run records are signed with (src/store/signing.ts): live mode reads it from the Key Vault
+   * secret `secretUri`; sandbox mode generates it once into `keyFile` (beside the SQLite file by default).
+   */
+  signing: { secretUri?: string; keyFile: string };
+  /** Days finished runs, decided approvals, delivery-ledger claims and audit entries are kept (src/store/retention.ts). */
+  retention: { runsDays: number; approvalsDays: number; ledgerDays: number; auditDays: number; sweepMinutes: number };
   azure: {
     subscriptionId?: string;
     tenantId?: string;
@@ -128,7 +147,7 @@ export interface Config {
     stormWindowMinutes: number;
   };
   /** Per user: how many requests (restores, access grants) may be started per window (src/bot/rateLimit.ts). */
-  rateLimit: { requests: number; windowMinutes: number };
+  rateLimit: { requests: number; windowMinutes: number; refused: number };
 }
 
 /**
@@ -184,6 +203,17 @@ function toConfig(s: Settings): Config {
       sqlitePath: s.SQLITE_PATH,
       blob: { connectionString: s.BLOB_CONNECTION_STRING, accountUrl: s.BLOB_ACCOUNT_URL, container: s.BLOB_CONTAINER },
     },
+    signing: {
+      secretUri: s.RECORD_SIGNING_KEY_SECRET_URI,
+      keyFile: s.RECORD_SIGNING_KEY_FILE ?? path.join(path.dirname(s.SQLITE_PATH), 'record-signing.key'),
+    },
+    retention: {
+      runsDays: s.RETENTION_RUNS_DAYS,
+      approvalsDays: s.RETENTION_APPROVALS_DAYS,
+      ledgerDays: s.RETENTION_LEDGER_DAYS,
+      auditDays: s.RETENTION_AUDIT_DAYS,
+      sweepMinutes: s.RETENTION_SWEEP_MINUTES,
+    },
     azure: {
       subscriptionId: s.AZURE_SUBSCRIPTION_ID,
       tenantId: s.AZURE_TENANT_ID,
@@ -206,7 +236,11 @@ function toConfig(s: Settings): Config {
       stormThreshold: s.STORM_THRESHOLD,
       stormWindowMinutes: s.STORM_WINDOW_MINUTES,
     },
-    rateLimit: { requests: s.RATE_LIMIT_REQUESTS, windowMinutes: s.RATE_LIMIT_WINDOW_MINUTES },
+    rateLimit: {
+      requests: s.RATE_LIMIT_REQUESTS,
+      windowMinutes: s.RATE_LIMIT_WINDOW_MINUTES,
+      refused: s.REFUSED_LIMIT,
+    },
   };
 }
 
@@ -236,6 +270,30 @@ function checkLive(s: Settings): void {
   ] as const;
   for (const name of required) {
     if (!s[name]) throw new ConfigError(name, 'is required in live mode (the managed identity the bot runs as)');
+  }
+  // Bearer tokens are only ever sent over TLS.
+  for (const name of ['AZURE_ARM_ENDPOINT', 'AZURE_GRAPH_ENDPOINT'] as const) {
+    if (!/^https:\/\//i.test(s[name])) {
+      throw new ConfigError(name, `must be an https URL in live mode (got '${s[name]}')`);
+    }
+  }
+  if (!s.APPROVERS_CONVERSATION_ID) {
+    throw new ConfigError(
+      'APPROVERS_CONVERSATION_ID',
+      'is required in live mode (approval cards go to that conversation only, never to wherever an approver last talked)',
+    );
+  }
+  if (!s.RECORD_SIGNING_KEY_SECRET_URI) {
+    throw new ConfigError(
+      'RECORD_SIGNING_KEY_SECRET_URI',
+      'is required in live mode (the Key Vault secret holding the key approvals and runs are signed with)',
+    );
+  }
+  if (!/^https:\/\/[^/\s]+\/secrets\/[^/\s]+(\/[^/\s]+)?\/?$/i.test(s.RECORD_SIGNING_KEY_SECRET_URI)) {
+    throw new ConfigError(
+      'RECORD_SIGNING_KEY_SECRET_URI',
+      `must be a Key Vault secret URL, https://<vault>.vault.azure.net/secrets/<name> (got '${s.RECORD_SIGNING_KEY_SECRET_URI}')`,
+    );
   }
 }
 

@@ -12,7 +12,7 @@ import { DurableRunEngine } from './runs/engine';
 import type { RunRecord } from './runs/types';
 import type { Sandbox, SandboxTiming } from './sandbox';
 import { createHttpApp, listen } from './server';
-import { createStore, type Store } from './store';
+import { createStore, decodeSigningKey, localSigningKey, RecordSigner, type Store } from './store';
 
 export interface RunningBot {
   /** Base URL; the messaging endpoint is `${url}/api/messages`. */
@@ -64,8 +64,18 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     }
 
     const azure = createAzure(settings);
+    // Approvals and runs are signed with a key only the bot holds: Key Vault in live mode, a local file in sandbox mode.
+    const signer = new RecordSigner(
+      config.mode === 'live'
+        ? decodeSigningKey(await azure.signingKey.read(config.signing.secretUri!))
+        : localSigningKey(config.signing.keyFile),
+    );
     // After the Azure layer: a Blob store reached by account URL runs as the approved managed identity.
-    const store = createStore(config.store, { credential: azure.identity, caCertificate: settings.caCertificate });
+    const store = createStore(
+      config.store,
+      { credential: azure.identity, caCertificate: settings.caCertificate },
+      { signer, logger },
+    );
     cleanup.push(() => store.close());
     // Which identity the bot runs as, for /healthz and the log. Start-up waits a little for the answer, not for a
     // managed-identity endpoint that does not answer (the check goes on; /healthz shows its result when it ends).
@@ -76,7 +86,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 
     const access = new AccessPolicy(config.access, azure.directory);
     // Durable runs (restores): every kind is registered by createBot's routes, then resumeAll below.
-    const runs = new DurableRunEngine({ store: store.records<RunRecord>('runs'), logger });
+    const runs = new DurableRunEngine({ store: store.signed<RunRecord>('runs'), logger });
     cleanup.push(() => runs.stop());
     const bot = createBot(config, {
       mode: config.mode,

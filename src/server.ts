@@ -45,10 +45,19 @@ export function createHttpApp(deps: ServerDeps): express.Express {
     }
   });
 
+  // Unauthenticated: only ok / degraded. What is wrong (the store, the identity and its error text, object ids) goes
+  // to the log, once per change, where only operators of the host read it.
+  let lastDetail = '';
   app.get('/healthz', async (_req, res, next) => {
     try {
       const health = await deps.health();
-      res.status(health.status === 'failing' ? 503 : 200).json(health);
+      const detail = JSON.stringify(health);
+      if (detail !== lastDetail) {
+        lastDetail = detail;
+        if (health.status === 'ok') deps.logger.info({ health }, 'health');
+        else deps.logger.warn({ health }, 'health degraded');
+      }
+      res.status(health.status === 'failing' ? 503 : 200).json({ status: health.status === 'ok' ? 'ok' : 'degraded' });
     } catch (err) {
       next(err);
     }

@@ -8,6 +8,7 @@ import { ProtectionOperations } from './protection';
 import { RecoveryPointOperations } from './recoveryPoints';
 import { RestoreOperations } from './restore';
 import type { AzureSettings } from './settings';
+import { SigningKeyOperations } from './signingKey';
 import { TargetOperations } from './targets';
 import { VaultOperations } from './vaults';
 import { VmOperations } from './vms';
@@ -34,6 +35,8 @@ export interface Azure {
   recoveryPoints: RecoveryPointOperations;
   restore: RestoreOperations;
   targets: TargetOperations;
+  /** Live mode's record signing key, from Key Vault (src/store/signing.ts). */
+  signingKey: SigningKeyOperations;
 }
 
 export function createAzure(settings: AzureSettings): Azure {
@@ -51,5 +54,6 @@ export function createAzure(settings: AzureSettings): Azure {
     recoveryPoints: new RecoveryPointOperations(clients),
     restore: new RestoreOperations(clients),
     targets: new TargetOperations(clients),
+    signingKey: new SigningKeyOperations(clients),
   };
 }

@@ -41,13 +41,22 @@ export interface RestoreRunOptions {
   pollMs?: number;
   /** Updates the cards that show the run (the requester's and the approvers'). */
   onChange?: (run: RestoreRun) => Promise<void>;
+  /**
+   * The run's approval, checked at its start and on every resume or retry (a matching approval: decided approved, by
+   * an approver other than the requester, for this very plan). Required: a run nobody approved never restores.
+   */
+  authorize: (run: RestoreRun) => Promise<{ code: string; message: string } | undefined>;
 }
+
+/** The code a run without a matching approval fails with; never retryable (it needs a new, approved request). */
+export const RUN_NOT_APPROVED = 'RunNotApproved';
 
 /** A failed restore job is final: retrying would mean a second restore, which needs a new request. */
 const JOB_FAILED = 'RestoreJobFailed';
 
 /** Whether a person may retry a restore that failed at `step` (every step but a restore job that itself failed). */
 export function restoreRetryable(step: string, error: { code: string }): boolean {
+  if (error.code === RUN_NOT_APPROVED) return false;
   return !(step === 'followJob' && error.code === JOB_FAILED);
 }
 
@@ -185,6 +194,7 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
     firstStep: 'restoreDisks',
     steps: { restoreDisks, followJob, putBackKeys, createVm, deleteStaging },
     onChange: options.onChange,
+    authorize: options.authorize,
     retryable: restoreRetryable,
   };
 }

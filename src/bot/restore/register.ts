@@ -70,7 +70,8 @@ export function registerRestore(
     restore.approvals.approversConversationId,
   );
   const approvals = new ApprovalService({
-    records: store.records<ApprovalRecord>('restore-approvals'),
+    // Signed: a request written straight into the store is never taken for an approval (src/store/signing.ts).
+    records: store.signed<ApprovalRecord>('restore-approvals'),
     audit: store.audit,
     access,
     messenger,
@@ -92,6 +93,7 @@ export function registerRestore(
       restore: restore.azure.restore,
       pollMs: restore.jobPollMs,
       onChange: (run) => approvals.onRunChange(run),
+      authorize: (run) => approvals.authorizeRun(run),
     }),
   );
 
@@ -146,22 +148,20 @@ export function registerRestore(
     );
   }
 
-  let sweep: NodeJS.Timeout | undefined;
-  const started = approvals.resume().then(
-    () => {
-      sweep = setInterval(() => {
-        approvals.expireDue().catch((err: unknown) => logger.warn({ err }, 'expiry sweep failed'));
-      }, restore.expirySweepMs ?? 60_000);
-      sweep.unref();
-    },
-    (err: unknown) => logger.error({ err }, 'restore requests could not be resumed'),
-  );
+  // The expiry sweep starts whatever resuming finds: one request that cannot be resumed never stops expiry.
+  const sweep = setInterval(() => {
+    approvals.expireDue().catch((err: unknown) => logger.warn({ err }, 'expiry sweep failed'));
+  }, restore.expirySweepMs ?? 60_000);
+  sweep.unref();
+  const started = approvals
+    .resume()
+    .catch((err: unknown) => logger.error({ err }, 'restore requests could not be resumed'));
   return {
     approvals,
     dialog,
     started,
     stop() {
-      if (sweep) clearInterval(sweep);
+      clearInterval(sweep);
     },
   };
 }
