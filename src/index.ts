@@ -31,6 +31,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Sandbox mode: how fast the local Azure's operations and jobs finish (tests speed it up). */
   sandboxTiming?: Partial<SandboxTiming>;
+  /** The record signing key, when the caller already holds it (tests of live mode against the sandbox). */
+  signingKey?: Buffer;
 }
 
 const VERSION = readVersion();
@@ -66,9 +68,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     const azure = createAzure(settings);
     // Approvals and runs are signed with a key only the bot holds: Key Vault in live mode, a local file in sandbox mode.
     const signer = new RecordSigner(
-      config.mode === 'live'
-        ? decodeSigningKey(await azure.signingKey.read(config.signing.secretUri!))
-        : localSigningKey(config.signing.keyFile),
+      options.signingKey ??
+        (config.mode === 'live'
+          ? decodeSigningKey(await azure.signingKey.read(config.signing.secretUri!))
+          : localSigningKey(config.signing.keyFile)),
     );
     // After the Azure layer: a Blob store reached by account URL runs as the approved managed identity.
     const store = createStore(
