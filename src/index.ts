@@ -115,6 +115,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       handleTurn: bot.handleTurn,
       logger,
       routes: (app) => app.post('/api/alerts', notifications.alertHandler),
+      // Live mode: Teams only (sandbox mode keeps the Agents Playground's channel).
+      channels: config.mode === 'live' ? { allowed: ['msteams'], refused: channelRefusals(store, logger) } : undefined,
       health: async () => {
         const storeState = await store.state();
         const identityState = azure.identity.state;
@@ -139,6 +141,29 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     await close();
     throw err;
   }
+}
+
+/**
+ * An audit entry for an activity refused for its channel: at most one per channel and minute (the requests are not
+ * authenticated yet, so they must not be able to grow the audit trail); every one is logged.
+ */
+function channelRefusals(store: Store, logger: Logger) {
+  const last = new Map<string, number>();
+  return (info: { channelId: string; type: string; from?: string }) => {
+    const now = Date.now();
+    if ((last.get(info.channelId) ?? 0) > now - 60_000) return;
+    if (last.size > 100) last.clear();
+    last.set(info.channelId, now);
+    void store.audit
+      .append({
+        // Unauthenticated: the sender is only what the request claims.
+        who: { name: 'unauthenticated' },
+        action: 'channel.refused',
+        details: { channelId: info.channelId, type: info.type, ...(info.from ? { claimedUser: info.from } : {}) },
+        result: 'refused',
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'could not audit a refused channel'));
+  };
 }
 
 /** `node dist/index.js` / `tsx src/index.ts`: the bot alone, configured from the environment. */

@@ -20,6 +20,12 @@ export interface ServerDeps {
   logger: Logger;
   /** More routes on the same server (the alert intake, POST /api/alerts, plugs in here). */
   routes?: (app: express.Express) => void;
+  /**
+   * Live mode: the only channels whose activities are taken (`msteams`). Identity and tenant are read from activity
+   * fields; a Web Chat or Direct Line client could claim anyone's aadObjectId. Others get 403 before the adapter
+   * runs, with no state read; `refused` records it (the audit trail).
+   */
+  channels?: { allowed: string[]; refused(info: { channelId: string; type: string; from?: string }): void };
 }
 
 /**
@@ -36,6 +42,19 @@ export function createHttpApp(deps: ServerDeps): express.Express {
   app.post('/api/messages', async (req, res, next) => {
     if (!isActivityShaped(req.body)) {
       res.status(400).json({ error: 'BadRequest', message: 'The body is not a Bot Framework activity.' });
+      return;
+    }
+    const channelId = String(req.body.channelId);
+    if (deps.channels && !deps.channels.allowed.includes(channelId)) {
+      const from = (req.body.from as { aadObjectId?: unknown } | undefined)?.aadObjectId;
+      const info = {
+        channelId: channelId.slice(0, 64),
+        type: String(req.body.type).slice(0, 64),
+        from: typeof from === 'string' ? from.slice(0, 64) : undefined,
+      };
+      deps.logger.warn(info, 'channel refused');
+      deps.channels.refused(info);
+      res.status(403).json({ error: 'Forbidden', message: 'This bot takes activities from Microsoft Teams only.' });
       return;
     }
     try {
