@@ -12,7 +12,15 @@ import { DurableRunEngine } from './runs/engine';
 import type { RunRecord } from './runs/types';
 import type { Sandbox, SandboxTiming } from './sandbox';
 import { createHttpApp, listen } from './server';
-import { createStore, decodeSigningKey, localSigningKey, RecordSigner, type Store } from './store';
+import {
+  createStore,
+  decodeSigningKey,
+  localSigningKey,
+  RecordSigner,
+  retentionRules,
+  RetentionSweep,
+  type Store,
+} from './store';
 
 export interface RunningBot {
   /** Base URL; the messaging endpoint is `${url}/api/messages`. */
@@ -77,7 +85,11 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     const store = createStore(
       config.store,
       { credential: azure.identity, caCertificate: settings.caCertificate },
-      { signer, logger },
+      {
+        signer,
+        logger,
+        refusedLimit: { max: config.rateLimit.refused, windowMs: config.rateLimit.windowMinutes * 60_000 },
+      },
     );
     cleanup.push(() => store.close());
     // Which identity the bot runs as, for /healthz and the log. Start-up waits a little for the answer, not for a
@@ -134,6 +146,16 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     const server = await listen(http, config.port, config.mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0');
     cleanup.push(() => server.close());
     notifications.start();
+    // Finished runs, decided approvals, ledger claims and audit entries are kept RETENTION_*_DAYS.
+    const retention = new RetentionSweep({
+      storage: store.storage,
+      audit: store.audit,
+      rules: retentionRules(config.retention),
+      auditDays: config.retention.auditDays,
+      logger,
+    });
+    retention.start(config.retention.sweepMinutes * 60_000);
+    cleanup.push(async () => retention.stop());
     await runs.resumeAll();
     logger.info({ url: server.url, mode: config.mode, version: VERSION }, 'bot listening');
     return { url: server.url, port: server.port, store, sandbox, notifications, close };

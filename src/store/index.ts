@@ -14,6 +14,7 @@ export { SqliteStorage } from './sqliteStorage';
 export { BlobStorage, type BlobStorageOptions } from './blobStorage';
 export * from './signing';
 export * from './quarantine';
+export * from './retention';
 
 /** Durable state: the Application's turn state, records changed by compare-and-set, and the audit trail. */
 export interface Store {
@@ -34,10 +35,12 @@ export interface StoreOptions {
   signer?: RecordSigner;
   /** Where records moved aside are reported (once each, with their key). */
   logger?: Logger;
+  /** Per user: refused attempts recorded in the audit trail per window (REFUSED_LIMIT, RATE_LIMIT_WINDOW_MINUTES). */
+  refusedLimit?: { max: number; windowMs: number };
 }
 
 export function storeOn(storage: DurableStorage, options: StoreOptions = {}): Store {
-  const audit = new AuditTrail(storage);
+  const audit = new AuditTrail(storage, { refusedLimit: options.refusedLimit });
   const { signer, logger } = options;
   storage.onQuarantine = async (key, reason, movedTo) => {
     logger?.warn({ key: key.slice(0, 300), reason, movedTo }, 'record moved aside (quarantined)');
