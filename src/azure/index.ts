@@ -17,6 +17,7 @@ export * from './errors';
 export type { IdentityState } from './identity';
 export type { AzureSettings } from './settings';
 export * from './types';
+export type { RestoreJobCandidate } from './restoreJobCandidates';
 export * from './troubleshooting';
 
 /**
