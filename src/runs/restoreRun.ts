@@ -33,6 +33,8 @@ export interface RestoreCheckpoint {
   putBack?: KeyAndSecretPutBack;
   vm?: { id: string; name: string; path: 'template' | 'compute'; osDiskId?: string; dataDiskIds: string[] };
   deleted?: string[];
+  /** When the staged files of a run that ended otherwise than by its last step were deleted (src/runs/stagingSweep.ts). */
+  stagingDeletedAt?: string;
 }
 
 export type RestoreRun = RunRecord<RestoreCheckpoint>;
