@@ -303,6 +303,17 @@ function checkBotRegistration(s: Settings): void {
   if (s.BOT_APP_TYPE !== 'MultiTenant' && !s.BOT_TENANT_ID) {
     throw new ConfigError('BOT_TENANT_ID', `is required when BOT_APP_TYPE is ${s.BOT_APP_TYPE}`);
   }
+  // One managed identity for everything: the bot's Bot Connector token and Azure's come from the same approved one.
+  if (
+    s.BOT_APP_TYPE === 'UserAssignedMSI' &&
+    s.AZURE_MANAGED_IDENTITY_CLIENT_ID &&
+    s.BOT_APP_ID.toLowerCase() !== s.AZURE_MANAGED_IDENTITY_CLIENT_ID.toLowerCase()
+  ) {
+    throw new ConfigError(
+      'BOT_APP_ID',
+      `must be the managed identity's client id AZURE_MANAGED_IDENTITY_CLIENT_ID when BOT_APP_TYPE is UserAssignedMSI (one approved identity; got '${s.BOT_APP_ID}')`,
+    );
+  }
   if (s.BOT_APP_TYPE === 'UserAssignedMSI' && s.BOT_APP_PASSWORD) {
     throw new ConfigError('BOT_APP_PASSWORD', 'must not be set when BOT_APP_TYPE is UserAssignedMSI');
   }

@@ -106,6 +106,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     const bot = createBot(config, {
       mode: config.mode,
       logger,
+      // UserAssignedMSI: the Bot Connector token comes from the same approved managed identity as Azure's.
+      botCredential: azure.identity,
       store,
       access,
       replyWithinMs: config.bot.replyWithinMs,

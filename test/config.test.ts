@@ -5,7 +5,8 @@ import { SANDBOX_USERS } from '../src/sandboxUsers';
 
 const LIVE = {
   AZURE_MODE: 'live',
-  BOT_APP_ID: '9c2a6f0e-3f55-4a57-9d0b-6c1c4d8e2a10',
+  // UserAssignedMSI: the bot's app id is the managed identity's client id (one approved identity).
+  BOT_APP_ID: '33333333-3333-4333-8333-333333333301',
   BOT_APP_TYPE: 'UserAssignedMSI',
   BOT_TENANT_ID: '11111111-1111-4111-8111-111111111111',
   AZURE_SUBSCRIPTION_ID: '22222222-2222-4222-8222-222222222222',
@@ -138,6 +139,11 @@ describe('configuration', () => {
       'a single-tenant bot without its tenant',
       { BOT_APP_ID: LIVE.BOT_APP_ID, BOT_APP_PASSWORD: 'x' },
       'Configuration error: BOT_TENANT_ID is required when BOT_APP_TYPE is SingleTenant',
+    ],
+    [
+      'a managed-identity bot whose app id is another identity than the approved one',
+      { ...LIVE, BOT_APP_ID: '9c2a6f0e-3f55-4a57-9d0b-6c1c4d8e2a10' },
+      "Configuration error: BOT_APP_ID must be the managed identity's client id AZURE_MANAGED_IDENTITY_CLIENT_ID",
     ],
     [
       'a managed-identity bot with a password',
