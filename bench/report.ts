@@ -1,3 +1,4 @@
+import type { RunSweepResult } from './scenarios/runSweep';
 import type { FlowCalls } from './scenarios/callEconomy';
 import type { SlowFlow } from './scenarios/slowAzure';
 import type { StormResult } from './scenarios/storm';
@@ -37,6 +38,8 @@ export interface Results {
   slowAzure: { latencyMs: number; flows: SlowFlow[] } | { notAvailable: string };
   callEconomy: FlowCalls[] | { notAvailable: string };
   storm: StormResult[];
+  /** The run engine's sweep with many finished runs stored (bench/scenarios/runSweep.ts). */
+  runSweep?: RunSweepResult;
   notes: string[];
 }
 

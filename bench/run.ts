@@ -10,6 +10,7 @@ import path from 'node:path';
 import { latencyPlot } from './plot';
 import { markdown, type LevelSummary, type Results } from './report';
 import { callEconomy } from './scenarios/callEconomy';
+import { runSweep } from './scenarios/runSweep';
 import { slowAzure } from './scenarios/slowAzure';
 import { storm, type StormResult } from './scenarios/storm';
 import { LEVEL_WINDOW_MS, runLevel, TURN_TIMEOUT_MS, type LevelRun } from './scenarios/turnCost';
@@ -77,6 +78,9 @@ async function main(): Promise<void> {
       storms.push(await storm(connector, size, SETTINGS.throttleShare, `s${k}`));
     }
 
+    log('run-engine sweep: 10,000 finished runs in the store');
+    const sweep = await runSweep(QUICK ? 1000 : 10_000);
+
     // More repeats while they fit: each level whose last run fits in the time left, cheapest first.
     for (let rep = 1; rep < SETTINGS.repeats; rep++) {
       const fit: number[] = [];
@@ -123,6 +127,7 @@ async function main(): Promise<void> {
       slowAzure: slow,
       callEconomy: calls,
       storm: storms,
+      runSweep: sweep,
       notes: [...notes, ...standingNotes()],
     };
     const md = markdown(results);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import type { AzureSettings } from './azure/settings';
 import { ConfigError, idList, integer, oneOf, optionalText, text, toggle, url } from './configFields';
@@ -33,6 +34,15 @@ const schema = z.object({
   BLOB_CONNECTION_STRING: optionalText(),
   BLOB_ACCOUNT_URL: optionalText(),
   BLOB_CONTAINER: text('ade-backup-bot'),
+  // The key approvals and runs are signed with: a Key Vault secret in live mode, a local file in sandbox mode.
+  RECORD_SIGNING_KEY_SECRET_URI: optionalText(),
+  RECORD_SIGNING_KEY_FILE: optionalText(),
+  // How long finished things are kept (days), and how often the retention sweep runs.
+  RETENTION_RUNS_DAYS: integer(1, 3650, 30),
+  RETENTION_APPROVALS_DAYS: integer(1, 3650, 90),
+  RETENTION_LEDGER_DAYS: integer(1, 3650, 30),
+  RETENTION_AUDIT_DAYS: integer(1, 3650, 365),
+  RETENTION_SWEEP_MINUTES: integer(1, 24 * 60, 60),
 
   AZURE_SUBSCRIPTION_ID: optionalText(),
   AZURE_TENANT_ID: optionalText(),
@@ -56,6 +66,8 @@ const schema = z.object({
   STORM_WINDOW_MINUTES: integer(1, 24 * 60, 15),
   RATE_LIMIT_REQUESTS: integer(1, 1000, 5),
   RATE_LIMIT_WINDOW_MINUTES: integer(1, 24 * 60, 10),
+  // Per user and window: refused commands and clicks beyond this many are answered, not recorded again.
+  REFUSED_LIMIT: integer(1, 1000, 10),
 });
 
 /** Every setting's name, in the schema's order (env/ templates and their test list them all). */
@@ -106,6 +118,13 @@ export interface Config {
     sqlitePath: string;
     blob: { connectionString?: string; accountUrl?: string; container: string };
   };
+  /**
+   * The key approval and run records are signed with (src/store/signing.ts): live mode reads it from the Key Vault
+   * secret `secretUri`; sandbox mode generates it once into `keyFile` (beside the SQLite file by default).
+   */
+  signing: { secretUri?: string; keyFile: string };
+  /** Days finished runs, decided approvals, delivery-ledger claims and audit entries are kept (src/store/retention.ts). */
+  retention: { runsDays: number; approvalsDays: number; ledgerDays: number; auditDays: number; sweepMinutes: number };
   azure: {
     subscriptionId?: string;
     tenantId?: string;
@@ -135,7 +154,7 @@ export interface Config {
     stormWindowMinutes: number;
   };
   /** Per user: how many requests (restores, access grants) may be started per window (src/bot/rateLimit.ts). */
-  rateLimit: { requests: number; windowMinutes: number };
+  rateLimit: { requests: number; windowMinutes: number; refused: number };
 }
 
 /**
@@ -191,6 +210,17 @@ function toConfig(s: Settings): Config {
       sqlitePath: s.SQLITE_PATH,
       blob: { connectionString: s.BLOB_CONNECTION_STRING, accountUrl: s.BLOB_ACCOUNT_URL, container: s.BLOB_CONTAINER },
     },
+    signing: {
+      secretUri: s.RECORD_SIGNING_KEY_SECRET_URI,
+      keyFile: s.RECORD_SIGNING_KEY_FILE ?? path.join(path.dirname(s.SQLITE_PATH), 'record-signing.key'),
+    },
+    retention: {
+      runsDays: s.RETENTION_RUNS_DAYS,
+      approvalsDays: s.RETENTION_APPROVALS_DAYS,
+      ledgerDays: s.RETENTION_LEDGER_DAYS,
+      auditDays: s.RETENTION_AUDIT_DAYS,
+      sweepMinutes: s.RETENTION_SWEEP_MINUTES,
+    },
     azure: {
       subscriptionId: s.AZURE_SUBSCRIPTION_ID,
       tenantId: s.AZURE_TENANT_ID,
@@ -213,7 +243,11 @@ function toConfig(s: Settings): Config {
       stormThreshold: s.STORM_THRESHOLD,
       stormWindowMinutes: s.STORM_WINDOW_MINUTES,
     },
-    rateLimit: { requests: s.RATE_LIMIT_REQUESTS, windowMinutes: s.RATE_LIMIT_WINDOW_MINUTES },
+    rateLimit: {
+      requests: s.RATE_LIMIT_REQUESTS,
+      windowMinutes: s.RATE_LIMIT_WINDOW_MINUTES,
+      refused: s.REFUSED_LIMIT,
+    },
   };
 }
 
@@ -244,6 +278,30 @@ function checkLive(s: Settings): void {
   for (const name of required) {
     if (!s[name]) throw new ConfigError(name, 'is required in live mode (the managed identity the bot runs as)');
   }
+  // Bearer tokens are only ever sent over TLS.
+  for (const name of ['AZURE_ARM_ENDPOINT', 'AZURE_GRAPH_ENDPOINT'] as const) {
+    if (!/^https:\/\//i.test(s[name])) {
+      throw new ConfigError(name, `must be an https URL in live mode (got '${s[name]}')`);
+    }
+  }
+  if (!s.APPROVERS_CONVERSATION_ID) {
+    throw new ConfigError(
+      'APPROVERS_CONVERSATION_ID',
+      'is required in live mode (approval cards go to that conversation only, never to wherever an approver last talked)',
+    );
+  }
+  if (!s.RECORD_SIGNING_KEY_SECRET_URI) {
+    throw new ConfigError(
+      'RECORD_SIGNING_KEY_SECRET_URI',
+      'is required in live mode (the Key Vault secret holding the key approvals and runs are signed with)',
+    );
+  }
+  if (!/^https:\/\/[^/\s]+\/secrets\/[^/\s]+(\/[^/\s]+)?\/?$/i.test(s.RECORD_SIGNING_KEY_SECRET_URI)) {
+    throw new ConfigError(
+      'RECORD_SIGNING_KEY_SECRET_URI',
+      `must be a Key Vault secret URL, https://<vault>.vault.azure.net/secrets/<name> (got '${s.RECORD_SIGNING_KEY_SECRET_URI}')`,
+    );
+  }
 }
 
 /** The same rules botbuilder asserts at the first request, checked at start-up instead. */
@@ -251,6 +309,17 @@ function checkBotRegistration(s: Settings): void {
   if (!s.BOT_APP_ID) return;
   if (s.BOT_APP_TYPE !== 'MultiTenant' && !s.BOT_TENANT_ID) {
     throw new ConfigError('BOT_TENANT_ID', `is required when BOT_APP_TYPE is ${s.BOT_APP_TYPE}`);
+  }
+  // One managed identity for everything: the bot's Bot Connector token and Azure's come from the same approved one.
+  if (
+    s.BOT_APP_TYPE === 'UserAssignedMSI' &&
+    s.AZURE_MANAGED_IDENTITY_CLIENT_ID &&
+    s.BOT_APP_ID.toLowerCase() !== s.AZURE_MANAGED_IDENTITY_CLIENT_ID.toLowerCase()
+  ) {
+    throw new ConfigError(
+      'BOT_APP_ID',
+      `must be the managed identity's client id AZURE_MANAGED_IDENTITY_CLIENT_ID when BOT_APP_TYPE is UserAssignedMSI (one approved identity; got '${s.BOT_APP_ID}')`,
+    );
   }
   if (s.BOT_APP_TYPE === 'UserAssignedMSI' && s.BOT_APP_PASSWORD) {
     throw new ConfigError('BOT_APP_PASSWORD', 'must not be set when BOT_APP_TYPE is UserAssignedMSI');

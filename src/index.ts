@@ -12,7 +12,15 @@ import { DurableRunEngine } from './runs/engine';
 import type { RunRecord } from './runs/types';
 import type { Sandbox, SandboxTiming } from './sandbox';
 import { createHttpApp, listen } from './server';
-import { createStore, type Store } from './store';
+import {
+  createStore,
+  decodeSigningKey,
+  localSigningKey,
+  RecordSigner,
+  retentionRules,
+  RetentionSweep,
+  type Store,
+} from './store';
 
 export interface RunningBot {
   /** Base URL; the messaging endpoint is `${url}/api/messages`. */
@@ -31,6 +39,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Sandbox mode: how fast the local Azure's operations and jobs finish (tests speed it up). */
   sandboxTiming?: Partial<SandboxTiming>;
+  /** The record signing key, when the caller already holds it (tests of live mode against the sandbox). */
+  signingKey?: Buffer;
 }
 
 const VERSION = readVersion();
@@ -64,8 +74,23 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     }
 
     const azure = createAzure(settings);
+    // Approvals and runs are signed with a key only the bot holds: Key Vault in live mode, a local file in sandbox mode.
+    const signer = new RecordSigner(
+      options.signingKey ??
+        (config.mode === 'live'
+          ? decodeSigningKey(await azure.signingKey.read(config.signing.secretUri!))
+          : localSigningKey(config.signing.keyFile)),
+    );
     // After the Azure layer: a Blob store reached by account URL runs as the approved managed identity.
-    const store = createStore(config.store, { credential: azure.identity, caCertificate: settings.caCertificate });
+    const store = createStore(
+      config.store,
+      { credential: azure.identity, caCertificate: settings.caCertificate },
+      {
+        signer,
+        logger,
+        refusedLimit: { max: config.rateLimit.refused, windowMs: config.rateLimit.windowMinutes * 60_000 },
+      },
+    );
     cleanup.push(() => store.close());
     // Which identity the bot runs as, for /healthz and the log. Start-up waits a little for the answer, not for a
     // managed-identity endpoint that does not answer (the check goes on; /healthz shows its result when it ends).
@@ -76,11 +101,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 
     const access = new AccessPolicy(config.access, azure.directory);
     // Durable runs (restores): every kind is registered by createBot's routes, then resumeAll below.
-    const runs = new DurableRunEngine({ store: store.records<RunRecord>('runs'), logger });
+    const runs = new DurableRunEngine({ store: store.signed<RunRecord>('runs'), logger });
     cleanup.push(() => runs.stop());
     const bot = createBot(config, {
       mode: config.mode,
       logger,
+      // UserAssignedMSI: the Bot Connector token comes from the same approved managed identity as Azure's.
+      botCredential: azure.identity,
       store,
       access,
       replyWithinMs: config.bot.replyWithinMs,
@@ -102,6 +129,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       handleTurn: bot.handleTurn,
       logger,
       routes: (app) => app.post('/api/alerts', notifications.alertHandler),
+      // Live mode: Teams only (sandbox mode keeps the Agents Playground's channel).
+      channels: config.mode === 'live' ? { allowed: ['msteams'], refused: channelRefusals(store, logger) } : undefined,
       health: async () => {
         const storeState = await store.state();
         const identityState = azure.identity.state;
@@ -119,6 +148,16 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     const server = await listen(http, config.port, config.mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0');
     cleanup.push(() => server.close());
     notifications.start();
+    // Finished runs, decided approvals, ledger claims and audit entries are kept RETENTION_*_DAYS.
+    const retention = new RetentionSweep({
+      storage: store.storage,
+      audit: store.audit,
+      rules: retentionRules(config.retention),
+      auditDays: config.retention.auditDays,
+      logger,
+    });
+    retention.start(config.retention.sweepMinutes * 60_000);
+    cleanup.push(async () => retention.stop());
     await runs.resumeAll();
     logger.info({ url: server.url, mode: config.mode, version: VERSION }, 'bot listening');
     return { url: server.url, port: server.port, store, sandbox, notifications, close };
@@ -126,6 +165,29 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     await close();
     throw err;
   }
+}
+
+/**
+ * An audit entry for an activity refused for its channel: at most one per channel and minute (the requests are not
+ * authenticated yet, so they must not be able to grow the audit trail); every one is logged.
+ */
+function channelRefusals(store: Store, logger: Logger) {
+  const last = new Map<string, number>();
+  return (info: { channelId: string; type: string; from?: string }) => {
+    const now = Date.now();
+    if ((last.get(info.channelId) ?? 0) > now - 60_000) return;
+    if (last.size > 100) last.clear();
+    last.set(info.channelId, now);
+    void store.audit
+      .append({
+        // Unauthenticated: the sender is only what the request claims.
+        who: { name: 'unauthenticated' },
+        action: 'channel.refused',
+        details: { channelId: info.channelId, type: info.type, ...(info.from ? { claimedUser: info.from } : {}) },
+        result: 'refused',
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'could not audit a refused channel'));
+  };
 }
 
 /** `node dist/index.js` / `tsx src/index.ts`: the bot alone, configured from the environment. */

@@ -20,6 +20,12 @@ export interface ServerDeps {
   logger: Logger;
   /** More routes on the same server (the alert intake, POST /api/alerts, plugs in here). */
   routes?: (app: express.Express) => void;
+  /**
+   * Live mode: the only channels whose activities are taken (`msteams`). Identity and tenant are read from activity
+   * fields; a Web Chat or Direct Line client could claim anyone's aadObjectId. Others get 403 before the adapter
+   * runs, with no state read; `refused` records it (the audit trail).
+   */
+  channels?: { allowed: string[]; refused(info: { channelId: string; type: string; from?: string }): void };
 }
 
 /**
@@ -38,6 +44,19 @@ export function createHttpApp(deps: ServerDeps): express.Express {
       res.status(400).json({ error: 'BadRequest', message: 'The body is not a Bot Framework activity.' });
       return;
     }
+    const channelId = String(req.body.channelId);
+    if (deps.channels && !deps.channels.allowed.includes(channelId)) {
+      const from = (req.body.from as { aadObjectId?: unknown } | undefined)?.aadObjectId;
+      const info = {
+        channelId: channelId.slice(0, 64),
+        type: String(req.body.type).slice(0, 64),
+        from: typeof from === 'string' ? from.slice(0, 64) : undefined,
+      };
+      deps.logger.warn(info, 'channel refused');
+      deps.channels.refused(info);
+      res.status(403).json({ error: 'Forbidden', message: 'This bot takes activities from Microsoft Teams only.' });
+      return;
+    }
     try {
       await deps.adapter.process(req, res, deps.handleTurn);
     } catch (err) {
@@ -45,10 +64,19 @@ export function createHttpApp(deps: ServerDeps): express.Express {
     }
   });
 
+  // Unauthenticated: only ok / degraded. What is wrong (the store, the identity and its error text, object ids) goes
+  // to the log, once per change, where only operators of the host read it.
+  let lastDetail = '';
   app.get('/healthz', async (_req, res, next) => {
     try {
       const health = await deps.health();
-      res.status(health.status === 'failing' ? 503 : 200).json(health);
+      const detail = JSON.stringify(health);
+      if (detail !== lastDetail) {
+        lastDetail = detail;
+        if (health.status === 'ok') deps.logger.info({ health }, 'health');
+        else deps.logger.warn({ health }, 'health degraded');
+      }
+      res.status(health.status === 'failing' ? 503 : 200).json({ status: health.status === 'ok' ? 'ok' : 'degraded' });
     } catch (err) {
       next(err);
     }

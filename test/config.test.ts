@@ -5,13 +5,16 @@ import { SANDBOX_USERS } from '../src/sandboxUsers';
 
 const LIVE = {
   AZURE_MODE: 'live',
-  BOT_APP_ID: '9c2a6f0e-3f55-4a57-9d0b-6c1c4d8e2a10',
+  // UserAssignedMSI: the bot's app id is the managed identity's client id (one approved identity).
+  BOT_APP_ID: '33333333-3333-4333-8333-333333333301',
   BOT_APP_TYPE: 'UserAssignedMSI',
   BOT_TENANT_ID: '11111111-1111-4111-8111-111111111111',
   AZURE_SUBSCRIPTION_ID: '22222222-2222-4222-8222-222222222222',
   AZURE_TENANT_ID: '11111111-1111-4111-8111-111111111111',
   AZURE_MANAGED_IDENTITY_CLIENT_ID: '33333333-3333-4333-8333-333333333301',
   AZURE_APPROVED_IDENTITY_OBJECT_ID: '44444444-4444-4444-8444-444444444401',
+  APPROVERS_CONVERSATION_ID: '19:approvers@thread.tacv2',
+  RECORD_SIGNING_KEY_SECRET_URI: 'https://kv-bot.vault.azure.net/secrets/record-signing-key',
 };
 
 describe('configuration', () => {
@@ -31,6 +34,9 @@ describe('configuration', () => {
       },
       approvals: { ttlMinutes: 240 },
       notifications: { watchIntervalSeconds: 300, rpoHours: 26 },
+      signing: { keyFile: path.join('.data', 'record-signing.key') },
+      retention: { runsDays: 30, approvalsDays: 90, ledgerDays: 30, auditDays: 365 },
+      rateLimit: { refused: 10 },
     });
   });
 
@@ -105,9 +111,39 @@ describe('configuration', () => {
       'Configuration error: AZURE_MANAGED_IDENTITY_CLIENT_ID is required in live mode',
     ],
     [
+      'live mode without the approvers conversation',
+      { ...LIVE, APPROVERS_CONVERSATION_ID: '' },
+      'Configuration error: APPROVERS_CONVERSATION_ID is required in live mode',
+    ],
+    [
+      'live mode without the record signing key',
+      { ...LIVE, RECORD_SIGNING_KEY_SECRET_URI: '' },
+      'Configuration error: RECORD_SIGNING_KEY_SECRET_URI is required in live mode',
+    ],
+    [
+      'a signing key reference that is not a Key Vault secret URL',
+      { ...LIVE, RECORD_SIGNING_KEY_SECRET_URI: 'http://kv-bot.vault.azure.net/secrets/k' },
+      'Configuration error: RECORD_SIGNING_KEY_SECRET_URI must be a Key Vault secret URL',
+    ],
+    [
+      'live mode with a plain-http ARM endpoint (tokens in clear)',
+      { ...LIVE, AZURE_ARM_ENDPOINT: 'http://management.example' },
+      "Configuration error: AZURE_ARM_ENDPOINT must be an https URL in live mode (got 'http://management.example')",
+    ],
+    [
+      'live mode with a plain-http Graph endpoint',
+      { ...LIVE, AZURE_GRAPH_ENDPOINT: 'http://graph.example' },
+      "Configuration error: AZURE_GRAPH_ENDPOINT must be an https URL in live mode (got 'http://graph.example')",
+    ],
+    [
       'a single-tenant bot without its tenant',
       { BOT_APP_ID: LIVE.BOT_APP_ID, BOT_APP_PASSWORD: 'x' },
       'Configuration error: BOT_TENANT_ID is required when BOT_APP_TYPE is SingleTenant',
+    ],
+    [
+      'a managed-identity bot whose app id is another identity than the approved one',
+      { ...LIVE, BOT_APP_ID: '9c2a6f0e-3f55-4a57-9d0b-6c1c4d8e2a10' },
+      "Configuration error: BOT_APP_ID must be the managed identity's client id AZURE_MANAGED_IDENTITY_CLIENT_ID",
     ],
     [
       'a managed-identity bot with a password',

@@ -5,6 +5,7 @@
  * for the turn cost — in live mode against the sandbox's own process (support/sandboxProcess.ts), configured by
  * `env` as test/support/liveReplica.ts configures a replica.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,7 +77,10 @@ async function main(): Promise<void> {
     }
     // Production logs one JSON line per turn at info; the lines are written (the cost is real) to nowhere.
     const logger = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
-    bot = await startBot(config, { logger, sandboxTiming: options.timing });
+    // Live mode against the sandbox: the record signing key is handed over, as test/support/liveReplica.ts does (the
+    // sandbox's loopback key vaults cannot pass the Key Vault challenge check live mode makes).
+    const signingKey = live ? randomBytes(32) : undefined;
+    bot = await startBot(config, { logger, sandboxTiming: options.timing, signingKey });
     // Synchronously after start-up: the world changes land before the notification service's first poll (a timer).
     const sandbox = bot.sandbox;
     if (!sandbox && (options.benchVms?.length || options.benchVaults || options.storm)) {

@@ -8,6 +8,7 @@ import { ProtectionOperations } from './protection';
 import { RecoveryPointOperations } from './recoveryPoints';
 import { RestoreOperations } from './restore';
 import type { AzureSettings } from './settings';
+import { SigningKeyOperations } from './signingKey';
 import { TargetOperations } from './targets';
 import { VaultOperations } from './vaults';
 import { VmOperations } from './vms';
@@ -16,6 +17,7 @@ export * from './errors';
 export type { IdentityState } from './identity';
 export type { AzureSettings } from './settings';
 export * from './types';
+export type { RestoreJobCandidate } from './restoreJobCandidates';
 export * from './troubleshooting';
 
 /**
@@ -34,6 +36,8 @@ export interface Azure {
   recoveryPoints: RecoveryPointOperations;
   restore: RestoreOperations;
   targets: TargetOperations;
+  /** Live mode's record signing key, from Key Vault (src/store/signing.ts). */
+  signingKey: SigningKeyOperations;
 }
 
 export function createAzure(settings: AzureSettings): Azure {
@@ -51,5 +55,6 @@ export function createAzure(settings: AzureSettings): Azure {
     recoveryPoints: new RecoveryPointOperations(clients),
     restore: new RestoreOperations(clients),
     targets: new TargetOperations(clients),
+    signingKey: new SigningKeyOperations(clients),
   };
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { azureCall } from './call';
 import type { AzureClients } from './clients';
 import { findRestoreJob } from './restore/restoreJob';
+import { listRestoreJobs, type RestoreJobCandidate } from './restoreJobCandidates';
 import { AzureRequestError, InvalidInputError } from './errors';
 import { readRecoveryPoint } from './recoveryPoints';
 import { createVmFromRestore } from './restore/createVm';
@@ -63,6 +64,20 @@ export class RestoreOperations {
     options: OperationOptions = {},
   ): Promise<string | undefined> {
     return azureCall('findRestoreJob', () => findRestoreJob(this.clients, vault, vmName, since, options));
+  }
+
+  /**
+   * The VM's Restore jobs started in `window`, oldest first, with the target each restores to: crash recovery
+   * matches its own job on the run's identity, not on the VM name alone.
+   * Permission: Microsoft.RecoveryServices/Vaults/backupJobs/read.
+   */
+  async listRestoreJobs(
+    vault: { name: string; resourceGroup: string },
+    vmName: string,
+    window: { from: Date; to: Date },
+    options: OperationOptions = {},
+  ): Promise<RestoreJobCandidate[]> {
+    return azureCall('listRestoreJobs', () => listRestoreJobs(this.clients, vault, vmName, window, options));
   }
 
   /**

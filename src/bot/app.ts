@@ -24,7 +24,7 @@ export function createBot(
   config: { bot: Omit<Config['bot'], 'replyWithinMs'> } & Partial<Pick<Config, 'access' | 'rateLimit'>>,
   deps: BotDeps,
 ): Bot {
-  const adapter = createAdapter(config.bot);
+  const adapter = createAdapter(config.bot, deps.botCredential);
   const app = new Application<AppTurnState>({
     adapter,
     botAppId: config.bot.appId ?? '',

@@ -1,3 +1,4 @@
+import type { BotTokenCredential } from './adapter';
 import type { Mode } from '../config';
 import type { Logger } from '../log';
 import type { Store } from '../store';
@@ -20,4 +21,6 @@ export interface BotDeps {
   restore?: RestoreOptions;
   /** Failed-backup notification commands and card verbs (src/bot/notifications/register.ts); absent = planned. */
   notifications?: NotificationOptions;
+  /** BOT_APP_TYPE=UserAssignedMSI: the approved managed identity, for the Bot Connector token (src/bot/adapter.ts). */
+  botCredential?: BotTokenCredential;
 }

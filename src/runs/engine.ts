@@ -29,6 +29,12 @@ export interface RunEngineOptions {
 type AnyKind = RunKind<Record<string, unknown>>;
 type AnyRun = RunRecord;
 
+/** An entry of the index of unfinished runs: the sweep reads these, not every run ever stored. */
+interface OpenRun {
+  kind: string;
+  at: string;
+}
+
 /**
  * The durable run engine (src/runs/types.ts), for any kind of long-running work. How to use it:
  *
@@ -63,6 +69,10 @@ export class DurableRunEngine implements RunEngine {
   private readonly isDead: (owner: string) => boolean;
   private takeoverTimer?: NodeJS.Timeout;
   private stopped = false;
+  /** `<collection>-open/<id>` for every run that may still need work (see claimAbandoned). */
+  private readonly open: RecordStore<OpenRun>;
+  /** Whether this process has rebuilt the index from a full listing (once, at the first sweep). */
+  private indexed = false;
 
   constructor(private readonly options: RunEngineOptions) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -71,6 +81,7 @@ export class DurableRunEngine implements RunEngine {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryDelayMs = options.retryDelayMs ?? ((n) => Math.min(30_000, 1000 * 2 ** n));
     this.now = options.now ?? Date.now;
+    this.open = options.store.sibling<OpenRun>(`${options.store.collection}-open`);
   }
 
   register<C extends object>(kind: RunKind<C>): void {
@@ -91,6 +102,8 @@ export class DurableRunEngine implements RunEngine {
       createdAt: at,
       updatedAt: at,
     };
+    // Indexed before it exists: a crash in between leaves an entry the sweep drops, never a run it cannot find.
+    await this.open.create(id, { kind, at });
     const created = await this.options.store.create(id, record);
     const stored = created ? record : (await this.options.store.get(id))!.value;
     if (created) await this.notify(stored);
@@ -106,6 +119,7 @@ export class DurableRunEngine implements RunEngine {
     const current = await this.get(id);
     if (!current) return undefined;
     const kind = this.kinds.get(current.kind);
+    if (current.status === 'failed') await this.open.create(id, { kind: current.kind, at: this.iso() });
     const { value, changed } = await this.options.store.update(id, (run) => {
       if (!run || run.status !== 'failed' || !kind) return undefined;
       if (run.error && kind.retryable && !kind.retryable(run.step, run.error)) return undefined;
@@ -122,7 +136,7 @@ export class DurableRunEngine implements RunEngine {
 
   async resumeAll(): Promise<number> {
     if (this.stopped) return 0;
-    const claimed = await this.claimAbandoned();
+    // The sweep starts whatever this first look finds (a store that is down now may answer at the next one).
     const every = this.options.takeoverIntervalMs ?? this.leaseMs / 2;
     if (every > 0 && !this.takeoverTimer) {
       this.takeoverTimer = setInterval(() => {
@@ -131,6 +145,12 @@ export class DurableRunEngine implements RunEngine {
         );
       }, every);
       this.takeoverTimer.unref();
+    }
+    let claimed = 0;
+    try {
+      claimed = await this.claimAbandoned();
+    } catch (err) {
+      this.options.logger.error({ err }, 'resuming runs failed; the sweep tries again');
     }
     if (claimed > 0) this.options.logger.info({ count: claimed }, 'runs resumed');
     return claimed;
@@ -163,16 +183,41 @@ export class DurableRunEngine implements RunEngine {
     }
   }
 
-  /** Claims every running run of a registered kind whose lease lapsed (or that has none), and works it. */
+  /**
+   * Claims every running run of a registered kind whose lease lapsed (or that has none), and works it. Reads only the
+   * index of unfinished runs; the first sweep of a process lists every run once and rebuilds the index from it (runs
+   * stored by an older version, an entry lost to a crash).
+   */
   private async claimAbandoned(): Promise<number> {
     if (this.stopped) return 0;
+    if (!this.indexed) {
+      for (const { id, value } of await this.options.store.list()) {
+        if (value.status === 'running') await this.open.create(id, { kind: value.kind, at: this.iso() });
+      }
+      this.indexed = true;
+    }
     let claimed = 0;
-    for (const { id, value } of await this.options.store.list()) {
-      if (value.status !== 'running' || !this.kinds.has(value.kind) || this.active.has(id)) continue;
-      if (this.heldByOther(value)) continue;
+    for (const { id } of await this.open.list()) {
+      if (this.active.has(id)) continue;
+      const value = (await this.options.store.get(id))?.value;
+      if (!value || value.status !== 'running') {
+        await this.open.delete(id);
+        continue;
+      }
+      if (!this.kinds.has(value.kind) || this.heldByOther(value)) continue;
       if (await this.work(id)) claimed++;
     }
     return claimed;
+  }
+
+  /** Drops a finished run from the index of unfinished runs. */
+  private async closed(run: AnyRun): Promise<void> {
+    if (run.status === 'running') return;
+    await this.open
+      .delete(run.id)
+      .catch((err: unknown) =>
+        this.options.logger.warn({ err, runId: run.id }, 'could not drop a finished run from the index'),
+      );
   }
 
   /** Claims the run and starts working it in the background; false when another replica holds it. */
@@ -216,6 +261,7 @@ export class DurableRunEngine implements RunEngine {
   private async loop(initial: AnyRun): Promise<void> {
     let run = initial;
     const kind = this.kindOf(run.kind);
+    if (!(await this.authorized(kind, run))) return;
     const lost = new AbortController();
     const signal = AbortSignal.any([this.controller.signal, lost.signal]);
     const heartbeat = setInterval(
@@ -238,6 +284,29 @@ export class DurableRunEngine implements RunEngine {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /** The kind's check before any step runs; a refusal fails the run where it stands (no step, no Azure call). */
+  private async authorized(kind: AnyKind, run: AnyRun): Promise<boolean> {
+    if (!kind.authorize) return true;
+    let refusal: { code: string; message: string } | undefined;
+    try {
+      refusal = await kind.authorize(run);
+    } catch (err) {
+      this.options.logger.warn({ err, runId: run.id }, 'run authorisation could not be checked');
+      refusal = { code: 'AuthorizationUnavailable', message: 'The run could not be authorised.' };
+    }
+    if (!refusal) return true;
+    this.options.logger.warn({ runId: run.id, kind: run.kind, code: refusal.code }, 'run refused');
+    const next = await this.commit(run.id, (r) => {
+      const { lease: _lease, ...rest } = r;
+      return { ...rest, status: 'failed' as const, error: { ...refusal!, step: r.step } };
+    });
+    if (next) {
+      await this.closed(next);
+      await this.notify(next);
+    }
+    return false;
   }
 
   /** Runs the current step once and stores its outcome; undefined when this replica must stop working the run. */
@@ -282,6 +351,7 @@ export class DurableRunEngine implements RunEngine {
     });
     if (!next) return undefined;
     this.options.logger.info({ runId: run.id, kind: run.kind, step: run.step, next: result.next }, 'run step done');
+    await this.closed(next);
     await this.notify(next);
     return next;
   }
@@ -305,7 +375,10 @@ export class DurableRunEngine implements RunEngine {
       const { lease: _lease, ...rest } = r;
       return { ...rest, status: 'failed' as const, attempt, checkpoint, error: failure };
     });
-    if (next) await this.notify(next);
+    if (next) {
+      await this.closed(next);
+      await this.notify(next);
+    }
     return next;
   }
 

@@ -22,6 +22,8 @@ export interface RestoreCheckpoint {
    * a later attempt that finds only that job knows the trigger never reached Azure, and does not take it for its own.
    */
   priorJobId?: string;
+  /** Jobs with this run's identity that existed before its trigger (none of them is this run's). */
+  priorJobIds?: string[];
   jobId?: string;
   jobStatus?: string;
   progress?: number;
@@ -39,6 +41,8 @@ export interface RestoreCheckpoint {
     adeCommand?: string;
   };
   deleted?: string[];
+  /** When the staged files of a run that ended otherwise than by its last step were deleted (src/runs/stagingSweep.ts). */
+  stagingDeletedAt?: string;
 }
 
 export type RestoreRun = RunRecord<RestoreCheckpoint>;
@@ -49,13 +53,27 @@ export interface RestoreRunOptions {
   pollMs?: number;
   /** Updates the cards that show the run (the requester's and the approvers'). */
   onChange?: (run: RestoreRun) => Promise<void>;
+  /**
+   * The run's approval, checked at its start and on every resume or retry (a matching approval: decided approved, by
+   * an approver other than the requester, for this very plan). Required: a run nobody approved never restores.
+   */
+  authorize: (run: RestoreRun) => Promise<{ code: string; message: string } | undefined>;
 }
+
+/** The code a run without a matching approval fails with; never retryable (it needs a new, approved request). */
+export const RUN_NOT_APPROVED = 'RunNotApproved';
+
+/** Clock skew allowed between the bot and Azure when matching a job's start time. */
+const SKEW_MS = 60_000;
+/** How long after the trigger this run's job may have started (the trigger's own retries included). */
+const MATCH_WINDOW_MS = 15 * 60_000;
 
 /** A failed restore job is final: retrying would mean a second restore, which needs a new request. */
 const JOB_FAILED = 'RestoreJobFailed';
 
 /** Whether a person may retry a restore that failed at `step` (every step but a restore job that itself failed). */
 export function restoreRetryable(step: string, error: { code: string }): boolean {
+  if (error.code === RUN_NOT_APPROVED) return false;
   return !(step === 'followJob' && error.code === JOB_FAILED);
 }
 
@@ -71,14 +89,33 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
   const { restore } = options;
   const pollMs = options.pollMs ?? 15_000;
 
-  /** The newest Restore job of the plan's VM started since `since` (less a minute of clock skew), if any. */
-  const newestJob = (plan: RestorePlan, since: string, signal: AbortSignal) =>
-    restore.findRestoreJob(
+  /**
+   * This run's own Restore job, found on the run's identity rather than the VM name alone: the plan's VM, started in
+   * the run's trigger window (from a minute before `triggeredAt`, for clock skew, to MATCH_WINDOW_MS after it),
+   * restoring to the plan's staging account and target resource group; jobs seen before the trigger are not it.
+   * Two requests for the same VM (to different targets, or one triggered later) never adopt each other's job.
+   */
+  const ownJobs = async (plan: RestorePlan, triggeredAt: string, signal: AbortSignal) => {
+    const at = Date.parse(triggeredAt);
+    const from = new Date(at - SKEW_MS);
+    const to = new Date(at + MATCH_WINDOW_MS);
+    const same = (a: string | undefined, b: string) => a === undefined || a.toLowerCase() === b.toLowerCase();
+    const jobs = await restore.listRestoreJobs(
       { name: plan.item.vault, resourceGroup: plan.item.vaultResourceGroup },
       plan.vm.name,
-      new Date(since),
+      { from, to },
       { abortSignal: signal },
     );
+    return jobs
+      .filter((j) => {
+        const start = j.startTime?.getTime();
+        return start !== undefined && start >= from.getTime() && start <= to.getTime();
+      })
+      .filter(
+        (j) => same(j.stagingAccount, plan.staging.name) && same(j.targetResourceGroup, plan.targetResourceGroup.name),
+      )
+      .map((j) => j.id);
+  };
 
   const restoreDisks: Step = async ({ checkpoint: cp }, ctx) => {
     if (cp.jobId) return { next: 'followJob', checkpoint: cp };
@@ -86,15 +123,16 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
     let triggeredAt = cp.triggeredAt;
     if (triggeredAt) {
       // A previous attempt may have reached Azure before the process died: find its job rather than start another.
-      const found = await newestJob(plan, triggeredAt, ctx.signal);
-      if (found && found !== cp.priorJobId) {
+      const before = new Set([...(cp.priorJobIds ?? []), ...(cp.priorJobId ? [cp.priorJobId] : [])]);
+      const found = (await ownJobs(plan, triggeredAt, ctx.signal)).find((id) => !before.has(id));
+      if (found) {
         await ctx.save({ jobId: found });
         return { next: 'followJob', checkpoint: { ...cp, jobId: found } };
       }
     } else {
       triggeredAt = new Date().toISOString();
-      const priorJobId = await newestJob(plan, triggeredAt, ctx.signal);
-      await ctx.save({ triggeredAt, ...(priorJobId ? { priorJobId } : {}) });
+      const priorJobIds = await ownJobs(plan, triggeredAt, ctx.signal);
+      await ctx.save({ triggeredAt, ...(priorJobIds.length ? { priorJobIds } : {}) });
     }
     const { jobId } = await restore.beginRestoreDisks(
       {
@@ -199,6 +237,7 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
     firstStep: 'restoreDisks',
     steps: { restoreDisks, followJob, putBackKeys, createVm, deleteStaging },
     onChange: options.onChange,
+    authorize: options.authorize,
     retryable: restoreRetryable,
   };
 }

@@ -42,6 +42,11 @@ export interface RunKind<C extends object> {
   steps: Record<string, (run: RunRecord<C>, ctx: StepContext<C>) => Promise<StepResult<C>>>;
   /** Called after every stored change (step done, failure, finish): update the cards that show this run. */
   onChange?: (run: RunRecord<C>) => Promise<void>;
+  /**
+   * Checked before this replica works a run, at its start and on every resume or retry: a refusal fails the run at
+   * its current step with the refusal's code, before any step runs (nothing is done in Azure).
+   */
+  authorize?: (run: RunRecord<C>) => Promise<{ code: string; message: string } | undefined>;
   /** Whether a failure of this step may be retried by a person (Retry button). */
   retryable?: (step: string, error: NonNullable<RunRecord<C>['error']>) => boolean;
 }

@@ -10,6 +10,7 @@ import {
 import type { StoreItem, StoreItems } from 'botbuilder';
 import { trustingAgentClient, v1HttpClient } from '../http/azureHttp';
 import { blobName, CreationStamps, keyOf, mapBounded, MAX_BLOB_NAME, stampFromDate } from './blobNames';
+import { quarantineKey, type QuarantineListener } from './quarantine';
 import { ETagConflictError, type DurableStorage, type ListedItem, type ListOptions } from './types';
 
 /** A Microsoft Entra credential (the bot's approved managed identity), as @azure/storage-blob takes it. */
@@ -58,6 +59,7 @@ export class BlobStorage implements DurableStorage {
   private readonly agent?: https.Agent;
   private ready?: Promise<unknown>;
   private closed = false;
+  onQuarantine?: QuarantineListener;
 
   constructor(options: BlobStorageOptions) {
     const pipeline: StoragePipelineOptions = { retryOptions: { maxTries: 4, tryTimeoutInMs: 30_000 } };
@@ -119,6 +121,36 @@ export class BlobStorage implements DurableStorage {
     return chosen.flatMap((key, i) => (items[i] ? [{ key, item: items[i] }] : []));
   }
 
+  async quarantine(key: string, reason: string): Promise<string | undefined> {
+    await this.open();
+    let response;
+    try {
+      response = await this.blob(key).download();
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+    return this.moveAside(key, await readText(response.readableStreamBody), response.etag ?? '', reason);
+  }
+
+  /** Copies what is stored under `key` to a quarantine blob, then deletes it (only if unchanged since it was read). */
+  private async moveAside(key: string, raw: string, eTag: string, reason: string): Promise<string | undefined> {
+    const at = new Date();
+    const to = quarantineKey(key, at);
+    const body = JSON.stringify({ key, reason, at: at.toISOString(), raw });
+    await this.put(to, body, this.stamps.next(), { ifNoneMatch: '*' });
+    try {
+      await this.blob(key).delete({ conditions: { ifMatch: eTag } });
+    } catch (err) {
+      // Changed or gone since it was read: the copy stays as evidence, the (new) item is left alone.
+      if (![404, 412].includes(statusOf(err) ?? 0)) throw err;
+      return undefined;
+    }
+    this.known.delete(key);
+    void Promise.resolve(this.onQuarantine?.(key, reason, to)).catch(() => undefined);
+    return to;
+  }
+
   async check(): Promise<'ok' | 'unavailable'> {
     if (this.closed) return 'unavailable';
     const abortSignal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
@@ -167,8 +199,17 @@ export class BlobStorage implements DurableStorage {
       const response = await this.blob(key).download();
       const text = await readText(response.readableStreamBody);
       const eTag = response.etag ?? '';
+      let value: StoreItem;
+      try {
+        value = JSON.parse(text) as StoreItem;
+        if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+      } catch {
+        // One undecodable blob never stops a listing: moved aside, read as absent.
+        await this.moveAside(key, text, eTag, 'unreadable');
+        return undefined;
+      }
       this.remember(key, { eTag, created: response.metadata?.[CREATED] ?? stampFromDate(response.createdOn) });
-      return { ...(JSON.parse(text) as StoreItem), eTag };
+      return { ...value, eTag };
     } catch (err) {
       if (statusOf(err) !== 404) throw err;
       this.known.delete(key);

@@ -16,6 +16,11 @@ export class RecordStore<T extends object> {
     readonly collection: string,
   ) {}
 
+  /** Another collection on the same storage, unsigned (an index that only points at records of this one). */
+  sibling<U extends object>(collection: string): RecordStore<U> {
+    return new RecordStore<U>(this.storage, collection);
+  }
+
   private key(id: string): string {
     return `${this.collection}/${id}`;
   }

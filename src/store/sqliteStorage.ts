@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoreItem, StoreItems } from 'botbuilder';
+import { quarantineKey, type QuarantineListener } from './quarantine';
 import { ETagConflictError, type DurableStorage, type ListedItem, type ListOptions } from './types';
 
 interface Row {
@@ -22,6 +23,7 @@ const MAX_CHAR = '\u{10FFFF}';
  */
 export class SqliteStorage implements DurableStorage {
   private readonly db: Database.Database;
+  onQuarantine?: QuarantineListener;
 
   /** `file` is a path (its folder is created) or ':memory:'. */
   constructor(readonly file: string) {
@@ -45,7 +47,8 @@ export class SqliteStorage implements DurableStorage {
     const items: StoreItems = {};
     for (const key of keys) {
       const row = select.get(key);
-      if (row) items[key] = toItem(row);
+      const item = row && this.decode(row);
+      if (item) items[key] = item;
     }
     return items;
   }
@@ -87,7 +90,42 @@ export class SqliteStorage implements DurableStorage {
         `SELECT key, etag, value FROM items WHERE key >= ? AND key < ? ORDER BY seq ${order} LIMIT ?`,
       )
       .all(prefix, prefix + MAX_CHAR, limit);
-    return rows.map((row) => ({ key: row.key, item: toItem(row) }));
+    return rows.flatMap((row) => {
+      const item = this.decode(row);
+      return item ? [{ key: row.key, item }] : [];
+    });
+  }
+
+  async quarantine(key: string, reason: string): Promise<string | undefined> {
+    const row = this.db.prepare<[string], Row>('SELECT key, etag, value FROM items WHERE key = ?').get(key);
+    return row ? this.moveAside(row, reason) : undefined;
+  }
+
+  /** The row's item, or undefined after moving an undecodable row aside (one bad row never stops a listing). */
+  private decode(row: Row): StoreItem | undefined {
+    try {
+      return toItem(row);
+    } catch {
+      this.moveAside(row, 'unreadable');
+      return undefined;
+    }
+  }
+
+  private moveAside(row: Row, reason: string): string | undefined {
+    const at = new Date();
+    const to = quarantineKey(row.key, at);
+    const value = JSON.stringify({ key: row.key, reason, at: at.toISOString(), raw: row.value });
+    const moved = this.db.transaction(() => {
+      const gone = this.db.prepare('DELETE FROM items WHERE key = ? AND etag = ?').run(row.key, row.etag).changes;
+      if (gone !== 1) return false;
+      this.db
+        .prepare('INSERT INTO items (key, etag, value, updated_at) VALUES (?, ?, ?, ?)')
+        .run(to, newETag(), value, at.toISOString());
+      return true;
+    })();
+    if (!moved) return undefined;
+    void Promise.resolve(this.onQuarantine?.(row.key, reason, to)).catch(() => undefined);
+    return to;
   }
 
   async check(): Promise<'ok' | 'unavailable'> {
@@ -105,7 +143,9 @@ export class SqliteStorage implements DurableStorage {
 }
 
 function toItem(row: Row): StoreItem {
-  return { ...(JSON.parse(row.value) as StoreItem), eTag: row.etag };
+  const value = JSON.parse(row.value) as unknown;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+  return { ...(value as StoreItem), eTag: row.etag };
 }
 
 function newETag(): string {

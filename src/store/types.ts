@@ -1,4 +1,5 @@
 import type { Storage, StoreItem } from 'botbuilder';
+import type { QuarantineListener } from './quarantine';
 
 export interface ListOptions {
   /** At most this many entries. */
@@ -22,6 +23,14 @@ export interface DurableStorage extends Storage {
   create(key: string, item: StoreItem): Promise<boolean>;
   /** Items whose key starts with `prefix`, in creation order. */
   list(prefix: string, options?: ListOptions): Promise<ListedItem[]>;
+  /**
+   * Moves the item under `key` aside to `quarantine/…` (with the reason and what was stored), leaving `key` empty.
+   * Returns where it went, or undefined when nothing was stored there. Items that cannot be decoded are moved aside by
+   * read and list themselves (skipped, never returned, never deleted).
+   */
+  quarantine(key: string, reason: string): Promise<string | undefined>;
+  /** Told once per item moved aside. */
+  onQuarantine?: QuarantineListener;
   /** Whether the backend answers (for /healthz). */
   check(): Promise<'ok' | 'unavailable'>;
   close(): Promise<void>;

@@ -80,6 +80,8 @@ describe('alert intake', () => {
       ['another service', post(url, withEssentials(alert, { monitoringService: 'Platform' })), 422],
       ['a security alert', post(url, withContext(alert, { category: 'Security' })), 422],
       ['no job id', post(url, withContext(alert, { extendedInfo: { occurrenceCount: 1 } })), 422],
+      // A malformed percent-escape is the sender's mistake: 400, not a 503 + Retry-After Azure Monitor would retry.
+      ['bad percent-escape', post(url, backupAlert({ jobId: 'j1', vault: 'rsv%E0%A4%A' })), 400],
     ];
     for (const [what, response, status] of cases) {
       const res = await response;

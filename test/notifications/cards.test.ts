@@ -50,6 +50,23 @@ describe('notification cards', () => {
     );
   });
 
+  it("shows an alert's Markdown as text: a link in its description or VM name does not render as a link", () => {
+    const card = failureCard(
+      failure('en', {
+        vm: 'vm-[x](https://evil.example)',
+        error: { title: 'SomethingNew', message: '[Click to fix](https://evil.example)', recommendations: [] },
+      }),
+    );
+    const text = cardText(card);
+    expect(text).not.toMatch(/(^|[^\\])\[Click to fix(^|[^\\])\]\(/);
+    expect(text).toContain('Azure says: \\[Click to fix\\]\\(https\\://evil.example\\)');
+    expect(text).not.toContain('[x](https://evil.example)');
+    // The button still carries the name as it is (the flow looks the VM up by it).
+    expect(buttons(card).find((b) => b.verb === 'backupNow.start')?.data).toMatchObject({
+      vm: 'vm-[x](https://evil.example)',
+    });
+  });
+
   it('a failure with an error the catalogue does not know still says what Azure said, and offers Back up now', () => {
     const card = failureCard(
       failure('en', { error: { title: 'SomethingNew', message: 'A new problem.', recommendations: [] } }),

@@ -102,6 +102,16 @@ describe('notification commands', () => {
     expect(actions.map((a) => a.verb)).toEqual(['grantAccess.start', 'backupNow.start', 'notify.showJob']);
     expect(actions[0].data).toEqual({ keyVault: 'kv-ade-nogrant', vm: 'vm-nogrant-01' });
 
+    // A user with no role who forges the click gets the refusal: the bot does not read the job as its identity.
+    const forged = t.connector.sent.length;
+    const stranger = o({ user: SANDBOX_USERS.viewer, conversationId: 'viewer-chat' });
+    const refusedRes = await t.post(cardAction('notify.showJob', actions[2].data, stranger));
+    expect(refusedRes.status).toBe(200);
+    expect(refusedRes.text).toMatch(/only operators/);
+    expect(t.connector.sent.slice(forged).some((s) => cardIdOf(s) === 'card.notify.job')).toBe(false);
+    const [refusal] = await t.bot.store.audit.recent({ target: VAULT });
+    expect(refusal).toEqual(expect.objectContaining({ action: 'notify.showJob', result: 'refused' }));
+
     const shown = t.connector.sent.length;
     const res = await t.post(cardAction('notify.showJob', actions[2].data, o({ conversationId: 'ops-chat' })));
     expect(res.status).toBe(200);

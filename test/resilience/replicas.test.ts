@@ -7,7 +7,7 @@ import type { NotificationCard } from '../../src/notifications';
 import type { RestoreCheckpoint } from '../../src/runs/restoreRun';
 import type { RunRecord } from '../../src/runs/types';
 import type { SandboxUser } from '../../src/sandboxUsers';
-import { BlobStorage, storeOn, type Store } from '../../src/store';
+import { BlobStorage, RecordSigner, storeOn, type Store } from '../../src/store';
 import { startAzurite, type Azurite } from '../support/azurite';
 import { FakeConnector, SANDBOX_USERS, textsOf } from '../support/bot';
 import {
@@ -18,6 +18,7 @@ import {
   sandboxAdmin,
   testAzureSettings,
   type SandboxInfo,
+  testSigningKey,
 } from '../support/processes';
 import { ReplicaChat, type Replica } from './replicaChat';
 
@@ -48,6 +49,7 @@ describe('two bot replicas on one store', () => {
   let azure: Azure;
   let store: Store;
   let replicas: Replica[] = [];
+  const signing = testSigningKey();
   const started = Date.now();
   const figures: Record<string, unknown> = {};
 
@@ -55,6 +57,8 @@ describe('two bot replicas on one store', () => {
     const port = await freePort();
     const child = procs.start(name, 'test/support/liveReplica.ts', {
       ...liveAzureEnv(sandbox),
+      ...signing.env,
+      APPROVERS_CONVERSATION_ID: chat.APPROVERS_CHAT,
       PORT: String(port),
       LOG_LEVEL: 'debug', // the watcher's "watcher poll" line says which replica polls
       STORE: 'blob',
@@ -105,7 +109,9 @@ describe('two bot replicas on one store', () => {
     await connector.start();
     [azurite, sandbox] = await Promise.all([startAzurite(), procs.startSandbox(dir)]);
     azure = createAzure(testAzureSettings(sandbox));
-    store = storeOn(new BlobStorage({ connectionString: azurite.connectionString, container: CONTAINER }));
+    store = storeOn(new BlobStorage({ connectionString: azurite.connectionString, container: CONTAINER }), {
+      signer: new RecordSigner(signing.key),
+    });
     replicas = await Promise.all([startReplica('A'), startReplica('B')]);
     figures.startedInMs = Date.now() - started;
   });
@@ -120,7 +126,7 @@ describe('two bot replicas on one store', () => {
   /** A pending request in the store, and its approval card posted (once) when the approvers next talk. */
   const pendingRequest = async (id: string, newVm: string, talk: [Replica, SandboxUser][]) => {
     const request = await restoreRequest(sandbox, azure, { id, newVm, status: 'pending' });
-    expect(await store.records<ApprovalRecord>('restore-approvals').create(id, request)).toBe(true);
+    expect(await store.signed<ApprovalRecord>('restore-approvals').create(id, request)).toBe(true);
     await Promise.all(talk.map(([replica, user]) => chat.say(replica, user, 'help', chat.APPROVERS_CHAT)));
     const [card, ...more] = await procs.until('the approval card in the approvers chat', () => {
       const posted = chat.approvalCards(id);

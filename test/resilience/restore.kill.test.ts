@@ -6,7 +6,7 @@ import { createAzure, type AzureSettings } from '../../src/azure';
 import type { ApprovalRecord } from '../../src/bot/approvals/types';
 import type { RestoreCheckpoint } from '../../src/runs/restoreRun';
 import type { RunRecord } from '../../src/runs/types';
-import { SqliteStorage, storeOn } from '../../src/store';
+import { RecordSigner, SqliteStorage, storeOn } from '../../src/store';
 import {
   freePort,
   liveAzureEnv,
@@ -14,6 +14,7 @@ import {
   restoreRequest,
   testAzureSettings,
   type SandboxInfo,
+  testSigningKey,
 } from '../support/processes';
 
 /**
@@ -34,7 +35,10 @@ describe('a restore survives the bot process being killed', () => {
   const procs = new Processes();
   let sandbox: SandboxInfo;
   let settings: AzureSettings;
-  const start = (name: string, env: Record<string, string>) => procs.start(name, 'src/index.ts', env);
+  // The composition root as production runs it, with the record signing key handed over (testSigningKey).
+  const signing = testSigningKey();
+  const start = (name: string, env: Record<string, string>) =>
+    procs.start(name, 'test/support/liveReplica.ts', { ...env, ...signing.env });
   const kill = (child: ChildProcess) => procs.kill(child);
   const until = <T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms?: number) =>
     procs.until(what, check, ms, 25);
@@ -77,8 +81,9 @@ describe('a restore survives the bot process being killed', () => {
     // An approved request, as the approval flow leaves it (no cards to update: nothing listens to this bot).
     const requestId = 'kill-test-request';
     const record = await restoreRequest(sandbox, azure, { id: requestId, newVm: NEW_VM, status: 'approved' });
-    const seed = storeOn(new SqliteStorage(sqlitePath));
-    await seed.records<ApprovalRecord>('restore-approvals').create(requestId, record);
+    // Signed with the bot's key, as the approval flow writes it (an unsigned record would be refused).
+    const seed = storeOn(new SqliteStorage(sqlitePath), { signer: new RecordSigner(signing.key) });
+    await seed.signed<ApprovalRecord>('restore-approvals').create(requestId, record);
     await seed.close();
     const runId = `restore:${requestId}`;
 

@@ -30,7 +30,10 @@ describe('the restore run', () => {
       retryDelayMs: () => 10,
       takeoverIntervalMs: 0,
     });
-    e.register(restoreRunKind({ restore: createAzure(azure.settings).restore, pollMs: 20 }));
+    // The steps alone: the approval check (ApprovalService.authorizeRun) is tested with the bot (test/runs/signedRuns.test.ts).
+    e.register(
+      restoreRunKind({ restore: createAzure(azure.settings).restore, pollMs: 20, authorize: async () => undefined }),
+    );
     return e;
   };
 
@@ -107,6 +110,47 @@ describe('the restore run', () => {
     expect(restoreJobs()).toBe(jobs + 1);
     expect(azure.sandbox.world.vms.some((v) => v.name === plan.newVmName)).toBe(true);
     await second.stop();
+  });
+
+  it("stopped before its trigger reached Azure: another request's job for the same VM is not taken for its own", async () => {
+    const plan = await planFor('vm-db-01');
+    const jobs = restoreJobs();
+    // This run stored its trigger time (and the VM's restore jobs it saw then, as the step does), then the process
+    // died before the trigger reached Azure...
+    const triggeredAt = new Date().toISOString();
+    const priorJobIds = azure.sandbox.world.jobs.filter((j) => j.operation === 'Restore').map((j) => j.id);
+    await runs.create('restore:req-own', {
+      id: 'restore:req-own',
+      kind: RESTORE_RUN_KIND,
+      status: 'running',
+      step: 'restoreDisks',
+      checkpoint: { requestId: 'req-own', plan, triggeredAt, priorJobIds },
+      attempt: 0,
+      createdAt: triggeredAt,
+      updatedAt: triggeredAt,
+    });
+    // ...while another approved request restored the same VM to another resource group.
+    const restore = createAzure(azure.settings).restore;
+    const { jobId: otherJob } = await restore.beginRestoreDisks({
+      item: plan.item,
+      recoveryPointName: plan.recoveryPoint.name,
+      sourceVmId: plan.vm.id,
+      stagingAccountId: plan.staging.id,
+      targetResourceGroupId: ids(azure).rg('rg-app'),
+      region: plan.region,
+    });
+    const mark = azure.sandbox.log.mark();
+    const e = engine('own-identity');
+    await e.resumeAll();
+    await e.idle();
+    const run = (await e.get<RestoreCheckpoint>('restore:req-own'))!;
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe('succeeded');
+    expect(run.checkpoint.jobId).not.toBe(otherJob);
+    expect(triggers(mark)).toBe(1); // its own restore, to its own target
+    expect(restoreJobs()).toBe(jobs + 2);
+    expect(azure.sandbox.world.vms.find((v) => v.name === plan.newVmName)?.resourceGroup).toBe('rg-restore');
+    await e.stop();
   });
 
   it('a poll that keeps failing after the trigger is retried without triggering again', async () => {

@@ -31,10 +31,13 @@ describe('HTTP server, anonymous (sandbox mode)', () => {
     expect(cardIdOf(sent[0])).toBe('card.help');
   });
 
-  it('reports mode, version, store and the Azure identity on /healthz', async () => {
+  it('answers /healthz with ok or degraded only, and logs mode, version, store and the Azure identity', async () => {
     const res = await fetch(`${t.bot.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
+    // Unauthenticated: no object ids, no identity error text.
+    expect(await res.json()).toEqual({ status: 'ok' });
+    const logged = t.logs.lines().find((l) => l.msg === 'health');
+    expect(logged?.health).toMatchObject({
       status: 'ok',
       mode: 'sandbox',
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),

@@ -18,7 +18,11 @@ async function main(): Promise<void> {
   }
   const config: Config = { ...loaded, bot: { ...loaded.bot, appId: undefined, appPassword: undefined } };
   const logger = createLogger({ level: config.logLevel });
-  const bot = await startBot(config, { logger }).catch(exitWith);
+  // The signing key, when the test hands one over (testSigningKey in processes.ts), in place of the Key Vault read.
+  const signingKey = process.env.TEST_RECORD_SIGNING_KEY
+    ? Buffer.from(process.env.TEST_RECORD_SIGNING_KEY, 'base64')
+    : undefined;
+  const bot = await startBot(config, { logger, signingKey }).catch(exitWith);
   const stop = () => void bot.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

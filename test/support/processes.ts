@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import https from 'node:https';
 import { createServer } from 'node:net';
@@ -163,6 +164,9 @@ function signal(child: ChildProcess, sig: NodeJS.Signals, group: boolean): void 
 export function liveAzureEnv(sandbox: SandboxInfo): Record<string, string> {
   return {
     AZURE_MODE: 'live',
+    // Live mode requires both: where approval cards go, and the Key Vault secret records are signed with.
+    APPROVERS_CONVERSATION_ID: 'approvers-conversation',
+    RECORD_SIGNING_KEY_SECRET_URI: signingKeyUri(sandbox),
     AZURE_SUBSCRIPTION_ID: sandbox.subscriptionId,
     AZURE_TENANT_ID: sandbox.tenantId,
     AZURE_MANAGED_IDENTITY_CLIENT_ID: sandbox.clientId,
@@ -174,6 +178,22 @@ export function liveAzureEnv(sandbox: SandboxInfo): Record<string, string> {
     IDENTITY_ENDPOINT: sandbox.identity,
     IDENTITY_HEADER: sandbox.identityHeader,
   };
+}
+
+/** The signing key's secret in the sandbox's kv-ade-policy (which the approved identity may read and set). */
+export function signingKeyUri(sandbox: SandboxInfo): string {
+  return `${sandbox.keyVaults['kv-ade-policy'].replace(/\/+$/, '')}/secrets/bot-record-signing-key`;
+}
+
+/**
+ * A record signing key for bots in live mode against the sandbox, handed over as TEST_RECORD_SIGNING_KEY (read by
+ * test/support/liveReplica.ts). Live mode reads it from Key Vault (RECORD_SIGNING_KEY_SECRET_URI) with the challenge
+ * resource verified, which the sandbox's loopback key vault origins cannot pass (see restoreRequest below); the Key
+ * Vault read itself is tested in test/azure/signingKey.test.ts.
+ */
+export function testSigningKey(): { key: Buffer; env: Record<string, string> } {
+  const key = randomBytes(32);
+  return { key, env: { TEST_RECORD_SIGNING_KEY: key.toString('base64') } };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../markdown';
 import { explain, type Explanation } from '../../azure';
 import { formatTime, planFacts, planStepIds, planSteps } from '../../dialogs/restore';
 import { t, type Locale, type MessageKey } from '../../i18n';
@@ -60,7 +61,10 @@ export function approvalCard(
     steps: stepLines(locale, record, run),
     progress: progressLine(locale, record, run),
     decision: decisionLine(locale, record),
-    reason: record.decision?.reason ? t(locale, 'approval.decision.reason', { reason: record.decision.reason }) : '',
+    // A person's words, shown as typed: no link or formatting of theirs renders (src/bot/markdown.ts).
+    reason: record.decision?.reason
+      ? t(locale, 'approval.decision.reason', { reason: escapeMarkdown(record.decision.reason) })
+      : '',
     result: resultLine(locale, record, run),
     showFailure: !!failure,
     failure: failure ?? { title: '', step: '', cause: '', resolution: '', reference: '' },

@@ -1,8 +1,9 @@
 import type { Locale } from '../../i18n';
 import type { Logger } from '../../log';
-import type { RestorePlan } from '../../runs/restorePlan';
+import { planHash, type RestorePlan } from '../../runs/restorePlan';
 import {
   RESTORE_RUN_KIND,
+  RUN_NOT_APPROVED,
   restoreRetryable,
   restoreRunId,
   type RestoreCheckpoint,
@@ -140,13 +141,15 @@ export class ApprovalService {
         planHash: input.planHash,
         reason: input.reason,
         isApprover,
+        retryWithinMs: this.deps.ttlMinutes * 60_000,
       });
       refused = d.refused;
       return d.next;
     });
     if (!value) return { refused: 'notFound' };
     if (changed) await this.changed(value, before?.status, person);
-    if (refused && refused !== 'decided' && refused !== 'expired') {
+    // A retry past its time is audited too (a request's expiry is audited when it is marked expired).
+    if (refused && refused !== 'decided' && (refused !== 'expired' || action === 'retry')) {
       // A click the server refused (own request, not an approver, a card for another plan): security relevant.
       await this.audit(value, person, `restore.${action === 'retry' ? 'retry' : 'decision'}`, 'refused', {
         refusal: refused,
@@ -178,13 +181,49 @@ export class ApprovalService {
    */
   async resume(): Promise<void> {
     for (const { value } of await this.deps.records.list()) {
-      if (value.status === 'approved') await this.startRun(value);
-      else if (value.status === 'running') {
-        const run = await this.run(value.id);
-        if (run && run.status !== 'running') await this.onRunChange(run);
+      try {
+        if (value.status === 'approved') await this.startRun(value);
+        else if (value.status === 'running') {
+          const run = await this.run(value.id);
+          if (run && run.status !== 'running') await this.onRunChange(run);
+        }
+      } catch (err) {
+        // One request that cannot be resumed does not hold up the others.
+        this.deps.logger.error({ err, requestId: value.id }, 'restore request could not be resumed');
       }
     }
     await this.deliverPending();
+  }
+
+  /**
+   * The run engine's check before it works a restore run (at its start, on every resume and retry): the run must have
+   * a matching approval — its request decided approved (now approved, running or failed), by someone other than the
+   * requester, bound to the hash of the very plan the run carries. Both records are signed (src/store/signing.ts),
+   * so a record written straight into the store reads as absent here. A refusal is audited; the run fails unstarted.
+   */
+  async authorizeRun(run: RestoreRun): Promise<{ code: string; message: string } | undefined> {
+    const cp = run.checkpoint as Partial<RestoreCheckpoint>;
+    const requestId = typeof cp?.requestId === 'string' ? cp.requestId : '';
+    const record = requestId ? await this.get(requestId) : undefined;
+    let problem: string | undefined;
+    if (!record || run.id !== restoreRunId(record.id)) problem = 'noApproval';
+    else if (!['approved', 'running', 'failed'].includes(record.status) || !record.decision?.by)
+      problem = 'notApproved';
+    else if (record.decision.by.aadObjectId.toLowerCase() === record.requester.aadObjectId.toLowerCase())
+      problem = 'selfApproved';
+    else if (!cp.plan || record.planHash !== planHash(record.plan) || planHash(cp.plan) !== record.planHash)
+      problem = 'planMismatch';
+    if (!problem) return undefined;
+    this.deps.logger.warn({ runId: run.id, requestId, problem }, 'restore run refused: no matching approval');
+    await this.deps.audit.append({
+      who: { name: 'ade-backup-bot' },
+      action: 'restore.run',
+      target: cp.plan?.vm?.name ? { kind: 'vm', name: String(cp.plan.vm.name).slice(0, 80) } : undefined,
+      details: { runId: run.id.slice(0, 200), refusal: problem },
+      ...(record ? { approval: { requestId: record.id, by: record.decision?.by } } : {}),
+      result: 'refused',
+    });
+    return { code: RUN_NOT_APPROVED, message: 'The restore has no matching approval; nothing was restored.' };
   }
 
   /** The run engine's listener: the request follows its run, and both cards show the run's progress. */

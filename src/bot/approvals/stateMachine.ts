@@ -9,6 +9,8 @@ export interface Click {
   reason?: string;
   /** From the access policy, decided on the server for this click. */
   isApprover: boolean;
+  /** How long after a run failed it may be retried (APPROVAL_TTL_MINUTES, as a request); unlimited if absent. */
+  retryWithinMs?: number;
 }
 
 export type Decision =
@@ -31,7 +33,7 @@ export function expire(record: ApprovalRecord, at: Date): ApprovalRecord {
 /**
  * Who may do what to a request, as plain logic: approve / reject only while pending and unexpired, only by an approver
  * who is not the requester, only for the plan the card shows; cancel only by the requester while pending; retry a
- * failed run by the requester or an approver. Refusals change nothing (an expired request is marked expired).
+ * failed run by an approver other than the requester, before the retry expires. Refusals change nothing (an expired request is marked expired).
  */
 export function decide(record: ApprovalRecord, click: Click): Decision {
   const at = click.at.toISOString();
@@ -44,8 +46,14 @@ export function decide(record: ApprovalRecord, click: Click): Decision {
   const requester = same(click.by.aadObjectId, record.requester.aadObjectId);
 
   if (click.action === 'retry') {
-    if (!requester && !click.isApprover) return { refused: 'notAllowed' };
+    // A retry restores again: like an approval, it takes an approver (role checked at this click) other than the
+    // requester, and it expires as a request does, counted from the failure.
+    if (requester || !click.isApprover) return { refused: 'notAllowed' };
     if (record.status !== 'failed') return { refused: 'decided' };
+    const failedAt = Date.parse(record.updatedAt);
+    if (click.retryWithinMs !== undefined && click.at.getTime() >= failedAt + click.retryWithinMs) {
+      return { refused: 'expired' };
+    }
     return { next: stamp('running', { retries: record.retries + 1 }) };
   }
   if (record.status !== 'pending') return { refused: 'decided' };

@@ -2,6 +2,7 @@ import { explain, type JobError, type JobSummary } from '../../azure';
 import { t, type Locale } from '../../i18n';
 import type { DigestCard, FailureCard, NotificationCard, RpoCard, Subscription } from '../../notifications';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { escapeMarkdown } from '../markdown';
 
 /** `2026-01-05 10:12 UTC`: unambiguous for a team spread over time zones. */
 export function formatTime(iso: string | Date | undefined): string {
@@ -12,10 +13,10 @@ export function formatTime(iso: string | Date | undefined): string {
 
 const fact = (name: string, value: string | number) => ({ name, value: String(value) });
 
-/** Azure's own words, safe and short: first line, bounded. */
+/** Azure's own words (or an alert's), safe and short: first line, bounded, Markdown shown as text. */
 const azureWords = (message: string) => {
   const line = message.split('\n')[0].trim();
-  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+  return escapeMarkdown(line.length > 300 ? `${line.slice(0, 297)}...` : line);
 };
 
 /** The card a notification record is shown as, in the subscriber's language. */
@@ -29,7 +30,10 @@ export function notificationCard(card: NotificationCard): AdaptiveCardJson {
 export function failureCard(c: FailureCard): AdaptiveCardJson {
   const l = c.locale;
   const recovered = !!c.recovered;
-  const e = c.error ? explain(c.error, l, { vm: c.vm, vault: c.vault }) : undefined;
+  // Names an alert may carry, shown as text in titles and facts (the button data keeps them as they are).
+  const vm = escapeMarkdown(c.vm);
+  const vault = escapeMarkdown(c.vault);
+  const e = c.error ? explain(c.error, l, { vm, vault }) : undefined;
   const grantFix = e?.fix?.kind === 'grantKeyVaultAccess' ? e.fix : undefined;
   // Real job errors do not name the key vault: the grant flow finds it from the VM's encryption settings.
   const hasGrant = !recovered && (!!grantFix || e?.code === 'KeyVaultPermissionsNotConfigured');
@@ -38,8 +42,8 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
   // the error is about (AzureIaaSVMErrorInfo), an alert's is the error's name.
   const errorCode = e?.azureName ?? (c.error?.code !== undefined ? String(c.error.code) : (c.error?.title ?? ''));
   const facts = [
-    fact(t(l, 'notify.fact.vm'), c.vm),
-    fact(t(l, 'notify.fact.vault'), c.vault),
+    fact(t(l, 'notify.fact.vm'), vm),
+    fact(t(l, 'notify.fact.vault'), vault),
     fact(t(l, 'notify.fact.failures'), c.count),
     ...(c.count > 1 ? [fact(t(l, 'notify.fact.firstFailure'), formatTime(c.firstAt))] : []),
     fact(t(l, 'notify.fact.lastFailure'), formatTime(c.lastAt)),
@@ -48,12 +52,12 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
   ];
   return renderCard('notify.failure', {
     title: recovered
-      ? t(l, 'notify.failure.recoveredTitle', { vm: c.vm })
-      : t(l, c.count > 1 ? 'notify.failure.titleRepeat' : 'notify.failure.title', { vm: c.vm, count: c.count }),
+      ? t(l, 'notify.failure.recoveredTitle', { vm })
+      : t(l, c.count > 1 ? 'notify.failure.titleRepeat' : 'notify.failure.title', { vm, count: c.count }),
     color: recovered ? 'Good' : 'Attention',
     summary: recovered
-      ? t(l, 'notify.failure.recoveredSummary', { vm: c.vm, time: formatTime(c.recovered!.at), count: c.count })
-      : t(l, 'notify.failure.summary', { operation, vm: c.vm, vault: c.vault, time: formatTime(c.lastAt) }),
+      ? t(l, 'notify.failure.recoveredSummary', { vm, time: formatTime(c.recovered!.at), count: c.count })
+      : t(l, 'notify.failure.summary', { operation, vm, vault, time: formatTime(c.lastAt) }),
     facts,
     showError: !recovered && !!e,
     errorTitle: e?.title ?? '',

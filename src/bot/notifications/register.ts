@@ -23,7 +23,7 @@ export interface NotificationOptions {
 /**
  * Registers `subscribe [vault]`, `unsubscribe [vault]` and `subscriptions` (plugged into their planned entries of the
  * command registry, so help lists them as available) and the notification cards' verbs. Subscribing and
- * unsubscribing are for operators only and audited; "Show job" is read-only.
+ * unsubscribing are for operators only and audited; so is "Show job" (read-only, but read as the bot's identity).
  */
 export function registerNotifications(
   app: Application<AppTurnState>,
@@ -105,11 +105,14 @@ export function registerNotifications(
       const said = await unsubscribe(uc, ctx, localeOf(ctx), vault);
       return said.ok ? subscriptionsCard(localeOf(ctx), await here(ctx)) : said.text;
     },
-    // Read-only: the job as Azure reports it now, posted below (the failure card stays as it is).
+    // Read-only: the job as Azure reports it now, posted below (the failure card stays as it is). The bot reads it as
+    // its managed identity, so only operators may ask, as with `jobs`.
     'notify.showJob': async (ctx, data) => {
       const l = localeOf(ctx);
       const vault = str(data.vault);
       const jobId = str(data.jobId);
+      const refusal = await refused(ctx, 'notify.showJob', vault);
+      if (refusal) return refusal;
       try {
         await sendCard(ctx, jobCard(l, await notifications.azure.jobs.get(vault, jobId)));
         return t(l, 'notify.job.posted');

@@ -3,7 +3,8 @@ import { ActivityTypes, type CloudAdapter } from 'botbuilder';
 import type { Azure } from '../../azure';
 import { RestoreDialog, type RestoreFlow } from '../../dialogs/restore';
 import { restoreRunKind } from '../../runs/restoreRun';
-import type { RunEngine } from '../../runs/types';
+import { StagingSweep } from '../../runs/stagingSweep';
+import type { RunEngine, RunRecord } from '../../runs/types';
 import { ConversationDirectory, type KnownConversation } from '../approvals/conversations';
 import { ApprovalService } from '../approvals/service';
 import type { ApprovalRecord } from '../approvals/types';
@@ -39,6 +40,8 @@ export interface RestoreOptions {
   jobPollMs?: number;
   /** How often requests past their expiry are marked expired (default 60 s). */
   expirySweepMs?: number;
+  /** How often staged files left by runs that are over are looked for (default 15 minutes). */
+  stagingSweepMs?: number;
   now?: () => Date;
 }
 
@@ -47,7 +50,9 @@ export interface RestoreFeature {
   dialog: RestoreDialog;
   /** Resolves once start-up work is done: runs of requests approved just before a restart, undelivered requests. */
   started: Promise<void>;
-  /** Stops the expiry sweep. */
+  /** Deletes the staged files of runs that are over (tests call `sweep()`). */
+  staging: StagingSweep;
+  /** Stops the expiry and staging sweeps. */
   stop(): void;
 }
 
@@ -70,7 +75,8 @@ export function registerRestore(
     restore.approvals.approversConversationId,
   );
   const approvals = new ApprovalService({
-    records: store.records<ApprovalRecord>('restore-approvals'),
+    // Signed: a request written straight into the store is never taken for an approval (src/store/signing.ts).
+    records: store.signed<ApprovalRecord>('restore-approvals'),
     audit: store.audit,
     access,
     messenger,
@@ -87,11 +93,27 @@ export function registerRestore(
     logger,
     now: restore.now,
   });
+  // Staged files (they hold the wrapped key and secret) go once a run is over, however it ended.
+  const staging = new StagingSweep({
+    runs: store.signed<RunRecord>('runs'),
+    restore: restore.azure.restore,
+    logger,
+    retryWithinMs: restore.approvals.ttlMinutes * 60_000,
+    now: restore.now && (() => restore.now!().getTime()),
+  });
   restore.runs.register(
     restoreRunKind({
       restore: restore.azure.restore,
       pollMs: restore.jobPollMs,
-      onChange: (run) => approvals.onRunChange(run),
+      onChange: async (run) => {
+        if (run.status !== 'running') {
+          await staging
+            .cleanUp(run)
+            .catch((err: unknown) => logger.warn({ err, runId: run.id }, 'staging cleanup failed'));
+        }
+        await approvals.onRunChange(run);
+      },
+      authorize: (run) => approvals.authorizeRun(run),
     }),
   );
 
@@ -146,22 +168,30 @@ export function registerRestore(
     );
   }
 
-  let sweep: NodeJS.Timeout | undefined;
-  const started = approvals.resume().then(
+  // The expiry sweep starts whatever resuming finds: one request that cannot be resumed never stops expiry.
+  const sweep = setInterval(() => {
+    approvals.expireDue().catch((err: unknown) => logger.warn({ err }, 'expiry sweep failed'));
+  }, restore.expirySweepMs ?? 60_000);
+  sweep.unref();
+  // Leftovers of runs that crashed, were stopped, or whose retry expired.
+  const stagingSweep = setInterval(
     () => {
-      sweep = setInterval(() => {
-        approvals.expireDue().catch((err: unknown) => logger.warn({ err }, 'expiry sweep failed'));
-      }, restore.expirySweepMs ?? 60_000);
-      sweep.unref();
+      staging.sweep().catch((err: unknown) => logger.warn({ err }, 'staging sweep failed'));
     },
-    (err: unknown) => logger.error({ err }, 'restore requests could not be resumed'),
+    restore.stagingSweepMs ?? 15 * 60_000,
   );
+  stagingSweep.unref();
+  const started = approvals
+    .resume()
+    .catch((err: unknown) => logger.error({ err }, 'restore requests could not be resumed'));
   return {
     approvals,
     dialog,
     started,
+    staging,
     stop() {
-      if (sweep) clearInterval(sweep);
+      clearInterval(sweep);
+      clearInterval(stagingSweep);
     },
   };
 }

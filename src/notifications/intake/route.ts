@@ -78,6 +78,7 @@ async function handle(req: Request, deps: AlertIntakeDeps, maxBytes: number): Pr
   }
   const result = interpret(parsed.data);
   if (result.kind === 'unsupported') return bad(422, 'UnsupportedAlert', result.reason);
+  if (result.kind === 'invalid') return bad(400, 'BadRequest', result.reason);
   if (result.kind === 'ignored')
     return { status: 202, body: { status: 'ignored', message: result.reason }, log: { reason: 'ignored' } };
   const { accepted } = await deps.ingest([result.event]);

@@ -52,7 +52,9 @@ export type Interpreted =
   /** Well-formed, nothing to post (a Resolved alert). */
   | { kind: 'ignored'; reason: string }
   /** Well-formed but not what this endpoint takes (another service's alert, no job id). */
-  | { kind: 'unsupported'; reason: string };
+  | { kind: 'unsupported'; reason: string }
+  /** Well-formed JSON in the schema, but a field that cannot be read (400). */
+  | { kind: 'invalid'; reason: string };
 
 const VAULT_IN_ID = /\/providers\/microsoft\.recoveryservices\/vaults\/([^/]+)/i;
 const VM_IN_ID = /\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)/i;
@@ -80,6 +82,10 @@ export function interpret(alert: CommonAlert): Interpreted {
     itemVm(c.protectedItemId ?? undefined);
   const jobId = c.extendedInfo?.jobId;
   if (!vault) return { kind: 'unsupported', reason: 'The alert names no Recovery Services vault.' };
+  const vaultName = decoded(vault);
+  // A malformed percent-escape (`%E0%A4%A`) is the sender's mistake: 400, never a 5xx Azure Monitor would retry.
+  if (vaultName === undefined)
+    return { kind: 'invalid', reason: 'The vault name in the alert is not valid percent-encoding.' };
   if (!vm) return { kind: 'unsupported', reason: 'The alert names no virtual machine.' };
   if (!jobId)
     return { kind: 'unsupported', reason: 'The alert carries no backup job id (alertContext.extendedInfo.jobId).' };
@@ -89,7 +95,7 @@ export function interpret(alert: CommonAlert): Interpreted {
     kind: 'event',
     event: {
       source: 'alert',
-      vault: decodeURIComponent(vault),
+      vault: vaultName,
       jobId,
       vm,
       operation: 'Backup',
@@ -98,6 +104,14 @@ export function interpret(alert: CommonAlert): Interpreted {
       error: { title: code, message: e.description ?? '', recommendations: recommended ? [recommended] : [] },
     },
   };
+}
+
+function decoded(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }
 
 function firstMatch(re: RegExp, ...values: (string | null | undefined)[]): string | undefined {

@@ -87,9 +87,12 @@ describe('restore approvals under concurrency, and retry', () => {
       'approval.retry',
       req.messageId,
     );
-    expect(textsOf(refused.card).join('\n')).toMatch(/Only the requester or an approver can retry/);
+    expect(textsOf(refused.card).join('\n')).toMatch(/Only an approver other than the requester can retry/);
+    // Nor the requester: a retry restores again, so it takes a second person, as the approval did.
+    const own = await press(a, operator, failed, 'approval.retry', req.messageId);
+    expect(textsOf(own.card).join('\n')).toMatch(/Only an approver other than the requester can retry/);
 
-    await press(a, operator, failed, 'approval.retry', req.messageId);
+    await press(a, approver, approversCopy, 'approval.retry', req.approvers!.messageId, {}, APPROVER_CHAT);
     await until(
       'the retried run to succeed',
       async () => (await a.approvals()).find((x) => x.id === req.requestId)?.status === 'succeeded',
@@ -104,6 +107,7 @@ describe('restore approvals under concurrency, and retry', () => {
       'restore.run:started',
       'restore.run:failed',
       'restore.retry:refused', // the stranger's click
+      'restore.retry:refused', // the requester's own
       'restore.retry:started',
       'restore.run:succeeded',
     ]);

@@ -88,6 +88,21 @@ describe('restore approvals', () => {
     });
   });
 
+  it("shows a reason's Markdown as typed: a link in it does not render as a link on either card", async () => {
+    const req = await requestRestore(bot, operator, 'vm-db-01', { vmName: vmName() });
+    const posted = req.approvers!;
+    const reason = 'see [Click to fix](https://evil.example) **now**';
+    await press(bot, approver, posted.card(), 'approval.reject', posted.messageId, { reason }, APPROVER_CHAT);
+    const requesterCard = await until('the requester card to say rejected', () =>
+      /Rejected by Megan Bowen/.test(noticeOf(bot.cardNow(req.messageId))) ? bot.cardNow(req.messageId) : undefined,
+    );
+    for (const card of [requesterCard, bot.cardNow(posted.messageId)]) {
+      const text = JSON.stringify(card);
+      expect(text).not.toContain('[Click to fix](https://evil.example)');
+      expect(noticeOf(card)).toContain('see \\[Click to fix\\]\\(https\\://evil.example\\) \\*\\*now\\*\\*');
+    }
+  });
+
   it('lets only the requester cancel a pending request; a later approval is refused', async () => {
     const req = await requestRestore(bot, operator, 'vm-db-01', { vmName: vmName() });
     const posted = req.approvers!;

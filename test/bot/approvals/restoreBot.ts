@@ -10,7 +10,7 @@ import type { RestoreCheckpoint } from '../../../src/runs/restoreRun';
 import type { RunRecord } from '../../../src/runs/types';
 import { SANDBOX_USERS, type SandboxUser } from '../../../src/sandboxUsers';
 import { createHttpApp, listen } from '../../../src/server';
-import { SqliteStorage, storeOn, type AuditEntry, type Store } from '../../../src/store';
+import { localSigningKey, RecordSigner, SqliteStorage, storeOn, type AuditEntry, type Store } from '../../../src/store';
 import type { ApprovalRecord } from '../../../src/bot/approvals/types';
 import { startTestAzure, type TestAzure } from '../../support/azure';
 import { captureLogs, cardAction, cardOf, FakeConnector, message, type SentActivity } from '../../support/bot';
@@ -51,9 +51,11 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
   const sqlitePath = options.sqlitePath ?? path.join(dir, 'bot.sqlite');
   // Tests start many requests: the per-user rate limit (src/bot/rateLimit.ts) is not what they exercise.
   const config = loadConfig({ SQLITE_PATH: sqlitePath, RATE_LIMIT_REQUESTS: '1000', ...options.env });
-  const store: Store = storeOn(new SqliteStorage(sqlitePath));
+  // As the composition root does: approvals and runs signed with the key kept beside the store (sandbox mode).
+  const signer = new RecordSigner(localSigningKey(config.signing.keyFile));
+  const store: Store = storeOn(new SqliteStorage(sqlitePath), { signer, logger: logs.logger });
   const runs = new DurableRunEngine({
-    store: store.records<RunRecord>('runs'),
+    store: store.signed<RunRecord>('runs'),
     logger: logs.logger,
     leaseMs: 2000,
     retryDelayMs: () => 20,

@@ -46,11 +46,16 @@ const cases: Case[] = [
   ['the requester cancels', record(), 'cancel', requester, false, 'cancelled'],
   ['someone else cancels', record(), 'cancel', approver, true, 'refused:notRequester'],
   ['cancel after approval', record('approved'), 'cancel', requester, false, 'refused:decided'],
-  ['the requester retries a failed run', record('failed'), 'retry', requester, false, 'running'],
+  // A retry restores again: an approver (checked at the click) other than the requester, as for an approval.
+  ['the requester retries a failed run', record('failed'), 'retry', requester, false, 'refused:notAllowed'],
+  ['the requester, an approver too, retries', record('failed'), 'retry', requester, true, 'refused:notAllowed'],
   ['an approver retries a failed run', record('failed'), 'retry', approver, true, 'running'],
   ['a stranger retries', record('failed'), 'retry', other, false, 'refused:notAllowed'],
-  ['retry of a succeeded run', record('succeeded'), 'retry', requester, false, 'refused:decided'],
+  ['retry of a succeeded run', record('succeeded'), 'retry', approver, true, 'refused:decided'],
 ];
+
+// The record failed at 09:00 (its updatedAt); a retry expires like a request, 4 hours later.
+const FOUR_HOURS = 4 * 3600_000;
 
 describe('approval state machine', () => {
   it.each(cases)('%s', (_name, rec, action, by, isApprover, expected, planHash = 'hash-1') => {
@@ -58,6 +63,13 @@ describe('approval state machine', () => {
     const outcome = d.refused ? `refused:${d.refused}` : d.next.status;
     expect(outcome).toBe(expected);
     if (!d.refused && action !== 'retry') expect(d.next.decision).toMatchObject({ by, at: at.toISOString() });
+  });
+
+  it('refuses a retry once as long as a request lives has passed since the run failed', () => {
+    const click = { action: 'retry' as const, by: approver, isApprover: true, retryWithinMs: FOUR_HOURS };
+    expect(decide(record('failed'), { ...click, at: new Date('2026-05-01T12:59:59Z') }).next?.status).toBe('running');
+    const late = decide(record('failed'), { ...click, at: new Date('2026-05-01T13:00:00Z') });
+    expect(late).toEqual({ refused: 'expired' });
   });
 
   it('stores the expiry it notices, so the card can say so', () => {

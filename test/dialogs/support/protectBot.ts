@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createAzure } from '../../../src/azure';
 import { AccessPolicy } from '../../../src/bot/accessPolicy';
 import { createBot } from '../../../src/bot/app';
@@ -7,7 +8,7 @@ import type { RunRecord } from '../../../src/runs/types';
 import type { World } from '../../../src/sandbox/world/types';
 import { sandboxUserDefaults } from '../../../src/sandboxUsers';
 import { createHttpApp, listen } from '../../../src/server';
-import { SqliteStorage, storeOn, type Store } from '../../../src/store';
+import { RecordSigner, SqliteStorage, storeOn, type Store } from '../../../src/store';
 import { startTestAzure, type TestAzure } from '../../support/azure';
 import { captureLogs, FakeConnector } from '../../support/bot';
 
@@ -37,7 +38,7 @@ export async function startProtectBot(
   const connector = await new FakeConnector().start();
   const logs = captureLogs();
   const logger = logs.logger;
-  const store = storeOn(new SqliteStorage(':memory:'));
+  const store = storeOn(new SqliteStorage(':memory:'), { signer: new RecordSigner(randomBytes(32)) });
   const defaults = sandboxUserDefaults();
   const access = new AccessPolicy({ allowedTenantIds: [], operatorGroupIds: [], approverGroupIds: [], ...defaults });
   const runs = new DurableRunEngine({ store: store.records<RunRecord>('runs'), logger, leaseMs: 5_000 });
