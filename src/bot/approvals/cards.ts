@@ -118,7 +118,12 @@ function deliveryLine(locale: Locale, record: ApprovalRecord, audience: Audience
     return { delivery: t(locale, 'approval.notice.noApprovers'), deliveryColor: 'Warning' };
   const who = record.deliveredTo?.name;
   return {
-    delivery: who ? t(locale, 'approval.delivery.person', { who }) : t(locale, 'approval.delivery.channel'),
+    delivery:
+      record.deliveredTo?.kind === 'person'
+        ? who
+          ? t(locale, 'approval.delivery.person', { who })
+          : t(locale, 'approval.delivery.someone')
+        : t(locale, 'approval.delivery.channel'),
     deliveryColor: 'Default',
   };
 }

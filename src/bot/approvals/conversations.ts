@@ -46,7 +46,13 @@ export class ConversationDirectory {
    * Returns true when this turn made an approver's personal chat known to this process or changed its address (a
    * pending request may now be deliverable).
    */
-  async remember(ctx: TurnContext, locale: Locale, isApprover: boolean): Promise<boolean> {
+  async remember(
+    ctx: TurnContext,
+    locale: Locale,
+    isApprover: boolean,
+    /** The approver's display name when the activity has none (a conversationUpdate carries only ids). */
+    nameOf: () => Promise<string | undefined> = async () => undefined,
+  ): Promise<boolean> {
     const a = ctx.activity;
     if (!a?.conversation?.id || !a.serviceUrl) return false;
     const reference = TurnContext.getConversationReference(a);
@@ -67,18 +73,19 @@ export class ConversationDirectory {
     await this.write(this.records, LAST_APPROVER, [stored], () => stored);
     const objectId = a.from?.aadObjectId;
     if (!isPersonal(ctx) || !objectId || !a.from?.id) return false;
-    const approver: Person = { aadObjectId: objectId, name: a.from.name || undefined };
     const key = objectId.toLowerCase();
     const before = this.written.get(`chat:${key}`)?.value;
+    const name = a.from.name || before?.approver?.name || (await nameOf().catch(() => undefined));
+    const approver: Person = { aadObjectId: objectId, ...(name ? { name } : {}) };
     // A message refreshes the time (approvals go to the approver who talked to the bot last); other turns only write
     // what changed.
     const seen = a.type === 'message' ? new Date().toISOString() : 'known';
-    await this.write(this.chats, `chat:${key}`, [reference, locale, approver, seen], () => ({
+    await this.write(this.chats, `chat:${key}`, [reference, locale, approver, seen], (cur) => ({
       reference,
       locale,
       at: new Date().toISOString(),
       approverIds: [a.from.id],
-      approver,
+      approver: { ...approver, name: approver.name ?? cur?.approver?.name },
     }));
     const after = this.written.get(`chat:${key}`)?.value;
     return !before || JSON.stringify(after?.reference) !== JSON.stringify(before.reference);

@@ -58,7 +58,7 @@ export class ApprovalCards {
               ...cur,
               cards: { ...cur.cards, approvers: { reference: where.reference, activityId } },
               approverIds: where.approverIds,
-              deliveredTo: { kind: where.kind, name: where.approver?.name ?? where.approver?.aadObjectId },
+              deliveredTo: { kind: where.kind, name: where.approver?.name },
             }
           : undefined,
       );

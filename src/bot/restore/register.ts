@@ -1,5 +1,5 @@
 import type { Application } from '@microsoft/teams-ai';
-import { ActivityTypes, type CloudAdapter } from 'botbuilder';
+import { ActivityTypes, TeamsInfo, type CloudAdapter, type TurnContext } from 'botbuilder';
 import type { Azure } from '../../azure';
 import { RestoreDialog, type RestoreFlow } from '../../dialogs/restore';
 import { restoreRunKind } from '../../runs/restoreRun';
@@ -118,7 +118,7 @@ export function registerRestore(
     if (!MEETS.includes(ctx.activity.type)) return true;
     try {
       const approver = (await access.can(sender(ctx), 'approve')).allowed;
-      const newChat = await conversations.remember(ctx, localeOf(ctx), approver);
+      const newChat = await conversations.remember(ctx, localeOf(ctx), approver, () => memberName(ctx));
       if (approver && (newChat || ctx.activity.type === ActivityTypes.Message)) met.add(ctx);
     } catch (err) {
       logger.warn({ err }, 'could not store the conversation reference');
@@ -182,4 +182,15 @@ export function registerRestore(
       if (sweep) clearInterval(sweep);
     },
   };
+}
+
+/**
+ * The display name of the person in a personal chat, from the Bot Connector's member look-up (GET
+ * /v3/conversations/{id}/members/{userId}): Teams' conversationUpdate and installationUpdate carry ids only.
+ */
+async function memberName(ctx: TurnContext): Promise<string | undefined> {
+  const id = ctx.activity.from?.id;
+  if (!id) return undefined;
+  const member = await TeamsInfo.getMember(ctx, id);
+  return member.name || [member.givenName, member.surname].filter(Boolean).join(' ') || undefined;
 }

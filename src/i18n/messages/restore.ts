@@ -130,6 +130,7 @@ export const en = {
   'approval.notice.noApprovers':
     "No approvers' conversation is known yet, so the request has not reached an approver. It is posted as soon as an approver opens a chat with me (or set APPROVERS_CONVERSATION_ID).",
   'approval.delivery.person': 'Waiting for {who}: the request is in their chat with me.',
+  'approval.delivery.someone': 'Waiting for an approver: the request is in their chat with me.',
   'approval.delivery.channel': "Waiting for the approvers: the request is in the approvers' channel.",
   'approval.step.restoreDisks': 'Restore the disks',
   'approval.step.followJob': 'Follow the restore job',
@@ -266,7 +267,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'approval.notice.noApprovers':
     '目前還不知道核准者的交談，因此要求尚未送達核准者。只要有核准者開啟與我的聊天，要求就會張貼出去 (或設定 APPROVERS_CONVERSATION_ID)。',
   'approval.delivery.person': '等待 {who} 核准：要求已送到對方與我的聊天。',
-  'approval.delivery.channel': '等待核准者核准：要求已送到核准者頻道。',
+  'approval.delivery.someone': '等待核准者核准：要求已送到對方與我的聊天。',
+  'approval.delivery.channel': '等待核准者核准：要求已送到核准者的頻道。',
   'approval.step.restoreDisks': '還原磁碟',
   'approval.step.followJob': '追蹤還原作業',
   'approval.step.putBackKeys': '放回金鑰和密碼',
