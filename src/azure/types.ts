@@ -188,6 +188,9 @@ export interface VmListItem extends ResourceRef {
   protected: boolean;
   /** Vault protecting it, when protected. */
   vault?: string;
+  /** Its backup policy, and Backup's protectionState (IRPending, Protected, ProtectionStopped, …), when protected. */
+  policy?: string;
+  protectionState?: string;
 }
 
 export interface EnableProtectionInput {

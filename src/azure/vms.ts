@@ -117,6 +117,7 @@ export class VmOperations {
           location: vm.location,
           protected: !!hit,
           vault: hit?.protection.vault,
+          ...(hit ? { policy: hit.protection.policyName, protectionState: hit.protection.state } : {}),
         };
       });
     });

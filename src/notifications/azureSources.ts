@@ -1,5 +1,6 @@
-import type { Azure } from '../azure';
+import type { Azure, PolicySummary } from '../azure';
 import type { ProtectedItemSource } from './rpo';
+import type { BackupSchedule } from './rpoClock';
 import type { JobSource } from './watcher';
 
 /** The watcher reads jobs through the Azure layer's filtered, paged job list. */
@@ -8,44 +9,70 @@ export const azureJobSource = (azure: Pick<Azure, 'jobs'>): JobSource => ({
 });
 
 /**
- * Protected items and their last successful backup, through what the Azure layer offers today: the protected VMs
- * (vms.list: the VM list plus one protected-items list per vault) and, per subscribed vault, one job list of the
- * look-back window (operation Backup, all statuses; Completed and CompletedWithWarnings both made a recovery point).
- * A protected-items list carrying `lastRecoveryPoint` would make this one call per vault.
+ * Protected items, their last successful backup, their latest protection (or policy change) and their policy's
+ * schedule, through what the Azure layer offers: the protected VMs (vms.list: the VM list plus one protected-items
+ * list per vault), and per subscribed vault one job list of the look-back window (every operation: Backup jobs that
+ * completed — Completed and CompletedWithWarnings both made a recovery point — and ConfigureBackup jobs, whose start
+ * is when protection began, resumed or changed policy; see rpoClock.ts) and one policy list.
  */
 export function azureProtectedItems(
-  azure: Pick<Azure, 'vms' | 'jobs'>,
+  azure: Pick<Azure, 'vms' | 'jobs' | 'policies'>,
   pageSize: number,
   now: () => number = Date.now,
 ): ProtectedItemSource {
   return {
     async lastSuccesses(vaults, lookBackMs) {
       const wanted = new Map(vaults.map((v) => [v.vault.toLowerCase(), v]));
-      const vms = (await azure.vms.list()).filter((v) => v.protected && v.vault && wanted.has(v.vault.toLowerCase()));
+      // Stopped or paused protection schedules no backup: such an item cannot miss one.
+      const vms = (await azure.vms.list()).filter(
+        (v) =>
+          v.protected &&
+          v.vault &&
+          wanted.has(v.vault.toLowerCase()) &&
+          !/^Protection(Stopped|Paused)$/i.test(v.protectionState ?? ''),
+      );
       // vms.list: one VM page per 50 VMs (estimate) plus one protected-items list per vault of the subscription.
       let reads = 1 + Math.ceil(vms.length / 50) + vaults.length;
       const last = new Map<string, string>();
+      const configured = new Map<string, string>();
+      const schedules = new Map<string, BackupSchedule>();
+      const latest = (map: Map<string, string>, key: string, at: string) => {
+        if (!map.has(key) || map.get(key)! < at) map.set(key, at);
+      };
       const at = now();
       for (const v of vaults) {
         const ref = v.resourceGroup ? { name: v.vault, resourceGroup: v.resourceGroup } : v.vault;
         const jobs = await azure.jobs.list(ref, {
-          operation: 'Backup',
           startTime: new Date(at - lookBackMs),
           endTime: new Date(at + 60_000),
         });
         reads += Math.max(1, Math.ceil(jobs.length / pageSize));
         for (const j of jobs) {
-          if (!/^completed/i.test(j.status) || !j.endTime) continue;
           const key = `${v.vault.toLowerCase()}|${j.vmName.toLowerCase()}`;
-          const end = j.endTime.toISOString();
-          if (!last.has(key) || last.get(key)! < end) last.set(key, end);
+          if (/^ConfigureBackup$/i.test(j.operation) && j.startTime) latest(configured, key, j.startTime.toISOString());
+          else if (/^Backup$/i.test(j.operation) && /^completed/i.test(j.status) && j.endTime)
+            latest(last, key, j.endTime.toISOString());
         }
+        // Without the schedule (policies unreadable) the clock still holds: RPO_HOURS from protection or success.
+        reads += 1;
+        const policies = await azure.policies.list(ref).catch(() => [] as PolicySummary[]);
+        for (const p of policies) schedules.set(`${v.vault.toLowerCase()}|${p.name.toLowerCase()}`, scheduleOf(p));
       }
       const items = vms.map((vm) => {
         const vault = wanted.get(vm.vault!.toLowerCase())!.vault;
-        return { vault, vm: vm.name, lastSuccess: last.get(`${vault.toLowerCase()}|${vm.name.toLowerCase()}`) };
+        const key = `${vault.toLowerCase()}|${vm.name.toLowerCase()}`;
+        const schedule = vm.policy ? schedules.get(`${vault.toLowerCase()}|${vm.policy.toLowerCase()}`) : undefined;
+        return {
+          vault,
+          vm: vm.name,
+          lastSuccess: last.get(key),
+          protectedAt: configured.get(key),
+          ...(schedule ? { schedule } : {}),
+        };
       });
       return { items, reads };
     },
   };
 }
+
+const scheduleOf = (p: PolicySummary): BackupSchedule => ({ frequency: p.frequency, time: p.time, days: p.days });

@@ -122,7 +122,7 @@ function count(d: DigestCard, f: Failure): DigestCard {
 /** A new RPO breach card. */
 export function rpoCard(
   sub: Subscription,
-  item: { vm: string; lastSuccess?: string },
+  item: { vm: string; lastSuccess?: string; protectedAt?: string },
   rpoHours: number,
   now: string,
 ): RpoCard {
@@ -133,6 +133,7 @@ export function rpoCard(
       vault: sub.vault,
       vm: item.vm,
       lastSuccess: item.lastSuccess,
+      ...(item.protectedAt ? { protectedAt: item.protectedAt } : {}),
       rpoHours,
       detectedAt: now,
     },

@@ -1,15 +1,18 @@
 import type { Logger } from '../log';
+import { rpoDeadline, type RpoInputs } from './rpoClock';
 import type { ArmReadBudget } from './budget';
 import { itemKey } from './keys';
 import type { NotificationSettings } from './settings';
 import type { NotificationStream } from './stream';
 import type { SubscriptionStore } from './subscriptions';
 
-/** A protected VM and the end of its last successful backup (undefined: none within the look-back). */
-export interface ProtectedItemBackup {
+/**
+ * A protected VM, the end of its last successful backup and the start of its latest ConfigureBackup job (each
+ * undefined when none is within the look-back), and its policy's schedule (when known).
+ */
+export interface ProtectedItemBackup extends RpoInputs {
   vault: string;
   vm: string;
-  lastSuccess?: string;
 }
 
 /** Where the RPO watch reads protected items from; `reads` is what it cost in ARM reads. */
@@ -22,8 +25,9 @@ export interface ProtectedItemSource {
 
 /**
  * The RPO watch: a missed schedule produces no failed job, so the watcher alone would stay silent. A protected item
- * whose last successful backup is older than RPO_HOURS is reported once (the stream keeps the breach until a
- * success ends it, then a later breach is reported again).
+ * is reported once it is overdue (rpoClock.ts: the clock starts at its last successful backup or its protection,
+ * never before, and its first scheduled backup must be overdue); the stream keeps the breach until a success ends
+ * it, then a later breach is reported again.
  */
 export class RpoWatch {
   constructor(
@@ -43,17 +47,22 @@ export class RpoWatch {
     const vaults = await this.deps.subscriptions.vaults();
     if (!vaults.length) return { items: 0, breaches: 0, reported: 0, reads: 0 };
     const rpoMs = settings.rpoHours * 3_600_000;
-    const { items, reads } = await this.deps.source.lastSuccesses(vaults, rpoMs + settings.maxJobDurationMs);
+    const lookBackMs = rpoMs + settings.maxJobDurationMs;
+    const windowStart = now() - lookBackMs;
+    const { items, reads } = await this.deps.source.lastSuccesses(vaults, lookBackMs);
     this.deps.budget.record(reads);
-    const open = new Set((await stream.openBreaches()).map((b) => itemKey(b.vault, b.vm)));
+    const open = new Map((await stream.openBreaches()).map((b) => [itemKey(b.vault, b.vm), b]));
     let breaches = 0;
     let reported = 0;
     for (const item of items) {
-      const late = !item.lastSuccess || now() - Date.parse(item.lastSuccess) > rpoMs;
-      if (late) {
+      const { deadline } = rpoDeadline(item, rpoMs, windowStart);
+      const breach = open.get(itemKey(item.vault, item.vm));
+      if (now() > deadline) {
         breaches++;
-        if (await stream.reportRpo(item)) reported++;
-      } else if (open.has(itemKey(item.vault, item.vm))) {
+        const { vault, vm, lastSuccess, protectedAt } = item;
+        if (await stream.reportRpo({ vault, vm, lastSuccess, protectedAt })) reported++;
+      } else if (breach && item.lastSuccess && item.lastSuccess > (breach.lastSuccess ?? '')) {
+        // Only a new successful backup ends a breach ("backed up again"); a clock restarted by a policy change does not.
         await stream.clearBreach(item.vault, item.vm);
       }
     }

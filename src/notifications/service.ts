@@ -189,7 +189,7 @@ export function createNotifications(
     };
     azure: { tenantId?: string };
   },
-  deps: { store: Store; azure: Pick<Azure, 'jobs' | 'vms'>; sender: CardSender; logger: Logger },
+  deps: { store: Store; azure: Pick<Azure, 'jobs' | 'vms' | 'policies'>; sender: CardSender; logger: Logger },
 ): NotificationService {
   const settings = settingsFromConfig(config.notifications);
   const { alertWebhookToken: token, alertWebhookAudience: audience } = config.notifications;

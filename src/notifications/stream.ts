@@ -14,6 +14,8 @@ export interface RpoBreach {
   vault: string;
   vm: string;
   lastSuccess?: string;
+  /** Start of the latest ConfigureBackup job (protection, re-protection, policy change), when in the look-back. */
+  protectedAt?: string;
 }
 
 interface BreachRecord extends RpoBreach {

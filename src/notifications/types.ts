@@ -88,6 +88,8 @@ export interface RpoCard extends CardDelivery {
   vault: string;
   vm: string;
   lastSuccess?: string;
+  /** When protection (or its latest change) started, if within the look-back: the card says "since protection". */
+  protectedAt?: string;
   rpoHours: number;
   detectedAt: string;
   /** Set when a later success ended the breach. */

@@ -146,6 +146,8 @@ export interface ActivityOptions {
   locale?: string;
   /** The bot's id (recipient.id); teams-ai keys user state by it, so a fresh id gives a test fresh user state. */
   botId?: string;
+  /** Teams' conversation.conversationType: 'personal' (default), 'groupChat' or 'channel'. */
+  conversationType?: 'personal' | 'groupChat' | 'channel';
 }
 
 function base(type: string, o: ActivityOptions): Record<string, any> {
@@ -159,7 +161,12 @@ function base(type: string, o: ActivityOptions): Record<string, any> {
     locale: o.locale ?? 'en-US',
     from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
     recipient: { id: o.botId ?? BOT_ID, name: 'ADE Backup' },
-    conversation: { id: o.conversationId ?? `personal-${user.id}`, conversationType: 'personal', tenantId: TENANT_ID },
+    conversation: {
+      id: o.conversationId ?? `personal-${user.id}`,
+      conversationType: o.conversationType ?? 'personal',
+      ...(o.conversationType && o.conversationType !== 'personal' ? { isGroup: true } : {}),
+      tenantId: TENANT_ID,
+    },
     channelData: { tenant: { id: TENANT_ID } },
   };
 }

@@ -51,6 +51,7 @@ export function approvalCard(
     state: t(locale, `approval.state.${record.status}`),
     stateColor: STATE_COLOR[record.status],
     notice: options.notice ?? '',
+    ...deliveryLine(locale, record, options.audience),
     requestedBy: t(locale, 'approval.requestedBy', {
       who: record.requester.name ?? record.requester.aadObjectId,
       when: formatTime(record.createdAt),
@@ -109,6 +110,26 @@ function stepLines(locale: Locale, record: ApprovalRecord, run: RestoreRun | und
     if (i === current) return { text: `⏳ ${text}`, color: 'Accent' };
     return { text: `▫️ ${text}`, color: 'Default' };
   });
+}
+
+/**
+ * On the requester's copy while the request waits: where it is (with whom it waits), or that no approver could be
+ * reached yet. Worked out from the stored request, so every later edit of the card keeps saying it.
+ */
+function deliveryLine(locale: Locale, record: ApprovalRecord, audience: Audience) {
+  if (audience !== 'requester' || record.status !== 'pending') return { delivery: '', deliveryColor: 'Default' };
+  if (!record.cards.approvers?.activityId)
+    return { delivery: t(locale, 'approval.notice.noApprovers'), deliveryColor: 'Warning' };
+  const who = record.deliveredTo?.name;
+  return {
+    delivery:
+      record.deliveredTo?.kind === 'person'
+        ? who
+          ? t(locale, 'approval.delivery.person', { who })
+          : t(locale, 'approval.delivery.someone')
+        : t(locale, 'approval.delivery.channel'),
+    deliveryColor: 'Default',
+  };
 }
 
 function progressLine(locale: Locale, record: ApprovalRecord, run: RestoreRun | undefined): string {

@@ -23,9 +23,18 @@ export interface ApprovalCardsDeps {
 export class ApprovalCards {
   constructor(private readonly deps: ApprovalCardsDeps) {}
 
-  /** Claims the approvers' card slot, posts the card, stores its message id (a second poster finds the claim). */
-  async deliver(record: ApprovalRecord): Promise<ApprovalRecord | undefined> {
-    const where = await this.deps.conversations.approvers();
+  /**
+   * Claims the approvers' card slot, posts the card, stores its message id (a second poster finds the claim). With
+   * `tellRequester` (a request that waited for an approver), the requester's card then says whom it waits for.
+   */
+  async deliver(
+    record: ApprovalRecord,
+    options: { tellRequester?: boolean } = {},
+  ): Promise<ApprovalRecord | undefined> {
+    const where = await this.deps.conversations.approvers({
+      aadObjectId: record.requester.aadObjectId,
+      conversationId: record.cards.requester?.reference.conversation?.id,
+    });
     if (!where) return undefined;
     const claim = await this.deps.records.update(record.id, (cur) =>
       cur && !cur.cards.approvers
@@ -49,9 +58,15 @@ export class ApprovalCards {
               ...cur,
               cards: { ...cur.cards, approvers: { reference: where.reference, activityId } },
               approverIds: where.approverIds,
+              deliveredTo: { kind: where.kind, name: where.approver?.name },
             }
           : undefined,
       );
+      this.deps.logger.info(
+        { requestId: record.id, to: where.kind, conversation: where.reference.conversation?.id },
+        'approval card delivered',
+      );
+      if (options.tellRequester) await this.updateAll(record.id, undefined, ['requester']);
       return value;
     } catch (err) {
       this.deps.logger.warn({ err, requestId: record.id }, 'approval card could not be posted');
@@ -63,7 +78,7 @@ export class ApprovalCards {
   }
 
   /** Both copies of the card, from the stored request and run (so a late update never shows an older state). */
-  async updateAll(id: string, latestRun?: RestoreRun): Promise<void> {
+  async updateAll(id: string, latestRun?: RestoreRun, only?: Audience[]): Promise<void> {
     const record = (await this.deps.records.get(id))?.value;
     if (!record) return;
     const run = latestRun ?? (await this.deps.runs.get<RestoreCheckpoint>(restoreRunId(id)));
@@ -72,7 +87,7 @@ export class ApprovalCards {
       [record.cards.approvers, 'approvers', record.locales.approvers, refreshFor(record, record.approverIds)],
     ];
     for (const [address, audience, locale, refresh] of copies) {
-      if (!address?.activityId) continue;
+      if (!address?.activityId || (only && !only.includes(audience))) continue;
       try {
         await this.deps.messenger.updateCard(address, approvalCard(locale, record, run, { audience, refresh }));
       } catch (err) {

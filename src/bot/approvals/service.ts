@@ -103,7 +103,7 @@ export class ApprovalService {
     let posted = 0;
     for (const { value } of await this.deps.records.list({ newestFirst: true, limit: 100 })) {
       if (value.status !== 'pending' || value.cards.approvers || isExpired(value, this.now())) continue;
-      if (await this.cards.deliver(value)) posted++;
+      if (await this.cards.deliver(value, { tellRequester: true })) posted++;
     }
     return posted;
   }

@@ -27,6 +27,8 @@ export interface ApprovalRecord {
   decision?: { by?: Person; at: string; reason?: string };
   /** The requester's card (the plan card, replaced) and the approvers' card, updated in place as things move. */
   cards: { requester?: CardAddress; approvers?: CardAddress };
+  /** Whom the approvers' card reached: an approver's personal chat (their name), or the configured conversation. */
+  deliveredTo?: { kind: 'person' | 'configured'; name?: string };
   /** Approvers' Teams ids in the approvers' conversation: who Teams refreshes the card for (user-specific view). */
   approverIds?: string[];
   locales: { requester: Locale; approvers: Locale };

@@ -115,18 +115,26 @@ export function rpoCard(c: RpoCard): AdaptiveCardJson {
   const l = c.locale;
   const recovered = !!c.recoveredAt;
   const lookBack = c.rpoHours;
+  // Protected (or re-protected, or given another policy) after its last success: the clock started at protection.
+  const sinceProtection = !!c.protectedAt && (!c.lastSuccess || c.protectedAt > c.lastSuccess);
   return renderCard('notify.rpo', {
     title: t(l, recovered ? 'notify.rpo.recoveredTitle' : 'notify.rpo.title', { vm: c.vm }),
     color: recovered ? 'Good' : 'Warning',
     summary: recovered
       ? t(l, 'notify.rpo.recoveredSummary', { vm: c.vm, time: formatTime(c.recoveredAt) })
-      : t(l, 'notify.rpo.summary', { vm: c.vm, vault: c.vault, hours: c.rpoHours }),
+      : sinceProtection
+        ? t(l, 'notify.rpo.summaryNew', { vm: c.vm, vault: c.vault, time: formatTime(c.protectedAt) })
+        : t(l, 'notify.rpo.summary', { vm: c.vm, vault: c.vault, hours: c.rpoHours }),
     facts: [
       fact(t(l, 'notify.fact.vm'), c.vm),
       fact(t(l, 'notify.fact.vault'), c.vault),
       fact(
         t(l, 'notify.fact.lastSuccess'),
-        c.lastSuccess ? formatTime(c.lastSuccess) : t(l, 'notify.rpo.never', { hours: lookBack }),
+        c.lastSuccess && !sinceProtection
+          ? formatTime(c.lastSuccess)
+          : sinceProtection
+            ? t(l, 'notify.rpo.neverSinceProtection', { time: formatTime(c.protectedAt) })
+            : t(l, 'notify.rpo.never', { hours: lookBack }),
       ),
       fact(t(l, 'notify.fact.rpo'), t(l, 'notify.hours', { hours: c.rpoHours })),
     ],

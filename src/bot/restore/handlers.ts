@@ -52,7 +52,7 @@ export function dialogVerb(deps: RestoreHandlerDeps, verb: RestoreDialogVerb): V
     return deps.promptly.answer(ctx, user.locale, async () => {
       const outcome = await deps.dialog.submit(user, verb, data);
       if ('view' in outcome) return renderCard(outcome.view.card, outcome.view.data);
-      const { record, delivered } = await deps.approvals.request({
+      const { record } = await deps.approvals.request({
         id: outcome.request.requestId,
         plan: outcome.request.plan,
         planHash: outcome.request.planHash,
@@ -62,8 +62,8 @@ export function dialogVerb(deps: RestoreHandlerDeps, verb: RestoreDialogVerb): V
         requesterCard,
       });
       const run = await deps.approvals.run(record.id);
-      const notice = delivered ? '' : t(user.locale, 'approval.notice.noApprovers');
-      return approvalCard(user.locale, record, run, { audience: 'requester', notice });
+      // The card itself says where the request is (or that no approver is known yet): see deliveryLine in cards.ts.
+      return approvalCard(user.locale, record, run, { audience: 'requester' });
     });
   };
 }

@@ -1,5 +1,5 @@
 import type { Application } from '@microsoft/teams-ai';
-import { ActivityTypes, type CloudAdapter } from 'botbuilder';
+import { ActivityTypes, TeamsInfo, type CloudAdapter, type TurnContext } from 'botbuilder';
 import type { Azure } from '../../azure';
 import { RestoreDialog, type RestoreFlow } from '../../dialogs/restore';
 import { restoreRunKind } from '../../runs/restoreRun';
@@ -73,6 +73,7 @@ export function registerRestore(
   const conversations = new ConversationDirectory(
     store.records<KnownConversation>('restore-conversations'),
     restore.approvals.approversConversationId,
+    store.records<KnownConversation>('restore-approver-chats'),
   );
   const approvals = new ApprovalService({
     // Signed: a request written straight into the store is never taken for an approval (src/store/signing.ts).
@@ -125,16 +126,33 @@ export function registerRestore(
   });
   const handlers: RestoreHandlerDeps = { access, dialog, approvals, conversations, promptly };
 
-  // Every turn: remember the conversation (an approver's is where approval cards go) and post any request that was
-  // waiting for an approvers' conversation to be known.
+  // Every turn: remember the conversation (an approver's personal chat is where approval cards go, from the moment
+  // the bot meets them: the install, the conversationUpdate the Playground and Teams send when the chat opens, or a
+  // message). After the turn (so the welcome card comes first), a request that waited for an approver is posted.
+  const met = new WeakSet<object>();
+  const MEETS: string[] = [
+    ActivityTypes.Message,
+    ActivityTypes.Invoke,
+    ActivityTypes.ConversationUpdate,
+    ActivityTypes.InstallationUpdate,
+  ];
   app.turn('beforeTurn', async (ctx) => {
-    if (ctx.activity.type !== ActivityTypes.Message && ctx.activity.type !== ActivityTypes.Invoke) return true;
+    if (!MEETS.includes(ctx.activity.type)) return true;
     try {
       const approver = (await access.can(sender(ctx), 'approve')).allowed;
-      await conversations.remember(ctx, localeOf(ctx), approver);
-      if (approver && ctx.activity.type === ActivityTypes.Message) await approvals.deliverPending();
+      const newChat = await conversations.remember(ctx, localeOf(ctx), approver, () => memberName(ctx));
+      if (approver && (newChat || ctx.activity.type === ActivityTypes.Message)) met.add(ctx);
     } catch (err) {
       logger.warn({ err }, 'could not store the conversation reference');
+    }
+    return true;
+  });
+  app.turn('afterTurn', async (ctx) => {
+    if (!met.has(ctx)) return true;
+    try {
+      await approvals.deliverPending();
+    } catch (err) {
+      logger.warn({ err }, 'pending approvals could not be delivered');
     }
     return true;
   });
@@ -194,4 +212,15 @@ export function registerRestore(
       clearInterval(stagingSweep);
     },
   };
+}
+
+/**
+ * The display name of the person in a personal chat, from the Bot Connector's member look-up (GET
+ * /v3/conversations/{id}/members/{userId}): Teams' conversationUpdate and installationUpdate carry ids only.
+ */
+async function memberName(ctx: TurnContext): Promise<string | undefined> {
+  const id = ctx.activity.from?.id;
+  if (!id) return undefined;
+  const member = await TeamsInfo.getMember(ctx, id);
+  return member.name || [member.givenName, member.surname].filter(Boolean).join(' ') || undefined;
 }

@@ -36,7 +36,10 @@ export const en = {
   'notify.rpo.title': 'No recent backup: {vm}',
   'notify.rpo.summary':
     '**{vm}** in vault **{vault}** has had no successful backup for more than {hours} hours. A missed schedule fails no job, so nothing else reported it.',
+  'notify.rpo.summaryNew':
+    '**{vm}** in vault **{vault}** has had no successful backup since its protection (or its last policy change) at {time}, and its first scheduled backup is overdue. A missed schedule fails no job, so nothing else reported it.',
   'notify.rpo.never': 'none in the last {hours} hours',
+  'notify.rpo.neverSinceProtection': 'none since protection at {time}',
   'notify.rpo.recoveredTitle': 'Backed up again: {vm}',
   'notify.rpo.recoveredSummary': '**{vm}** was backed up successfully at {time}.',
   'notify.subscribed': 'Done: failed backups of vault **{vault}** will be posted here, with the fix attached.',
@@ -102,7 +105,10 @@ export const zhTW: Record<keyof typeof en, string> = {
   'notify.rpo.title': '近期沒有備份：{vm}',
   'notify.rpo.summary':
     '保存庫 **{vault}** 中的 **{vm}** 已超過 {hours} 小時沒有成功的備份。錯過排程不會產生失敗的作業，因此沒有其他通知。',
+  'notify.rpo.summaryNew':
+    '保存庫 **{vault}** 中的 **{vm}** 自 {time} 啟用保護 (或上次變更原則) 以來沒有成功的備份，且第一次排程備份已逾時。錯過排程不會產生失敗的作業，因此沒有其他通知。',
   'notify.rpo.never': '最近 {hours} 小時內沒有',
+  'notify.rpo.neverSinceProtection': '自 {time} 啟用保護以來沒有',
   'notify.rpo.recoveredTitle': '已重新備份：{vm}',
   'notify.rpo.recoveredSummary': '**{vm}** 已於 {time} 成功備份。',
   'notify.subscribed': '完成：保存庫 **{vault}** 的備份失敗將張貼到此處，並附上修正方式。',

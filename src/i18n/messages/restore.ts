@@ -141,7 +141,10 @@ export const en = {
   'approval.notice.notFound': 'There is no such restore request.',
   'approval.notice.notRetryable': 'This failure cannot be retried safely: type **restore** to make a new request.',
   'approval.notice.noApprovers':
-    "No approvers' conversation is known yet, so the request has not reached an approver. It is posted as soon as an approver sends me a message (or set APPROVERS_CONVERSATION_ID).",
+    "No approvers' conversation is known yet, so the request has not reached an approver. It is posted as soon as an approver opens a chat with me (or set APPROVERS_CONVERSATION_ID).",
+  'approval.delivery.person': 'Waiting for {who}: the request is in their chat with me.',
+  'approval.delivery.someone': 'Waiting for an approver: the request is in their chat with me.',
+  'approval.delivery.channel': "Waiting for the approvers: the request is in the approvers' channel.",
   'approval.step.restoreDisks': 'Restore the disks',
   'approval.step.followJob': 'Follow the restore job',
   'approval.step.putBackKeys': 'Put the key and secret back',
@@ -288,7 +291,10 @@ export const zhTW: Record<keyof typeof en, string> = {
   'approval.notice.notFound': '沒有這個還原要求。',
   'approval.notice.notRetryable': '此失敗無法安全地重試：請輸入 **restore** 提出新的要求。',
   'approval.notice.noApprovers':
-    '目前還不知道核准者的交談，因此要求尚未送達核准者。只要有核准者傳訊息給我，要求就會張貼出去 (或設定 APPROVERS_CONVERSATION_ID)。',
+    '目前還不知道核准者的交談，因此要求尚未送達核准者。只要有核准者開啟與我的聊天，要求就會張貼出去 (或設定 APPROVERS_CONVERSATION_ID)。',
+  'approval.delivery.person': '等待 {who} 核准：要求已送到對方與我的聊天。',
+  'approval.delivery.someone': '等待核准者核准：要求已送到對方與我的聊天。',
+  'approval.delivery.channel': '等待核准者核准：要求已送到核准者的頻道。',
   'approval.step.restoreDisks': '還原磁碟',
   'approval.step.followJob': '追蹤還原作業',
   'approval.step.putBackKeys': '放回金鑰和密碼',

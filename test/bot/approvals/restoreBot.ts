@@ -13,7 +13,15 @@ import { createHttpApp, listen } from '../../../src/server';
 import { localSigningKey, RecordSigner, SqliteStorage, storeOn, type AuditEntry, type Store } from '../../../src/store';
 import type { ApprovalRecord } from '../../../src/bot/approvals/types';
 import { startTestAzure, type TestAzure } from '../../support/azure';
-import { captureLogs, cardAction, cardOf, FakeConnector, message, type SentActivity } from '../../support/bot';
+import {
+  captureLogs,
+  cardAction,
+  cardOf,
+  FakeConnector,
+  message,
+  type ActivityOptions,
+  type SentActivity,
+} from '../../support/bot';
 
 export const { operator, approver, viewer } = SANDBOX_USERS;
 
@@ -117,6 +125,17 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
     runs,
     sqlitePath,
     url: server.url,
+    /** Any activity, built with these options (`botAdded`, `installed`, …); returns what the bot posted meanwhile. */
+    async send(
+      build: (o: ActivityOptions) => Record<string, any>,
+      user: SandboxUser,
+      extra: Partial<ActivityOptions> = {},
+    ): Promise<SentActivity[]> {
+      const before = connector.sent.length;
+      const res = await post(build({ ...opts(user), ...extra }));
+      if (res.status >= 300) throw new Error(`activity answered ${res.status}: ${res.text}`);
+      return connector.sent.slice(before);
+    },
     /** A typed message; returns what the bot posted to that conversation during the turn. */
     async say(user: SandboxUser, text: string, conversationId?: string, locale?: string): Promise<SentActivity[]> {
       const before = connector.sent.length;

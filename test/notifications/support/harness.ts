@@ -60,6 +60,8 @@ export interface Harness extends Omit<SandboxAzure, 'close'> {
     sender?: CardSender;
     settings?: SettingsOverrides;
     alerts?: NotificationDeps['alerts'];
+    /** The replica's clock (the RPO watch reads Azure's jobs around it). */
+    now?: () => number;
   }): NotificationService;
   /** Subscribes a conversation (stored with a reference whose serviceUrl is the connector stand-in). */
   subscribe(
@@ -91,7 +93,7 @@ export async function startHarness(sandbox: SandboxAzure, overrides: SettingsOve
       const service = new NotificationService({
         store,
         jobs: azureJobSource(az),
-        protectedItems: azureProtectedItems(az, settings.jobsPageSize),
+        protectedItems: azureProtectedItems(az, settings.jobsPageSize, options.now),
         sender: options.sender ?? messengerCardSender(messenger),
         settings: options.settings
           ? notificationSettings({ ...FAST_SETTINGS, ...overrides, ...options.settings })
@@ -99,6 +101,7 @@ export async function startHarness(sandbox: SandboxAzure, overrides: SettingsOve
         logger,
         alerts: options.alerts ?? { token: TOKEN },
         replicaId: options.id,
+        now: options.now,
       });
       services.push(service);
       return service;
