@@ -83,6 +83,8 @@ export interface ProtectionSummary {
   state: string;
   lastBackupStatus?: string;
   lastBackupTime?: Date;
+  /** When the newest recovery point was taken; undefined while the item has none (the first backup not done). */
+  lastRecoveryPoint?: Date;
   /** Protected item names, as Azure Backup addresses them. */
   containerName: string;
   protectedItemName: string;
@@ -174,6 +176,8 @@ export interface VmListItem extends ResourceRef {
   protected: boolean;
   /** Vault protecting it, when protected. */
   vault?: string;
+  /** Protected and with at least one recovery point (something to restore). */
+  hasRecoveryPoint?: boolean;
 }
 
 export interface EnableProtectionInput {

@@ -117,6 +117,7 @@ export class VmOperations {
           location: vm.location,
           protected: !!hit,
           vault: hit?.protection.vault,
+          hasRecoveryPoint: !!hit?.protection.lastRecoveryPoint,
         };
       });
     });

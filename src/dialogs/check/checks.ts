@@ -40,9 +40,13 @@ export async function runChecks(
   row('rm', 'ok', t(l, 'check.rm.ok'));
 
   const enc = vm.encryption;
-  if (enc.kind === 'bek' && !deps.allowBekOnly) {
+  // A BEK-only VM is refused by enable backup: no Enable backup button, the way forward instead (issue 20, point 4).
+  const bekRefused = enc.kind === 'bek' && !deps.allowBekOnly;
+  if (bekRefused) {
     const e = explain(new UnsupportedVmError('BekOnlyNotSupported', vm.name, ''), l);
-    row('encryption', 'bad', `${e.title}. ${e.resolution}`);
+    row('encryption', 'bad', `${e.title}. ${e.cause}`);
+    const keyVault = enc.keyVault?.name ?? '<key-vault>';
+    row('wayForward', 'warn', t(l, 'check.bek.wayForward', { vm: vm.name, rg: vm.resourceGroup, keyVault }));
   } else {
     const key = enc.kind === 'none' ? 'check.enc.none' : enc.kind === 'bek' ? 'check.enc.bek' : 'check.enc.bekKek';
     row(
@@ -71,7 +75,7 @@ export async function runChecks(
       );
       if (access.granted) row('permission', 'ok', t(l, 'check.perm.ok'));
       else {
-        row('permission', 'bad', t(l, 'check.perm.missing', { missing: access.missing.join(', ') }));
+        row('permission', 'bad', t(l, 'check.perm.missing', { missing: missingText(l, access.missing) }));
         buttons.grant = { title: t(l, 'flow.fix.grant'), data: { vm: vm.name, keyVault: enc.keyVault.name } };
       }
     }
@@ -87,7 +91,7 @@ export async function runChecks(
   if (!p) {
     row('protected', 'bad', t(l, 'check.protected.no'));
     row('lastBackup', 'na', na);
-    buttons.enable = { title: t(l, 'flow.fix.enable'), data: { vm: vm.name } };
+    if (!bekRefused) buttons.enable = { title: t(l, 'flow.fix.enable'), data: { vm: vm.name } };
     return { rows, buttons };
   }
   row('protected', 'ok', t(l, 'check.protected.yes', { vault: p.vault, policy: p.policyName ?? '-' }));
@@ -118,4 +122,15 @@ async function lastBackup(deps: DialogDeps, vm: VmSummary): Promise<JobSummary |
   return jobs
     .filter((j) => j.vmName.toLowerCase() === vm.name.toLowerCase())
     .sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0))[0];
+}
+
+/** What Backup lacks, in the user's language: `keys:get, secrets:get` or "no role on the key vault". */
+function missingText(l: Locale, missing: string[]): string {
+  const one = (m: string) => {
+    const [kind, perm] = m.split(':');
+    if (kind === 'keys' || kind === 'secrets')
+      return t(l, kind === 'keys' ? 'check.perm.keys' : 'check.perm.secrets', { perm });
+    return m === 'role' ? t(l, 'check.perm.role') : m;
+  };
+  return missing.map(one).join(t(l, 'list.join'));
 }

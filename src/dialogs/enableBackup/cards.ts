@@ -1,3 +1,4 @@
+import { echo } from '../shared';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { t, type Locale } from '../../i18n';
 import { startData, stepData } from '../flow/cards';
@@ -37,7 +38,9 @@ export function vaultCard(r: Rec, view: View): AdaptiveCardJson {
   const intro = r.state.region
     ? t(l, 'enable.vault.introRegion', { region: r.state.region })
     : t(l, 'enable.vault.intro');
-  const unknown = r.state.unknown.length ? t(l, 'enable.vault.unknown', { names: r.state.unknown.join(', ') }) : '';
+  const unknown = r.state.unknown.length
+    ? t(l, 'enable.vault.unknown', { names: echo(r.state.unknown.join(', '), 120) })
+    : '';
   return renderCard('enableBackup.vault', {
     ...stepData(view, t(l, 'enable.title')),
     intro,

@@ -6,6 +6,7 @@ import type { AuditTrail } from '../../store';
 import { checkKeys, checkPermissions, validVmName, type RestoreAzure } from './checks';
 import type { CardView, FlowPoint, FlowUser, FlowVm, RestoreFlow } from './flow';
 import * as views from './views';
+import { echo, withSuggestion } from '../shared';
 
 /** What the steps use: the Azure layer, the audit trail, the clock. */
 export interface StepDeps {
@@ -33,11 +34,21 @@ export async function openVm(
   const hit = named?.deployment === 'resourceManager' ? named : undefined;
   if (hit?.protection) return openPoint(deps, user, flow, at, hit, signal);
   const all = await deps.azure.vms.list({ abortSignal: signal });
-  const vms = all.filter((v) => v.protected).sort((a, b) => a.name.localeCompare(b.name));
-  if (vms.length === 0)
-    return ended(flow, views.messageView(locale, t(locale, 'restore.vm.title'), t(locale, 'restore.vm.none')));
-  let notice = '';
-  if (vmName) notice = t(locale, hit ? 'restore.vm.notProtected' : 'restore.vm.notFound', { vm: vmName });
+  // Only what can be restored: protected VMs with a recovery point; the others are named, with why (issue 20).
+  const byName = (a: VmListItem, b: VmListItem) => a.name.localeCompare(b.name);
+  const vms = all.filter((v) => v.protected && v.hasRecoveryPoint).sort(byName);
+  const pending = all.filter((v) => v.protected && !v.hasRecoveryPoint).sort(byName);
+  const why = pending.length ? t(locale, 'restore.vm.noPoints', { vms: pending.map((v) => v.name).join(', ') }) : '';
+  if (vms.length === 0) {
+    const none = [t(locale, 'restore.vm.none'), why].filter(Boolean).join(' ');
+    return ended(flow, views.messageView(locale, t(locale, 'restore.vm.title'), none));
+  }
+  const notices: string[] = [];
+  if (vmName && hit) notices.push(t(locale, 'restore.vm.notProtected', { vm: echo(vmName) }));
+  if (vmName && !hit)
+    notices.push(withSuggestion(locale, t(locale, 'restore.vm.notFound', { vm: echo(vmName) }), vmName, all));
+  if (why) notices.push(why);
+  const notice = notices.join(' ');
   return {
     ...flow,
     step: 'vm' as const,
