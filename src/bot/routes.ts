@@ -3,7 +3,7 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { resolveLocale } from '../i18n';
 import { CommandRegistry } from './commands';
 import type { BotDeps } from './deps';
-import { audit } from './handlers/audit';
+import { audit, auditMore } from './handlers/audit';
 import { help } from './handlers/help';
 import { language, languageSet } from './handlers/language';
 import { registerMidFlow } from './handlers/midFlow';
@@ -25,6 +25,7 @@ type VerbHandler = (ctx: TurnContext, state: AppTurnState, data: any) => Promise
  */
 const VERB_ROUTES: { [V in Verb]?: (deps: BotDeps) => VerbHandler } = {
   'language.set': () => languageSet(),
+  'audit.more': (deps) => auditMore(deps),
 };
 
 /** Every card verb routed here (test/cards/verbs.test.ts checks it against cards/ and src/bot/verbs.ts). */

@@ -33,6 +33,18 @@ const STATE_COLOR: Record<ApprovalStatus, string> = {
   cancelled: 'Warning',
 };
 
+/** The steps' heading: what will happen, until it has happened (issue 20: no "What will happen" after the end). */
+const STEPS_TITLE: Record<ApprovalStatus, MessageKey> = {
+  pending: 'restore.plan.steps',
+  approved: 'restore.plan.steps',
+  running: 'approval.steps.running',
+  succeeded: 'approval.steps.done',
+  failed: 'approval.steps.done',
+  rejected: 'approval.steps.notRun',
+  expired: 'approval.steps.notRun',
+  cancelled: 'approval.steps.notRun',
+};
+
 /** cards/approval.request.json: the request, its plan, its state and (once approved) the run's progress. */
 export function approvalCard(
   locale: Locale,
@@ -54,9 +66,10 @@ export function approvalCard(
       who: record.requester.name ?? record.requester.aadObjectId,
       when: formatTime(record.createdAt),
     }),
+    requestReason: record.reason ? t(locale, 'approval.requestReason', { reason: record.reason }) : '',
     expires: record.status === 'pending' ? t(locale, 'approval.expires', { when: formatTime(record.expiresAt) }) : '',
     facts: planFacts(locale, plan),
-    stepsTitle: t(locale, 'restore.plan.steps'),
+    stepsTitle: t(locale, STEPS_TITLE[record.status]),
     steps: stepLines(locale, record, run),
     progress: progressLine(locale, record, run),
     decision: decisionLine(locale, record),

@@ -14,7 +14,7 @@ export type RestoreDialogVerb =
 
 /** A card to show, or a plan the user asked approval for (the bot creates the approval request with this id). */
 export type DialogOutcome =
-  { view: CardView } | { request: { requestId: string; plan: RestorePlan; planHash: string } };
+  { view: CardView } | { request: { requestId: string; plan: RestorePlan; planHash: string; reason?: string } };
 
 export interface RestoreDialogDeps {
   azure: RestoreAzure;
@@ -154,7 +154,7 @@ function repeats(flow: RestoreFlow, verb: string, rev: number, inputs: string): 
 
 function outcomeOf(flow: RestoreFlow): DialogOutcome {
   if (flow.step === 'requested' && flow.requestId && flow.plan && flow.planHash) {
-    return { request: { requestId: flow.requestId, plan: flow.plan, planHash: flow.planHash } };
+    return { request: { requestId: flow.requestId, plan: flow.plan, planHash: flow.planHash, reason: flow.reason } };
   }
   return { view: flow.view };
 }

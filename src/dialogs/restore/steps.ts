@@ -207,6 +207,9 @@ export async function onTarget(
     vmName: String(data.vmName ?? '').trim(),
   };
   const again = (notice: string) => reshow(flow, at, notice, { selected });
+  // A client that does not check required inputs (the Agents Playground) sends them empty: say which one.
+  const empty = (['staging', 'resourceGroup', 'subnet', 'vmName'] as const).find((k) => !selected[k]);
+  if (empty) return again(t(locale, REQUIRED[empty]));
   const targets = flow.targets!;
   const staging = targets.staging.find((s) => s.id === selected.staging);
   const group = targets.groups.find((g) => g.id === selected.resourceGroup);
@@ -261,7 +264,8 @@ export async function onTarget(
 export async function onRequest(deps: StepDeps, flow: RestoreFlow, data: Data): Promise<RestoreFlow> {
   // The card names the plan it showed; a plan that is not the stored one is not the plan to approve.
   if (!flow.plan || data.planHash !== flow.planHash) return ended(flow, views.staleView(flow.locale));
-  return { ...flow, step: 'requested', requestId: randomUUID(), offered: {} };
+  const reason = typeof data.reason === 'string' ? data.reason.trim().slice(0, 500) : '';
+  return { ...flow, step: 'requested', requestId: randomUUID(), offered: {}, ...(reason ? { reason } : {}) };
 }
 
 /** Whether the new VM's name is taken in the target group: one GET (a classic VM cannot live in a Resource Manager group). */
@@ -302,3 +306,11 @@ export function reshow(flow: RestoreFlow, at: At, notice: string, patch: Data = 
 export function ended(flow: RestoreFlow, view: CardView): RestoreFlow {
   return { ...flow, step: 'ended', offered: {}, view };
 }
+
+/** What a missing target input's message says ("Choose a target resource group"), not the bare label. */
+const REQUIRED = {
+  staging: 'restore.required.staging',
+  resourceGroup: 'restore.required.group',
+  subnet: 'restore.required.subnet',
+  vmName: 'restore.required.vmName',
+} as const;

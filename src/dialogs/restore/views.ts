@@ -36,6 +36,7 @@ export function vmView(locale: Locale, at: Position, vms: VmListItem[], notice =
       notice,
       prompt: t(locale, 'restore.vm.prompt'),
       label: t(locale, 'restore.vm.label'),
+      required: t(locale, 'restore.required.vm'),
       selected: vms.length === 1 ? vms[0].id : '',
       choices: vms.map((v) => ({
         title: t(locale, 'restore.vm.choice', { vm: v.name, vault: v.vault ?? '' }),
@@ -87,6 +88,7 @@ export function pointView(
       facts: vmFacts(locale, vm),
       prompt: t(locale, 'restore.point.prompt'),
       label: t(locale, 'restore.point.label'),
+      required: t(locale, 'restore.required.point'),
       selected: points[0]?.name ?? '',
       choices: points.map(choice),
       legacy: points.some((p) => !p.templateRestorable) ? t(locale, 'restore.point.legacy') : '',
@@ -133,6 +135,10 @@ export function targetView(
         group: t(locale, 'restore.target.group'),
         subnet: t(locale, 'restore.target.subnet', { region: vm.location }),
         vmName: t(locale, 'restore.target.vmName'),
+        requiredStaging: t(locale, 'restore.required.staging'),
+        requiredGroup: t(locale, 'restore.required.group'),
+        requiredSubnet: t(locale, 'restore.required.subnet'),
+        requiredVmName: t(locale, 'restore.required.vmName'),
       },
     },
   };
@@ -160,12 +166,18 @@ export function planView(locale: Locale, at: Position, plan: RestorePlan, hash: 
     data: {
       ...at,
       planHash: hash,
+      notice: '',
       title: t(locale, 'restore.plan.title', { vm: plan.vm.name }),
       intro: t(locale, 'restore.plan.intro'),
       facts: planFacts(locale, plan),
       stepsTitle: t(locale, 'restore.plan.steps'),
       steps: planSteps(locale, plan).map((s, i) => ({ text: `${i + 1}. ${s.text}` })),
-      labels: { request: t(locale, 'restore.plan.requestApproval'), cancel: t(locale, 'restore.label.cancel') },
+      labels: {
+        request: t(locale, 'restore.plan.requestApproval'),
+        cancel: t(locale, 'restore.label.cancel'),
+        reason: t(locale, 'restore.plan.reason'),
+        reasonHint: t(locale, 'restore.plan.reasonHint'),
+      },
     },
   };
 }
