@@ -56,6 +56,7 @@ export async function runChecks(
     );
   }
 
+  let accessGranted = false;
   if (enc.kind === 'none' || !enc.keyVault) {
     row('keyVault', 'na', t(l, 'check.kv.notNeeded'));
     row('permission', 'na', t(l, 'check.kv.notNeeded'));
@@ -73,6 +74,7 @@ export async function runChecks(
           model: t(l, access.model === 'rbac' ? 'check.kv.rbac' : 'check.kv.policy'),
         }),
       );
+      accessGranted = access.granted;
       if (access.granted) row('permission', 'ok', t(l, 'check.perm.ok'));
       else {
         row('permission', 'bad', t(l, 'check.perm.missing', { missing: missingText(l, access.missing) }));
@@ -103,8 +105,11 @@ export async function runChecks(
     row('lastBackup', 'ok', t(l, 'check.last.ok', { when: utc(last.endTime ?? last.startTime) }));
   } else if (last.status === 'Failed') {
     const e = last.errors[0] ? explain(last.errors[0], l, { vm: vm.name }) : undefined;
-    row('lastBackup', 'bad', t(l, 'check.last.failed', { when: utc(last.startTime), why: e?.title ?? last.status }));
-    Object.assign(buttons, { ...fixButtons(l, e?.fix, { vm: vm.name }), ...buttons });
+    const failed = t(l, 'check.last.failed', { when: utc(last.startTime), why: e?.title ?? last.status });
+    // The grant this failure lacked is there now (read above): no Grant button, say so (issue 20, point 5).
+    const causeGone = e?.fix?.kind === 'grantKeyVaultAccess' && accessGranted;
+    row('lastBackup', 'bad', causeGone ? `${failed} ${t(l, 'jobs.detail.causeGone')}` : failed);
+    if (!causeGone) Object.assign(buttons, { ...fixButtons(l, e?.fix, { vm: vm.name }), ...buttons });
     buttons.backup ??= { title: t(l, 'flow.fix.backupNow'), data: { vm: vm.name } };
   } else {
     row('lastBackup', 'warn', t(l, 'check.last.other', { when: utc(last.startTime), status: last.status }));
