@@ -3,6 +3,7 @@ import { t, type Locale } from '../../i18n';
 import type { RestorePlan } from '../../runs/restorePlan';
 import type { CardView, FlowPoint, FlowVm, TargetChoices } from './flow';
 import { formatAge, formatTime } from './format';
+import { pointTypeLabel } from './pointType';
 import { planFacts, planSteps, type Fact } from './planView';
 
 interface Position {
@@ -50,7 +51,10 @@ export function vmView(locale: Locale, at: Position, vms: VmListItem[], notice =
 export function vmFacts(locale: Locale, vm: FlowVm): Fact[] {
   const enc = vm.encryption;
   const encryption = enc
-    ? t(locale, 'restore.encryption.ade', { kind: enc.kind.toUpperCase().replace('+', ' + '), pass: enc.pass })
+    ? t(locale, 'restore.encryption.ade', {
+        kind: enc.kind.toUpperCase().replace('+', ' + '),
+        pass: t(locale, enc.pass === 'dual' ? 'enable.pass.dual' : 'enable.pass.single'),
+      })
     : t(locale, 'restore.encryption.none');
   return [
     { title: t(locale, 'restore.facts.vm'), value: `${vm.name} (${vm.resourceGroup}, ${vm.location})` },
@@ -71,7 +75,7 @@ export function pointView(
   const choice = (p: FlowPoint) => {
     const label = t(locale, 'restore.point.choice', {
       time: formatTime(p.time),
-      type: p.type,
+      type: pointTypeLabel(locale, p.type),
       age: formatAge(locale, p.time, now),
     });
     return {
@@ -118,7 +122,10 @@ export function targetView(
       notice: input.notice ?? '',
       facts: [
         ...vmFacts(locale, vm).slice(0, 1),
-        { title: t(locale, 'restore.facts.point'), value: `${formatTime(point.time)} · ${point.type}` },
+        {
+          title: t(locale, 'restore.facts.point'),
+          value: `${formatTime(point.time)} · ${pointTypeLabel(locale, point.type)}`,
+        },
       ],
       checksTitle: t(locale, 'restore.target.checks'),
       checks: checkLines(locale, encryption),
