@@ -1,4 +1,5 @@
 import { explain, type Explanation } from '../../azure';
+import { jobStatusLabel } from '../../dialogs/jobs/format';
 import { formatTime, planFacts, planStepIds, planSteps } from '../../dialogs/restore';
 import { t, type Locale, type MessageKey } from '../../i18n';
 import { restoreRetryable, type RestoreRun, type RestoreStep } from '../../runs/restoreRun';
@@ -124,7 +125,11 @@ function progressLine(locale: Locale, record: ApprovalRecord, run: RestoreRun | 
   const cp = run?.checkpoint;
   if (!cp?.jobId || record.status === 'succeeded') return '';
   const percent = cp.progress !== undefined ? ` (${cp.progress}%)` : '';
-  return t(locale, 'approval.progress', { job: cp.jobId, status: cp.jobStatus ?? 'InProgress', percent });
+  return t(locale, 'approval.progress', {
+    job: cp.jobId,
+    status: jobStatusLabel(locale, cp.jobStatus ?? 'InProgress'),
+    percent,
+  });
 }
 
 function decisionLine(locale: Locale, record: ApprovalRecord): string {

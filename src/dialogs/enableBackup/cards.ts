@@ -29,7 +29,12 @@ export function agentText(locale: Locale, agent: VmCheck['agent']): string {
 }
 
 export function policyText(locale: Locale, p: PolicyPick): string {
-  if (p.kind === 'existing') return `${p.name}: ${describePolicy(locale, p.summary)}`;
+  if (p.kind === 'existing')
+    return t(locale, 'enable.policy.choice', {
+      name: p.name,
+      isDefault: '',
+      schedule: describePolicy(locale, p.summary),
+    });
   return t(locale, 'enable.policy.toCreate', { name: p.name, what: describePolicy(locale, shapeOf(p.spec)) });
 }
 
