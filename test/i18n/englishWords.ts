@@ -84,11 +84,15 @@ export function cardTexts(card: unknown): string[] {
   return out.filter(Boolean);
 }
 
-/** The English words of a zh-TW card that are not allowed, with the text each is in. */
-export function englishWords(card: unknown): { word: string; text: string }[] {
+/**
+ * The English words of a zh-TW card that are not allowed, with the text each is in. `quoted`: Azure's own messages
+ * the card quotes as Azure's (a job's error string: Azure Backup writes them in English), taken out first.
+ */
+export function englishWords(card: unknown, quoted: string[] = []): { word: string; text: string }[] {
   const hits: { word: string; text: string }[] = [];
   for (const text of cardTexts(card)) {
-    let rest = text
+    let rest = quoted.reduce((s, q) => s.split(q).join(' '), text);
+    rest = rest
       .replace(/https?:\/\/\S+/g, ' ')
       // Azure resource ids, shown as the scope of a role assignment.
       .replace(/\/subscriptions\/\S+/g, ' ')

@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { digestCard, failureCard, jobCard, rpoCard, vaultChoiceCard } from '../../src/bot/notifications/cards';
 import { cardId, CARDS_DIR } from '../../src/cards/render';
 import { SANDBOX_USERS, type SandboxUser } from '../../src/sandboxUsers';
 import { botAdded, cardAction, cardOf, message, startTestBot, type TestBot } from '../support/bot';
@@ -12,6 +13,11 @@ import { englishWords } from './englishWords';
  * subscriptions, typos and cancel — and every card it posts, updates or answers with is read for English words outside
  * the allow-list (englishWords.ts: resource names, command words, Azure role and product names, error codes).
  */
+/** Azure's own words, quoted as Azure's on the notification cards ("Azure 錯誤詳細資料：…"). */
+const AZURE_QUOTED = [
+  "Backup doesn't have sufficient permissions to the key vault 'kv-ade-nogrant' for backup of encrypted VMs.",
+];
+
 describe('zh-TW cards carry no English outside the allowed terms', () => {
   let bot: TestBot;
   const seen: { where: string; card: any }[] = [];
@@ -207,9 +213,90 @@ describe('zh-TW cards carry no English outside the allowed terms', () => {
     expect(seen.length).toBeGreaterThan(40);
   });
 
+  it('renders the failed-backup notification cards in zh-TW (their builders, as the sender calls them)', () => {
+    // The watcher polls every 10 s at the fastest: its cards are built here from what it would hand the sender.
+    const delivery = { conversationId: 'c', reference: {}, version: 1, attempts: 0, createdAt: '2026-03-13T22:00:00Z' };
+    const error = {
+      code: 400105,
+      title: 'UserErrorKeyVaultPermissionsNotConfigured',
+      message: AZURE_QUOTED[0],
+      recommendations: [],
+    };
+    const failure = {
+      ...delivery,
+      locale: 'zh-TW' as const,
+      kind: 'failure' as const,
+      vault: 'rsv-prod-eastasia',
+      vm: 'vm-nogrant-01',
+      operation: 'Backup',
+      firstAt: '2026-03-13T22:30:00Z',
+      lastAt: '2026-03-13T22:30:00Z',
+      lastJobId: 'job-1',
+      error,
+      recentJobs: ['job-1'],
+    };
+    seen.push({ where: 'failure card', card: failureCard({ ...failure, count: 1 }) });
+    seen.push({ where: 'repeated failure card', card: failureCard({ ...failure, count: 3 }) });
+    seen.push({
+      where: 'digest card',
+      card: digestCard({
+        ...delivery,
+        locale: 'zh-TW',
+        kind: 'digest',
+        startedAt: '2026-03-13T22:30:00Z',
+        lastAt: '2026-03-13T22:40:00Z',
+        total: 12,
+        carded: 2,
+        groups: {
+          'a|v': { error: 'UserErrorKeyVaultPermissionsNotConfigured', vault: 'rsv-prod-eastasia', count: 12 },
+        },
+        items: {
+          'v|vm-nogrant-01': {
+            vault: 'rsv-prod-eastasia',
+            vm: 'vm-nogrant-01',
+            count: 12,
+            lastAt: '2026-03-13T22:30:00Z',
+          },
+        },
+      }),
+    });
+    const rpo = {
+      ...delivery,
+      locale: 'zh-TW' as const,
+      kind: 'rpo' as const,
+      vault: 'rsv-prod-eastasia',
+      vm: 'vm-nogrant-01',
+      rpoHours: 26,
+      detectedAt: '2026-03-13T22:30:00Z',
+    };
+    seen.push({ where: 'rpo card', card: rpoCard(rpo) });
+    seen.push({ where: 'rpo recovered card', card: rpoCard({ ...rpo, recoveredAt: '2026-03-14T01:00:00Z' }) });
+    seen.push({
+      where: 'vault choice card',
+      card: vaultChoiceCard('zh-TW', [{ name: 'rsv-prod-eastasia', location: 'eastasia', resourceGroup: 'rg-backup' }]),
+    });
+    seen.push({
+      where: 'job card',
+      card: jobCard('zh-TW', {
+        id: 'job-1',
+        vault: 'rsv-prod-eastasia',
+        operation: 'Backup',
+        status: 'Failed',
+        vmName: 'vm-nogrant-01',
+        startTime: new Date('2026-03-13T22:30:00Z'),
+        endTime: new Date('2026-03-13T22:35:00Z'),
+        durationText: '00:05:00.0000000',
+        errors: [error],
+        properties: {},
+      }),
+    });
+  });
+
   it('no English word outside the allow-list on any of those cards', () => {
     const offences = seen.flatMap(({ where, card }) =>
-      englishWords(card).map((hit) => `${where} → ${cardId(card)}: "${hit.word}" in ${JSON.stringify(hit.text)}`),
+      englishWords(card, AZURE_QUOTED).map(
+        (hit) => `${where} → ${cardId(card)}: "${hit.word}" in ${JSON.stringify(hit.text)}`,
+      ),
     );
     expect(offences).toEqual([]);
   });
@@ -241,17 +328,9 @@ describe('zh-TW cards carry no English outside the allowed terms', () => {
       .filter((f) => f.endsWith('.json'))
       .map((f) => f.replace(/\.json$/, ''));
     // Reached only by a failed-backup notification, a later step or an error (test/notifications, test/bot/approvals).
-    // Not reached here: failed-backup notifications (the watcher's interval is 10 s at least), an unexpected error,
-    // and the restore dialog's plain message (a protected VM with no recovery point).
-    const elsewhere = new Set([
-      'notify.failure',
-      'notify.digest',
-      'notify.job',
-      'notify.rpo',
-      'notify.vaults',
-      'error',
-      'restore.message',
-    ]);
+    // Not reached here: an unexpected error, and the restore dialog's plain message (a protected VM with no
+    // recovery point).
+    const elsewhere = new Set(['error', 'restore.message']);
     const missing = templates.filter((t) => !shown.has(t) && !elsewhere.has(t));
     expect(missing).toEqual([]);
   });
