@@ -92,6 +92,8 @@ export interface ProtectionSummary {
   state: string;
   lastBackupStatus?: string;
   lastBackupTime?: Date;
+  /** When the newest recovery point was taken; undefined while the item has none (the first backup not done). */
+  lastRecoveryPoint?: Date;
   /** Protected item names, as Azure Backup addresses them. */
   containerName: string;
   protectedItemName: string;
@@ -191,6 +193,8 @@ export interface VmListItem extends ResourceRef {
   /** Its backup policy, and Backup's protectionState (IRPending, Protected, ProtectionStopped, …), when protected. */
   policy?: string;
   protectionState?: string;
+  /** Protected and with at least one recovery point (something to restore). */
+  hasRecoveryPoint?: boolean;
 }
 
 export interface EnableProtectionInput {

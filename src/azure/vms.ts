@@ -118,6 +118,7 @@ export class VmOperations {
           protected: !!hit,
           vault: hit?.protection.vault,
           ...(hit ? { policy: hit.protection.policyName, protectionState: hit.protection.state } : {}),
+          hasRecoveryPoint: !!hit?.protection.lastRecoveryPoint,
         };
       });
     });

@@ -3,9 +3,10 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { resolveLocale } from '../i18n';
 import { CommandRegistry } from './commands';
 import type { BotDeps } from './deps';
-import { audit } from './handlers/audit';
+import { audit, auditMore } from './handlers/audit';
 import { help } from './handlers/help';
 import { language, languageSet } from './handlers/language';
+import { registerMidFlow } from './handlers/midFlow';
 import { planned } from './handlers/planned';
 import { unknown } from './handlers/unknown';
 import { welcomeOnInstallationUpdate, welcomeOnMembersAdded } from './handlers/welcome';
@@ -24,6 +25,7 @@ type VerbHandler = (ctx: TurnContext, state: AppTurnState, data: any) => Promise
  */
 const VERB_ROUTES: { [V in Verb]?: (deps: BotDeps) => VerbHandler } = {
   'language.set': () => languageSet(),
+  'audit.more': (deps) => auditMore(deps),
 };
 
 /** Every card verb routed here (test/cards/verbs.test.ts checks it against cards/ and src/bot/verbs.ts). */
@@ -82,15 +84,17 @@ export function registerRoutes(app: Application<AppTurnState>, deps: BotDeps): C
   }
 
   // Enable backup, grant access, backup now, check, jobs (and typed `cancel`): only with the Azure layer wired in.
-  if (deps.protect) registerProtectFlows(app, { ...deps, protect: deps.protect }, commands);
-  if (deps.restore) registerRestore(app, { ...deps, restore: deps.restore }, commands);
+  const protect = deps.protect ? registerProtectFlows(app, { ...deps, protect: deps.protect }, commands) : undefined;
+  const restore = deps.restore ? registerRestore(app, { ...deps, restore: deps.restore }, commands) : undefined;
   if (deps.notifications) registerNotifications(app, { ...deps, notifications: deps.notifications }, commands);
+  // Typed `cancel` and text while a card waits: acts on the latest open card of either kind.
+  registerMidFlow(app, { runtime: protect?.runtime, restore: restore?.dialog }, commands);
 
   app.conversationUpdate('membersAdded', welcomeOnMembersAdded(deps));
   app.activity(ActivityTypes.InstallationUpdate, welcomeOnInstallationUpdate(deps));
 
   // Catch-all, registered last: any other message gets a pointer to help, never silence.
-  app.activity(ActivityTypes.Message, unknown());
+  app.activity(ActivityTypes.Message, unknown(commands));
   return commands;
 }
 

@@ -49,7 +49,16 @@ export const PROTECT_VERBS = [
 /** Failed-backup notifications (src/bot/notifications/register.ts); fix buttons reuse the protect flows' starts. */
 export const NOTIFICATION_VERBS = ['notify.showJob', 'notify.subscribe', 'notify.unsubscribe'] as const;
 
-export const VERBS = ['language.set', ...RESTORE_VERBS, ...PROTECT_VERBS, ...NOTIFICATION_VERBS] as const;
+/** The audit trail card's paging. */
+export const AUDIT_VERBS = ['audit.more'] as const;
+
+export const VERBS = [
+  'language.set',
+  ...AUDIT_VERBS,
+  ...RESTORE_VERBS,
+  ...PROTECT_VERBS,
+  ...NOTIFICATION_VERBS,
+] as const;
 
 export type Verb = (typeof VERBS)[number];
 

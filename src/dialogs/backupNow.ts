@@ -7,7 +7,7 @@ import type { DialogDeps } from './deps';
 import { explainCard, noticeCard } from './flow/cards';
 import { choiceList, picked } from './flow/list';
 import type { CardAddress, FlowDefinition, FlowRecord, Input, Outcome, Turn } from './flow/types';
-import { audit, auditWho, byName, day, vmChoice, words, type AuditWho } from './shared';
+import { audit, auditWho, byName, day, echo, vmChoice, withSuggestion, words, type AuditWho } from './shared';
 
 export interface BackupState {
   /** The protected VMs the VM question offered, as listed: the answer needs no second list. */
@@ -112,7 +112,10 @@ export async function startBackupNow(
     found.kind === 'ambiguous'
       ? protectedVms.filter((v) => found.matches.some((m) => m.id.toLowerCase() === v.id.toLowerCase()))
       : protectedVms;
-  const notice = t(l, found.kind === 'ambiguous' ? 'flow.ambiguous' : 'backup.unknown', { name });
+  const notice =
+    found.kind === 'ambiguous'
+      ? t(l, 'flow.ambiguous', { name })
+      : { problem: withSuggestion(l, t(l, 'backup.unknown', { name: echo(name) }), name, protectedVms) };
   return deps.runtime.begin(
     turn,
     'backupNow',

@@ -6,7 +6,7 @@ import { runChecks } from './check/checks';
 import type { DialogDeps } from './deps';
 import { choiceList, picked } from './flow/list';
 import type { FlowDefinition, Turn } from './flow/types';
-import { byName, lookUpVms, vmChoice, words } from './shared';
+import { byName, echo, lookUpVms, vmChoice, withSuggestion, words } from './shared';
 
 /** `check [vm]`: one card with every check (read-only; the only question is which VM). */
 export function checkFlow(deps: DialogDeps): FlowDefinition<Record<string, never>> {
@@ -42,8 +42,10 @@ export async function startCheck(
     const list = choiceList(found.matches.map(vmChoice));
     return deps.runtime.begin(turn, 'check', 'vm', {}, list, t(turn.locale, 'flow.ambiguous', { name }));
   }
-  if (found.kind === 'missing')
-    return deps.runtime.begin(turn, 'check', 'vm', {}, all(), t(turn.locale, 'check.unknown', { name }));
+  if (found.kind === 'missing') {
+    const problem = withSuggestion(turn.locale, t(turn.locale, 'check.unknown', { name: echo(name) }), name, vms);
+    return deps.runtime.begin(turn, 'check', 'vm', {}, all(), { problem });
+  }
   return checkCard(deps, turn, await deps.azure.vms.get(found.vm.name, found.vm.resourceGroup));
 }
 

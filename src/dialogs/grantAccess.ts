@@ -8,7 +8,7 @@ import type { FlowDefinition, FlowRecord, Input, Outcome, Turn } from './flow/ty
 import { grantConfirmCard, grantResultCard, grantTargetCard } from './grantAccess/cards';
 import { applyGrant, grantNeed, type GrantPlan } from './grantAccess/plan';
 import { chosenTarget, keyVaultChoices, resolveTarget } from './grantAccess/target';
-import { words } from './shared';
+import { echo, withSuggestion, words } from './shared';
 
 export interface GrantState {
   plan?: GrantPlan;
@@ -62,7 +62,9 @@ export async function startGrantAccess(
       return explainCard(l, explain(new UnsupportedVmError('ClassicVmNotSupported', name, ''), l), { subject: name });
     case 'unknown': {
       const list = choiceList(keyVaultChoices(l, target.keyVaults));
-      return deps.runtime.begin(turn, 'grantAccess', 'target', {}, list, t(l, 'grant.unknown', { name }));
+      // Key vault names only: the VM look-up read no VM list to suggest from.
+      const problem = withSuggestion(l, t(l, 'grant.unknown', { name: echo(name) }), name, target.keyVaults);
+      return deps.runtime.begin(turn, 'grantAccess', 'target', {}, list, { problem });
     }
     case 'ambiguous': {
       const notice = t(l, 'grant.ambiguous', { name });

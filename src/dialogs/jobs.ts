@@ -1,4 +1,4 @@
-import type { JobSummary, VaultSummary } from '../azure';
+import { explain, type JobSummary, type VaultSummary } from '../azure';
 import type { AdaptiveCardJson } from '../cards/render';
 import { t } from '../i18n';
 import type { DialogDeps } from './deps';
@@ -6,11 +6,13 @@ import { noticeCard } from './flow/cards';
 import { choiceList, picked } from './flow/list';
 import type { FlowDefinition, FlowRecord, Input, Outcome, Turn } from './flow/types';
 import { jobDetailCard, jobsListCard, jobsVaultCard, jobTitle, type JobDetail } from './jobs/cards';
-import { byName, utc, words } from './shared';
+import { byName, echo, utc, withSuggestion, words } from './shared';
 
 export interface JobsState {
   vault?: { name: string; resourceGroup: string };
   failed?: number;
+  /** Failed backup job id -> when a later backup of the same VM succeeded (UTC text). */
+  superseded?: Record<string, string>;
   detail?: JobDetail;
 }
 
@@ -50,7 +52,9 @@ export async function startJobs(deps: DialogDeps, turn: Turn, args: string): Pro
       ? vaults[0]
       : undefined;
   if (!vault) {
-    const notice = name ? t(l, 'jobs.unknown', { name }) : undefined;
+    const notice = name
+      ? { problem: withSuggestion(l, t(l, 'jobs.unknown', { name: echo(name) }), name, vaults) }
+      : undefined;
     return deps.runtime.begin(turn, 'jobs', 'vault', {}, choiceList(vaults.map(vaultChoice)), notice);
   }
   const { state, list } = await listed(deps, { name: vault.name, resourceGroup: vault.resourceGroup }, turn);
@@ -59,13 +63,31 @@ export async function startJobs(deps: DialogDeps, turn: Turn, args: string): Pro
 
 async function listed(deps: DialogDeps, vault: { name: string; resourceGroup: string }, turn: Turn) {
   const jobs = await deps.azure.jobs.list(vault, { startTime: new Date(Date.now() - RECENT_MS), endTime: new Date() });
-  const sorted = [...jobs]
-    .sort((a, b) => (RANK[a.status] ?? 3) - (RANK[b.status] ?? 3) || time(b) - time(a))
-    .slice(0, MAX_JOBS);
+  const superseded = supersededFailures(jobs);
+  // Standing failures first, then failures a later backup superseded, then the rest; newest first within each.
+  const rank = (j: JobSummary) => (superseded[j.id] ? 0.5 : (RANK[j.status] ?? 3));
+  const sorted = [...jobs].sort((a, b) => rank(a) - rank(b) || time(b) - time(a)).slice(0, MAX_JOBS);
   const list = choiceList(
-    sorted.map((j) => ({ value: j.id, title: jobTitle(turn.locale, { ...j, startTime: utc(j.startTime) }) })),
+    sorted.map((j) => ({
+      value: j.id,
+      title: jobTitle(turn.locale, { ...j, startTime: utc(j.startTime), superseded: superseded[j.id] }),
+    })),
   );
-  return { state: { vault, failed: jobs.filter((j) => j.status === 'Failed').length }, list };
+  const failed = jobs.filter((j) => j.status === 'Failed' && !superseded[j.id]).length;
+  return { state: { vault, failed, superseded }, list };
+}
+
+/** Failed backups of a VM whose later backup (of the same VM, in the same list) completed: id -> when it did. */
+export function supersededFailures(jobs: JobSummary[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const ok = jobs.filter((j) => j.operation === 'Backup' && /^Completed/.test(j.status));
+  for (const f of jobs.filter((j) => j.operation === 'Backup' && j.status === 'Failed')) {
+    const later = ok
+      .filter((j) => j.vmName.toLowerCase() === f.vmName.toLowerCase() && time(j) > time(f))
+      .sort((a, b) => time(a) - time(b))[0];
+    if (later) out[f.id] = utc(later.endTime ?? later.startTime);
+  }
+  return out;
 }
 
 const time = (j: JobSummary) => j.startTime?.getTime() ?? 0;
@@ -96,7 +118,27 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
     endTime: utc(job.endTime),
     duration: job.durationText,
     errors: job.errors,
+    superseded: r.state.superseded?.[job.id],
   };
+  if (job.status === 'Failed' && !detail.superseded) detail.causeGone = await grantSince(deps, job, r.state.vault!);
   const list = { ...r.list!, selected: [choice.value] };
   return { kind: 'next', record: { ...r, step: 'detail', state: { ...r.state, detail }, list } };
+}
+
+/**
+ * Whether the key vault access a failed backup lacked has been granted since (so its Grant button would do nothing).
+ * Only for a failure the catalogue answers with the grant: the VM (its key vault) and that vault's access, read now.
+ */
+async function grantSince(deps: DialogDeps, job: JobSummary, vault: { name: string }): Promise<boolean> {
+  const fix = job.errors[0] ? explain(job.errors[0], 'en', { vm: job.vmName, vault: vault.name }).fix : undefined;
+  if (fix?.kind !== 'grantKeyVaultAccess') return false;
+  try {
+    const vm = await deps.azure.vms.get(job.vmName);
+    const kv = vm.encryption.keyVault;
+    if (!kv || vm.encryption.kind === 'none') return false;
+    return (await deps.azure.keyVaults.getAccess(kv, vm.encryption.kind)).granted;
+  } catch {
+    // Unknown: keep offering the fix (the grant flow itself says "already granted" if it is).
+    return false;
+  }
 }

@@ -1,6 +1,8 @@
 import { NotFoundError, type VmListItem, type VmSummary } from '../azure';
 import type { AuditEntry, NewAuditEntry } from '../store';
+import { t, type Locale } from '../i18n';
 import type { DialogDeps } from './deps';
+import { nearest } from './suggest';
 import type { Choice, Turn } from './flow/types';
 
 /** What a VM name typed by a user stands for. */
@@ -66,3 +68,18 @@ export function utc(d: Date | undefined): string {
 }
 
 export const day = (d: Date): string => d.toISOString().slice(0, 10);
+
+/** "No VM is called vm-db01." and, where one name is one or two edits away, "Did you mean vm-db-01?" */
+export function withSuggestion(locale: Locale, text: string, typed: string, known: { name: string }[]): string {
+  const near = nearest(
+    typed,
+    known.map((k) => k.name),
+  );
+  return near ? `${text} ${t(locale, 'suggest.vm', { name: near })}` : text;
+}
+
+/** Text a user typed, shown back: at most 60 characters (a pasted log is not repeated whole). */
+export function echo(text: string, max = 60): string {
+  const s = text.trim();
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}

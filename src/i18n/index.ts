@@ -3,6 +3,7 @@ import * as access from './messages/access';
 import * as audit from './messages/audit';
 import * as commands from './messages/commands';
 import * as core from './messages/core';
+import * as firstHour from './messages/firstHour';
 import * as notifications from './messages/notifications';
 import * as protect from './messages/protect';
 import * as restore from './messages/restore';
@@ -11,7 +12,16 @@ export * from './locale';
 
 // One dictionary per area (./messages/<area>.ts), each with an `en` and a `zhTW` object holding the same keys
 // (the compiler checks). A later flow adds its own area file and spreads it in here.
-const en = { ...core.en, ...commands.en, ...access.en, ...audit.en, ...restore.en, ...protect.en, ...notifications.en };
+const en = {
+  ...core.en,
+  ...commands.en,
+  ...access.en,
+  ...audit.en,
+  ...restore.en,
+  ...protect.en,
+  ...notifications.en,
+  ...firstHour.en,
+};
 export type MessageKey = keyof typeof en;
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = {
@@ -24,15 +34,23 @@ const dictionaries: Record<Locale, Record<MessageKey, string>> = {
     ...restore.zhTW,
     ...protect.zhTW,
     ...notifications.zhTW,
+    ...firstHour.zhTW,
   },
 };
 
 export type MessageParams = Record<string, string | number>;
 
-/** The message `key` in `locale`, with `{name}` placeholders filled from `params`. */
+/**
+ * The message `key` in `locale`, with `{name}` placeholders filled from `params`. A plural form is written
+ * `{name|one|other}` (`{count} {count|VM|VMs}`): `one` when the parameter is 1, else `other`. Chinese needs none.
+ */
 export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
   const template = dictionaries[locale]?.[key] ?? dictionaries[DEFAULT_LOCALE][key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return template
+    .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (whole, name: string, one: string, other: string) =>
+      name in params ? (Number(params[name]) === 1 ? one : other) : whole,
+    )
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 /** For keys built at run time (an audit action code, a result): whether a message exists. */

@@ -15,7 +15,7 @@ const checks: Case[] = [
           verbs: ['grantAccess.start', 'backupNow.start'],
           noVerbs: ['enableBackup.start'],
           text: [
-            /^2 check\(s\) failed/,
+            /^2 checks failed/,
             /^Resource Manager VM$/,
             /^BEK and KEK single pass$/,
             /kv-ade-nogrant exists \(access policies\)/,

@@ -76,7 +76,7 @@ const cases: Case[] = [
     steps: [
       start('vm-noagent-01'),
       vault(),
-      { say: 'cancel', expect: { message: /^Cancelled\. Nothing was changed\.$/ } },
+      { say: 'cancel', expect: { message: /^Cancelled enable backup\. Nothing was changed\.$/ } },
       policy('DefaultPolicy', 'flow.notice'),
       { say: 'cancel', expect: { message: /nothing to cancel/ } },
     ],
@@ -430,7 +430,7 @@ const cases: Case[] = [
       {
         ...toConfirm,
         locale: 'zh-TW',
-        expect: { card: 'enableBackup.confirm', text: /以下正是將在 Azure 中進行的變更/ },
+        expect: { card: 'enableBackup.confirm', text: [/按下確認後，Azure 會有下列變更：/, /DefaultPolicy：每天/] },
       },
       { ...confirm, locale: 'zh-TW', expect: { card: 'enableBackup.result', text: /正在啟用/ } },
       { updated: { card: 'enableBackup.result', text: [/^已啟用備份$/, /VM 代理程式：就緒/] }, until: /^已啟用備份$/ },

@@ -22,7 +22,7 @@ test('2. enable backup for vm-web-01: from the command to a completed first back
     await precheck.getByText('Ready.', { exact: true }).waitFor();
     return chat.clickFor(precheck, 'Next', 'enableBackup.confirm');
   });
-  await s.step('the confirmation states the change; click "Enable backup for 1 VM(s)"', async () => {
+  await s.step('the confirmation states the change; click "Enable backup for 1 VM"', async () => {
     await confirm.getByText(/Protect vm-web-01/).waitFor();
     return chat.clickFor(confirm, /^Enable backup for 1 VM/, 'enableBackup.result');
   });

@@ -17,8 +17,12 @@ test('5. a failed scheduled backup is posted to the subscribed channel, and its 
       .waitFor();
   });
 
-  await s.step('a scheduled backup of vm-nogrant-01 fails in the sandbox', () =>
-    sandboxAdmin(s.stack.armUrl, '/_sandbox/backups/fail', { vm: 'vm-nogrant-01' }),
+  // Named, so that the failure has the key vault cause even if an earlier test granted the access (issue 20, point 9).
+  await s.step('a scheduled backup of vm-nogrant-01 fails in the sandbox with the key vault error', () =>
+    sandboxAdmin(s.stack.armUrl, '/_sandbox/backups/fail', {
+      vm: 'vm-nogrant-01',
+      error: 'UserErrorKeyVaultPermissionsNotConfigured',
+    }),
   );
   const failure = await s.step('the failure card appears in the channel with the key vault fix', async () => {
     const card = await chat.cardShowing('notify.failure', 'Backup failed: vm-nogrant-01', JOB_MS);

@@ -45,6 +45,8 @@ export function fromProtectedItem(
     state: p.protectionState ?? p.protectionStatus ?? 'Unknown',
     lastBackupStatus: p.lastBackupStatus,
     lastBackupTime: p.lastBackupTime ? new Date(p.lastBackupTime) : undefined,
+    // ProtectedItem.lastRecoveryPoint: when the latest recovery point was created; absent before the first backup.
+    lastRecoveryPoint: p.lastRecoveryPoint ? new Date(p.lastRecoveryPoint) : undefined,
     ...names,
   };
 }

@@ -1,5 +1,6 @@
 import { escapeMarkdown } from '../markdown';
 import { explain, type Explanation } from '../../azure';
+import { jobStatusLabel } from '../../dialogs/jobs/format';
 import { formatTime, planFacts, planStepIds, planSteps } from '../../dialogs/restore';
 import { t, type Locale, type MessageKey } from '../../i18n';
 import { restoreRetryable, type RestoreRun, type RestoreStep } from '../../runs/restoreRun';
@@ -34,6 +35,18 @@ const STATE_COLOR: Record<ApprovalStatus, string> = {
   cancelled: 'Warning',
 };
 
+/** The steps' heading: what will happen, until it has happened (issue 20: no "What will happen" after the end). */
+const STEPS_TITLE: Record<ApprovalStatus, MessageKey> = {
+  pending: 'restore.plan.steps',
+  approved: 'restore.plan.steps',
+  running: 'approval.steps.running',
+  succeeded: 'approval.steps.done',
+  failed: 'approval.steps.done',
+  rejected: 'approval.steps.notRun',
+  expired: 'approval.steps.notRun',
+  cancelled: 'approval.steps.notRun',
+};
+
 /** cards/approval.request.json: the request, its plan, its state and (once approved) the run's progress. */
 export function approvalCard(
   locale: Locale,
@@ -56,9 +69,10 @@ export function approvalCard(
       who: record.requester.name ?? record.requester.aadObjectId,
       when: formatTime(record.createdAt),
     }),
+    requestReason: record.reason ? t(locale, 'approval.requestReason', { reason: record.reason }) : '',
     expires: record.status === 'pending' ? t(locale, 'approval.expires', { when: formatTime(record.expiresAt) }) : '',
     facts: planFacts(locale, plan),
-    stepsTitle: t(locale, 'restore.plan.steps'),
+    stepsTitle: t(locale, STEPS_TITLE[record.status]),
     steps: stepLines(locale, record, run),
     progress: progressLine(locale, record, run),
     decision: decisionLine(locale, record),
@@ -136,7 +150,11 @@ function progressLine(locale: Locale, record: ApprovalRecord, run: RestoreRun | 
   const cp = run?.checkpoint;
   if (!cp?.jobId || record.status === 'succeeded') return '';
   const percent = cp.progress !== undefined ? ` (${cp.progress}%)` : '';
-  return t(locale, 'approval.progress', { job: cp.jobId, status: cp.jobStatus ?? 'InProgress', percent });
+  return t(locale, 'approval.progress', {
+    job: cp.jobId,
+    status: jobStatusLabel(locale, cp.jobStatus ?? 'InProgress'),
+    percent,
+  });
 }
 
 function decisionLine(locale: Locale, record: ApprovalRecord): string {

@@ -37,6 +37,8 @@ export interface NewRequest {
   plan: RestorePlan;
   planHash: string;
   requester: Person;
+  /** Why the requester restores, as they typed it (optional). */
+  reason?: string;
   locale: Locale;
   /** The requester's card (the plan card the request replaces), updated in place from now on. */
   requesterCard: CardAddress;
@@ -78,6 +80,7 @@ export class ApprovalService {
       plan: input.plan,
       planHash: input.planHash,
       requester: input.requester,
+      ...(input.reason ? { reason: input.reason } : {}),
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.deps.ttlMinutes * 60_000).toISOString(),
       cards: { requester: input.requesterCard },
@@ -93,6 +96,7 @@ export class ApprovalService {
       planHash: record.planHash,
       ...planDetails(record.plan),
       expiresAt: record.expiresAt,
+      ...(record.reason ? { reason: record.reason } : {}),
     });
     const delivered = await this.cards.deliver(record);
     return { record: (await this.get(record.id)) ?? delivered ?? record, delivered: !!delivered };

@@ -21,6 +21,8 @@ export interface ApprovalRecord {
   plan: RestorePlan;
   planHash: string;
   requester: Person;
+  /** Why the requester restores (optional): on the approvers' card and in the audit trail. */
+  reason?: string;
   createdAt: string;
   expiresAt: string;
   /** The approval, rejection, cancellation or expiry. */

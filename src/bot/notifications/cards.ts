@@ -1,4 +1,5 @@
 import { explain, type JobError, type JobSummary } from '../../azure';
+import { durationLabel, jobOperationLabel, jobStatusLabel } from '../../dialogs/jobs/format';
 import { t, type Locale } from '../../i18n';
 import type { DigestCard, FailureCard, NotificationCard, RpoCard, Subscription } from '../../notifications';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
@@ -189,12 +190,12 @@ export function jobCard(l: Locale, job: JobSummary): AdaptiveCardJson {
     title: t(l, 'notify.job.title', { vm: job.vmName }),
     color: failed ? 'Attention' : /^completed/i.test(job.status) ? 'Good' : 'Default',
     facts: [
-      fact(t(l, 'notify.job.status'), job.status),
+      fact(t(l, 'notify.job.status'), jobStatusLabel(l, job.status)),
       fact(t(l, 'notify.fact.vault'), job.vault),
-      fact(t(l, 'notify.fact.operation'), job.operation),
+      fact(t(l, 'notify.fact.operation'), jobOperationLabel(l, job.operation)),
       ...(job.startTime ? [fact(t(l, 'notify.job.started'), formatTime(job.startTime))] : []),
       ...(job.endTime ? [fact(t(l, 'notify.job.ended'), formatTime(job.endTime))] : []),
-      ...(job.durationText ? [fact(t(l, 'notify.job.duration'), job.durationText)] : []),
+      ...(job.durationText ? [fact(t(l, 'notify.job.duration'), durationLabel(l, job.durationText)!)] : []),
       fact(t(l, 'notify.job.id'), job.id),
     ],
     hasErrors: errors.length > 0,

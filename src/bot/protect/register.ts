@@ -20,7 +20,7 @@ import type { CommandRegistry } from '../commands';
 import type { BotDeps } from '../deps';
 import { Messenger } from '../messenger';
 import { addressOf, Promptly } from '../promptly';
-import { sendCard, sendText } from '../reply';
+import { sendText } from '../reply';
 import type { AppTurnState } from '../state';
 import { markTurn, sender, turnInfo } from '../turnInfo';
 import { PROTECT_VERBS } from '../verbs';
@@ -57,8 +57,6 @@ const START_VERBS: Partial<Record<ProtectVerb, Start>> = {
   'backupNow.start': startBackupNow,
   'check.start': startCheck,
 };
-
-const CANCEL = /^\s*(cancel|stop|取消)\s*[.!。]?\s*$/i;
 
 /**
  * Registers the protect flows of issue 5 on the Application: their commands (plugged into the planned entries of
@@ -160,22 +158,7 @@ export function registerProtectFlows(
     });
   }
 
-  app.message(CANCEL, async (ctx) => {
-    markTurn(ctx, 'cancel');
-    const turn = turnOf(ctx);
-    const cancelled = await runtime.cancelAll(turn);
-    await sendText(ctx, t(turn.locale, cancelled ? 'flow.cancelled.typed' : 'flow.cancelled.none'));
-  });
-
-  // Mid-flow, text that is no command gets the flow's question again rather than "unknown".
-  app.message(
-    async (ctx) => ctx.activity.type === 'message' && (await runtime.hasActive(turnOf(ctx))),
-    async (ctx) => {
-      markTurn(ctx, 'reask');
-      const card = await runtime.current(turnOf(ctx));
-      if (card) await sendCard(ctx, card);
-    },
-  );
+  // Typed `cancel` and the re-ask of the latest open card: src/bot/handlers/midFlow.ts (with the restore request's).
   return { background, runtime };
 }
 

@@ -56,6 +56,7 @@ export function dialogVerb(deps: RestoreHandlerDeps, verb: RestoreDialogVerb): V
         id: outcome.request.requestId,
         plan: outcome.request.plan,
         planHash: outcome.request.planHash,
+        reason: outcome.request.reason,
         requester: { aadObjectId: user.aadObjectId, name: user.name },
         locale: user.locale,
         // The plan card becomes the requester's copy of the request, updated in place from now on.

@@ -40,9 +40,13 @@ export async function runChecks(
   row('rm', 'ok', t(l, 'check.rm.ok'));
 
   const enc = vm.encryption;
-  if (enc.kind === 'bek' && !deps.allowBekOnly) {
+  // A BEK-only VM is refused by enable backup: no Enable backup button, the way forward instead (issue 20, point 4).
+  const bekRefused = enc.kind === 'bek' && !deps.allowBekOnly;
+  if (bekRefused) {
     const e = explain(new UnsupportedVmError('BekOnlyNotSupported', vm.name, ''), l);
-    row('encryption', 'bad', `${e.title}. ${e.resolution}`);
+    row('encryption', 'bad', `${e.title}. ${e.cause}`);
+    const keyVault = enc.keyVault?.name ?? '<key-vault>';
+    row('wayForward', 'warn', t(l, 'check.bek.wayForward', { vm: vm.name, rg: vm.resourceGroup, keyVault }));
   } else {
     const key = enc.kind === 'none' ? 'check.enc.none' : enc.kind === 'bek' ? 'check.enc.bek' : 'check.enc.bekKek';
     row(
@@ -52,6 +56,7 @@ export async function runChecks(
     );
   }
 
+  let accessGranted = false;
   if (enc.kind === 'none' || !enc.keyVault) {
     row('keyVault', 'na', t(l, 'check.kv.notNeeded'));
     row('permission', 'na', t(l, 'check.kv.notNeeded'));
@@ -85,9 +90,10 @@ export async function runChecks(
           model: t(l, access.model === 'rbac' ? 'check.kv.rbac' : 'check.kv.policy'),
         }),
       );
+      accessGranted = access.granted;
       if (access.granted) row('permission', 'ok', t(l, 'check.perm.ok'));
       else {
-        row('permission', 'bad', t(l, 'check.perm.missing', { missing: access.missing.join(', ') }));
+        row('permission', 'bad', t(l, 'check.perm.missing', { missing: missingText(l, access.missing) }));
         buttons.grant = { title: t(l, 'flow.fix.grant'), data: { vm: vm.name, keyVault: enc.keyVault.name } };
       }
     }
@@ -103,7 +109,7 @@ export async function runChecks(
   if (!p) {
     row('protected', 'bad', t(l, 'check.protected.no'));
     row('lastBackup', 'na', na);
-    buttons.enable = { title: t(l, 'flow.fix.enable'), data: { vm: vm.name } };
+    if (!bekRefused) buttons.enable = { title: t(l, 'flow.fix.enable'), data: { vm: vm.name } };
     return { rows, buttons };
   }
   row('protected', 'ok', t(l, 'check.protected.yes', { vault: p.vault, policy: p.policyName ?? '-' }));
@@ -115,8 +121,11 @@ export async function runChecks(
     row('lastBackup', 'ok', t(l, 'check.last.ok', { when: utc(last.endTime ?? last.startTime) }));
   } else if (last.status === 'Failed') {
     const e = last.errors[0] ? explain(last.errors[0], l, { vm: vm.name }) : undefined;
-    row('lastBackup', 'bad', t(l, 'check.last.failed', { when: utc(last.startTime), why: e?.title ?? last.status }));
-    Object.assign(buttons, { ...fixButtons(l, e?.fix, { vm: vm.name }), ...buttons });
+    const failed = t(l, 'check.last.failed', { when: utc(last.startTime), why: e?.title ?? last.status });
+    // The grant this failure lacked is there now (read above): no Grant button, say so (issue 20, point 5).
+    const causeGone = e?.fix?.kind === 'grantKeyVaultAccess' && accessGranted;
+    row('lastBackup', 'bad', causeGone ? `${failed} ${t(l, 'jobs.detail.causeGone')}` : failed);
+    if (!causeGone) Object.assign(buttons, { ...fixButtons(l, e?.fix, { vm: vm.name }), ...buttons });
     buttons.backup ??= { title: t(l, 'flow.fix.backupNow'), data: { vm: vm.name } };
   } else {
     row('lastBackup', 'warn', t(l, 'check.last.other', { when: utc(last.startTime), status: last.status }));
@@ -134,4 +143,15 @@ async function lastBackup(deps: DialogDeps, vm: VmSummary): Promise<JobSummary |
   return jobs
     .filter((j) => j.vmName.toLowerCase() === vm.name.toLowerCase())
     .sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0))[0];
+}
+
+/** What Backup lacks, in the user's language: `keys:get, secrets:get` or "no role on the key vault". */
+function missingText(l: Locale, missing: string[]): string {
+  const one = (m: string) => {
+    const [kind, perm] = m.split(':');
+    if (kind === 'keys' || kind === 'secrets')
+      return t(l, kind === 'keys' ? 'check.perm.keys' : 'check.perm.secrets', { perm });
+    return m === 'role' ? t(l, 'check.perm.role') : m;
+  };
+  return missing.map(one).join(t(l, 'list.join'));
 }

@@ -1,3 +1,4 @@
+import { echo } from '../shared';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { t, type Locale } from '../../i18n';
 import { startData, stepData } from '../flow/cards';
@@ -28,7 +29,12 @@ export function agentText(locale: Locale, agent: VmCheck['agent']): string {
 }
 
 export function policyText(locale: Locale, p: PolicyPick): string {
-  if (p.kind === 'existing') return `${p.name}: ${describePolicy(locale, p.summary)}`;
+  if (p.kind === 'existing')
+    return t(locale, 'enable.policy.choice', {
+      name: p.name,
+      isDefault: '',
+      schedule: describePolicy(locale, p.summary),
+    });
   return t(locale, 'enable.policy.toCreate', { name: p.name, what: describePolicy(locale, shapeOf(p.spec)) });
 }
 
@@ -37,7 +43,9 @@ export function vaultCard(r: Rec, view: View): AdaptiveCardJson {
   const intro = r.state.region
     ? t(l, 'enable.vault.introRegion', { region: r.state.region })
     : t(l, 'enable.vault.intro');
-  const unknown = r.state.unknown.length ? t(l, 'enable.vault.unknown', { names: r.state.unknown.join(', ') }) : '';
+  const unknown = r.state.unknown.length
+    ? t(l, 'enable.vault.unknown', { names: echo(r.state.unknown.join(', '), 120) })
+    : '';
   return renderCard('enableBackup.vault', {
     ...stepData(view, t(l, 'enable.title')),
     intro,

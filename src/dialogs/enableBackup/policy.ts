@@ -37,7 +37,11 @@ export function policyChoices(locale: Locale, policies: PolicySummary[]): Choice
   return [
     ...sorted.map((p) => ({
       value: p.name,
-      title: `${p.name}${p.isDefault ? ` ${t(locale, 'enable.policy.default')}` : ''}: ${describePolicy(locale, p)}`,
+      title: t(locale, 'enable.policy.choice', {
+        name: p.name,
+        isDefault: p.isDefault ? ` ${t(locale, 'enable.policy.default')}` : '',
+        schedule: describePolicy(locale, p),
+      }),
     })),
     { value: NEW_POLICY, title: t(locale, 'enable.policy.new') },
   ];

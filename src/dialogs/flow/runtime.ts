@@ -35,19 +35,22 @@ export class FlowRuntime {
     this.flows.set(flow.name, flow);
   }
 
-  /** Starts (or restarts: an older card of the same flow becomes stale) a flow at `step`; returns its card. */
+  /**
+   * Starts (or restarts: an older card of the same flow becomes stale) a flow at `step`; returns its card. A
+   * `{ problem }` (a name nothing is called) is shown as a problem, not as good news.
+   */
   async begin<S>(
     turn: Turn,
     flow: FlowName,
     step: string,
     state: S,
     list?: ChoiceList,
-    notice?: string,
+    notice?: string | { problem: string },
   ): Promise<AdaptiveCardJson> {
     const now = new Date().toISOString();
     const record: FlowRecord<S> = { flow, nonce: newNonce(), step, state, list, createdAt: now, updatedAt: now };
     await this.records.of(turn.conversationId, turn.user.id).put(flow, record as FlowRecord, '*');
-    return this.render(turn, record, { notice });
+    return this.render(turn, record, typeof notice === 'object' ? notice : { notice });
   }
 
   /** A card action of a flow: checked, claimed, handed to the flow; returns the card that replaces the clicked one. */
@@ -107,19 +110,33 @@ export class FlowRuntime {
     return outcome.card;
   }
 
-  /** Typed `cancel`: ends the user's flows in this conversation; how many were active. */
-  cancelAll(turn: Turn): Promise<number> {
-    return this.records.clear(turn.conversationId, turn.user.id);
+  /** Typed `cancel`: ends the user's flows in this conversation; the flows that were active, newest first. */
+  async cancelAll(turn: Turn): Promise<FlowName[]> {
+    const active = await this.records.active(turn.conversationId, turn.user.id);
+    await this.records.clear(turn.conversationId, turn.user.id);
+    return active.map((r) => r.flow);
   }
 
   async hasActive(turn: Turn): Promise<boolean> {
     return (await this.records.active(turn.conversationId, turn.user.id)).length > 0;
   }
 
+  /**
+   * The user's most recent flow in this conversation (when it was last shown, and its card asked again after input
+   * it cannot use, with `notice` or the default "I am waiting for your answer").
+   */
+  async latest(turn: Turn): Promise<{ updatedAt: string; card: (notice?: string) => AdaptiveCardJson } | undefined> {
+    const [latest] = await this.records.active(turn.conversationId, turn.user.id);
+    if (!latest) return undefined;
+    return {
+      updatedAt: latest.updatedAt,
+      card: (notice) => this.render(turn, latest, { notice: notice ?? t(turn.locale, 'flow.reask') }),
+    };
+  }
+
   /** The card of the user's most recent flow in this conversation, to ask again after input it cannot use. */
   async current(turn: Turn): Promise<AdaptiveCardJson | undefined> {
-    const [latest] = await this.records.active(turn.conversationId, turn.user.id);
-    return latest ? this.render(turn, latest, { notice: t(turn.locale, 'flow.reask') }) : undefined;
+    return (await this.latest(turn))?.card();
   }
 
   private async store(turn: Turn, record: FlowRecord, notice?: string): Promise<AdaptiveCardJson> {

@@ -4,6 +4,7 @@ import { t, type Locale } from '../../i18n';
 import { fixButtons, startData, stepData } from '../flow/cards';
 import { listView } from '../flow/list';
 import type { ChoiceList, View } from '../flow/types';
+import { durationLabel, jobOperationLabel, jobStatusLabel } from './format';
 
 /** A job as kept for its detail card (strings only). */
 export interface JobDetail {
@@ -15,6 +16,10 @@ export interface JobDetail {
   endTime?: string;
   duration?: string;
   errors: JobError[];
+  /** When a later backup of the same VM succeeded (the failure no longer stands). */
+  superseded?: string;
+  /** The failure's cause has gone since (the key vault grant it lacked is there now): no fix button. */
+  causeGone?: boolean;
 }
 
 export const STATUS_ICON: Record<string, string> = {
@@ -52,17 +57,29 @@ export function jobDetailCard(view: View, vault: string, job: JobDetail): Adapti
   const l = view.locale;
   const facts = [
     { title: t(l, 'jobs.fact.vm'), value: job.vmName },
-    { title: t(l, 'jobs.fact.operation'), value: job.operation },
-    { title: t(l, 'jobs.fact.status'), value: `${STATUS_ICON[job.status] ?? ''} ${job.status}`.trim() },
+    { title: t(l, 'jobs.fact.operation'), value: jobOperationLabel(l, job.operation) },
+    {
+      title: t(l, 'jobs.fact.status'),
+      value: `${STATUS_ICON[job.status] ?? ''} ${jobStatusLabel(l, job.status)}`.trim(),
+    },
     { title: t(l, 'jobs.fact.started'), value: job.startTime ?? '-' },
     { title: t(l, 'jobs.fact.ended'), value: job.endTime ?? '-' },
-    { title: t(l, 'jobs.fact.duration'), value: job.duration ?? '-' },
+    { title: t(l, 'jobs.fact.duration'), value: durationLabel(l, job.duration) ?? '-' },
     { title: t(l, 'jobs.fact.id'), value: job.id },
   ];
   const explained = job.errors.map((e) => explain(e, l, { vm: job.vmName, vault }));
   const first = explained[0];
+  // A fix is offered only while its cause stands: not once a later backup succeeded, nor once the grant is there.
+  const note = job.superseded
+    ? t(l, 'jobs.detail.superseded', { vm: job.vmName, when: job.superseded })
+    : job.causeGone
+      ? t(l, 'jobs.detail.causeGone')
+      : '';
+  const fix = first && !note ? fixButtons(l, first.fix, { vm: job.vmName }) : {};
+  const title = t(l, 'jobs.detail.title', { vm: job.vmName, operation: jobOperationLabel(l, job.operation) });
   return renderCard('jobs.detail', {
-    ...stepData(view, t(l, 'jobs.detail.title', { vm: job.vmName, operation: job.operation })),
+    ...stepData(view, title),
+    ...(note ? { hasNotice: true, notice: note } : {}),
     facts,
     hasErrors: explained.length > 0,
     errors: explained.map((e, i) => ({
@@ -78,13 +95,20 @@ export function jobDetailCard(view: View, vault: string, job: JobDetail): Adapti
     resolutionLabel: t(l, 'flow.explain.resolution'),
     backLabel: t(l, 'jobs.detail.back'),
     closeLabel: t(l, 'flow.close'),
-    ...startData(first ? fixButtons(l, first.fix, { vm: job.vmName }) : {}),
+    ...startData(fix),
   });
 }
 
 export function jobTitle(
   locale: Locale,
-  j: { status: string; operation: string; vmName: string; startTime?: string },
+  j: { status: string; operation: string; vmName: string; startTime?: string; superseded?: string },
 ): string {
-  return `${STATUS_ICON[j.status] ?? '•'} ${j.status} · ${j.operation} · ${j.vmName}${j.startTime ? ` · ${j.startTime}` : ''}`;
+  const parts = [
+    `${STATUS_ICON[j.status] ?? '•'} ${jobStatusLabel(locale, j.status)}`,
+    jobOperationLabel(locale, j.operation),
+    j.vmName,
+    ...(j.startTime ? [j.startTime] : []),
+    ...(j.superseded ? [t(locale, 'jobs.superseded', { when: j.superseded })] : []),
+  ];
+  return parts.join(' · ');
 }

@@ -14,7 +14,7 @@ export type RestoreDialogVerb =
 
 /** A card to show, or a plan the user asked approval for (the bot creates the approval request with this id). */
 export type DialogOutcome =
-  { view: CardView } | { request: { requestId: string; plan: RestorePlan; planHash: string } };
+  { view: CardView } | { request: { requestId: string; plan: RestorePlan; planHash: string; reason?: string } };
 
 export interface RestoreDialogDeps {
   azure: RestoreAzure;
@@ -23,6 +23,9 @@ export interface RestoreDialogDeps {
   logger: Logger;
   now?: () => Date;
 }
+
+/** Steps at which a card is waiting for the user's answer. */
+const OPEN_STEPS: RestoreFlow['step'][] = ['vm', 'point', 'target', 'plan'];
 
 const STEP_OF: Record<Exclude<RestoreDialogVerb, 'restore.cancel'>, RestoreFlow['step']> = {
   'restore.vm': 'vm',
@@ -96,6 +99,25 @@ export class RestoreDialog {
     return value && repeats(value, verb, rev, inputs) ? outcomeOf(value) : { view: views.staleView(locale) };
   }
 
+  /**
+   * The user's restore request still waiting on a card of theirs (a VM, point, target or plan question), to ask
+   * again after typed text: its card as last shown, with `notice`, and when it was shown. Undefined once it ended.
+   */
+  async open(user: FlowUser, notice: string): Promise<{ updatedAt: string; view: CardView } | undefined> {
+    const flow = (await this.deps.flows.get(flowKey(user)))?.value;
+    if (!flow || !OPEN_STEPS.includes(flow.step)) return undefined;
+    return { updatedAt: flow.updatedAt, view: { card: flow.view.card, data: { ...flow.view.data, notice } } };
+  }
+
+  /** Typed `cancel`: ends the user's open restore request dialog here; whether there was one. */
+  async cancel(user: FlowUser): Promise<boolean> {
+    const key = flowKey(user);
+    const flow = (await this.deps.flows.get(key))?.value;
+    if (!flow || !OPEN_STEPS.includes(flow.step)) return false;
+    await this.deps.flows.delete(key);
+    return true;
+  }
+
   private step(user: FlowUser, flow: RestoreFlow, verb: RestoreDialogVerb, at: At, data: Data, signal?: AbortSignal) {
     switch (verb) {
       case 'restore.vm':
@@ -132,7 +154,7 @@ function repeats(flow: RestoreFlow, verb: string, rev: number, inputs: string): 
 
 function outcomeOf(flow: RestoreFlow): DialogOutcome {
   if (flow.step === 'requested' && flow.requestId && flow.plan && flow.planHash) {
-    return { request: { requestId: flow.requestId, plan: flow.plan, planHash: flow.planHash } };
+    return { request: { requestId: flow.requestId, plan: flow.plan, planHash: flow.planHash, reason: flow.reason } };
   }
   return { view: flow.view };
 }

@@ -70,6 +70,8 @@ export interface RestoreFlow {
   planHash?: string;
   /** Set once "Request approval" was accepted: the id of the approval request. */
   requestId?: string;
+  /** Why the requester restores (optional, at most 500 characters): shown to the approver, kept in the audit. */
+  reason?: string;
   /** The card on screen, shown again for a repeated click. */
   view: CardView;
   /** The submission that produced the current card (verb, rev it answered, inputs), to recognise a double click. */

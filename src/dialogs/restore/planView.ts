@@ -1,4 +1,5 @@
 import { t, type Locale, type MessageKey } from '../../i18n';
+import { pointTypeLabel } from './pointType';
 import type { RestorePlan } from '../../runs/restorePlan';
 import type { RestoreStep } from '../../runs/restoreRun';
 import { formatTime } from './format';
@@ -13,7 +14,10 @@ export function planFacts(locale: Locale, plan: RestorePlan): Fact[] {
   const fact = (key: MessageKey, value: string): Fact => ({ title: t(locale, key), value });
   const facts = [
     fact('restore.facts.vm', `${plan.vm.name} (${plan.vm.resourceGroup}, ${plan.vm.osType})`),
-    fact('restore.facts.point', `${formatTime(plan.recoveryPoint.time)} · ${plan.recoveryPoint.type}`),
+    fact(
+      'restore.facts.point',
+      `${formatTime(plan.recoveryPoint.time)} · ${pointTypeLabel(locale, plan.recoveryPoint.type)}`,
+    ),
   ];
   const enc = plan.encryption;
   if (enc) {

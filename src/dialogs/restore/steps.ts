@@ -6,6 +6,7 @@ import type { AuditTrail } from '../../store';
 import { checkKeys, checkPermissions, validVmName, type RestoreAzure } from './checks';
 import type { CardView, FlowPoint, FlowUser, FlowVm, RestoreFlow } from './flow';
 import * as views from './views';
+import { echo, withSuggestion } from '../shared';
 
 /** What the steps use: the Azure layer, the audit trail, the clock. */
 export interface StepDeps {
@@ -33,11 +34,21 @@ export async function openVm(
   const hit = named?.deployment === 'resourceManager' ? named : undefined;
   if (hit?.protection) return openPoint(deps, user, flow, at, hit, signal);
   const all = await deps.azure.vms.list({ abortSignal: signal });
-  const vms = all.filter((v) => v.protected).sort((a, b) => a.name.localeCompare(b.name));
-  if (vms.length === 0)
-    return ended(flow, views.messageView(locale, t(locale, 'restore.vm.title'), t(locale, 'restore.vm.none')));
-  let notice = '';
-  if (vmName) notice = t(locale, hit ? 'restore.vm.notProtected' : 'restore.vm.notFound', { vm: vmName });
+  // Only what can be restored: protected VMs with a recovery point; the others are named, with why (issue 20).
+  const byName = (a: VmListItem, b: VmListItem) => a.name.localeCompare(b.name);
+  const vms = all.filter((v) => v.protected && v.hasRecoveryPoint).sort(byName);
+  const pending = all.filter((v) => v.protected && !v.hasRecoveryPoint).sort(byName);
+  const why = pending.length ? t(locale, 'restore.vm.noPoints', { vms: pending.map((v) => v.name).join(', ') }) : '';
+  if (vms.length === 0) {
+    const none = [t(locale, 'restore.vm.none'), why].filter(Boolean).join(' ');
+    return ended(flow, views.messageView(locale, t(locale, 'restore.vm.title'), none));
+  }
+  const notices: string[] = [];
+  if (vmName && hit) notices.push(t(locale, 'restore.vm.notProtected', { vm: echo(vmName) }));
+  if (vmName && !hit)
+    notices.push(withSuggestion(locale, t(locale, 'restore.vm.notFound', { vm: echo(vmName) }), vmName, all));
+  if (why) notices.push(why);
+  const notice = notices.join(' ');
   return {
     ...flow,
     step: 'vm' as const,
@@ -211,6 +222,9 @@ export async function onTarget(
     vmName: String(data.vmName ?? '').trim(),
   };
   const again = (notice: string) => reshow(flow, at, notice, { selected });
+  // A client that does not check required inputs (the Agents Playground) sends them empty: say which one.
+  const empty = (['staging', 'resourceGroup', 'subnet', 'vmName'] as const).find((k) => !selected[k]);
+  if (empty) return again(t(locale, REQUIRED[empty]));
   const targets = flow.targets!;
   const staging = targets.staging.find((s) => s.id === selected.staging);
   const group = targets.groups.find((g) => g.id === selected.resourceGroup);
@@ -278,7 +292,8 @@ export async function onTarget(
 export async function onRequest(deps: StepDeps, flow: RestoreFlow, data: Data): Promise<RestoreFlow> {
   // The card names the plan it showed; a plan that is not the stored one is not the plan to approve.
   if (!flow.plan || data.planHash !== flow.planHash) return ended(flow, views.staleView(flow.locale));
-  return { ...flow, step: 'requested', requestId: randomUUID(), offered: {} };
+  const reason = typeof data.reason === 'string' ? data.reason.trim().slice(0, 500) : '';
+  return { ...flow, step: 'requested', requestId: randomUUID(), offered: {}, ...(reason ? { reason } : {}) };
 }
 
 /** The new VM's NIC name, as the Azure layer derives it (`<vm>-nic`, within Azure's 80 characters). */
@@ -324,3 +339,11 @@ export function reshow(flow: RestoreFlow, at: At, notice: string, patch: Data = 
 export function ended(flow: RestoreFlow, view: CardView): RestoreFlow {
   return { ...flow, step: 'ended', offered: {}, view };
 }
+
+/** What a missing target input's message says ("Choose a target resource group"), not the bare label. */
+const REQUIRED = {
+  staging: 'restore.required.staging',
+  resourceGroup: 'restore.required.group',
+  subnet: 'restore.required.subnet',
+  vmName: 'restore.required.vmName',
+} as const;

@@ -3,6 +3,7 @@ import { t, type Locale } from '../../i18n';
 import type { RestorePlan } from '../../runs/restorePlan';
 import type { CardView, FlowPoint, FlowVm, TargetChoices } from './flow';
 import { formatAge, formatTime } from './format';
+import { pointTypeLabel } from './pointType';
 import { planFacts, planSteps, type Fact } from './planView';
 
 interface Position {
@@ -36,6 +37,7 @@ export function vmView(locale: Locale, at: Position, vms: VmListItem[], notice =
       notice,
       prompt: t(locale, 'restore.vm.prompt'),
       label: t(locale, 'restore.vm.label'),
+      required: t(locale, 'restore.required.vm'),
       selected: vms.length === 1 ? vms[0].id : '',
       choices: vms.map((v) => ({
         title: t(locale, 'restore.vm.choice', { vm: v.name, vault: v.vault ?? '' }),
@@ -49,7 +51,10 @@ export function vmView(locale: Locale, at: Position, vms: VmListItem[], notice =
 export function vmFacts(locale: Locale, vm: FlowVm): Fact[] {
   const enc = vm.encryption;
   const encryption = enc
-    ? t(locale, 'restore.encryption.ade', { kind: enc.kind.toUpperCase().replace('+', ' + '), pass: enc.pass })
+    ? t(locale, 'restore.encryption.ade', {
+        kind: enc.kind.toUpperCase().replace('+', ' + '),
+        pass: t(locale, enc.pass === 'dual' ? 'enable.pass.dual' : 'enable.pass.single'),
+      })
     : t(locale, 'restore.encryption.none');
   return [
     { title: t(locale, 'restore.facts.vm'), value: `${vm.name} (${vm.resourceGroup}, ${vm.location})` },
@@ -70,7 +75,7 @@ export function pointView(
   const choice = (p: FlowPoint) => {
     const label = t(locale, 'restore.point.choice', {
       time: formatTime(p.time),
-      type: p.type,
+      type: pointTypeLabel(locale, p.type),
       age: formatAge(locale, p.time, now),
     });
     const marks = [
@@ -88,6 +93,7 @@ export function pointView(
       facts: vmFacts(locale, vm),
       prompt: t(locale, 'restore.point.prompt'),
       label: t(locale, 'restore.point.label'),
+      required: t(locale, 'restore.required.point'),
       selected: points[0]?.name ?? '',
       choices: points.map(choice),
       legacy: points.some((p) => !p.templateRestorable) ? t(locale, 'restore.point.legacy') : '',
@@ -117,7 +123,10 @@ export function targetView(
       notice: input.notice ?? '',
       facts: [
         ...vmFacts(locale, vm).slice(0, 1),
-        { title: t(locale, 'restore.facts.point'), value: `${formatTime(point.time)} · ${point.type}` },
+        {
+          title: t(locale, 'restore.facts.point'),
+          value: `${formatTime(point.time)} · ${pointTypeLabel(locale, point.type)}`,
+        },
       ],
       checksTitle: t(locale, 'restore.target.checks'),
       checks: checkLines(locale, encryption),
@@ -134,6 +143,10 @@ export function targetView(
         group: t(locale, 'restore.target.group'),
         subnet: t(locale, 'restore.target.subnet', { region: vm.location }),
         vmName: t(locale, 'restore.target.vmName'),
+        requiredStaging: t(locale, 'restore.required.staging'),
+        requiredGroup: t(locale, 'restore.required.group'),
+        requiredSubnet: t(locale, 'restore.required.subnet'),
+        requiredVmName: t(locale, 'restore.required.vmName'),
       },
     },
   };
@@ -161,12 +174,18 @@ export function planView(locale: Locale, at: Position, plan: RestorePlan, hash: 
     data: {
       ...at,
       planHash: hash,
+      notice: '',
       title: t(locale, 'restore.plan.title', { vm: plan.vm.name }),
       intro: t(locale, 'restore.plan.intro'),
       facts: planFacts(locale, plan),
       stepsTitle: t(locale, 'restore.plan.steps'),
       steps: planSteps(locale, plan).map((s, i) => ({ text: `${i + 1}. ${s.text}` })),
-      labels: { request: t(locale, 'restore.plan.requestApproval'), cancel: t(locale, 'restore.label.cancel') },
+      labels: {
+        request: t(locale, 'restore.plan.requestApproval'),
+        cancel: t(locale, 'restore.label.cancel'),
+        reason: t(locale, 'restore.plan.reason'),
+        reasonHint: t(locale, 'restore.plan.reasonHint'),
+      },
     },
   };
 }

@@ -11,7 +11,7 @@ export const en = {
     "Sorry, I can't tell who you are (your message carries no Entra object id), so I can't let you do that.",
   'access.refused.directory': "Sorry, I couldn't check your group memberships just now. Please try again in a minute.",
   'access.rateLimited':
-    'Sorry, you have started {limit} requests (restores, access grants) in the last {minutes} minutes, the most allowed. Please try again in {retryMinutes} minute(s).',
+    'Sorry, you have started {limit} requests (restores, access grants) in the last {minutes} minutes, the most allowed. Please try again in {retryMinutes} {retryMinutes|minute|minutes}.',
 };
 
 export const zhTW: Record<keyof typeof en, string> = {

@@ -2,7 +2,7 @@
 export const en = {
   'audit.title': 'Audit trail',
   'audit.titleFor': 'Audit trail: {target}',
-  'audit.showing': 'The {count} most recent entries, newest first.',
+  'audit.showing': 'The {count} most recent {count|entry|entries}, newest first.',
   'audit.empty': 'No entries yet.',
   'audit.emptyFor': 'No entries for {target} yet.',
   'audit.by': 'by {who}',

@@ -28,7 +28,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   'help.footer': '每項變更都會先顯示在卡片上，經您確認後才會執行。還原另外需要核准者核准。',
   'command.enableBackup': '為一或多部 VM 啟用備份：選擇復原服務保存庫與備份原則、檢查每部 VM，然後確認。',
   'command.grantAccess':
-    '讓 Azure 備份讀取金鑰保存庫中的金鑰和密碼：請指定金鑰保存庫名稱，或指定 VM，由我找出存放其 BEK/KEK 的金鑰保存庫。',
+    '讓 Azure 備份讀取金鑰保存庫中的金鑰和祕密：請指定金鑰保存庫名稱，或指定 VM，由我找出存放其 BEK/KEK 的金鑰保存庫。',
   'command.backupNow': '立即觸發受保護 VM 的備份，並追蹤其備份作業。',
   'command.restore': '從復原點還原已加密的 VM（需經核准者核准）。',
   'command.jobs': '顯示復原服務保存庫最近的備份作業。',

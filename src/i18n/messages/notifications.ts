@@ -32,7 +32,7 @@ export const en = {
   'notify.digest.groups': 'By error and vault',
   'notify.digest.worst': 'Most affected VMs',
   'notify.digest.count': '{count} failed',
-  'notify.digest.more': '…and {count} more VMs.',
+  'notify.digest.more': '…and {count} more {count|VM|VMs}.',
   'notify.rpo.title': 'No recent backup: {vm}',
   'notify.rpo.summary':
     '**{vm}** in vault **{vault}** has had no successful backup for more than {hours} hours. A missed schedule fails no job, so nothing else reported it.',

@@ -31,7 +31,7 @@ export const encryptionEntries: CatalogueEntry[] = [
         cause:
           '備份管理服務沒有 {keyVault} 的存取權，而該金鑰保存庫存放 {vm} 的 BitLocker 加密金鑰 (BEK) 和金鑰加密金鑰 (KEK)，因此已加密的 VM 備份失敗。',
         resolution:
-          '在金鑰保存庫中授與備份管理服務金鑰權限和密碼權限 get、list、backup (存取原則，或在使用 RBAC 的金鑰保存庫上指派角色)，然後再次觸發備份。',
+          '在金鑰保存庫中授與備份管理服務金鑰權限和祕密權限 get、list、backup (存取原則，或在使用 RBAC 的金鑰保存庫上指派角色)，然後再次觸發備份。',
       },
     },
     // Real job errors do not name the key vault: '' lets the grant flow find it from the VM's encryption settings.
@@ -48,13 +48,13 @@ export const encryptionEntries: CatalogueEntry[] = [
         cause:
           '{vm} is encrypted with a BitLocker Encryption Key (BEK) only. Backup of VMs encrypted with BEK alone is not supported.',
         resolution:
-          "Decrypt the VM, encrypt it again with both a BEK and a Key Encryption Key (KEK), then enable backup. (Newer Azure backs up BEK-only VMs; an administrator can allow them in the bot's settings.)",
+          "Decrypt the VM, encrypt it again with both a BEK and a Key Encryption Key (KEK), then enable backup. (Newer Azure backs up BEK-only VMs; an administrator can allow them with the bot's ALLOW_BEK_ONLY setting.)",
       },
       'zh-TW': {
         title: '不支援只以 BEK 加密的 VM',
         cause: '{vm} 只以 BitLocker 加密金鑰 (BEK) 加密。不支援備份只以 BEK 加密的 VM。',
         resolution:
-          '請將 VM 解密，再同時以 BEK 和金鑰加密金鑰 (KEK) 加密，然後啟用備份。(較新的 Azure 已支援只以 BEK 加密的 VM；系統管理員可在 Bot 的設定中允許。)',
+          '請將 VM 解密，再同時以 BEK 和金鑰加密金鑰 (KEK) 加密，然後啟用備份。(較新的 Azure 已支援只以 BEK 加密的 VM；系統管理員可透過 Bot 的 ALLOW_BEK_ONLY 設定允許。)',
       },
     },
   },
@@ -77,7 +77,7 @@ export const encryptionEntries: CatalogueEntry[] = [
       'zh-TW': {
         title: '此已加密 VM 的金鑰保存庫不存在',
         cause: '無法還原此已加密的 VM，因為與此 VM 相關聯的金鑰保存庫 ({keyVault}) 不存在。',
-        resolution: '請重新建立金鑰保存庫，從備份將金鑰和密碼還原至其中，然後再還原 VM。',
+        resolution: '請重新建立金鑰保存庫，從備份將金鑰和祕密還原至其中，然後再還原 VM。',
       },
     },
     fix: (f) => ({ kind: 'restoreKeyAndSecret', keyVault: f.keyVault }),
@@ -99,9 +99,9 @@ export const encryptionEntries: CatalogueEntry[] = [
           'Restore the key and secret from the backup (recover them first if they are only soft-deleted), then restore the VM.',
       },
       'zh-TW': {
-        title: 'VM 的金鑰和密碼已不存在',
-        cause: '無法還原此已加密的 VM，因為與此 VM 相關聯的金鑰和密碼不存在於 {keyVault}。',
-        resolution: '請從備份還原金鑰和密碼 (若只是虛刪除，請先復原)，然後再還原 VM。',
+        title: 'VM 的金鑰和祕密已不存在',
+        cause: '無法還原此已加密的 VM，因為與此 VM 相關聯的金鑰和祕密不存在於 {keyVault}。',
+        resolution: '請從備份還原金鑰和祕密 (若只是虛刪除，請先復原)，然後再還原 VM。',
       },
     },
     fix: (f) => ({ kind: 'restoreKeyAndSecret', keyVault: f.keyVault }),
@@ -116,9 +116,9 @@ export const encryptionEntries: CatalogueEntry[] = [
         resolution: 'Restore the secret from the backup (or recover it if it was soft-deleted), then retry.',
       },
       'zh-TW': {
-        title: 'VM 的密碼 (BEK) 不存在',
-        cause: '{vm} 的加密設定所指定的 BitLocker 加密金鑰 (BEK) 密碼不在 {keyVault} 中。',
-        resolution: '請從備份還原密碼 (若已虛刪除則將其復原)，然後重試。',
+        title: 'VM 的祕密 (BEK) 不存在',
+        cause: '{vm} 的加密設定所指定的 BitLocker 加密金鑰 (BEK) 祕密不在 {keyVault} 中。',
+        resolution: '請從備份還原祕密 (若已虛刪除則將其復原)，然後重試。',
       },
     },
     fix: (f) => ({ kind: 'restoreKeyAndSecret', keyVault: f.keyVault }),
@@ -155,9 +155,9 @@ export const encryptionEntries: CatalogueEntry[] = [
         resolution: 'Restore the key and secret from the backup, then create the VM from the restored disks.',
       },
       'zh-TW': {
-        title: '無法從金鑰保存庫讀取密碼',
-        cause: '還原已加密的 VM 時，Azure 從 {keyVault} 擷取 VM 的密碼發生錯誤；金鑰或密碼已不存在。',
-        resolution: '請從備份還原金鑰和密碼，然後從還原的磁碟建立 VM。',
+        title: '無法從金鑰保存庫讀取祕密',
+        cause: '還原已加密的 VM 時，Azure 從 {keyVault} 擷取 VM 的祕密發生錯誤；金鑰或祕密已不存在。',
+        resolution: '請從備份還原金鑰和祕密，然後從還原的磁碟建立 VM。',
       },
     },
     fix: (f) => ({ kind: 'restoreKeyAndSecret', keyVault: f.keyVault }),

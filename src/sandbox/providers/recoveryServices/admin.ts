@@ -7,6 +7,7 @@ import { backupFailure, backupInProgress, runBackup } from './backupRun';
 import { JOB_ERRORS, NAMED_FAILURES } from './errors';
 import { finishJob, whenDue } from './jobRunner';
 import { keyVaultBlocking } from './keyVaultAccess';
+import { revokeBackupGrant } from './revokeGrant';
 
 const STATUSES: JobStatus[] = ['InProgress', 'Completed', 'CompletedWithWarnings', 'Failed', 'Cancelled'];
 const OPERATIONS: BackupJob['operation'][] = [
@@ -17,6 +18,7 @@ const OPERATIONS: BackupJob['operation'][] = [
   'DeleteBackupData',
 ];
 const MAX_BULK = 100_000;
+const KEY_VAULT_ERROR = 'UserErrorKeyVaultPermissionsNotConfigured';
 
 function protectedVm(ctx: ProviderContext, vm: unknown): ProtectedItem {
   if (typeof vm !== 'string' || !vm)
@@ -32,18 +34,25 @@ function protectedVm(ctx: ProviderContext, vm: unknown): ProtectedItem {
  */
 export const adminRoutes: Route[] = [
   {
-    // A scheduled backup that fails now: for the real reason when the world has one (key vault, agent, VM gone),
-    // else with the named documented error.
+    // A scheduled backup that fails now. With "error": that error — UserErrorKeyVaultPermissionsNotConfigured first
+    // takes Backup's key vault access away (so the failure has its real cause and the Grant button repairs it), the
+    // others are documented errors with no state behind them. Without: the real reason when the world has one (key
+    // vault, agent, VM gone), else ExtensionSnapshotFailedNoNetwork.
     id: 'admin.backups.fail',
     method: 'POST',
     path: '/_sandbox/backups/fail',
     handler: (req, ctx) => {
       const item = protectedVm(ctx, req.body?.vm);
       const named = req.body?.error;
-      if (named !== undefined && !(NAMED_FAILURES as readonly string[]).includes(named)) {
-        throw new AzureError(400, 'InvalidRequest', `"error" must be one of ${NAMED_FAILURES.join(', ')}.`);
+      const allowed = [KEY_VAULT_ERROR, ...NAMED_FAILURES] as readonly string[];
+      if (named !== undefined && !allowed.includes(named)) {
+        throw new AzureError(400, 'InvalidRequest', `"error" must be one of ${allowed.join(', ')}.`);
       }
-      const failure = backupFailure(ctx.world, item) ?? JOB_ERRORS[named ?? 'ExtensionSnapshotFailedNoNetwork'];
+      if (named === KEY_VAULT_ERROR) revokeBackupGrant(ctx.world, item);
+      const failure =
+        named && named !== KEY_VAULT_ERROR
+          ? JOB_ERRORS[named as (typeof NAMED_FAILURES)[number]]
+          : (backupFailure(ctx.world, item) ?? JOB_ERRORS.ExtensionSnapshotFailedNoNetwork);
       const job = runBackup(ctx, item, { userTriggered: false, failWith: failure });
       return { status: 201, body: { jobId: job.id, vault: job.vault, status: job.status, error: failure.name } };
     },
