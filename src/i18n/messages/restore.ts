@@ -197,7 +197,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   'restore.facts.path': 'VM 建立方式',
   'restore.facts.dualPass': '雙階段',
   'restore.dualPass.note':
-    '以 Microsoft Entra 應用程式加密 (雙階段，應用程式 {app})。還原會以其加密設定建立 VM，但不會安裝 Azure 磁碟加密擴充功能：這需要該應用程式的用戶端密碼，而 Bot 從不持有。還原結束時，您會取得要執行的完整命令 (Set-AzVMDiskEncryptionExtension，搭配 -VolumeType Data)；在此之前，資料磁碟仍維持鎖定。',
+    '以 Microsoft Entra 應用程式加密 (雙階段，應用程式 {app})。還原會以其加密設定建立 VM，但不會安裝 Azure 磁碟加密擴充功能：這需要該應用程式的用戶端祕密，而 Bot 從不持有。還原結束時，您會取得要執行的完整命令 (Set-AzVMDiskEncryptionExtension，搭配 -VolumeType Data)；在此之前，資料磁碟仍維持鎖定。',
   'restore.dualPass.unknownApp': '未知：請從來源 VM 讀取',
   'restore.encryption.none': '無',
   'restore.encryption.ade': 'Azure 磁碟加密，{kind} ({pass})',
@@ -278,7 +278,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   'approval.progress': '還原作業 {job}：{status}{percent}',
   'approval.result': '{vm} 已在 {group} 中就緒，建立方式：{path}。暫存檔案已刪除。',
   'approval.result.dualPass':
-    '雙階段：若要在 {vm} 上重新啟用 Azure 磁碟加密，請執行此命令 (請在您自己的殼層中輸入應用程式的用戶端密碼，切勿在聊天中輸入)：{command}',
+    '雙階段：若要在 {vm} 上重新啟用 Azure 磁碟加密，請執行此命令 (請在您自己的殼層中輸入應用程式的用戶端祕密，切勿在聊天中輸入)：{command}',
   'approval.failedStep': '失敗的步驟：{step}',
   'approval.reference': '參考編號：{id}',
   'approval.notice.self': '您無法核准或拒絕自己的要求：必須由其他核准者決定。',
