@@ -83,7 +83,7 @@ export function registerRoutes(app: Application<AppTurnState>, deps: BotDeps): C
     });
   }
 
-  // Enable backup, grant access, backup now, check, jobs (and typed `cancel`): only with the Azure layer wired in.
+  // Enable backup, grant access, backup now, check, jobs: only with the Azure layer wired in.
   const protect = deps.protect ? registerProtectFlows(app, { ...deps, protect: deps.protect }, commands) : undefined;
   const restore = deps.restore ? registerRestore(app, { ...deps, restore: deps.restore }, commands) : undefined;
   if (deps.notifications) registerNotifications(app, { ...deps, notifications: deps.notifications }, commands);

@@ -4,6 +4,7 @@ import { cardId, CARDS_DIR } from '../../src/cards/render';
 import { SANDBOX_USERS, type SandboxUser } from '../../src/sandboxUsers';
 import { botAdded, cardAction, cardOf, message, startTestBot, type TestBot } from '../support/bot';
 import { actionsIn } from '../support/cardTemplates';
+import { raw } from '../sandbox/recoveryServices.support';
 import { englishWords } from './englishWords';
 
 /**
@@ -197,6 +198,33 @@ describe('zh-TW cards carry no English outside the allowed terms', () => {
     await say('unsubscribe rsv-prod-sea');
     await say('這是什麼');
 
+    // The restore dialog's plain message: a VM protected minutes ago, with no recovery point yet.
+    const world = bot.bot.sandbox!.world;
+    const db = world.protectedItems.find((p) => p.vmName === 'vm-db-01')!;
+    world.protectedItems.push({
+      ...db,
+      vmName: 'vm-app-02',
+      vmId: db.vmId.replace('vm-db-01', 'vm-app-02'),
+      protectionState: 'IRPending',
+      lastBackupStatus: undefined,
+      lastBackupTime: undefined,
+      lastRecoveryPointTime: undefined,
+    });
+    await say('restore vm-app-02', 'zh-nopoints');
+
+    // A failed backup posted to the subscribed conversation by the watcher (driven here, not waited for).
+    await say('subscribe rsv-prod-eastasia', 'zh-channel');
+    const failNow = await raw({ sandbox: bot.bot.sandbox! } as never, 'POST', '/_sandbox/backups/fail', {
+      body: { vm: 'vm-nogrant-01', error: 'UserErrorKeyVaultPermissionsNotConfigured' },
+    });
+    expect(failNow.status).toBe(201);
+    await bot.bot.notifications.tick();
+    const end = Date.now() + 10_000;
+    const posted = () => bot.connector.to('zh-channel').filter((x) => cardId(cardOf(x)) === 'card.notify.failure');
+    while (!posted().length && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(posted().length).toBeGreaterThan(0);
+    for (const x of posted()) seen.push({ where: 'watcher', card: cardOf(x) });
+
     // Cards updated in place after the turn (enable result, backup progress, the approval through the restore run).
     const until = Date.now() + 10_000;
     const updated = () => bot.connector.sent.filter((s) => s.method === 'PUT').map((s) => cardId(cardOf(s)));
@@ -328,9 +356,8 @@ describe('zh-TW cards carry no English outside the allowed terms', () => {
       .filter((f) => f.endsWith('.json'))
       .map((f) => f.replace(/\.json$/, ''));
     // Reached only by a failed-backup notification, a later step or an error (test/notifications, test/bot/approvals).
-    // Not reached here: an unexpected error, and the restore dialog's plain message (a protected VM with no
-    // recovery point).
-    const elsewhere = new Set(['error', 'restore.message']);
+    // Not reached here: the card of an unexpected error.
+    const elsewhere = new Set(['error']);
     const missing = templates.filter((t) => !shown.has(t) && !elsewhere.has(t));
     expect(missing).toEqual([]);
   });

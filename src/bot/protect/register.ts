@@ -60,8 +60,9 @@ const START_VERBS: Partial<Record<ProtectVerb, Start>> = {
 
 /**
  * Registers the protect flows of issue 5 on the Application: their commands (plugged into the planned entries of
- * the command registry, so help lists them as available), every card verb, typed `cancel`, and the re-ask of a
- * flow's card when a user types something else mid-flow. Call it after the command routes and before the catch-all.
+ * the command registry, so help lists them as available) and every card verb; typed `cancel` and the re-ask of the
+ * latest open card are src/bot/handlers/midFlow.ts (over these flows and the restore request). Call it after the
+ * command routes and before the catch-all.
  * Only operators start or continue these flows (AccessPolicy); every change they make is written to the audit trail.
  */
 export function registerProtectFlows(
