@@ -100,7 +100,8 @@ describe('notification commands', () => {
     );
     const actions = cardOf(card)!.actions as { verb: string; data: any }[];
     expect(actions.map((a) => a.verb)).toEqual(['grantAccess.start', 'backupNow.start', 'notify.showJob']);
-    expect(actions[0].data).toEqual({ keyVault: 'kv-ade-nogrant', vm: 'vm-nogrant-01' });
+    // A real job error names no key vault: the grant flow reads it from the VM.
+    expect(actions[0].data).toEqual({ keyVault: '', vm: 'vm-nogrant-01' });
 
     const shown = t.connector.sent.length;
     const res = await t.post(cardAction('notify.showJob', actions[2].data, o({ conversationId: 'ops-chat' })));

@@ -190,7 +190,7 @@ async function createFromDisks(
   const vmSize = plan.vmSize ?? config.vmSize;
   if (!vmSize) throw new InvalidInputError('vmSize', 'The VM config names no VM size: choose one.');
   // Re-check the VM's name before the NIC is made, so a refusal leaves nothing behind.
-  await createMode(
+  const vmMode = await createMode(
     () => clients.compute.virtualMachines.get(plan.targetResourceGroup, names.vm, { abortSignal: options.abortSignal }),
     { type: 'VM', name: names.vm, resourceGroup: plan.targetResourceGroup, requestId: plan.requestId },
   );
@@ -216,6 +216,7 @@ async function createFromDisks(
       osType: plan.osType,
       disks,
       nicId,
+      mode: vmMode,
       dualPassEncryption: plan.encryption?.pass === 'dual' ? refs : undefined,
     },
     options,
