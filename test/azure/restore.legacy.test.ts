@@ -12,7 +12,7 @@ describe('restore from a 2017 recovery point (vm-legacy-01, compute path)', () =
   });
   afterAll(() => azure.close());
 
-  it('takes the key and secret from the recovery point and builds NIC, VM and ADE extension', async () => {
+  it('takes the key and secret from the recovery point and builds NIC and VM, and gives the dual-pass ADE command', async () => {
     const { point, outputs } = await restoreDisksOf(azure, 'vm-legacy-01', (points) =>
       points.find((p) => p.legacyKeyAndSecret)!,
     );
@@ -47,17 +47,17 @@ describe('restore from a 2017 recovery point (vm-legacy-01, compute path)', () =
       .requestsSince(mark)
       .filter((r) => r.method === 'PUT')
       .map((r) => r.path);
+    // Dual pass: NIC and VM (with the put-back URLs on the VM model), and no extension: the single-pass one would be
+    // wrong on these disks and the dual-pass one needs the app's secret. The operator gets the command instead.
     expect(writes).toEqual([
       expect.stringMatching(/\/networkInterfaces\//i),
       expect.stringMatching(/\/virtualMachines\/[^/]+$/i),
-      expect.stringMatching(/\/virtualMachines\/[^/]+\/extensions\/AzureDiskEncryption$/i),
     ]);
     const vm = azure.sandbox.world.vms.find((v) => v.name === created.vmName && v.resourceGroup === 'rg-restore')!;
     expect(vm.encryption).toMatchObject({ pass: 'dual', secretUrl: putBack.secretUrl, keyUrl: putBack.keyUrl });
-    expect(vm.extensions.find((e) => e.type === 'AzureDiskEncryption')).toMatchObject({
-      typeHandlerVersion: '2.2',
-      settings: expect.objectContaining({ VolumeType: 'All', KeyEncryptionKeyURL: putBack.keyUrl }),
-    });
+    expect(vm.extensions).toEqual([]);
+    expect(created.adeCommand).toContain(`-KeyEncryptionKeyUrl '${putBack.keyUrl}'`);
+    expect(created.adeCommand).toMatch(/-AadClientSecret <secret of the Microsoft Entra app> .*-VolumeType Data$/);
   });
 
   it('refuses the recovery point as key source for points from 11 July 2017 on', async () => {

@@ -141,6 +141,14 @@ describe('VM from the plan (vm-db-01)', () => {
     );
     expect(created).toMatchObject({ path: 'template', vmName: 'vm-db-01-tpl' });
     expect(azure.sandbox.world.networkInterfaces.some((n) => n.name === 'vm-db-01-tpl-nic')).toBe(true);
+    // The same restore, resumed, deploys again over what it made (its tag); another restore is refused.
+    await expect(
+      restore.createVm(plan({ path: 'template', vmName: 'vm-db-01-tpl', requestId: 'req-tpl' }), poll),
+    ).resolves.toMatchObject({ vmName: 'vm-db-01-tpl' });
+    const other = await restore
+      .createVm(plan({ path: 'template', vmName: 'vm-db-01-tpl', requestId: 'req-tpl-other' }), poll)
+      .catch((e: unknown) => e);
+    expect((other as { code?: string }).code).toBe('RestoreTargetExists');
   });
 
   it("never takes over an existing NIC named like the new VM's: refused, the NIC stays where it was", async () => {

@@ -68,7 +68,7 @@ const BACKUP_NOW: Counts = {
 const RESTORE: Counts = {
   // `restore vm-db-01`: the VM (list until the page that has it, model, OS disk, backup status), its recovery points
   'virtualMachines.listAll': 1,
-  'virtualMachines.get': 2,
+  'virtualMachines.get': 4,
   'disks.get': 1,
   'backupStatus.get': 1,
   'recoveryPoints.list': 1,
@@ -79,12 +79,16 @@ const RESTORE: Counts = {
   'resourceGroups.list': 1,
   'virtualNetworks.listAll': 1,
   'authorization.permissions.list': 3,
-  // approved: the run looks for a Restore job of the VM already there, restores the disks, deploys the
-  // template (and the poller's final GET), pushes the ADE extension (and the poller's final GET)
+  // ... and whether a NIC already has the new VM's NIC name (issue 15: a create never takes over a NIC)
+  'networkInterfaces.get': 3,
+  // approved: the run looks for a Restore job of the VM already there, restores the disks, builds the VM from the
+  // plan through the compute API: re-checks the VM and NIC names right before creating (one read each), creates the
+  // NIC and the VM with If-None-Match: * (each poller's final GET: the 3rd NIC read, the 4th VM read), pushes the
+  // ADE extension (and the poller's final GET)
   'backupJobs.list': 1,
   'restores.trigger': 1,
-  'deployments.createOrUpdate': 1,
-  'deployments.get': 1,
+  'networkInterfaces.createOrUpdate': 1,
+  'virtualMachines.createOrUpdate': 1,
   'virtualMachineExtensions.createOrUpdate': 1,
   'virtualMachineExtensions.get': 1,
 };
@@ -197,7 +201,7 @@ describe('Azure call economy: ARM requests per completed flow', () => {
     ).toEqual([]);
   });
 
-  it('restore with approval: at most 19 ARM requests besides polls (nothing listed per vault, no second storage list)', async () => {
+  it('restore with approval: at most 23 ARM requests besides polls (nothing listed per vault, no second storage list)', async () => {
     const mark = bot.azure.sandbox.log.mark();
     const { card: plan, messageId } = await walkToPlan(restoreBot, operator, 'vm-db-01', {
       vmName: 'vm-db-01-restored',

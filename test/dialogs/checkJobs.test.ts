@@ -59,6 +59,20 @@ const checks: Case[] = [
     ],
   },
   {
+    // BEK in kv-ade-policy (granted), KEK in kv-ade-kek (not): only the KEK's vault lacks keys access.
+    name: "vm-split-01: the KEK's own key vault checked for keys, the BEK's for secrets",
+    steps: [
+      {
+        say: 'check vm-split-01',
+        expect: {
+          card: 'check.result',
+          verbs: ['grantAccess.start'],
+          text: [/lacks access \(kv-ade-kek keys:get, kv-ade-kek keys:list, kv-ade-kek keys:backup\)/],
+        },
+      },
+    ],
+  },
+  {
     name: 'vm-noagent-01: the VM agent red',
     steps: [{ say: 'check vm-noagent-01', expect: { card: 'check.result', text: /^Not ready: backups will fail/ } }],
   },

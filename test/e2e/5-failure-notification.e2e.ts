@@ -26,8 +26,9 @@ test('5. a failed scheduled backup is posted to the subscribed channel, and its 
   );
   const failure = await s.step('the failure card appears in the channel with the key vault fix', async () => {
     const card = await chat.cardShowing('notify.failure', 'Backup failed: vm-nogrant-01', JOB_MS);
+    // A real job error names no key vault (AzureIaaSVMErrorInfo); the grant flow finds it from the VM.
     await card
-      .getByText(/kv-ade-nogrant/)
+      .getByText(/Azure Backup cannot read the key vault/)
       .first()
       .waitFor();
     return card;

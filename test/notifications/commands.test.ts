@@ -100,7 +100,8 @@ describe('notification commands', () => {
     );
     const actions = cardOf(card)!.actions as { verb: string; data: any }[];
     expect(actions.map((a) => a.verb)).toEqual(['grantAccess.start', 'backupNow.start', 'notify.showJob']);
-    expect(actions[0].data).toEqual({ keyVault: 'kv-ade-nogrant', vm: 'vm-nogrant-01' });
+    // A real job error names no key vault: the grant flow reads it from the VM.
+    expect(actions[0].data).toEqual({ keyVault: '', vm: 'vm-nogrant-01' });
 
     // A user with no role who forges the click gets the refusal: the bot does not read the job as its identity.
     const forged = t.connector.sent.length;

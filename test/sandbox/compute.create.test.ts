@@ -194,13 +194,16 @@ describe('sandbox compute: creating VMs from existing disks', () => {
 
   it('pushes the ADE extension to the new VM, and fails it where the VM agent is not ready', async () => {
     const k = keysOf('vm-web-01');
+    // vm-restored-1 carries its encryption settings on the VM model (dual pass): the dual-pass extension (Linux 0.1,
+    // with the Microsoft Entra app's client id) is the one Azure accepts there.
     const ade = {
       location: 'eastasia',
       publisher: 'Microsoft.Azure.Security',
       typePropertiesType: 'AzureDiskEncryptionForLinux',
-      typeHandlerVersion: '1.1',
+      typeHandlerVersion: '0.1',
       autoUpgradeMinorVersion: true,
       settings: {
+        AADClientID: '77777777-7777-4777-8777-777777777701',
         EncryptionOperation: 'EnableEncryption',
         KeyVaultURL: 'x',
         KeyVaultResourceId: k.vaultId,

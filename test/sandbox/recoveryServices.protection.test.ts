@@ -57,11 +57,14 @@ describe('Recovery Services sandbox: discovery and protection', () => {
     const before = await protectable();
     expect(before.map((p) => p.properties.friendlyName).sort()).toEqual([
       'vm-db-01',
+      'vm-dual-01',
       'vm-legacy-01',
       'vm-lostkey-01',
       'vm-lostkv-01',
       'vm-nogrant-01',
       'vm-softkey-01',
+      'vm-split-01',
+      'vm-vhd-01',
     ]);
     expect(before.every((p) => p.properties.protectionState === 'Protected')).toBe(true);
 

@@ -10,7 +10,7 @@ import { restoreNames } from './naming';
 import type { StagingBlobs } from './staging';
 import { deployTemplate, retargetEncryption, templateParameters, type EncryptionRefs } from './template';
 import { checkRestoreTemplate } from './templateGuard';
-import { createMode } from './createOnce';
+import { createMode, RESTORE_TAG } from './createOnce';
 import { createNic, createVmFromDisks, pointOsDiskAtKeys } from './vmFromDisks';
 import { parseVmConfig, resolveRestoredDisks, type RestoredDisks, type VmConfig } from './vmConfig';
 
@@ -162,6 +162,23 @@ async function createFromTemplate(
     nicName: names.nic,
   });
   if (refs && plan.encryption?.putBack?.changed) retargetEncryption(template, refs);
+  // A deployment cannot send If-None-Match per resource: the VM and NIC names are re-checked right before it, and
+  // both resources carry this restore's tag, so only a resumed run of the same restore may deploy over them.
+  const { abortSignal } = options;
+  const at = { resourceGroup: plan.targetResourceGroup, requestId: plan.requestId };
+  await createMode(() => clients.compute.virtualMachines.get(at.resourceGroup, names.vm, { abortSignal }), {
+    type: 'VM',
+    name: names.vm,
+    ...at,
+  });
+  await createMode(() => clients.network.networkInterfaces.get(at.resourceGroup, names.nic, { abortSignal }), {
+    type: 'NIC',
+    name: names.nic,
+    ...at,
+  });
+  for (const r of (template as { resources: Record<string, unknown>[] }).resources) {
+    r.tags = { ...((r.tags as Record<string, string> | undefined) ?? {}), [RESTORE_TAG]: plan.requestId };
+  }
   const result = await deployTemplate(
     clients,
     plan.targetResourceGroup,
@@ -190,7 +207,7 @@ async function createFromDisks(
   const vmSize = plan.vmSize ?? config.vmSize;
   if (!vmSize) throw new InvalidInputError('vmSize', 'The VM config names no VM size: choose one.');
   // Re-check the VM's name before the NIC is made, so a refusal leaves nothing behind.
-  await createMode(
+  const vmMode = await createMode(
     () => clients.compute.virtualMachines.get(plan.targetResourceGroup, names.vm, { abortSignal: options.abortSignal }),
     { type: 'VM', name: names.vm, resourceGroup: plan.targetResourceGroup, requestId: plan.requestId },
   );
@@ -216,6 +233,7 @@ async function createFromDisks(
       osType: plan.osType,
       disks,
       nicId,
+      mode: vmMode,
       dualPassEncryption: plan.encryption?.pass === 'dual' ? refs : undefined,
     },
     options,

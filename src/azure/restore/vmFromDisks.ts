@@ -99,16 +99,17 @@ export async function createVmFromDisks(
     disks: RestoredDisks;
     nicId: string;
     dualPassEncryption?: EncryptionRefs;
+    /** How to send the create, when the caller has just checked the name (no second read). */
+    mode?: { ifNoneMatch?: '*'; tags: Record<string, string> };
   },
   options: PollOptions,
 ): Promise<string> {
   const enc = vm.dualPassEncryption;
   const what = { type: 'VM' as const, name: vm.name, resourceGroup: vm.resourceGroup, requestId: vm.requestId };
   const { abortSignal } = options;
-  const mode = await createMode(
-    () => clients.compute.virtualMachines.get(vm.resourceGroup, vm.name, { abortSignal }),
-    what,
-  );
+  const mode =
+    vm.mode ??
+    (await createMode(() => clients.compute.virtualMachines.get(vm.resourceGroup, vm.name, { abortSignal }), what));
   const body: VirtualMachine = {
     location: vm.location,
     tags: mode.tags,

@@ -177,15 +177,19 @@ export function vaultChoiceCard(
 /** cards/notify.job.json: "Show job": the job as Azure reports it now. */
 export function jobCard(l: Locale, job: JobSummary): AdaptiveCardJson {
   const failed = /^failed$/i.test(job.status);
-  const errors = job.errors.flatMap((e) => [
-    {
-      text:
-        [e.title, e.code !== undefined ? `(${e.code})` : ''].filter(Boolean).join(' ') +
-        (e.title || e.code !== undefined ? ': ' : '') +
-        azureWords(e.message),
-    },
-    ...e.recommendations.map((r) => ({ text: azureWords(r) })),
-  ]);
+  const errors = job.errors.flatMap((e) => {
+    // The documented name where the catalogue knows it; a job's errorTitle is only the entity the error is about.
+    const name = explain(e, l).azureName ?? e.title;
+    return [
+      {
+        text:
+          [name, e.code !== undefined ? `(${e.code})` : ''].filter(Boolean).join(' ') +
+          (name || e.code !== undefined ? ': ' : '') +
+          azureWords(e.message),
+      },
+      ...e.recommendations.map((r) => ({ text: azureWords(r) })),
+    ];
+  });
   return renderCard('notify.job', {
     title: t(l, 'notify.job.title', { vm: job.vmName }),
     color: failed ? 'Attention' : /^completed/i.test(job.status) ? 'Good' : 'Default',

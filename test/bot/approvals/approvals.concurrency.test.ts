@@ -52,7 +52,7 @@ describe('restore approvals under concurrency, and retry', () => {
     await a.say(approver, 'hello again'); // the approvers' conversation is where an approver last talked
     const req = await requestRestore(a, operator, 'vm-db-01', { vmName: 'vm-db-01-retry' });
     const fault = a.azure.sandbox.faults.add({
-      routeId: 'deployments.createOrUpdate',
+      routeId: 'virtualMachines.createOrUpdate',
       kind: 'error',
       status: 400,
       times: 1,

@@ -121,6 +121,21 @@ describe('the restore request dialog', () => {
     for (const re of c.saysNot ?? []) expect(text).not.toMatch(re);
   });
 
+  it('a free VM name whose NIC name (<vm>-nic) is taken: the target card again, naming the NIC (issue 15)', async () => {
+    const subnetId = bot.azure.sandbox.world.networkInterfaces[0].subnetId;
+    bot.azure.sandbox.world.networkInterfaces.push({
+      name: 'vm-db-01-nicclash-nic',
+      resourceGroup: 'rg-restore',
+      location: 'eastasia',
+      subnetId,
+    });
+    const { card } = await walkToPlan(bot, operator, 'vm-db-01', { vmName: 'vm-db-01-nicclash' });
+    expect(cardId(card)).toBe('card.restore.target');
+    expect(textsOf(card).join('\n')).toMatch(
+      /A network interface named vm-db-01-nicclash-nic already exists in rg-restore/,
+    );
+  });
+
   it('offers only protected VMs, and says why when the named VM cannot be restored', async () => {
     const [list] = await bot.say(operator, 'restore');
     const values = choicesOf(cardOf(list), 'vm').map((c) => c.title);

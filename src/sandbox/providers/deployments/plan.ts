@@ -1,3 +1,4 @@
+import { tagsOf } from '../../http/conditional';
 import { isAllowed, sameId } from '../../authorization/rbac';
 import { resourceId } from '../../http/arm';
 import { AzureError, badRequest } from '../../http/errors';
@@ -12,6 +13,8 @@ import { asTemplateError, type SandboxRestoreTemplate } from './template';
 export interface DeploymentPlan {
   nics: NicSpec[];
   vms: VmSpec[];
+  /** Each resource's `tags`, by lower-cased resource id (ARM applies a template resource's tags as a PUT does). */
+  tags: Record<string, Record<string, string>>;
 }
 
 const NIC = 'Microsoft.Network/networkInterfaces';
@@ -39,7 +42,7 @@ export function planDeployment(
   const resources = Array.isArray(t.resources) ? t.resources : [];
   if (resources.length === 0)
     throw badRequest('InvalidTemplate', 'Deployment template validation failed: the template has no resources.');
-  const plan: DeploymentPlan = { nics: [], vms: [] };
+  const plan: DeploymentPlan = { nics: [], vms: [], tags: {} };
   const vmResources: any[] = [];
 
   for (const raw of resources) {
@@ -48,6 +51,9 @@ export function planDeployment(
     if (!name)
       throw badRequest('InvalidTemplate', 'Deployment template validation failed: every resource needs a name.');
     const location = typeof r.location === 'string' ? r.location : rg.location;
+    if (r.tags && typeof r.tags === 'object' && (sameId(r.type, NIC) || sameId(r.type, VM))) {
+      plan.tags[resourceId(sub, rg.name, sameId(r.type, NIC) ? NIC : VM, name).toLowerCase()] = tagsOf(r);
+    }
     if (sameId(r.type, NIC)) {
       const configured = r.properties?.ipConfigurations?.[0]?.properties?.subnet?.id;
       plan.nics.push({

@@ -64,13 +64,13 @@ function deploy(ctx: ProviderContext, caller: Caller | undefined, d: Deployment,
     for (const nic of plan.nics) {
       const id = nicId(ctx, nic);
       requireAccess(ctx, caller, { action: 'Microsoft.Network/networkInterfaces/write', scope: id });
-      applyNic(ctx, caller, nic);
+      applyNic(ctx, caller, nic).nic.tags = plan.tags[id.toLowerCase()] ?? {};
       created.push(id);
     }
     for (const vm of plan.vms) {
       const id = `${rgId(ctx.world.subscriptionId, vm.resourceGroup)}/providers/Microsoft.Compute/virtualMachines/${vm.name}`;
       requireAccess(ctx, caller, { action: 'Microsoft.Compute/virtualMachines/write', scope: id });
-      applyVm(ctx, caller, vm, 'Succeeded');
+      applyVm(ctx, caller, vm, 'Succeeded').vm.tags = plan.tags[id.toLowerCase()] ?? {};
       created.push(id);
     }
     d.provisioningState = 'Succeeded';
