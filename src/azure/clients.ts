@@ -4,6 +4,7 @@ import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { RecoveryServicesClient } from '@azure/arm-recoveryservices';
 import { RecoveryServicesBackupClient } from '@azure/arm-recoveryservicesbackup';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import { StorageManagementClient } from '@azure/arm-storage';
 import type { TokenCredential } from '@azure/core-auth';
@@ -36,6 +37,8 @@ export class AzureClients {
   readonly deployments: DeploymentsClient;
   readonly storage: StorageManagementClient;
   readonly network: NetworkManagementClient;
+  /** Azure Resource Graph: name look-ups in one query (src/azure/resourceGraph.ts). */
+  readonly resourceGraph: ResourceGraphClient;
   private readonly httpClient: HttpClient;
   private readonly keyClients = new Map<string, KeyClient>();
   private readonly secretClients = new Map<string, SecretClient>();
@@ -76,6 +79,7 @@ export class AzureClients {
     this.deployments = new DeploymentsClient(credential, sub, modular);
     this.storage = new StorageManagementClient(credential, sub, modular);
     this.network = new NetworkManagementClient(credential, sub, modular);
+    this.resourceGraph = new ResourceGraphClient(credential, modular);
     this.armPipeline = restPipeline(credential, scope, retryOptions);
     // Graph's audience is fixed whatever URL serves it (the sandbox serves Graph on its ARM listener).
     this.graphPipeline = restPipeline(credential, GRAPH_SCOPE, retryOptions);

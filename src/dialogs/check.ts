@@ -6,7 +6,7 @@ import { runChecks } from './check/checks';
 import type { DialogDeps } from './deps';
 import { choiceList, picked } from './flow/list';
 import type { FlowDefinition, Turn } from './flow/types';
-import { byName, lookUpVms, vmChoice, words } from './shared';
+import { byName, parseVmId, placeChoice, vmChoice, words } from './shared';
 
 /** `check [vm]`: one card with every check (read-only; the only question is which VM). */
 export function checkFlow(deps: DialogDeps): FlowDefinition<Record<string, never>> {
@@ -16,7 +16,8 @@ export function checkFlow(deps: DialogDeps): FlowDefinition<Record<string, never
     render: (r, view) => checkVmCard(view, r.list!),
     async act(_verb, input, r, turn) {
       const choice = picked(r.list!, input)?.[0];
-      const item = choice && (await deps.azure.vms.list()).find((v) => v.id === choice.value);
+      // The value is the ARM id the question offered (picked() checks it was offered): no list read again.
+      const item = choice && parseVmId(choice.value);
       if (!item) return { kind: 'reask', problem: t(turn.locale, 'flow.notOffered') };
       return {
         kind: 'end',
@@ -33,17 +34,17 @@ export async function startCheck(
   data: { vm?: string } = {},
 ): Promise<AdaptiveCardJson> {
   const name = data.vm ?? words(args)[0];
-  const vms = await deps.azure.vms.list();
-  const all = () => choiceList([...vms].sort(byName).map(vmChoice));
-  if (!name) return deps.runtime.begin(turn, 'check', 'vm', {}, all());
-  const [found] = await lookUpVms(deps, [name], vms);
+  const all = async () => choiceList([...(await deps.azure.vms.list())].sort(byName).map(vmChoice));
+  if (!name) return deps.runtime.begin(turn, 'check', 'vm', {}, await all());
+  // One Resource Graph query for the name, whatever the estate's size; the VM list only to offer a choice.
+  const [found] = await deps.azure.vms.resolve([name]);
   if (found.kind === 'classic') return checkCard(deps, turn, found.vm);
   if (found.kind === 'ambiguous') {
-    const list = choiceList(found.matches.map(vmChoice));
+    const list = choiceList([...found.matches].sort(byName).map(placeChoice));
     return deps.runtime.begin(turn, 'check', 'vm', {}, list, t(turn.locale, 'flow.ambiguous', { name }));
   }
   if (found.kind === 'missing')
-    return deps.runtime.begin(turn, 'check', 'vm', {}, all(), t(turn.locale, 'check.unknown', { name }));
+    return deps.runtime.begin(turn, 'check', 'vm', {}, await all(), t(turn.locale, 'check.unknown', { name }));
   return checkCard(deps, turn, await deps.azure.vms.get(found.vm.name, found.vm.resourceGroup));
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { explain, NotFoundError, type VmListItem, type VmSummary } from '../../azure';
+import { AmbiguousNameError, explain, NotFoundError, type VmListItem, type VmSummary } from '../../azure';
 import { t } from '../../i18n';
 import { planHash, type RestorePlan } from '../../runs/restorePlan';
 import type { AuditTrail } from '../../store';
@@ -29,15 +29,21 @@ export async function openVm(
 ) {
   const locale = user.locale;
   // A VM named: read it (its protection comes with it); the protected VMs are listed only to offer a choice.
+  // A name two resource groups hold is asked about (among the protected ones), never guessed.
   const named = vmName ? await readVm(deps, vmName, signal) : undefined;
-  const hit = named?.deployment === 'resourceManager' ? named : undefined;
+  const ambiguous = named instanceof AmbiguousNameError ? named.matches.map((m) => m.id.toLowerCase()) : undefined;
+  const hit =
+    named && !(named instanceof AmbiguousNameError) && named.deployment === 'resourceManager' ? named : undefined;
   if (hit?.protection) return openPoint(deps, user, flow, at, hit, signal);
   const all = await deps.azure.vms.list({ abortSignal: signal });
-  const vms = all.filter((v) => v.protected).sort((a, b) => a.name.localeCompare(b.name));
+  const vms = all
+    .filter((v) => v.protected && (!ambiguous || ambiguous.includes(v.id.toLowerCase())))
+    .sort((a, b) => a.name.localeCompare(b.name));
   if (vms.length === 0)
     return ended(flow, views.messageView(locale, t(locale, 'restore.vm.title'), t(locale, 'restore.vm.none')));
   let notice = '';
   if (vmName) notice = t(locale, hit ? 'restore.vm.notProtected' : 'restore.vm.notFound', { vm: vmName });
+  if (ambiguous) notice = t(locale, 'flow.ambiguous', { name: vmName });
   return {
     ...flow,
     step: 'vm' as const,
@@ -60,12 +66,17 @@ export async function onVm(
   return openPoint(deps, user, flow, at, { id, name: m?.[2] ?? id, resourceGroup: m?.[1] ?? '' }, signal);
 }
 
-/** The VM of that name (the first the VM list has), or undefined when there is none. */
-async function readVm(deps: StepDeps, name: string, signal?: AbortSignal): Promise<VmSummary | undefined> {
+/** The VM of that name (one Resource Graph query finds it), undefined when there is none, the error when several. */
+async function readVm(
+  deps: StepDeps,
+  name: string,
+  signal?: AbortSignal,
+): Promise<VmSummary | AmbiguousNameError | undefined> {
   try {
     return await deps.azure.vms.get(name, undefined, { abortSignal: signal });
   } catch (err) {
     if (err instanceof NotFoundError) return undefined;
+    if (err instanceof AmbiguousNameError) return err;
     throw err;
   }
 }

@@ -1,0 +1,155 @@
+import type { QueryResponse } from '@azure/arm-resourcegraph';
+import { azureCall } from './call';
+import type { AzureClients } from './clients';
+import { InvalidInputError } from './errors';
+import { parseResourceId, sameId } from './names';
+import type { OperationOptions } from './types';
+
+/** The resource types found by name. Resource Graph writes types in lower case. */
+export const RESOURCE_TYPES = {
+  vm: 'microsoft.compute/virtualmachines',
+  classicVm: 'microsoft.classiccompute/virtualmachines',
+  keyVault: 'microsoft.keyvault/vaults',
+  vault: 'microsoft.recoveryservices/vaults',
+} as const;
+export type ResourceKind = keyof typeof RESOURCE_TYPES;
+
+/** A resource as a name look-up finds it: enough to address it (and, for a key vault, its access model). */
+export interface FoundResource {
+  kind: ResourceKind;
+  id: string;
+  name: string;
+  resourceGroup: string;
+  subscriptionId: string;
+  location: string;
+  /** Key vaults: true when the vault authorises its data plane with Azure RBAC (absent when unknown). */
+  rbac?: boolean;
+}
+
+/** Generic resources api-version for the fallback (GET /subscriptions/{id}/resources?$filter=...). */
+const RESOURCES_API_VERSION = '2021-04-01';
+/** After Resource Graph refuses, the fallback is used for this long before Resource Graph is tried again. */
+const REFUSED_FOR_MS = 10 * 60_000;
+/** Azure resource names: letters, digits and . _ - ( ) (the strictest set any of our types allows is a subset). */
+const NAME = /^[A-Za-z0-9._()-]{1,80}$/;
+/** Statuses that mean "Resource Graph is not for us here" (no permission, not in this cloud, throttled after retries). */
+const REFUSAL = new Set([401, 403, 404, 409, 429, 501, 503]);
+
+/**
+ * Finding resources by name in one request, whatever the size of the estate: an Azure Resource Graph query with a
+ * name-and-type filter (https://learn.microsoft.com/azure/governance/resource-graph/overview), or, where Resource Graph
+ * is refused, ARM's filtered generic-resources list (`$filter=name eq '…'`, one request per name:
+ * https://learn.microsoft.com/rest/api/resources/resources/list). Either way Azure filters, not the bot: the cost
+ * does not grow with the number of VMs. Needs read on the resources (Resource Graph and the list both show only
+ * what the identity may read).
+ */
+export class ResourceLookup {
+  private refusedUntil = 0;
+
+  constructor(
+    private readonly clients: AzureClients,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Every resource of these kinds called one of `names` (case-insensitive): one query. */
+  async byName(kinds: ResourceKind[], names: string[], options: OperationOptions = {}): Promise<FoundResource[]> {
+    const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
+    for (const n of wanted)
+      if (!NAME.test(n)) throw new InvalidInputError('name', `'${n}' is not an Azure resource name.`);
+    if (!wanted.length || !kinds.length) return [];
+    return azureCall('findByName', async () => {
+      if (this.now() >= this.refusedUntil) {
+        try {
+          return await this.query(kinds, wanted, options);
+        } catch (err) {
+          if (!REFUSAL.has((err as { statusCode?: number }).statusCode ?? 0)) throw err;
+          this.refusedUntil = this.now() + REFUSED_FOR_MS;
+        }
+      }
+      return this.filteredList(kinds, wanted, options);
+    });
+  }
+
+  /** `Resources | where type in~ (…) and name in~ (…) | project …` in the managed subscription. */
+  private async query(kinds: ResourceKind[], names: string[], options: OperationOptions): Promise<FoundResource[]> {
+    const types = kinds.map((k) => RESOURCE_TYPES[k]);
+    const typeClause = types.length === 1 ? `type =~ ${kql(types[0])}` : `type in~ (${types.map(kql).join(', ')})`;
+    const nameClause = names.length === 1 ? `name =~ ${kql(names[0])}` : `name in~ (${names.map(kql).join(', ')})`;
+    const columns = ['id', 'name', 'type', 'location', 'resourceGroup', 'subscriptionId'];
+    if (kinds.includes('keyVault')) columns.push('rbac = tobool(properties.enableRbacAuthorization)');
+    const query = `Resources | where ${typeClause} and ${nameClause} | project ${columns.join(', ')}`;
+    const found: FoundResource[] = [];
+    let skipToken: string | undefined;
+    do {
+      // Names match a handful of rows; a second page would take more than 1000 resources of one name.
+      const page: QueryResponse = await this.clients.resourceGraph.resources(
+        {
+          subscriptions: [this.clients.settings.subscriptionId],
+          query,
+          options: { resultFormat: 'objectArray', top: 1000, ...(skipToken ? { skipToken } : {}) },
+        },
+        { abortSignal: options.abortSignal },
+      );
+      for (const row of (page.data ?? []) as Record<string, unknown>[]) {
+        const r = toFound(row);
+        if (r) found.push(r);
+      }
+      skipToken = page.skipToken;
+    } while (skipToken);
+    return found;
+  }
+
+  /** ARM's generic list filtered by name (one request per name, pages followed), kept to the kinds asked for. */
+  private async filteredList(
+    kinds: ResourceKind[],
+    names: string[],
+    options: OperationOptions,
+  ): Promise<FoundResource[]> {
+    const types = new Set<string>(kinds.map((k) => RESOURCE_TYPES[k]));
+    const sub = this.clients.settings.subscriptionId;
+    const lists = await Promise.all(
+      names.map(async (name) => {
+        const rows: FoundResource[] = [];
+        const filter = encodeURIComponent(`name eq '${name}'`);
+        let next: string | undefined =
+          `/subscriptions/${sub}/resources?$filter=${filter}&api-version=${RESOURCES_API_VERSION}`;
+        while (next) {
+          const page: GenericList = await this.clients.armRequest<GenericList>('GET', next, undefined, options);
+          for (const r of page?.value ?? []) {
+            if (!r.type || !types.has(r.type.toLowerCase())) continue;
+            const found = toFound({ ...r, subscriptionId: sub });
+            if (found) rows.push(found);
+          }
+          next = page?.nextLink;
+        }
+        return rows;
+      }),
+    );
+    return lists.flat();
+  }
+}
+
+/** A KQL string literal: single quotes, with \ and ' escaped (names are checked against NAME first anyway). */
+const kql = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+function toFound(row: Record<string, unknown>): FoundResource | undefined {
+  const id = typeof row.id === 'string' ? row.id : undefined;
+  const ref = parseResourceId(id);
+  const type = String(row.type ?? ref?.type ?? '').toLowerCase();
+  const kind = (Object.keys(RESOURCE_TYPES) as ResourceKind[]).find((k) => sameId(RESOURCE_TYPES[k], type));
+  if (!ref || !kind) return undefined;
+  return {
+    kind,
+    id: ref.id,
+    name: typeof row.name === 'string' ? row.name : ref.name,
+    resourceGroup: ref.resourceGroup,
+    subscriptionId: ref.subscriptionId,
+    location: typeof row.location === 'string' ? row.location : '',
+    ...(typeof row.rbac === 'boolean' ? { rbac: row.rbac } : {}),
+  };
+}
+
+interface GenericList {
+  value?: { id: string; name: string; type?: string; location?: string }[];
+  nextLink?: string;
+}
