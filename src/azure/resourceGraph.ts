@@ -1,7 +1,6 @@
 import type { QueryResponse } from '@azure/arm-resourcegraph';
 import { azureCall } from './call';
 import type { AzureClients } from './clients';
-import { InvalidInputError } from './errors';
 import { parseResourceId, sameId } from './names';
 import type { OperationOptions } from './types';
 
@@ -53,9 +52,8 @@ export class ResourceLookup {
 
   /** Every resource of these kinds called one of `names` (case-insensitive): one query. */
   async byName(kinds: ResourceKind[], names: string[], options: OperationOptions = {}): Promise<FoundResource[]> {
-    const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
-    for (const n of wanted)
-      if (!NAME.test(n)) throw new InvalidInputError('name', `'${n}' is not an Azure resource name.`);
+    // A string that cannot be a resource name names nothing: it is not sent (nor spliced into a query).
+    const wanted = [...new Set(names.map((n) => n.trim()).filter((n) => NAME.test(n)))];
     if (!wanted.length || !kinds.length) return [];
     return azureCall('findByName', async () => {
       if (this.now() >= this.refusedUntil) {
