@@ -1,0 +1,83 @@
+import { addVms, growEstate } from '../../src/sandbox/world/estate';
+import { choose, play, type Case } from './support/conversation';
+import { startProtectBot, type ProtectBot } from './support/protectBot';
+
+/**
+ * Issue 17 through the real bot: a typed VM name costs the same Azure requests in an estate of 100 VMs as in one of
+ * 10,000, and a name two resource groups hold is asked about, never guessed.
+ */
+
+/** ARM requests since `mark`, by route (managed-identity tokens and Graph left out). */
+function routes(bot: ProtectBot, mark: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of bot.azure.sandbox.log.since(mark)) {
+    if (r.surface !== 'arm' || r.routeId?.startsWith('directory.')) continue;
+    const route = r.routeId ?? `${r.method} ${r.path}`;
+    counts[route] = (counts[route] ?? 0) + 1;
+  }
+  return counts;
+}
+
+const twins = (bot: ProtectBot) =>
+  addVms(bot.azure.sandbox, [
+    { name: 'vm-twin-01', os: 'Linux' },
+    { name: 'vm-twin-01', os: 'Linux', resourceGroup: 'rg-restore' },
+  ]);
+
+const ambiguous: Case[] = [
+  {
+    name: 'check vm-twin-01: which of the two? then the one chosen is checked',
+    given: twins,
+    steps: [
+      {
+        say: 'check vm-twin-01',
+        expect: { card: 'check.vm', text: [/More than one VM is called \*\*vm-twin-01\*\*/] },
+      },
+      {
+        click: 'check.vm',
+        inputs: { choice: choose('vm-twin-01 (rg-restore') },
+        expect: { card: 'check.result', text: /vm-twin-01/ },
+      },
+    ],
+  },
+  {
+    name: 'grant access vm-twin-01: asked, not guessed',
+    steps: [
+      {
+        say: 'grant access vm-twin-01',
+        expect: { card: 'grantAccess.target', text: /More than one key vault or VM is called \*\*vm-twin-01\*\*/ },
+      },
+    ],
+  },
+];
+
+describe('an estate of any size, through the bot', () => {
+  let bot: ProtectBot;
+  beforeAll(async () => {
+    bot = await startProtectBot();
+  });
+  afterAll(() => bot.close());
+
+  it.each(ambiguous.map((c, i) => [c.name, c, i] as const))('%s', async (_name, c, i) => {
+    await play(bot, c, `estate-${i}`);
+  });
+
+  it('check <vm> makes the same Azure requests with 100 and with 10,000 VMs', async () => {
+    const measure = async (size: number) => {
+      growEstate(bot.azure.sandbox, size);
+      const mark = bot.azure.sandbox.log.mark();
+      await play(
+        bot,
+        { name: `check at ${size}`, steps: [{ say: 'check vm-db-01', expect: { card: 'check.result' } }] },
+        `estate-size-${size}`,
+      );
+      return routes(bot, mark);
+    };
+    const small = await measure(100);
+    const large = await measure(10_000);
+    expect(bot.world.vms.length).toBe(10_000);
+    expect(large).toEqual(small);
+    expect(small['resourceGraph.resources']).toBe(1);
+    expect(small['virtualMachines.listAll']).toBeUndefined();
+  });
+});
