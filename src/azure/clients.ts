@@ -22,6 +22,7 @@ import { KeyClient } from '@azure/keyvault-keys';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { trustingHttpClient, v1HttpClient } from '../http/azureHttp';
+import { discriminatorIndexOf, flattenDiscriminators } from './discriminators';
 import type { AzureSettings } from './settings';
 
 /**
@@ -71,8 +72,8 @@ export class AzureClients {
       httpClient: this.httpClient,
       retryOptions,
     };
-    this.backup = new RecoveryServicesBackupClient(credential, sub, hlc);
-    this.authorization = new AuthorizationManagementClient(credential, sub, hlc);
+    this.backup = indexedDiscriminators(new RecoveryServicesBackupClient(credential, sub, hlc));
+    this.authorization = indexedDiscriminators(new AuthorizationManagementClient(credential, sub, hlc));
     this.recoveryServices = new RecoveryServicesClient(credential, sub, modular);
     this.compute = new ComputeManagementClient(credential, sub, modular);
     this.keyVault = new KeyVaultManagementClient(credential, sub, modular);
@@ -190,6 +191,22 @@ export class AzureClients {
 }
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+/**
+ * A classic (HLC) client whose models' discriminator index is completed on its first request (discriminators.ts):
+ * polymorphic bodies then resolve in one look-up instead of a search per object.
+ */
+function indexedDiscriminators<C extends { sendOperationRequest: (args: never, spec: never) => Promise<unknown> }>(
+  client: C,
+): C {
+  const send = client.sendOperationRequest.bind(client) as (args: unknown, spec: unknown) => Promise<unknown>;
+  client.sendOperationRequest = ((args: unknown, spec: unknown) => {
+    const index = discriminatorIndexOf(spec);
+    if (index) flattenDiscriminators(index);
+    return send(args, spec);
+  }) as C['sendOperationRequest'];
+  return client;
+}
 
 export interface RawRequestOptions {
   abortSignal?: AbortSignal;

@@ -1,5 +1,6 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Config } from '../config';
+import { reuseConnectorClients } from './connectorCache';
 
 /**
  * The Bot Framework adapter. With an app id, every request must carry a valid Bot Framework token (401 otherwise,
@@ -8,11 +9,13 @@ import type { Config } from '../config';
  * by the app id (no password).
  */
 export function createAdapter(bot: Omit<Config['bot'], 'replyWithinMs'>): TeamsAdapter {
-  if (!bot.appId) return new TeamsAdapter({});
-  return new TeamsAdapter({
-    MicrosoftAppId: bot.appId,
-    MicrosoftAppPassword: bot.appType === 'UserAssignedMSI' ? undefined : bot.appPassword,
-    MicrosoftAppType: bot.appType,
-    MicrosoftAppTenantId: bot.tenantId,
-  });
+  if (!bot.appId) return reuseConnectorClients(new TeamsAdapter({}));
+  return reuseConnectorClients(
+    new TeamsAdapter({
+      MicrosoftAppId: bot.appId,
+      MicrosoftAppPassword: bot.appType === 'UserAssignedMSI' ? undefined : bot.appPassword,
+      MicrosoftAppType: bot.appType,
+      MicrosoftAppTenantId: bot.tenantId,
+    }),
+  );
 }
