@@ -13,6 +13,14 @@ export const RESOURCE_TYPES = {
 } as const;
 export type ResourceKind = keyof typeof RESOURCE_TYPES;
 
+/** The same types as ARM's generic list filter writes them. */
+const ARM_TYPES: Record<ResourceKind, string> = {
+  vm: 'Microsoft.Compute/virtualMachines',
+  classicVm: 'Microsoft.ClassicCompute/virtualMachines',
+  keyVault: 'Microsoft.KeyVault/vaults',
+  vault: 'Microsoft.RecoveryServices/vaults',
+};
+
 /** A resource as a name look-up finds it: enough to address it (and, for a key vault, its access model). */
 export interface FoundResource {
   kind: ResourceKind;
@@ -66,6 +74,70 @@ export class ResourceLookup {
       }
       return this.filteredList(kinds, wanted, options);
     });
+  }
+
+  /**
+   * One page of the resources of a kind, ordered by name, filtered by what the person typed (`name contains`,
+   * ignoring case) and optionally by region: one Resource Graph query with `$top` / `$skip`, so a picker never reads
+   * the whole estate. Where Resource Graph is refused: ARM's list filtered by type (and region), every page (the
+   * typed text is matched here; ARM's `substringof` is not on every resource list).
+   */
+  async page(
+    kind: ResourceKind,
+    query: { contains?: string; location?: string; top: number; skip: number },
+    options: OperationOptions = {},
+  ): Promise<{ items: FoundResource[]; total: number }> {
+    // What the person typed, kept to the characters a resource name can have (nothing else can match).
+    const contains = (query.contains ?? '').replace(/[^A-Za-z0-9._()-]/g, '').slice(0, 80);
+    const location = query.location && /^[A-Za-z0-9 ]{1,40}$/.test(query.location) ? query.location : undefined;
+    const top = Math.min(Math.max(1, Math.floor(query.top)), 1000);
+    const skip = Math.max(0, Math.floor(query.skip));
+    return azureCall('pageResources', async () => {
+      if (this.now() >= this.refusedUntil) {
+        try {
+          const where = [`type =~ ${kql(RESOURCE_TYPES[kind])}`];
+          if (contains) where.push(`name contains ${kql(contains)}`);
+          if (location) where.push(`location =~ ${kql(location.replace(/\s+/g, '').toLowerCase())}`);
+          const res: QueryResponse = await this.clients.resourceGraph.resources(
+            {
+              subscriptions: [this.clients.settings.subscriptionId],
+              query: `Resources | where ${where.join(' and ')} | project id, name, type, location, resourceGroup, subscriptionId | order by name asc`,
+              options: { resultFormat: 'objectArray', top, skip },
+            },
+            { abortSignal: options.abortSignal },
+          );
+          const items = ((res.data ?? []) as Record<string, unknown>[]).flatMap((r) => toFound(r) ?? []);
+          return { items, total: res.totalRecords ?? items.length };
+        } catch (err) {
+          if (!REFUSAL.has((err as { statusCode?: number }).statusCode ?? 0)) throw err;
+          this.refusedUntil = this.now() + REFUSED_FOR_MS;
+        }
+      }
+      const all = (await this.listOfType(kind, location, options))
+        .filter((r) => !contains || r.name.toLowerCase().includes(contains.toLowerCase()))
+        .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+      return { items: all.slice(skip, skip + top), total: all.length };
+    });
+  }
+
+  /** ARM's generic list of one type (and region), every page: the fallback of `page`. */
+  private async listOfType(kind: ResourceKind, location: string | undefined, options: OperationOptions) {
+    const sub = this.clients.settings.subscriptionId;
+    const armType = ARM_TYPES[kind];
+    const clauses = [`resourceType eq '${armType}'`];
+    if (location) clauses.push(`location eq '${location.replace(/\s+/g, '').toLowerCase()}'`);
+    const rows: FoundResource[] = [];
+    let next: string | undefined =
+      `/subscriptions/${sub}/resources?$filter=${encodeURIComponent(clauses.join(' and '))}&api-version=${RESOURCES_API_VERSION}`;
+    while (next) {
+      const page: GenericList = await this.clients.armRequest<GenericList>('GET', next, undefined, options);
+      for (const r of page?.value ?? []) {
+        const found = toFound({ ...r, subscriptionId: sub });
+        if (found?.kind === kind) rows.push(found);
+      }
+      next = page?.nextLink;
+    }
+    return rows;
   }
 
   /** `Resources | where type in~ (…) and name in~ (…) | project …` in the managed subscription. */

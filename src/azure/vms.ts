@@ -157,6 +157,19 @@ export class VmOperations {
   }
 
   /**
+   * One page of the Resource Manager VMs, by name, filtered by what the person typed (and region): one Resource Graph
+   * query whatever the estate's size; no protection read. For pickers that page on the server.
+   * Needs `Microsoft.Compute/virtualMachines/read`.
+   */
+  async page(
+    query: { contains?: string; location?: string; top: number; skip: number },
+    options: OperationOptions = {},
+  ): Promise<{ items: VmPlace[]; total: number }> {
+    const { items, total } = await this.lookup.page('vm', query, options);
+    return { items: items.map(toPlace), total };
+  }
+
+  /**
    * Whether Backup protects this VM, and by which vault and item: one backupStatus call for the VM's region (the
    * answer a change re-reads right before acting). Needs `Microsoft.RecoveryServices/locations/backupStatus/action`.
    */

@@ -4,9 +4,9 @@ import { t } from '../i18n';
 import { checkResultCard, checkVmCard } from './check/cards';
 import { runChecks } from './check/checks';
 import type { DialogDeps } from './deps';
-import { choiceList, picked } from './flow/list';
-import type { FlowDefinition, Turn } from './flow/types';
-import { byName, parseVmId, placeChoice, vmChoice, words } from './shared';
+import { choiceList, PAGE_SIZE, picked, remoteChoiceList } from './flow/list';
+import type { Choice, FlowDefinition, Turn } from './flow/types';
+import { byName, parseVmId, placeChoice, words } from './shared';
 
 /** `check [vm]`: one card with every check (read-only; the only question is which VM). */
 export function checkFlow(deps: DialogDeps): FlowDefinition<Record<string, never>> {
@@ -14,6 +14,8 @@ export function checkFlow(deps: DialogDeps): FlowDefinition<Record<string, never
     name: 'check',
     steps: { vm: ['check.vm', 'flow.page'] },
     render: (r, view) => checkVmCard(view, r.list!),
+    // The VM question pages on the server: one Resource Graph query per page, whatever the estate's size.
+    pages: async (_r, filter, page) => vmPage(deps, filter, page),
     async act(_verb, input, r, turn) {
       const choice = picked(r.list!, input)?.[0];
       // The value is the ARM id the question offered (picked() checks it was offered): no list read again.
@@ -34,7 +36,10 @@ export async function startCheck(
   data: { vm?: string } = {},
 ): Promise<AdaptiveCardJson> {
   const name = data.vm ?? words(args)[0];
-  const all = async () => choiceList([...(await deps.azure.vms.list())].sort(byName).map(vmChoice));
+  const all = async () => {
+    const { items, total } = await vmPage(deps, '', 0);
+    return remoteChoiceList(items, total);
+  };
   if (!name) return deps.runtime.begin(turn, 'check', 'vm', {}, await all());
   // One Resource Graph query for the name, whatever the estate's size; the VM list only to offer a choice.
   const [found] = await deps.azure.vms.resolve([name]);
@@ -46,6 +51,12 @@ export async function startCheck(
   if (found.kind === 'missing')
     return deps.runtime.begin(turn, 'check', 'vm', {}, await all(), t(turn.locale, 'check.unknown', { name }));
   return checkCard(deps, turn, await deps.azure.vms.get(found.vm.name, found.vm.resourceGroup));
+}
+
+/** A page of the VM question: every Resource Manager VM whose name contains what was typed, by name. */
+async function vmPage(deps: DialogDeps, filter: string, page: number): Promise<{ items: Choice[]; total: number }> {
+  const { items, total } = await deps.azure.vms.page({ contains: filter, top: PAGE_SIZE, skip: page * PAGE_SIZE });
+  return { items: items.map(placeChoice), total };
 }
 
 async function checkCard(deps: DialogDeps, turn: Turn, vm: VmSummary): Promise<AdaptiveCardJson> {

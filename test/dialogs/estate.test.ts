@@ -62,6 +62,49 @@ describe('an estate of any size, through the bot', () => {
     await play(bot, c, `estate-${i}`);
   });
 
+  it('check with no name among 10,000 VMs: the picker pages and filters on the server, one query per page', async () => {
+    growEstate(bot.azure.sandbox, 10_000);
+    const queries: number[] = [];
+    let mark = bot.azure.sandbox.log.mark();
+    const counted = () => {
+      queries.push(routes(bot, mark)['resourceGraph.resources'] ?? 0);
+      expect(routes(bot, mark)['virtualMachines.listAll']).toBeUndefined();
+      mark = bot.azure.sandbox.log.mark();
+    };
+    await play(
+      bot,
+      {
+        name: 'check, picked from 10,000',
+        steps: [
+          { say: 'check', expect: { card: 'check.vm', verbs: ['flow.page'], text: /Page 1 of 500/ } },
+          {
+            click: 'flow.page',
+            inputs: { page: 1 },
+            expect: { card: 'check.vm', text: [/Page 2 of 500/, /vm-estate-000\d\d \(rg-app/] },
+          },
+          {
+            click: 'flow.page',
+            inputs: { filter: 'ESTATE-0500', page: 0 },
+            expect: {
+              card: 'check.vm',
+              text: [/vm-estate-05000/, /vm-estate-05009/],
+              noText: [/vm-estate-05010/, /Page \d/],
+            },
+          },
+          {
+            click: 'check.vm',
+            inputs: { choice: choose('vm-estate-05005') },
+            expect: { card: 'check.result', text: /vm-estate-05005/ },
+          },
+        ],
+        then: counted,
+      },
+      'estate-picker',
+    );
+    // The question, page 2, the filtered page: three queries; the check itself reads the VM it was given.
+    expect(queries).toEqual([3]);
+  });
+
   it('check <vm> makes the same Azure requests with 100 and with 10,000 VMs', async () => {
     const measure = async (size: number) => {
       growEstate(bot.azure.sandbox, size);

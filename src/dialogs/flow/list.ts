@@ -15,7 +15,13 @@ export function choiceList(items: Choice[], options: { multi?: boolean; selected
   };
 }
 
+/** A server-paged list (single-select): `items` is page 0 of what matches `filter`, `total` how many match. */
+export function remoteChoiceList(items: Choice[], total: number, filter = ''): ChoiceList {
+  return { items, multi: false, page: 0, filter, selected: [], remote: { total } };
+}
+
 function visible(list: ChoiceList): Choice[] {
+  if (list.remote) return list.items;
   const f = list.filter.trim().toLowerCase();
   return f
     ? list.items.filter((i) => i.title.toLowerCase().includes(f) || i.value.toLowerCase().includes(f))
@@ -25,10 +31,11 @@ function visible(list: ChoiceList): Choice[] {
 /** What a card shows of a list: the current page (after the filter), paging and the filter box when long. */
 export function listView(list: ChoiceList, locale: Locale) {
   const shown = visible(list);
-  const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
+  const count = list.remote ? list.remote.total : shown.length;
+  const pages = Math.max(1, Math.ceil(count / PAGE_SIZE));
   const page = Math.min(list.page, pages - 1);
-  const choices = shown.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
-  const long = list.items.length > PAGE_SIZE;
+  const choices = list.remote ? shown : shown.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+  const long = list.remote ? list.remote.total > PAGE_SIZE || !!list.filter : list.items.length > PAGE_SIZE;
   return {
     choices,
     multi: list.multi,
@@ -38,7 +45,7 @@ export function listView(list: ChoiceList, locale: Locale) {
     filterLabel: t(locale, 'flow.list.filter'),
     filterButton: t(locale, 'flow.list.apply'),
     paged: pages > 1,
-    pageText: t(locale, 'flow.list.page', { page: page + 1, pages, count: shown.length }),
+    pageText: t(locale, 'flow.list.page', { page: page + 1, pages, count }),
     hasPrev: page > 0,
     hasNext: page < pages - 1,
     prevPage: page - 1,
@@ -79,6 +86,7 @@ export function mergeSelection(list: ChoiceList, input: Input): string[] | undef
 
 function listPage(list: ChoiceList): Choice[] {
   const shown = visible(list);
+  if (list.remote) return shown;
   const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
   const page = Math.min(list.page, pages - 1);
   return shown.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
