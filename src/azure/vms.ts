@@ -124,6 +124,44 @@ export class VmOperations {
   }
 
   /**
+   * The VMs Backup protects, from the vaults' protected-items lists alone: the vault list (cached) + one
+   * protected-items list per vault, and no VM list: what it costs follows the vaults and their protected items, not the
+   * size of the estate. The region is the vault's (Backup protects a VM only from a vault in its region).
+   * Needs `Microsoft.RecoveryServices/Vaults/backupProtectedItems/read`.
+   */
+  async listProtected(options: OperationOptions = {}): Promise<VmListItem[]> {
+    const { backup } = this.clients;
+    const abortSignal = options.abortSignal;
+    return azureCall('listProtectedVms', async () => {
+      const vaults = await loadVaults(this.clients, options, false);
+      const lists = await Promise.all(
+        vaults.map(async (v) =>
+          (
+            await collectPages(
+              backup.backupProtectedItems.list(v.name, v.resourceGroup, { filter: IAAS_VM_ITEMS, abortSignal }),
+              abortSignal,
+            )
+          ).flatMap((item): VmListItem[] => {
+            const ref = parseResourceId(protectedVmId(item));
+            if (!ref || !/^Microsoft\.Compute\/virtualMachines$/i.test(ref.type)) return [];
+            return [
+              {
+                id: ref.id,
+                name: ref.name,
+                resourceGroup: ref.resourceGroup,
+                location: v.location,
+                protected: true,
+                vault: v.name,
+              },
+            ];
+          }),
+        ),
+      );
+      return lists.flat();
+    });
+  }
+
+  /**
    * The Resource Manager VMs called `vmName` (case-insensitive; two resource groups may hold the same name): one
    * Resource Graph query, nothing else. Needs `Microsoft.Compute/virtualMachines/read`.
    */

@@ -9,7 +9,7 @@ export const azureJobSource = (azure: Pick<Azure, 'jobs'>): JobSource => ({
 
 /**
  * Protected items and their last successful backup, through what the Azure layer offers today: the protected VMs
- * (vms.list: the VM list plus one protected-items list per vault) and, per subscribed vault, one job list of the
+ * (vms.listProtected: one protected-items list per vault, no VM list) and, per subscribed vault, one job list of the
  * look-back window (operation Backup, all statuses; Completed and CompletedWithWarnings both made a recovery point).
  * A protected-items list carrying `lastRecoveryPoint` would make this one call per vault.
  */
@@ -21,9 +21,9 @@ export function azureProtectedItems(
   return {
     async lastSuccesses(vaults, lookBackMs) {
       const wanted = new Map(vaults.map((v) => [v.vault.toLowerCase(), v]));
-      const vms = (await azure.vms.list()).filter((v) => v.protected && v.vault && wanted.has(v.vault.toLowerCase()));
-      // vms.list: one VM page per 50 VMs (estimate) plus one protected-items list per vault of the subscription.
-      let reads = 1 + Math.ceil(vms.length / 50) + vaults.length;
+      const vms = (await azure.vms.listProtected()).filter((v) => v.vault && wanted.has(v.vault.toLowerCase()));
+      // vms.listProtected: the vault list (cached) plus one protected-items list per vault; no VM list (issue 17).
+      let reads = 1 + vaults.length;
       const last = new Map<string, string>();
       const at = now();
       for (const v of vaults) {

@@ -35,7 +35,7 @@ export async function openVm(
   const hit =
     named && !(named instanceof AmbiguousNameError) && named.deployment === 'resourceManager' ? named : undefined;
   if (hit?.protection) return openPoint(deps, user, flow, at, hit, signal);
-  const all = await deps.azure.vms.list({ abortSignal: signal });
+  const all = await deps.azure.vms.listProtected({ abortSignal: signal });
   const vms = all
     .filter((v) => v.protected && (!ambiguous || ambiguous.includes(v.id.toLowerCase())))
     .sort((a, b) => a.name.localeCompare(b.name));
