@@ -84,9 +84,10 @@ export class ResourceLookup {
    */
   async page(
     kind: ResourceKind,
-    query: { contains?: string; location?: string; top: number; skip: number },
+    query: { contains?: string; location?: string; excludeIds?: string[]; top: number; skip: number },
     options: OperationOptions = {},
   ): Promise<{ items: FoundResource[]; total: number }> {
+    const excluded = (query.excludeIds ?? []).filter((id) => /^\/subscriptions\/[A-Za-z0-9/._()-]+$/.test(id));
     // What the person typed, kept to the characters a resource name can have (nothing else can match).
     const contains = (query.contains ?? '').replace(/[^A-Za-z0-9._()-]/g, '').slice(0, 80);
     const location = query.location && /^[A-Za-z0-9 ]{1,40}$/.test(query.location) ? query.location : undefined;
@@ -98,6 +99,7 @@ export class ResourceLookup {
           const where = [`type =~ ${kql(RESOURCE_TYPES[kind])}`];
           if (contains) where.push(`name contains ${kql(contains)}`);
           if (location) where.push(`location =~ ${kql(location.replace(/\s+/g, '').toLowerCase())}`);
+          if (excluded.length) where.push(`id !in~ (${excluded.map(kql).join(', ')})`);
           const res: QueryResponse = await this.clients.resourceGraph.resources(
             {
               subscriptions: [this.clients.settings.subscriptionId],
@@ -113,8 +115,10 @@ export class ResourceLookup {
           this.refusedUntil = this.now() + REFUSED_FOR_MS;
         }
       }
+      const skipIds = new Set(excluded.map((id) => id.toLowerCase()));
       const all = (await this.listOfType(kind, location, options))
         .filter((r) => !contains || r.name.toLowerCase().includes(contains.toLowerCase()))
+        .filter((r) => !skipIds.has(r.id.toLowerCase()))
         .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
       return { items: all.slice(skip, skip + top), total: all.length };
     });

@@ -200,7 +200,7 @@ export class VmOperations {
    * Needs `Microsoft.Compute/virtualMachines/read`.
    */
   async page(
-    query: { contains?: string; location?: string; top: number; skip: number },
+    query: { contains?: string; location?: string; excludeIds?: string[]; top: number; skip: number },
     options: OperationOptions = {},
   ): Promise<{ items: VmPlace[]; total: number }> {
     const { items, total } = await this.lookup.page('vm', query, options);

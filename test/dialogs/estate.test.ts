@@ -105,6 +105,56 @@ describe('an estate of any size, through the bot', () => {
     expect(queries).toEqual([3]);
   });
 
+  it('enable backup among 10,000 VMs: the VM question pages on the server, picks kept across pages and filters', async () => {
+    growEstate(bot.azure.sandbox, 10_000);
+    const mark = bot.azure.sandbox.log.mark();
+    await play(
+      bot,
+      {
+        name: 'enable, picked from 10,000',
+        steps: [
+          { say: 'enable backup', expect: { card: 'enableBackup.vault' } },
+          {
+            click: 'enableBackup.vault',
+            inputs: { choice: choose('rsv-prod-eastasia') },
+            expect: { card: 'enableBackup.policy' },
+          },
+          {
+            click: 'enableBackup.policy',
+            inputs: { choice: choose('DefaultPolicy') },
+            expect: {
+              card: 'enableBackup.vms',
+              verbs: ['flow.page'],
+              text: /Page 1 of \d{3}/,
+              noText: /^vm-nogrant-01/,
+            },
+          },
+          {
+            click: 'flow.page',
+            inputs: { filter: 'estate-0700', page: 0 },
+            expect: { card: 'enableBackup.vms', text: /vm-estate-07005/, noText: /Page \d/ },
+          },
+          {
+            click: 'flow.page',
+            inputs: { choice: choose('vm-estate-07005'), filter: 'estate-0800', page: 0 },
+            expect: { card: 'enableBackup.vms', text: [/vm-estate-08001/, /1 selected so far/] },
+          },
+          {
+            click: 'enableBackup.vms',
+            inputs: { choice: choose('vm-estate-08001') },
+            expect: { card: 'enableBackup.precheck', text: [/vm-estate-07005/, /vm-estate-08001/] },
+          },
+          { click: 'flow.cancel', expect: { card: 'flow.notice' } },
+        ],
+      },
+      'estate-enable',
+    );
+    const calls = routes(bot, mark);
+    expect(calls['virtualMachines.listAll']).toBeUndefined();
+    // The question and its two filtered pages: one Resource Graph query each.
+    expect(calls['resourceGraph.resources']).toBe(3);
+  });
+
   it('check <vm> makes the same Azure requests with 100 and with 10,000 VMs', async () => {
     const measure = async (size: number) => {
       growEstate(bot.azure.sandbox, size);

@@ -15,9 +15,15 @@ export function choiceList(items: Choice[], options: { multi?: boolean; selected
   };
 }
 
-/** A server-paged list (single-select): `items` is page 0 of what matches `filter`, `total` how many match. */
-export function remoteChoiceList(items: Choice[], total: number, filter = ''): ChoiceList {
-  return { items, multi: false, page: 0, filter, selected: [], remote: { total } };
+/** A server-paged list: `items` is page 0 of what matches `filter`, `total` how many match. */
+export function remoteChoiceList(items: Choice[], total: number, options: { multi?: boolean } = {}): ChoiceList {
+  return { items, multi: options.multi ?? false, page: 0, filter: '', selected: [], remote: { total } };
+}
+
+/** For a server-paged list about to change page: the picks so far, as they were offered (this page's and earlier). */
+export function chosenSoFar(before: ChoiceList, selected: string[]): Choice[] {
+  const known = [...(before.remote?.chosen ?? []), ...before.items];
+  return selected.flatMap((v) => known.find((c) => c.value === v) ?? []);
 }
 
 function visible(list: ChoiceList): Choice[] {
@@ -105,5 +111,6 @@ export function turnPage(list: ChoiceList, input: Input): ChoiceList | undefined
 export function picked(list: ChoiceList, input: Input): Choice[] | undefined {
   const selected = mergeSelection(list, input);
   if (!selected) return undefined;
-  return selected.map((v) => list.items.find((i) => i.value === v)!);
+  const known = [...list.items, ...(list.remote?.chosen ?? [])];
+  return selected.map((v) => known.find((i) => i.value === v)!);
 }

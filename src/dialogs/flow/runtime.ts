@@ -4,7 +4,7 @@ import { t } from '../../i18n';
 import type { Logger } from '../../log';
 import type { Background } from './background';
 import { noticeCard } from './cards';
-import { PAGE_SIZE, turnPage } from './list';
+import { chosenSoFar, PAGE_SIZE, turnPage } from './list';
 import { expired, FlowStore } from './store';
 import { digest, formatToken, newNonce, parseToken } from './token';
 import type { ChoiceList, FlowDefinition, FlowName, FlowRecord, Input, Outcome, Turn, View } from './types';
@@ -86,7 +86,8 @@ export class FlowRuntime {
         const last = Math.max(0, Math.ceil(total / PAGE_SIZE) - 1);
         // The estate shrank since the card was drawn: the last page there is.
         if (list.page > last) ({ items, total } = await flow.pages(record, list.filter, last, turn));
-        list = { ...list, items, page: Math.min(list.page, last), remote: { total } };
+        const chosen = chosenSoFar(record.list, list.selected);
+        list = { ...list, items, page: Math.min(list.page, last), remote: { total, chosen } };
       }
       return this.store(turn, { ...record, list });
     }

@@ -31,9 +31,10 @@ export interface ChoiceList {
   multi: boolean;
   /**
    * A list paged and filtered on the server (an estate of any size): `items` is the page `page` of what matches
-   * `filter`, `total` how many match; the flow's `pages` fetches another page. Single-select only.
+   * `filter`, `total` how many match; the flow's `pages` fetches another page. `chosen`: the picks made on other
+   * pages (multi-select), as they were offered.
    */
-  remote?: { total: number };
+  remote?: { total: number; chosen?: Choice[] };
   page: number;
   filter: string;
   /** Values picked so far (multi-select across pages), or the preselected value. */

@@ -10,7 +10,8 @@ import { AzureError } from '../../http/errors';
  *
  *   Resources
  *   | where <clause> [and <clause>]...        clause: type =~ 'x' | type in~ ('x', ...) | name =~ 'x' |
- *                                                     name in~ ('x', ...) | name contains 'x' | location =~ 'x'
+ *                                                     name in~ ('x', ...) | name contains 'x' | location =~ 'x' |
+ *                                                     id !in~ ('x', ...)
  *   | project <column>, ...                    id, name, type, location, resourceGroup, subscriptionId,
  *                                              rbac = tobool(properties.enableRbacAuthorization)
  *   [| order by name asc]
@@ -24,6 +25,8 @@ export interface ParsedQuery {
   names?: string[];
   nameContains?: string;
   location?: string;
+  /** Ids left out (`id !in~ (…)`): the protected VMs a picker of unprotected ones skips. */
+  excludeIds?: string[];
   columns: Column[];
   orderByName: boolean;
 }
@@ -82,6 +85,11 @@ export function parseQuery(text: unknown): ParsedQuery {
 }
 
 function applyClause(q: ParsedQuery, clause: string): void {
+  const not = /^id\s+!in~\s+([\s\S]+)$/.exec(clause);
+  if (not && !q.excludeIds) {
+    q.excludeIds = list(not[1]).map((v) => v.toLowerCase());
+    return;
+  }
   const m = /^(type|name|location)\s+(=~|in~|contains)\s+([\s\S]+)$/.exec(clause);
   if (!m) throw invalidQuery(`Unsupported condition '${clause}'.`);
   const [, field, op, operand] = m;

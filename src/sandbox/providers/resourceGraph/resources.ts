@@ -55,7 +55,9 @@ function rowsOf(ctx: ProviderContext, type: string): Row[] {
 
 function matches(q: ParsedQuery): (r: Row) => boolean {
   const contains = q.nameContains?.toLowerCase();
+  const excluded = new Set(q.excludeIds ?? []);
   return (r) =>
+    !excluded.has(r.id.toLowerCase()) &&
     (!q.names || q.names.some((n) => sameId(n, r.name))) &&
     (contains === undefined || r.name.toLowerCase().includes(contains)) &&
     (q.location === undefined || sameId(q.location, r.location));
