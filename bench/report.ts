@@ -174,7 +174,8 @@ export function markdown(r: Results): string {
 /** Section 3b: ARM and Resource Graph requests per flow against the size of the estate (flat is the goal). */
 function estateSection(r: Results): string[] {
   if (!r.estate) return [];
-  const out = ['## 3b. Estate scale: requests per flow at 100, 1,000 and 10,000 VMs', ''];
+  const sizes = 'notAvailable' in r.estate ? [] : r.estate.map((e) => e.vms.toLocaleString('en-US'));
+  const out = [`## 3b. Estate scale: requests per flow at ${sizes.join(', ') || 'each size'} VMs`, ''];
   if ('notAvailable' in r.estate) return [...out, `Not available: ${r.estate.notAvailable}`, ''];
   const runs = r.estate;
   out.push(
