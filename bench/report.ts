@@ -1,5 +1,6 @@
 import type { RunSweepResult } from './scenarios/runSweep';
 import type { FlowCalls } from './scenarios/callEconomy';
+import type { EstateRun } from './scenarios/estate';
 import type { SlowFlow } from './scenarios/slowAzure';
 import type { StormResult } from './scenarios/storm';
 import type { LevelRun } from './scenarios/turnCost';
@@ -40,6 +41,8 @@ export interface Results {
   storm: StormResult[];
   /** The run engine's sweep with many finished runs stored (bench/scenarios/runSweep.ts). */
   runSweep?: RunSweepResult;
+  /** Issue 17: the call-economy flows at estates of 100, 1,000 and 10,000 VMs (absent in older results). */
+  estate?: EstateRun[] | { notAvailable: string };
   notes: string[];
 }
 
@@ -147,6 +150,8 @@ export function markdown(r: Results): string {
   }
   out.push('');
 
+  out.push(...estateSection(r));
+
   out.push('## 4. Storm: failed backups to digests, the connector answering 429 to a share of sends');
   out.push('');
   out.push(
@@ -167,6 +172,37 @@ export function markdown(r: Results): string {
   if (r.notes.length) out.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
   out.push('');
   return out.join('\n');
+}
+
+/** Section 3b: ARM and Resource Graph requests per flow against the size of the estate (flat is the goal). */
+function estateSection(r: Results): string[] {
+  if (!r.estate) return [];
+  const sizes = 'notAvailable' in r.estate ? [] : r.estate.map((e) => e.vms.toLocaleString('en-US'));
+  const out = [`## 3b. Estate scale: requests per flow at ${sizes.join(', ') || 'each size'} VMs`, ''];
+  if ('notAvailable' in r.estate) return [...out, `Not available: ${r.estate.notAvailable}`, ''];
+  const runs = r.estate;
+  out.push(
+    `| flow | ${runs.map((e) => `${e.vms.toLocaleString('en-US')} VMs: requests (polls) / look-ups`).join(' | ')} | result |`,
+  );
+  out.push(`|---|${runs.map(() => '---:').join('|')}|---|`);
+  for (const [i, f] of runs[0].flows.entries()) {
+    const cells = runs.map((e) => {
+      const g = e.flows[i];
+      return g?.succeeded ? `${g.arm} (${g.polls}) / ${g.lookups}` : '-';
+    });
+    const bad = runs.map((e) => e.flows[i]).find((g) => g && !g.succeeded);
+    out.push(`| ${f.flow} | ${cells.join(' | ')} | ${bad ? resultText({ ...bad, completed: false }) : 'ok'} |`);
+  }
+  out.push(
+    '',
+    'Requests: what the sandbox served on its ARM listener (Resource Graph included, Graph left out) from the command ' +
+      'to the final card; polls are status reads, whose number follows how long Azure takes. Look-ups: requests that ' +
+      'find a VM or key vault by name (resourceGraph.resources, or resources.list, virtualMachines.listAll or ' +
+      'keyVault.vaults.listBySubscription were they used). The estate is one subscription (the sandbox has one): ' +
+      'the seeded residents plus filler VMs (src/sandbox/world/estate.ts).',
+    '',
+  );
+  return out;
 }
 
 function resultText(f: { completed: boolean; succeeded: boolean; problem?: string }): string {

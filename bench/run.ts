@@ -11,6 +11,7 @@ import { latencyPlot } from './plot';
 import { markdown, type LevelSummary, type Results } from './report';
 import { callEconomy } from './scenarios/callEconomy';
 import { runSweep } from './scenarios/runSweep';
+import { estateCalls } from './scenarios/estate';
 import { slowAzure } from './scenarios/slowAzure';
 import { storm, type StormResult } from './scenarios/storm';
 import { LEVEL_WINDOW_MS, runLevel, TURN_TIMEOUT_MS, type LevelRun } from './scenarios/turnCost';
@@ -20,10 +21,18 @@ import { medianOf, ratio } from './support/stats';
 const QUICK = process.argv.includes('--quick');
 const BUDGET_MS = 14 * 60_000;
 const SETTINGS = QUICK
-  ? { levels: [1, 5], growth: 10, repeats: 1, storm: { jobs: 200, vaults: 10, conversations: 2 }, throttleShare: 0.2 }
+  ? {
+      levels: [1, 5],
+      growth: 10,
+      estate: [100, 1000],
+      repeats: 1,
+      storm: { jobs: 200, vaults: 10, conversations: 2 },
+      throttleShare: 0.2,
+    }
   : {
       levels: [1, 10, 50, 200],
       growth: 400,
+      estate: [100, 1000, 10000],
       repeats: 3,
       storm: { jobs: 5000, vaults: 200, conversations: 20 },
       throttleShare: 0.2,
@@ -66,6 +75,8 @@ async function main(): Promise<void> {
 
     log('call economy');
     const calls = await callEconomy(connector).catch((err: Error) => ({ notAvailable: err.message }));
+    log(`estate: the flows at ${SETTINGS.estate.join(', ')} VMs`);
+    const estate = await estateCalls(connector, SETTINGS.estate).catch((err: Error) => ({ notAvailable: err.message }));
     log('slow Azure');
     const slow = await slowAzure(connector)
       .then((flows) => ({ latencyMs: 2000, flows }))
@@ -128,6 +139,7 @@ async function main(): Promise<void> {
       callEconomy: calls,
       storm: storms,
       runSweep: sweep,
+      estate,
       notes: [...notes, ...standingNotes()],
     };
     const md = markdown(results);

@@ -21,7 +21,11 @@ export interface MinimalSequence {
 }
 
 const VM_READ: MinimalStep[] = [
-  { route: 'virtualMachines.listAll', calls: 1, why: 'find the VM by name (the command names no resource group)' },
+  {
+    route: 'resourceGraph.resources',
+    calls: 1,
+    why: 'find the VM by name (the command names no resource group): one Resource Graph query, whatever the estate',
+  },
   {
     route: 'virtualMachines.get',
     calls: 1,
@@ -100,9 +104,9 @@ export const MINIMAL: MinimalSequence[] = [
     flow: 'grant by key vault name (RBAC role)',
     steps: [
       {
-        route: 'keyVault.vaults.listBySubscription',
+        route: 'resourceGraph.resources',
         calls: 1,
-        why: 'find the key vault by name; the list carries its access model (enableRbacAuthorization)',
+        why: 'find the key vault by name; the row carries its access model (properties.enableRbacAuthorization)',
       },
       {
         route: 'directory.servicePrincipals.getByAppId',
@@ -121,7 +125,7 @@ export const MINIMAL: MinimalSequence[] = [
   {
     flow: 'backup now',
     steps: [
-      { route: 'virtualMachines.listAll', calls: 1, why: 'find the VM by name: its id and region' },
+      { route: 'resourceGraph.resources', calls: 1, why: 'find the VM by name (one query): its id and region' },
       { route: 'backupStatus.get', calls: 1, why: 'which vault protects it (the item name follows from the VM)' },
       { route: 'backups.trigger', calls: 1, why: 'POST …/backup with the retention date' },
       {
@@ -142,9 +146,9 @@ export const MINIMAL: MinimalSequence[] = [
     flow: 'restore (with approval)',
     steps: [
       {
-        route: 'virtualMachines.listAll',
+        route: 'resourceGraph.resources',
         calls: 1,
-        why: 'find the source VM by name (its settings, when it still exists)',
+        why: 'find the source VM by name in one query (its settings, when it still exists)',
       },
       { route: 'backupStatus.get', calls: 1, why: 'the vault protecting it' },
       { route: 'recoveryPoints.list', calls: 1, why: 'recovery points to offer' },

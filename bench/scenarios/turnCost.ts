@@ -48,6 +48,9 @@ export interface LevelRun {
   botCpuMsPerTurn?: number;
   /** Bot-side source files with the most self time during the level (ms). */
   topBotFiles?: Record<string, number>;
+  /** Self time by function and by package (bench/profileTurns.ts writes them to bench/profile.md). */
+  topFrames?: Record<string, number>;
+  topPackages?: Record<string, number>;
   /** From the command to the final card (after Azure did the work), p50 of the flows that got there. */
   flowP50Ms?: number;
   completed: number;
@@ -156,6 +159,8 @@ export async function runLevel(
       sandboxShare,
       botCpuMsPerTurn: run.cpuMsPerTurn === undefined ? undefined : run.cpuMsPerTurn * (1 - sandboxShare),
       topBotFiles: target === 'bot' ? profile.topBotFiles : undefined,
+      topFrames: profile.topFrames,
+      topPackages: profile.topPackages,
     };
   } finally {
     await child.stop();

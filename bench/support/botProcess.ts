@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config';
 import { startBot, type RunningBot } from '../../src/index';
 import { createLogger } from '../../src/log';
 import { DEFAULT_TIMING, type SandboxTiming } from '../../src/sandbox';
+import { growEstate } from '../../src/sandbox/world/estate';
 import { startEchoBot } from './echoBot';
 import { CpuProfiler } from './profile';
 import { addBenchVaults, addBenchVms, createStorm } from './world';
@@ -29,6 +30,8 @@ export interface ChildOptions {
    * Azure endpoints, CA file and managed identity (IDENTITY_ENDPOINT / IDENTITY_HEADER) of a sandbox process.
    */
   env?: Record<string, string>;
+  /** Grow the sandbox's world to this many VMs with filler VMs (src/sandbox/world/estate.ts); sandbox mode only. */
+  estateVms?: number;
   /** Benchmark vaults rsv-bench-001..N to create at start. */
   benchVaults?: number;
   /** Failed jobs to create over that many benchmark vaults as soon as the bot has started (before its first poll). */
@@ -83,10 +86,11 @@ async function main(): Promise<void> {
     bot = await startBot(config, { logger, sandboxTiming: options.timing, signingKey });
     // Synchronously after start-up: the world changes land before the notification service's first poll (a timer).
     const sandbox = bot.sandbox;
-    if (!sandbox && (options.benchVms?.length || options.benchVaults || options.storm)) {
+    if (!sandbox && (options.benchVms?.length || options.benchVaults || options.storm || options.estateVms)) {
       throw new Error('world changes need the sandbox in this process; in live mode the sandbox process makes them');
     }
     if (sandbox && options.benchVms?.length) addBenchVms(sandbox, options.benchVms);
+    if (sandbox && options.estateVms) growEstate(sandbox, options.estateVms);
     if (sandbox && options.benchVaults) addBenchVaults(sandbox, options.benchVaults);
     let stormAt: number | undefined;
     if (sandbox && options.storm) {

@@ -10,11 +10,15 @@ export interface CpuSplit {
   gcMs: number;
   /** The bot-side source files with the most self time (ms), for finding where a turn goes. */
   topBotFiles: Record<string, number>;
+  /** Self time by function (name, file:line), every module included (ms, the top 25): bench/profile.md. */
+  topFrames?: Record<string, number>;
+  /** Self time by package (`node_modules/<pkg>`, `src/<dir>`, `node:<internal>`), the top 15 (ms). */
+  topPackages?: Record<string, number>;
 }
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: { functionName: string; url: string; lineNumber?: number };
   children?: number[];
 }
 
@@ -61,11 +65,23 @@ function split(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: n
   };
   const ms = { sandbox: 0, bot: 0, gc: 0, idle: 0 };
   const files = new Map<string, number>();
+  const frames = new Map<string, number>();
+  const packages = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
   profile.samples.forEach((id, i) => {
     const us = profile.timeDeltas[i] ?? 0;
     const s = sideOf(id);
     ms[s] += us / 1000;
-    const url = nodes.get(id)!.callFrame.url;
+    const frame = nodes.get(id)!.callFrame;
+    const url = frame.url;
+    if (s === 'bot' || s === 'gc') {
+      add(
+        frames,
+        `${frame.functionName || '(anonymous)'} ${shortUrl(url)}${url ? `:${(frame.lineNumber ?? 0) + 1}` : ''}`,
+        us / 1000,
+      );
+      add(packages, packageOf(url, frame.functionName), us / 1000);
+    }
     if (s === 'bot' && url.includes('/src/')) {
       const file = url.slice(url.indexOf('/src/') + 1);
       files.set(file, (files.get(file) ?? 0) + us / 1000);
@@ -77,5 +93,47 @@ function split(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: n
       .slice(0, 8)
       .map(([f, v]) => [f, Math.round(v)]),
   );
-  return { sandboxMs: ms.sandbox, botMs: ms.bot, gcMs: ms.gc, topBotFiles };
+  return {
+    sandboxMs: ms.sandbox,
+    botMs: ms.bot,
+    gcMs: ms.gc,
+    topBotFiles,
+    topFrames: top(frames, 25),
+    topPackages: top(packages, 15),
+  };
+}
+
+const top = (m: Map<string, number>, n: number): Record<string, number> =>
+  Object.fromEntries(
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => [k, Math.round(v)]),
+  );
+
+/** A file path from the repo's root (or node_modules/…, node:…). */
+function shortUrl(url: string): string {
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm >= 0) return url.slice(nm + 1);
+  const src = url.indexOf('/src/');
+  if (src >= 0) return url.slice(src + 1);
+  return url.replace(/^file:\/\//, '');
+}
+
+/** Who a frame belongs to: an npm package, a folder of ours, a Node internal, or the VM itself. */
+function packageOf(url: string, fn: string): string {
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm >= 0) {
+    const rest = url.slice(nm + '/node_modules/'.length).split('/');
+    return `node_modules/${rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]}`;
+  }
+  const src = url.indexOf('/src/');
+  if (src >= 0)
+    return url
+      .slice(src + 1)
+      .split('/')
+      .slice(0, 2)
+      .join('/');
+  if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
+  return fn.startsWith('(') ? fn : '(native)';
 }

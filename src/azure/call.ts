@@ -1,4 +1,5 @@
 import {
+  AmbiguousNameError,
   AzureRequestError,
   IdentityNotApprovedError,
   InvalidInputError,
@@ -24,6 +25,7 @@ export function toAzureError(operation: string, err: unknown): Error {
     err instanceof IdentityNotApprovedError ||
     err instanceof AzureRequestError ||
     err instanceof NotFoundError ||
+    err instanceof AmbiguousNameError ||
     err instanceof InvalidInputError ||
     err instanceof UnsupportedVmError
   ) {

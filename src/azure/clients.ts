@@ -4,6 +4,7 @@ import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { RecoveryServicesClient } from '@azure/arm-recoveryservices';
 import { RecoveryServicesBackupClient } from '@azure/arm-recoveryservicesbackup';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import { StorageManagementClient } from '@azure/arm-storage';
 import type { TokenCredential } from '@azure/core-auth';
@@ -21,6 +22,7 @@ import { KeyClient } from '@azure/keyvault-keys';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { trustingHttpClient, v1HttpClient } from '../http/azureHttp';
+import { discriminatorIndexOf, flattenDiscriminators } from './discriminators';
 import type { AzureSettings } from './settings';
 
 /**
@@ -36,6 +38,8 @@ export class AzureClients {
   readonly deployments: DeploymentsClient;
   readonly storage: StorageManagementClient;
   readonly network: NetworkManagementClient;
+  /** Azure Resource Graph: name look-ups in one query (src/azure/resourceGraph.ts). */
+  readonly resourceGraph: ResourceGraphClient;
   private readonly httpClient: HttpClient;
   private readonly keyClients = new Map<string, KeyClient>();
   private readonly secretClients = new Map<string, SecretClient>();
@@ -68,14 +72,15 @@ export class AzureClients {
       httpClient: this.httpClient,
       retryOptions,
     };
-    this.backup = new RecoveryServicesBackupClient(credential, sub, hlc);
-    this.authorization = new AuthorizationManagementClient(credential, sub, hlc);
+    this.backup = indexedDiscriminators(new RecoveryServicesBackupClient(credential, sub, hlc));
+    this.authorization = indexedDiscriminators(new AuthorizationManagementClient(credential, sub, hlc));
     this.recoveryServices = new RecoveryServicesClient(credential, sub, modular);
     this.compute = new ComputeManagementClient(credential, sub, modular);
     this.keyVault = new KeyVaultManagementClient(credential, sub, modular);
     this.deployments = new DeploymentsClient(credential, sub, modular);
     this.storage = new StorageManagementClient(credential, sub, modular);
     this.network = new NetworkManagementClient(credential, sub, modular);
+    this.resourceGraph = new ResourceGraphClient(credential, modular);
     this.armPipeline = restPipeline(credential, scope, retryOptions);
     // Graph's audience is fixed whatever URL serves it (the sandbox serves Graph on its ARM listener).
     this.graphPipeline = restPipeline(credential, GRAPH_SCOPE, retryOptions);
@@ -186,6 +191,22 @@ export class AzureClients {
 }
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+/**
+ * A classic (HLC) client whose models' discriminator index is completed on its first request (discriminators.ts):
+ * polymorphic bodies then resolve in one look-up instead of a search per object.
+ */
+function indexedDiscriminators<C extends { sendOperationRequest: (args: never, spec: never) => Promise<unknown> }>(
+  client: C,
+): C {
+  const send = client.sendOperationRequest.bind(client) as (args: unknown, spec: unknown) => Promise<unknown>;
+  client.sendOperationRequest = ((args: unknown, spec: unknown) => {
+    const index = discriminatorIndexOf(spec);
+    if (index) flattenDiscriminators(index);
+    return send(args, spec);
+  }) as C['sendOperationRequest'];
+  return client;
+}
 
 export interface RawRequestOptions {
   abortSignal?: AbortSignal;

@@ -52,6 +52,19 @@ export class NotFoundError extends Error {
   }
 }
 
+/** A typed name that more than one resource holds (two resource groups, or two subscriptions): ask, never guess. */
+export class AmbiguousNameError extends Error {
+  readonly code = 'AmbiguousName';
+  constructor(
+    readonly kind: string,
+    readonly name: string,
+    readonly matches: { id: string; name: string; resourceGroup: string; location: string }[],
+  ) {
+    super(`${kind} '${name}' is the name of ${matches.length} resources.`);
+    this.name = 'AmbiguousNameError';
+  }
+}
+
 /** Input the bot was given breaks a rule Azure enforces (policy time, retention range...): nothing was sent. */
 export class InvalidInputError extends Error {
   readonly code = 'InvalidInput';

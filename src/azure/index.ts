@@ -6,6 +6,7 @@ import { KeyVaultOperations } from './keyVaults';
 import { PolicyOperations } from './policies';
 import { ProtectionOperations } from './protection';
 import { RecoveryPointOperations } from './recoveryPoints';
+import { ResourceLookup } from './resourceGraph';
 import { RestoreOperations } from './restore';
 import type { AzureSettings } from './settings';
 import { SigningKeyOperations } from './signingKey';
@@ -15,6 +16,7 @@ import { VmOperations } from './vms';
 
 export * from './errors';
 export type { IdentityState } from './identity';
+export type { FoundResource, ResourceKind } from './resourceGraph';
 export type { AzureSettings } from './settings';
 export * from './types';
 export type { RestoreJobCandidate } from './restoreJobCandidates';
@@ -26,6 +28,8 @@ export * from './troubleshooting';
  */
 export interface Azure {
   identity: ApprovedCredential;
+  /** Resources by name in one query (Resource Graph, else ARM's filtered list), shared so a refusal is remembered once. */
+  lookup: ResourceLookup;
   vaults: VaultOperations;
   policies: PolicyOperations;
   vms: VmOperations;
@@ -43,11 +47,13 @@ export interface Azure {
 export function createAzure(settings: AzureSettings): Azure {
   const identity = new ApprovedCredential(settings);
   const clients = new AzureClients(settings, identity);
+  const lookup = new ResourceLookup(clients);
   return {
     identity,
+    lookup,
     vaults: new VaultOperations(clients),
     policies: new PolicyOperations(clients),
-    vms: new VmOperations(clients),
+    vms: new VmOperations(clients, lookup),
     keyVaults: new KeyVaultOperations(clients),
     protection: new ProtectionOperations(clients),
     jobs: new JobOperations(clients),

@@ -1,11 +1,12 @@
 import type { VirtualMachine } from '@azure/arm-compute';
 import { azureCall, isNotFound } from './call';
 import type { AzureClients } from './clients';
-import { NotFoundError } from './errors';
+import { AmbiguousNameError, NotFoundError } from './errors';
 import { fromBackupStatus, fromProtectedItem, protectedVmId } from './mapping/protection';
 import { needsOsDisk, toAgentState, toVmEncryption } from './mapping/vmEncryption';
 import { parseResourceId, sameId } from './names';
-import { collectPages, findInPages } from './paging';
+import { collectPages } from './paging';
+import { ResourceLookup, type FoundResource } from './resourceGraph';
 import type { OperationOptions, ProtectionSummary, ResourceRef, VmListItem, VmSummary } from './types';
 import { loadVaults } from './vaults';
 
@@ -22,21 +23,22 @@ export type VmByName =
   | { kind: 'classic'; vm: VmSummary }
   | { kind: 'missing' };
 
-/** Generic resources api-version for the classic-VM look-up (no SDK on our list lists generic resources). */
-const RESOURCES_API_VERSION = '2021-04-01';
 const IAAS_VM_ITEMS = "backupManagementType eq 'AzureIaasVM' and itemType eq 'VM'";
 
 /** Virtual machines as the backup flows need them: encryption, agent, protection, deployment model. */
 export class VmOperations {
-  constructor(readonly clients: AzureClients) {}
+  constructor(
+    readonly clients: AzureClients,
+    readonly lookup: ResourceLookup = new ResourceLookup(clients),
+  ) {}
 
   /**
-   * One VM, classified. Calls: [list VMs in the subscription when no resource group is given, stopping at the
-   * page that has it] + GET with $expand=instanceView (model, agent, extensions) + [the OS disk, only when the
+   * One VM, classified. Calls: [one Resource Graph query for the name when no resource group is given: the same
+   * one request whatever the estate's size; a name two resource groups hold is AmbiguousNameError] + GET with $expand=instanceView (model, agent, extensions) + [the OS disk, only when the
    * model carries no ADE settings: single pass keeps them on the disk] + one backupStatus for the VM's region.
    * A name that is only a classic VM comes back with deployment 'classic'; an unknown name is NotFoundError.
    * Needs `Microsoft.Compute/virtualMachines/read`, `Microsoft.Compute/disks/read`,
-   * `Microsoft.RecoveryServices/locations/backupStatus/action` and, for the classic look-up, Reader on the subscription.
+   * `Microsoft.RecoveryServices/locations/backupStatus/action` and read on classic VMs for the classic answer.
    */
   async get(vmName: string, resourceGroup?: string, options: OperationOptions = {}): Promise<VmSummary> {
     const { compute, backup } = this.clients;
@@ -44,19 +46,18 @@ export class VmOperations {
     return azureCall('getVm', async () => {
       let rg = resourceGroup;
       if (!rg) {
-        const hit = await findInPages(
-          compute.virtualMachines.listAll({ abortSignal }),
-          (v) => sameId(v.name, vmName),
-          abortSignal,
-        );
-        rg = parseResourceId(hit?.id)?.resourceGroup;
-        if (!rg) return this.classicOrNotFound(vmName, undefined, options);
+        // One Resource Graph query for the name (Resource Manager and classic VMs alike), whatever the estate's size.
+        const hits = await this.lookup.byName(['vm', 'classicVm'], [vmName], options);
+        const arm = hits.filter((h) => h.kind === 'vm');
+        if (arm.length > 1) throw new AmbiguousNameError('Virtual machine', vmName, arm.map(toPlace));
+        if (!arm.length) return classicOrMissing(vmName, hits);
+        rg = arm[0].resourceGroup;
       }
       let vm: VirtualMachine;
       try {
         vm = await compute.virtualMachines.get(rg, vmName, { expand: 'instanceView', abortSignal });
       } catch (err) {
-        if (isNotFound(err)) return this.classicOrNotFound(vmName, rg, options);
+        if (isNotFound(err)) throw new NotFoundError('Virtual machine', vmName);
         throw err;
       }
       const diskRef = needsOsDisk(vm) ? parseResourceId(vm.storageProfile?.osDisk?.managedDisk?.id) : undefined;
@@ -125,35 +126,88 @@ export class VmOperations {
   }
 
   /**
-   * The Resource Manager VMs called `vmName` (case-insensitive): one VM list, every page (two resource groups may
-   * hold the same name), and nothing else: no protection look-up. Needs `Microsoft.Compute/virtualMachines/read`.
+   * The VMs Backup protects, from the vaults' protected-items lists alone: the vault list (cached) + one
+   * protected-items list per vault, and no VM list: what it costs follows the vaults and their protected items, not the
+   * size of the estate. The region is the vault's (Backup protects a VM only from a vault in its region).
+   * Needs `Microsoft.RecoveryServices/Vaults/backupProtectedItems/read`.
    */
-  async find(vmName: string, options: OperationOptions = {}): Promise<VmPlace[]> {
-    return azureCall('findVm', async () => (await this.places(options)).filter((v) => sameId(v.name, vmName)));
+  async listProtected(options: OperationOptions = {}): Promise<VmListItem[]> {
+    const { backup } = this.clients;
+    const abortSignal = options.abortSignal;
+    return azureCall('listProtectedVms', async () => {
+      const vaults = await loadVaults(this.clients, options, false);
+      const lists = await Promise.all(
+        vaults.map(async (v) =>
+          (
+            await collectPages(
+              backup.backupProtectedItems.list(v.name, v.resourceGroup, { filter: IAAS_VM_ITEMS, abortSignal }),
+              abortSignal,
+            )
+          ).flatMap((item): VmListItem[] => {
+            const ref = parseResourceId(protectedVmId(item));
+            if (!ref || !/^Microsoft\.Compute\/virtualMachines$/i.test(ref.type)) return [];
+            return [
+              {
+                id: ref.id,
+                name: ref.name,
+                resourceGroup: ref.resourceGroup,
+                location: v.location,
+                protected: true,
+                vault: v.name,
+                ...protectionFacts(fromProtectedItem(item, v)),
+              },
+            ];
+          }),
+        ),
+      );
+      return lists.flat();
+    });
   }
 
   /**
-   * Typed VM names resolved with one VM list (every page: a name may be taken in two resource groups), and the
-   * generic-resources list only for a name the list does not know (a classic VM?). Reads nothing per vault and
-   * nothing per VM. Needs `Microsoft.Compute/virtualMachines/read` (and Reader for the classic look-up).
+   * The Resource Manager VMs called `vmName` (case-insensitive; two resource groups may hold the same name): one
+   * Resource Graph query, nothing else. Needs `Microsoft.Compute/virtualMachines/read`.
+   */
+  async find(vmName: string, options: OperationOptions = {}): Promise<VmPlace[]> {
+    return azureCall('findVm', async () =>
+      (await this.lookup.byName(['vm'], [vmName], options)).filter((h) => h.kind === 'vm').map(toPlace),
+    );
+  }
+
+  /**
+   * Typed VM names resolved with one Resource Graph query for all of them (Resource Manager and classic VMs), the
+   * same one request at 100 VMs as at 10,000. A name held in two resource groups is 'ambiguous': the caller asks.
+   * Needs `Microsoft.Compute/virtualMachines/read` (and read on classic VMs for the classic answer).
    */
   async resolve(names: string[], options: OperationOptions = {}): Promise<VmByName[]> {
     return azureCall('findVms', async () => {
-      const places = await this.places(options);
-      return Promise.all(
-        names.map(async (name): Promise<VmByName> => {
-          const matches = places.filter((v) => sameId(v.name, name));
-          if (matches.length === 1) return { kind: 'found', vm: matches[0] };
-          if (matches.length > 1) return { kind: 'ambiguous', matches };
-          try {
-            return { kind: 'classic', vm: await this.classicOrNotFound(name, undefined, options) };
-          } catch (err) {
-            if (err instanceof NotFoundError) return { kind: 'missing' };
-            throw err;
-          }
-        }),
-      );
+      const hits = await this.lookup.byName(['vm', 'classicVm'], names, options);
+      return names.map((name): VmByName => {
+        const mine = hits.filter((h) => sameId(h.name, name));
+        const matches = mine.filter((h) => h.kind === 'vm').map(toPlace);
+        if (matches.length === 1) return { kind: 'found', vm: matches[0] };
+        if (matches.length > 1) return { kind: 'ambiguous', matches };
+        try {
+          return { kind: 'classic', vm: classicOrMissing(name, mine) };
+        } catch (err) {
+          if (err instanceof NotFoundError) return { kind: 'missing' };
+          throw err;
+        }
+      });
     });
+  }
+
+  /**
+   * One page of the Resource Manager VMs, by name, filtered by what the person typed (and region): one Resource Graph
+   * query whatever the estate's size; no protection read. For pickers that page on the server.
+   * Needs `Microsoft.Compute/virtualMachines/read`.
+   */
+  async page(
+    query: { contains?: string; location?: string; excludeIds?: string[]; top: number; skip: number },
+    options: OperationOptions = {},
+  ): Promise<{ items: VmPlace[]; total: number }> {
+    const { items, total } = await this.lookup.page('vm', query, options);
+    return { items: items.map(toPlace), total };
   }
 
   /**
@@ -186,60 +240,32 @@ export class VmOperations {
       }
     });
   }
-
-  /** Every Resource Manager VM of the subscription, as the VM list names it (one list, every page). */
-  private async places(options: OperationOptions): Promise<VmPlace[]> {
-    const abortSignal = options.abortSignal;
-    const vms = await collectPages(this.clients.compute.virtualMachines.listAll({ abortSignal }), abortSignal);
-    return vms.map((vm): VmPlace => {
-      const ref = parseResourceId(vm.id);
-      return {
-        id: vm.id ?? '',
-        name: vm.name ?? ref?.name ?? '',
-        resourceGroup: ref?.resourceGroup ?? '',
-        location: vm.location,
-      };
-    });
-  }
-
-  /** Not a Resource Manager VM: a classic one (one generic-resources list), or nothing at all. */
-  private async classicOrNotFound(
-    vmName: string,
-    resourceGroup: string | undefined,
-    options: OperationOptions,
-  ): Promise<VmSummary> {
-    const filter = encodeURIComponent("resourceType eq 'Microsoft.ClassicCompute/virtualMachines'");
-    let next: string | undefined =
-      `/subscriptions/${this.clients.settings.subscriptionId}/resources?$filter=${filter}&api-version=${RESOURCES_API_VERSION}`;
-    while (next) {
-      const page: GenericResourceList = await this.clients.armRequest<GenericResourceList>(
-        'GET',
-        next,
-        undefined,
-        options,
-      );
-      const hit = (page?.value ?? []).find(
-        (r) =>
-          sameId(r.name, vmName) && (!resourceGroup || sameId(parseResourceId(r.id)?.resourceGroup, resourceGroup)),
-      );
-      if (hit) {
-        return {
-          id: hit.id,
-          name: hit.name,
-          resourceGroup: parseResourceId(hit.id)?.resourceGroup ?? resourceGroup ?? '',
-          location: hit.location ?? '',
-          deployment: 'classic',
-          encryption: { kind: 'none', sources: [] },
-          agent: 'unknown',
-        };
-      }
-      next = page?.nextLink;
-    }
-    throw new NotFoundError('Virtual machine', vmName);
-  }
 }
 
-interface GenericResourceList {
-  value?: { id: string; name: string; type?: string; location?: string }[];
-  nextLink?: string;
+/** A found VM as the flows address it. */
+const toPlace = (h: FoundResource): VmPlace => ({
+  id: h.id,
+  name: h.name,
+  resourceGroup: h.resourceGroup,
+  location: h.location,
+});
+
+/** The classic VM among the hits for a name that no Resource Manager VM has, or NotFoundError. */
+function classicOrMissing(vmName: string, hits: FoundResource[]): VmSummary {
+  const hit = hits.find((h) => h.kind === 'classicVm' && sameId(h.name, vmName));
+  if (!hit) throw new NotFoundError('Virtual machine', vmName);
+  return {
+    id: hit.id,
+    name: hit.name,
+    resourceGroup: hit.resourceGroup,
+    location: hit.location,
+    deployment: 'classic',
+    encryption: { kind: 'none', sources: [] },
+    agent: 'unknown',
+  };
+}
+
+/** What a VM list item carries of its protection: policy, Backup's protectionState, and whether it has a point. */
+function protectionFacts(p: ProtectionSummary): Pick<VmListItem, 'policy' | 'protectionState' | 'hasRecoveryPoint'> {
+  return { policy: p.policyName, protectionState: p.state, hasRecoveryPoint: !!p.lastRecoveryPoint };
 }

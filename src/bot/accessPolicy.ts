@@ -29,8 +29,16 @@ export interface AccessRules {
 /** How long a user's group memberships are trusted before the directory is asked again. */
 export const GROUP_CACHE_TTL_MS = 5 * 60 * 1000;
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-const listed = (ids: string[], id: string) => ids.some((x) => same(x, id));
+/** Each configured list, lower-cased once into a set: a turn's check does not walk (and lower-case) the list. */
+const lowered = new WeakMap<string[], Set<string>>();
+const listed = (ids: string[], id: string): boolean => {
+  let set = lowered.get(ids);
+  if (!set) {
+    set = new Set(ids.map((x) => x.toLowerCase()));
+    lowered.set(ids, set);
+  }
+  return set.has(id.toLowerCase());
+};
 
 /**
  * Who may do what, from configuration: operators start flows, approvers approve restores, both may read the audit

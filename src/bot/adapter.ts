@@ -1,6 +1,7 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import type { Config } from '../config';
+import { reuseConnectorClients } from './connectorCache';
 
 /** What botbuilder asks a managed identity for: a token for one resource (the Bot Connector's scope). */
 export interface BotTokenCredential {
@@ -23,17 +24,17 @@ export function createAdapter(
   bot: Omit<Config['bot'], 'replyWithinMs'>,
   credential?: BotTokenCredential,
 ): TeamsAdapter {
-  if (!bot.appId) return new TeamsAdapter({});
+  if (!bot.appId) return reuseConnectorClients(new TeamsAdapter({}));
   const auth = {
     MicrosoftAppId: bot.appId,
     MicrosoftAppPassword: bot.appType === 'UserAssignedMSI' ? undefined : bot.appPassword,
     MicrosoftAppType: bot.appType,
     MicrosoftAppTenantId: bot.tenantId,
   };
-  if (bot.appType !== 'UserAssignedMSI' || !credential) return new TeamsAdapter(auth);
+  if (bot.appType !== 'UserAssignedMSI' || !credential) return reuseConnectorClients(new TeamsAdapter(auth));
   const factory = new ConfigurationServiceClientCredentialFactory(auth);
   useApprovedIdentity(factory, credential);
-  return new TeamsAdapter(auth, factory);
+  return reuseConnectorClients(new TeamsAdapter(auth, factory));
 }
 
 /**

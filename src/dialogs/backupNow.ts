@@ -96,7 +96,8 @@ export async function startBackupNow(
     };
     return deps.runtime.begin(turn, 'backupNow', 'retention', { target });
   }
-  const protectedVms = (await deps.azure.vms.list()).filter((v) => v.protected && v.vault).sort(byName);
+  // The protected VMs, from the vaults' protected items: no VM list, whatever the estate's size.
+  const protectedVms = (await deps.azure.vms.listProtected()).filter((v) => v.vault).sort(byName);
   if (!found) {
     if (!protectedVms.length)
       return noticeCard(l, { title: t(l, 'backup.none.title'), text: t(l, 'backup.none.text') });
@@ -132,7 +133,7 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
     case 'backupNow.vm': {
       const choice = picked(r.list!, input)?.[0];
       // The VM as the question listed it (records from before the list was kept: listed again).
-      const offered = r.state.offered ?? (await deps.azure.vms.list()).filter((v) => v.protected).map(targetOf);
+      const offered = r.state.offered ?? (await deps.azure.vms.listProtected()).map(targetOf);
       const target = choice && offered.find((v) => v.id === choice.value);
       if (!target?.vault) return { kind: 'reask', problem: t(l, 'flow.notOffered') };
       return { kind: 'next', record: { ...r, step: 'retention', state: { target }, list: undefined } };

@@ -14,7 +14,7 @@ export interface CardUpdater {
 
 /** What the protect flows are built from (passed in by src/bot/protect/register.ts). */
 export interface DialogDeps {
-  azure: Pick<Azure, 'vaults' | 'policies' | 'vms' | 'keyVaults' | 'protection' | 'jobs'>;
+  azure: Pick<Azure, 'vaults' | 'policies' | 'vms' | 'keyVaults' | 'protection' | 'jobs' | 'lookup'>;
   store: Store;
   logger: Logger;
   cards: CardUpdater;

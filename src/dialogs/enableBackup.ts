@@ -18,9 +18,9 @@ import { NEW_POLICY, policyChoices, readNewPolicy } from './enableBackup/policy'
 import { precheck, vmFacts, vmRefOf, type VaultPick, type VmFacts, type VmRef } from './enableBackup/precheck';
 import type { EnableState } from './enableBackup/state';
 import { explainCard, noticeCard } from './flow/cards';
-import { choiceList, picked } from './flow/list';
-import type { FlowDefinition, FlowRecord, Input, Outcome, Turn } from './flow/types';
-import { auditWho, byName, vmChoice, words } from './shared';
+import { choiceList, PAGE_SIZE, picked, remoteChoiceList } from './flow/list';
+import type { Choice, FlowDefinition, FlowRecord, Input, Outcome, Turn } from './flow/types';
+import { auditWho, byName, placeChoice, words } from './shared';
 
 type Rec = FlowRecord<EnableState>;
 
@@ -67,6 +67,7 @@ export function enableBackupFlow(deps: DialogDeps): FlowDefinition<EnableState> 
           return precheckCard(r, view);
       }
     },
+    pages: (r, filter, page) => unprotectedVmPage(deps, r.state, filter, page),
     act: (verb, input, r, turn) => act(deps, verb, input, r, turn),
   };
 }
@@ -248,10 +249,10 @@ async function policyStep(deps: DialogDeps, r: Rec, s: EnableState, turn: Turn):
 /** After the policy: the VMs named up front go straight to their pre-check; else the VM question. */
 async function afterPolicy(deps: DialogDeps, r: Rec, s: EnableState, turn: Turn): Promise<Outcome<EnableState>> {
   if (s.requested.length) return precheckStep(deps, r, s, s.requested);
-  const vms = (await deps.azure.vms.list())
-    .filter((v) => !v.protected && v.location.toLowerCase() === s.vault!.location.toLowerCase())
-    .sort(byName);
-  if (vms.length === 0) {
+  // The VM question pages on the server (Resource Graph: the vault's region, what was typed, the protected VMs left
+  // out), so it costs the same whatever the estate's size.
+  const { items, total } = await unprotectedVmPage(deps, s, '', 0);
+  if (total === 0) {
     const l = turn.locale;
     const card = noticeCard(l, {
       title: t(l, 'enable.vms.noneLeft.title'),
@@ -261,8 +262,29 @@ async function afterPolicy(deps: DialogDeps, r: Rec, s: EnableState, turn: Turn)
   }
   return {
     kind: 'next',
-    record: { ...r, step: 'vms', state: s, list: choiceList(vms.map(vmChoice), { multi: true }) },
+    record: { ...r, step: 'vms', state: s, list: remoteChoiceList(items, total, { multi: true }) },
   };
+}
+
+/**
+ * A page of the VM question: the Resource Manager VMs in the vault's region whose name contains `filter`, by name,
+ * without those Backup already protects (read from the vaults' protected items, not from a VM list).
+ */
+async function unprotectedVmPage(
+  deps: DialogDeps,
+  s: EnableState,
+  filter: string,
+  page: number,
+): Promise<{ items: Choice[]; total: number }> {
+  const protectedIds = (await deps.azure.vms.listProtected()).map((v) => v.id);
+  const { items, total } = await deps.azure.vms.page({
+    contains: filter,
+    location: s.vault!.location,
+    excludeIds: protectedIds,
+    top: PAGE_SIZE,
+    skip: page * PAGE_SIZE,
+  });
+  return { items: items.map(placeChoice), total };
 }
 
 async function precheckStep(

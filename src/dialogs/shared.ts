@@ -1,44 +1,30 @@
-import { NotFoundError, type VmListItem, type VmSummary } from '../azure';
+import type { ResourceRef, VmListItem } from '../azure';
 import type { AuditEntry, NewAuditEntry } from '../store';
 import { t, type Locale } from '../i18n';
 import type { DialogDeps } from './deps';
 import { nearest } from './suggest';
 import type { Choice, Turn } from './flow/types';
 
-/** What a VM name typed by a user stands for. */
-export type VmLookup =
-  | { kind: 'found'; vm: VmListItem }
-  | { kind: 'ambiguous'; name: string; matches: VmListItem[] }
-  /** Not a Resource Manager VM: a classic one (VmSummary with deployment 'classic'), or nothing. */
-  | { kind: 'classic'; vm: VmSummary }
-  | { kind: 'missing'; name: string };
-
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
-/** Resolves typed VM names with one VM list (plus a classic look-up only for names the list does not know). */
-export async function lookUpVms(deps: DialogDeps, names: string[], all?: VmListItem[]): Promise<VmLookup[]> {
-  const vms = all ?? (await deps.azure.vms.list());
-  return Promise.all(
-    names.map(async (name): Promise<VmLookup> => {
-      const matches = vms.filter((v) => same(v.name, name));
-      if (matches.length === 1) return { kind: 'found', vm: matches[0] };
-      if (matches.length > 1) return { kind: 'ambiguous', name, matches };
-      try {
-        const vm = await deps.azure.vms.get(name);
-        if (vm.deployment === 'classic') return { kind: 'classic', vm };
-      } catch (err) {
-        if (!(err instanceof NotFoundError)) throw err;
-      }
-      return { kind: 'missing', name };
-    }),
-  );
-}
-
 /** A VM as a choice: its ARM id is the value (unique, and checked against what was offered). */
 export const vmChoice = (vm: VmListItem): Choice => ({
   value: vm.id,
   title: `${vm.name} (${vm.resourceGroup}, ${vm.location}${vm.vault ? `, ${vm.vault}` : ''})`,
 });
+
+/** A VM a name look-up found (no protection read yet) as a choice, for "which of these did you mean?". */
+export const placeChoice = (vm: ResourceRef & { location: string }): Choice => ({
+  value: vm.id,
+  title: `${vm.name} (${vm.resourceGroup}, ${vm.location})`,
+});
+
+/** The resource group and name in a VM's ARM id (a choice's value), or undefined when it is not one. */
+export function parseVmId(id: string): (ResourceRef & { location?: string }) | undefined {
+  const m =
+    /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/virtualMachines\/([^/]+)$/i.exec(
+      id,
+    );
+  return m ? { id, resourceGroup: m[1], name: m[2] } : undefined;
+}
 
 export const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
 

@@ -10,10 +10,10 @@ export const azureJobSource = (azure: Pick<Azure, 'jobs'>): JobSource => ({
 
 /**
  * Protected items, their last successful backup, their latest protection (or policy change) and their policy's
- * schedule, through what the Azure layer offers: the protected VMs (vms.list: the VM list plus one protected-items
- * list per vault), and per subscribed vault one job list of the look-back window (every operation: Backup jobs that
- * completed — Completed and CompletedWithWarnings both made a recovery point — and ConfigureBackup jobs, whose start
- * is when protection began, resumed or changed policy; see rpoClock.ts) and one policy list.
+ * schedule, through what the Azure layer offers: the protected VMs (vms.listProtected: one protected-items list per
+ * vault, no VM list), and per subscribed vault one job list of the look-back window (every operation: Backup jobs
+ * that completed — Completed and CompletedWithWarnings both made a recovery point — and ConfigureBackup jobs, whose
+ * start is when protection began, resumed or changed policy; see rpoClock.ts) and one policy list.
  */
 export function azureProtectedItems(
   azure: Pick<Azure, 'vms' | 'jobs' | 'policies'>,
@@ -24,15 +24,14 @@ export function azureProtectedItems(
     async lastSuccesses(vaults, lookBackMs) {
       const wanted = new Map(vaults.map((v) => [v.vault.toLowerCase(), v]));
       // Stopped or paused protection schedules no backup: such an item cannot miss one.
-      const vms = (await azure.vms.list()).filter(
+      const vms = (await azure.vms.listProtected()).filter(
         (v) =>
-          v.protected &&
           v.vault &&
           wanted.has(v.vault.toLowerCase()) &&
           !/^Protection(Stopped|Paused)$/i.test(v.protectionState ?? ''),
       );
-      // vms.list: one VM page per 50 VMs (estimate) plus one protected-items list per vault of the subscription.
-      let reads = 1 + Math.ceil(vms.length / 50) + vaults.length;
+      // vms.listProtected: the vault list (cached) plus one protected-items list per vault; no VM list (issue 17).
+      let reads = 1 + vaults.length;
       const last = new Map<string, string>();
       const configured = new Map<string, string>();
       const schedules = new Map<string, BackupSchedule>();

@@ -65,13 +65,14 @@ describe('VmOperations', () => {
     await expect(vms.get('vm-nowhere-99')).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('finds a VM without its resource group in one subscription list, not one call per resource group', async () => {
+  it('finds a VM without its resource group with one Resource Graph query, not a VM list', async () => {
     const mark = azure.sandbox.log.mark();
     await vms.get('vm-web-01');
     const calls = armCalls(azure, mark);
-    // VM list (1 page) + VM with instance view + OS disk (single pass) + backupStatus
+    // Resource Graph query + VM with instance view + OS disk (single pass) + backupStatus
     expect(calls).toHaveLength(4);
-    expect(calls[0]).toMatch(/^GET /);
+    expect(calls[0]).toMatch(/^POST resourceGraph\.resources/);
+    expect(calls.filter((c) => /virtualMachines\.listAll/.test(c))).toEqual([]);
   });
 
   it('lists the subscription VMs with protection, one protected-items list per vault', async () => {

@@ -8,8 +8,8 @@ import { startProtectBot, type ProtectBot } from './support/protectBot';
  * Each case drives one complete flow through the real bot against the sandbox and counts what the sandbox served, by
  * route id, besides status polls (their number follows the operation's duration and the Retry-After Azure sends).
  * The budgets are the counts the flows make now; a route that is not in its budget, or more calls of one, is a
- * regression. The sandbox lists the subscription's VMs in two pages: resolving a typed name reads both (the name
- * may be taken in two resource groups), finding one VM stops at the page that has it.
+ * regression. A typed name is found with one Resource Graph query (issue 17), never by listing the VMs: the count does
+ * not grow with the estate (test/azure/lookup.test.ts checks it at 100 and 10,000 VMs).
  */
 
 type Counts = Record<string, number>;
@@ -43,8 +43,9 @@ function expectWithin(calls: Counts, budget: Counts): void {
 }
 
 const ENABLE: Counts = {
-  // `enable backup vm-web-01`: the name (one VM list), the VM (model, OS disk, backup status), the region's vaults
-  'virtualMachines.listAll': 2,
+  // `enable backup vm-web-01`: the name (one Resource Graph query), the VM (model, OS disk, backup status), the
+  // region's vaults
+  'resourceGraph.resources': 1,
   'virtualMachines.get': 2,
   'disks.get': 2,
   'backupStatus.get': 2,
@@ -59,15 +60,17 @@ const ENABLE: Counts = {
 };
 
 const BACKUP_NOW: Counts = {
-  // `backup now vm-web-01`: the name (one VM list), Backup's status for it; Confirm: the status again, the trigger
-  'virtualMachines.listAll': 2,
+  // `backup now vm-web-01`: the name (one Resource Graph query), Backup's status for it; Confirm: the status again,
+  // the trigger
+  'resourceGraph.resources': 1,
   'backupStatus.get': 2,
   'backups.trigger': 1,
 };
 
 const RESTORE: Counts = {
-  // `restore vm-db-01`: the VM (list until the page that has it, model, OS disk, backup status), its recovery points
-  'virtualMachines.listAll': 1,
+  // `restore vm-db-01`: the VM (one Resource Graph query for the name, model, OS disk, backup status), its recovery
+  // points
+  'resourceGraph.resources': 1,
   'virtualMachines.get': 4,
   'disks.get': 1,
   'backupStatus.get': 1,
@@ -107,7 +110,7 @@ describe('Azure call economy: ARM requests per completed flow', () => {
     await bot.close();
   });
 
-  it('enable backup of a VM the vault has not discovered: at most 15 ARM requests besides polls', async () => {
+  it('enable backup of a VM the vault has not discovered: at most 14 ARM requests besides polls', async () => {
     const turns = markTurns(bot);
     await play(
       bot,
@@ -143,7 +146,7 @@ describe('Azure call economy: ARM requests per completed flow', () => {
     expect(bot.world.protectedItems.some((p) => p.vmName === 'vm-web-01')).toBe(true);
   });
 
-  it('backup now of a protected VM: at most 5 ARM requests besides polls, its protection re-read at Confirm', async () => {
+  it('backup now of a protected VM: at most 4 ARM requests besides polls, its protection re-read at Confirm', async () => {
     const turns = markTurns(bot);
     await play(
       bot,

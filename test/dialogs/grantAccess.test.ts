@@ -97,16 +97,19 @@ const cases: Case[] = [
         result: 'succeeded',
         details: { changed: true, vm: 'vm-nogrant-01' },
       });
-      // The key vault comes from the list that resolved the name; the confirm reads it once before the change and
-      // once after. The VM: found in the VM list, then read (model, OS disk, protection).
+      // The name: one Resource Graph query (key vaults, VMs and classic VMs at once), whatever the estate's size.
+      // The VM is then read (model, OS disk, protection), its key vault read for the plan, and the confirm reads it
+      // once before the change and once after.
       const calls = armCalls(bot);
       expect(calls).toMatchObject({
-        'keyVault.vaults.listBySubscription': 1,
-        'keyVault.vaults.get': 2,
+        'resourceGraph.resources': 1,
+        'keyVault.vaults.get': 3,
         'keyVault.vaults.updateAccessPolicy': 1,
         'virtualMachines.get': 1,
       });
       expect(calls['backupProtectedItems.list']).toBeUndefined();
+      expect(calls['keyVault.vaults.listBySubscription']).toBeUndefined();
+      expect(calls['virtualMachines.listAll']).toBeUndefined();
       expect(total(calls)).toBeLessThanOrEqual(9);
     },
   },
@@ -215,13 +218,12 @@ const cases: Case[] = [
       const [entry] = await bot.store.audit.recent({ target: 'kv-ade-nogrant' });
       expect(entry).toMatchObject({ action: 'keyVault.grant', result: 'succeeded', details: { changed: true } });
       expect(entry.details).not.toHaveProperty('vm');
-      // One key vault list (the confirmation card is made from it), the VM list (is the name also a VM?), then the
-      // confirm's read before the change, the change, and the read that verifies it.
+      // One Resource Graph query for the name (is it also a VM?), the key vault read for the plan, then the
+      // confirm's read before the change, the change, and the read that verifies it. No list of anything.
       const calls = armCalls(bot);
       expect(calls).toEqual({
-        'keyVault.vaults.listBySubscription': 1,
-        'virtualMachines.listAll': calls['virtualMachines.listAll'],
-        'keyVault.vaults.get': 2,
+        'resourceGraph.resources': 1,
+        'keyVault.vaults.get': 3,
         'keyVault.vaults.updateAccessPolicy': 1,
       });
     },
@@ -254,8 +256,8 @@ const cases: Case[] = [
         }),
       ]);
       expect(armCalls(bot)).toMatchObject({
-        'keyVault.vaults.listBySubscription': 1,
-        'keyVault.vaults.get': 1,
+        'resourceGraph.resources': 1,
+        'keyVault.vaults.get': 2,
         'authorization.roleAssignments.list': 3,
         'authorization.roleAssignments.create': 1,
       });

@@ -15,7 +15,19 @@ export function choiceList(items: Choice[], options: { multi?: boolean; selected
   };
 }
 
+/** A server-paged list: `items` is page 0 of what matches `filter`, `total` how many match. */
+export function remoteChoiceList(items: Choice[], total: number, options: { multi?: boolean } = {}): ChoiceList {
+  return { items, multi: options.multi ?? false, page: 0, filter: '', selected: [], remote: { total } };
+}
+
+/** For a server-paged list about to change page: the picks so far, as they were offered (this page's and earlier). */
+export function chosenSoFar(before: ChoiceList, selected: string[]): Choice[] {
+  const known = [...(before.remote?.chosen ?? []), ...before.items];
+  return selected.flatMap((v) => known.find((c) => c.value === v) ?? []);
+}
+
 function visible(list: ChoiceList): Choice[] {
+  if (list.remote) return list.items;
   const f = list.filter.trim().toLowerCase();
   return f
     ? list.items.filter((i) => i.title.toLowerCase().includes(f) || i.value.toLowerCase().includes(f))
@@ -25,10 +37,11 @@ function visible(list: ChoiceList): Choice[] {
 /** What a card shows of a list: the current page (after the filter), paging and the filter box when long. */
 export function listView(list: ChoiceList, locale: Locale) {
   const shown = visible(list);
-  const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
+  const count = list.remote ? list.remote.total : shown.length;
+  const pages = Math.max(1, Math.ceil(count / PAGE_SIZE));
   const page = Math.min(list.page, pages - 1);
-  const choices = shown.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
-  const long = list.items.length > PAGE_SIZE;
+  const choices = list.remote ? shown : shown.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+  const long = list.remote ? list.remote.total > PAGE_SIZE || !!list.filter : list.items.length > PAGE_SIZE;
   return {
     choices,
     multi: list.multi,
@@ -38,7 +51,7 @@ export function listView(list: ChoiceList, locale: Locale) {
     filterLabel: t(locale, 'flow.list.filter'),
     filterButton: t(locale, 'flow.list.apply'),
     paged: pages > 1,
-    pageText: t(locale, 'flow.list.page', { page: page + 1, pages, count: shown.length }),
+    pageText: t(locale, 'flow.list.page', { page: page + 1, pages, count }),
     hasPrev: page > 0,
     hasNext: page < pages - 1,
     prevPage: page - 1,
@@ -79,6 +92,7 @@ export function mergeSelection(list: ChoiceList, input: Input): string[] | undef
 
 function listPage(list: ChoiceList): Choice[] {
   const shown = visible(list);
+  if (list.remote) return shown;
   const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
   const page = Math.min(list.page, pages - 1);
   return shown.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
@@ -97,5 +111,6 @@ export function turnPage(list: ChoiceList, input: Input): ChoiceList | undefined
 export function picked(list: ChoiceList, input: Input): Choice[] | undefined {
   const selected = mergeSelection(list, input);
   if (!selected) return undefined;
-  return selected.map((v) => list.items.find((i) => i.value === v)!);
+  const known = [...list.items, ...(list.remote?.chosen ?? [])];
+  return selected.map((v) => known.find((i) => i.value === v)!);
 }

@@ -4,7 +4,7 @@ import { t } from '../../i18n';
 import type { Logger } from '../../log';
 import type { Background } from './background';
 import { noticeCard } from './cards';
-import { turnPage } from './list';
+import { chosenSoFar, PAGE_SIZE, turnPage } from './list';
 import { expired, FlowStore } from './store';
 import { digest, formatToken, newNonce, parseToken } from './token';
 import type { ChoiceList, FlowDefinition, FlowName, FlowRecord, Input, Outcome, Turn, View } from './types';
@@ -81,8 +81,17 @@ export class FlowRuntime {
       });
     }
     if (verb === 'flow.page' && record.list) {
-      const list = turnPage(record.list, input);
+      let list = turnPage(record.list, input);
       if (!list) return this.render(turn, record, { problem: t(turn.locale, 'flow.notOffered') });
+      if (list.remote && flow.pages) {
+        // A server-paged list: the page asked for, fetched (the filter is what the person typed).
+        let { items, total } = await flow.pages(record, list.filter, list.page, turn);
+        const last = Math.max(0, Math.ceil(total / PAGE_SIZE) - 1);
+        // The estate shrank since the card was drawn: the last page there is.
+        if (list.page > last) ({ items, total } = await flow.pages(record, list.filter, last, turn));
+        const chosen = chosenSoFar(record.list, list.selected);
+        list = { ...list, items, page: Math.min(list.page, last), remote: { total, chosen } };
+      }
       return this.store(turn, { ...record, list });
     }
 

@@ -26,8 +26,15 @@ export interface Choice {
 
 /** A question's choices, kept server-side with the paging and filter position and (multi-select) what is picked. */
 export interface ChoiceList {
+  /** Every choice; for a server-paged list (`remote`), the current page's only. */
   items: Choice[];
   multi: boolean;
+  /**
+   * A list paged and filtered on the server (an estate of any size): `items` is the page `page` of what matches
+   * `filter`, `total` how many match; the flow's `pages` fetches another page. `chosen`: the picks made on other
+   * pages (multi-select), as they were offered.
+   */
+  remote?: { total: number; chosen?: Choice[] };
   page: number;
   filter: string;
   /** Values picked so far (multi-select across pages), or the preselected value. */
@@ -82,5 +89,7 @@ export interface FlowDefinition<S> {
   /** The verbs each step's card carries (flow.cancel is accepted at every step). */
   steps: Record<string, readonly string[]>;
   render(record: FlowRecord<S>, view: View): AdaptiveCardJson;
+  /** For a step whose list is `remote`: the page `page` (from 0) of the choices matching `filter`. */
+  pages?(record: FlowRecord<S>, filter: string, page: number, turn: Turn): Promise<{ items: Choice[]; total: number }>;
   act(verb: string, input: Input, record: FlowRecord<S>, turn: Turn): Promise<Outcome<S>>;
 }

@@ -1,4 +1,4 @@
-import { NotFoundError, type KeyVaultSummary, type ResourceRef, type VmSummary } from '../../azure';
+import type { FoundResource, KeyVaultSummary, ResourceKind, ResourceRef, VmSummary } from '../../azure';
 import { t, type Locale } from '../../i18n';
 import type { DialogDeps } from '../deps';
 import type { Choice } from '../flow/types';
@@ -18,10 +18,10 @@ export type GrantTarget =
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
- * Resolves a typed name (case-insensitive) with the key vault list and the VM list, read side by side: one call each
- * (pages followed). A start button that says which kind it carries (`only`) skips the other kind's match; the key
- * vault list is read anyway, as it spares reading the VM's key vault again. A name that is neither is checked
- * against classic VMs, which get their own answer.
+ * Resolves a typed name (case-insensitive) with one Resource Graph query for key vaults, VMs and classic VMs of that
+ * name: the same one request whatever the size of the estate. A start button that says which kind it carries
+ * (`only`) asks for that kind alone. Two matches are asked about, never guessed. Only a name that matches nothing
+ * lists the key vaults, to offer them.
  */
 export async function resolveTarget(
   deps: DialogDeps,
@@ -29,26 +29,37 @@ export async function resolveTarget(
   name: string,
   only?: 'vm' | 'keyVault',
 ): Promise<GrantTarget> {
-  const [keyVaults, vms] = await Promise.all([
-    deps.azure.keyVaults.list(),
-    only === 'keyVault' ? Promise.resolve([]) : deps.azure.vms.find(name),
-  ]);
-  const kvs = only === 'vm' ? [] : keyVaults.filter((k) => same(k.name, name) || same(k.id, name));
+  const kinds: ResourceKind[] =
+    only === 'keyVault' ? ['keyVault'] : only === 'vm' ? ['vm', 'classicVm'] : ['keyVault', 'vm', 'classicVm'];
+  const hits = await deps.azure.lookup.byName(kinds, [name]);
+  const kvs = hits.filter((h) => h.kind === 'keyVault').map(keyVaultOf);
+  const vms = hits.filter((h) => h.kind === 'vm');
   if (kvs.length + vms.length > 1) {
     return { kind: 'ambiguous', choices: [...kvs.map((k) => keyVaultChoice(l, k, true)), ...vms.map(vmChoice)] };
   }
   if (kvs.length === 1) return { kind: 'keyVault', keyVault: kvs[0] };
-  if (vms.length === 1) return { kind: 'vm', vm: vms[0], keyVaults };
-  if (only !== 'keyVault') {
-    try {
-      const vm = await deps.azure.vms.get(name);
-      if (vm.deployment === 'classic') return { kind: 'classic', vm };
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
+  if (vms.length === 1) return { kind: 'vm', vm: vms[0], keyVaults: [] };
+  const classic = hits.find((h) => h.kind === 'classicVm');
+  if (classic) {
+    const vm: VmSummary = {
+      ...classic,
+      deployment: 'classic',
+      encryption: { kind: 'none', sources: [] },
+      agent: 'unknown',
+    };
+    return { kind: 'classic', vm };
   }
-  return { kind: 'unknown', keyVaults };
+  return { kind: 'unknown', keyVaults: await deps.azure.keyVaults.list() };
 }
+
+/** A key vault as the look-up found it (its access model from Resource Graph's copy of its properties). */
+const keyVaultOf = (h: FoundResource): KeyVaultSummary => ({
+  id: h.id,
+  name: h.name,
+  resourceGroup: h.resourceGroup,
+  location: h.location,
+  model: h.rbac ? 'rbac' : 'accessPolicy',
+});
 
 /** Every key vault of the subscription, by name. */
 export const keyVaultChoices = (l: Locale, keyVaults: KeyVaultSummary[]): Choice[] =>

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { explain, NotFoundError, type VmListItem, type VmSummary } from '../../azure';
+import { AmbiguousNameError, explain, NotFoundError, type VmListItem, type VmSummary } from '../../azure';
 import { t } from '../../i18n';
 import { planHash, type RestorePlan } from '../../runs/restorePlan';
 import type { AuditTrail } from '../../store';
@@ -30,22 +30,28 @@ export async function openVm(
 ) {
   const locale = user.locale;
   // A VM named: read it (its protection comes with it); the protected VMs are listed only to offer a choice.
+  // A name two resource groups hold is asked about (among the protected ones), never guessed.
   const named = vmName ? await readVm(deps, vmName, signal) : undefined;
-  const hit = named?.deployment === 'resourceManager' ? named : undefined;
+  const ambiguous = named instanceof AmbiguousNameError ? named.matches.map((m) => m.id.toLowerCase()) : undefined;
+  const hit =
+    named && !(named instanceof AmbiguousNameError) && named.deployment === 'resourceManager' ? named : undefined;
   if (hit?.protection) return openPoint(deps, user, flow, at, hit, signal);
-  const all = await deps.azure.vms.list({ abortSignal: signal });
-  // Only what can be restored: protected VMs with a recovery point; the others are named, with why (issue 20).
+  const all = await deps.azure.vms.listProtected({ abortSignal: signal });
+  // Only what can be restored: protected VMs with a recovery point; the others are named, with why (issue 20). A name
+  // two resource groups hold narrows the list to those (asked about, never guessed).
   const byName = (a: VmListItem, b: VmListItem) => a.name.localeCompare(b.name);
-  const vms = all.filter((v) => v.protected && v.hasRecoveryPoint).sort(byName);
-  const pending = all.filter((v) => v.protected && !v.hasRecoveryPoint).sort(byName);
+  const mine = all.filter((v) => v.protected && (!ambiguous || ambiguous.includes(v.id.toLowerCase())));
+  const vms = mine.filter((v) => v.hasRecoveryPoint).sort(byName);
+  const pending = mine.filter((v) => !v.hasRecoveryPoint).sort(byName);
   const why = pending.length ? t(locale, 'restore.vm.noPoints', { vms: pending.map((v) => v.name).join(', ') }) : '';
   if (vms.length === 0) {
     const none = [t(locale, 'restore.vm.none'), why].filter(Boolean).join(' ');
     return ended(flow, views.messageView(locale, t(locale, 'restore.vm.title'), none));
   }
   const notices: string[] = [];
-  if (vmName && hit) notices.push(t(locale, 'restore.vm.notProtected', { vm: echo(vmName) }));
-  if (vmName && !hit)
+  if (ambiguous) notices.push(t(locale, 'flow.ambiguous', { name: echo(vmName ?? '') }));
+  else if (vmName && hit) notices.push(t(locale, 'restore.vm.notProtected', { vm: echo(vmName) }));
+  else if (vmName && !hit)
     notices.push(withSuggestion(locale, t(locale, 'restore.vm.notFound', { vm: echo(vmName) }), vmName, all));
   if (why) notices.push(why);
   const notice = notices.join(' ');
@@ -71,12 +77,17 @@ export async function onVm(
   return openPoint(deps, user, flow, at, { id, name: m?.[2] ?? id, resourceGroup: m?.[1] ?? '' }, signal);
 }
 
-/** The VM of that name (the first the VM list has), or undefined when there is none. */
-async function readVm(deps: StepDeps, name: string, signal?: AbortSignal): Promise<VmSummary | undefined> {
+/** The VM of that name (one Resource Graph query finds it), undefined when there is none, the error when several. */
+async function readVm(
+  deps: StepDeps,
+  name: string,
+  signal?: AbortSignal,
+): Promise<VmSummary | AmbiguousNameError | undefined> {
   try {
     return await deps.azure.vms.get(name, undefined, { abortSignal: signal });
   } catch (err) {
     if (err instanceof NotFoundError) return undefined;
+    if (err instanceof AmbiguousNameError) return err;
     throw err;
   }
 }

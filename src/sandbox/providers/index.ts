@@ -8,6 +8,7 @@ import { keyVaultData } from './keyVaultData';
 import { network } from './network';
 import type { Provider } from './provider';
 import { recoveryServices } from './recoveryServices';
+import { resourceGraph } from './resourceGraph';
 import { resources } from './resources';
 import { storage } from './storage';
 
@@ -23,5 +24,6 @@ export const PROVIDERS: Provider[] = [
   authorization,
   deployments,
   resources,
+  resourceGraph,
   directory,
 ];

@@ -1,0 +1,52 @@
+/**
+ * Where a turn's CPU goes (issue 17): one turn-cost level (default 50 people, each `enable backup <their VM>`)
+ * against the bot and the echo floor, each in fresh processes, with the V8 sampling profiler on (1 ms), and the top
+ * frames and packages by self time written to bench/profile/<label>.json. `npx tsx bench/profileTurns.ts before 50`.
+ * bench/profile.md sets the summaries side by side. Not part of `npm run bench` (the bench reports the same CPU).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runLevel } from './scenarios/turnCost';
+import { Connector } from './support/connector';
+
+async function main(): Promise<void> {
+  const label = process.argv[2] ?? 'latest';
+  const n = Number(process.argv[3] ?? 50);
+  const connector = await new Connector().start();
+  try {
+    const bot = await runLevel('bot', n, connector, { tag: `p-${label}` });
+    const echo = await runLevel('echo', n, connector, { tag: `p-${label}`, invokes: bot.invokesPerFlow });
+    const out = {
+      label,
+      at: new Date().toISOString(),
+      loadAverage: os.loadavg(),
+      concurrency: n,
+      bot: pick(bot),
+      echo: pick(echo),
+    };
+    const dir = path.join(__dirname, 'profile');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `${label}.json`), `${JSON.stringify(out, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } finally {
+    await connector.close();
+  }
+}
+
+const pick = (r: Awaited<ReturnType<typeof runLevel>>) => ({
+  turns: r.turns,
+  succeeded: r.succeeded,
+  p50: r.p50,
+  p95: r.p95,
+  cpuMsPerTurn: r.cpuMsPerTurn,
+  azureCpuMsPerTurn: r.azureCpuMsPerTurn,
+  peakRssMb: r.peakRssMb,
+  topPackages: r.topPackages,
+  topFrames: r.topFrames,
+});
+
+main().catch((err) => {
+  process.stderr.write(`${err?.stack ?? err}\n`);
+  process.exit(1);
+});
