@@ -26,7 +26,12 @@ describe('the Bot Connector token of a managed-identity bot', () => {
     return {
       appId: settings.managedIdentityClientId,
       token: async () => {
-        const creds = await factory.createCredentials(settings.managedIdentityClientId, 'https://api.botframework.com');
+        const creds = await factory.createCredentials(
+          settings.managedIdentityClientId,
+          'https://api.botframework.com',
+          'https://login.microsoftonline.com',
+          true,
+        );
         return (creds as unknown as { getToken(): Promise<string> }).getToken();
       },
       approved: settings.approvedIdentity.objectId,
