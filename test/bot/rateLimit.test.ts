@@ -19,8 +19,8 @@ describe('RateLimiter (token bucket per user)', () => {
     expect(limiter.take('a').allowed).toBe(false);
   });
 
-  it('defaults to 5 requests per 10 minutes', () => {
-    expect(loadConfig({}).rateLimit).toEqual({ requests: 5, windowMinutes: 10 });
+  it('defaults to 5 requests per 10 minutes (and 10 refusals recorded per user and window)', () => {
+    expect(loadConfig({}).rateLimit).toEqual({ requests: 5, windowMinutes: 10, refused: 10 });
   });
 });
 

@@ -19,8 +19,11 @@ describe('staged restore files after a run that did not succeed', () => {
 
   it('stay while the failed run may be retried, and are deleted by the sweep once the retry has expired', async () => {
     const req = await requestRestore(a, operator, 'vm-db-01', { vmName: 'vm-db-01-staged' });
-    // The VM cannot be created (once): the run fails after the restore job staged its files.
-    a.azure.sandbox.faults.add({ routeId: 'deployments.createOrUpdate', kind: 'error', status: 400, times: 1 });
+    // The VM cannot be created (once, by the template or the compute API): the run fails after the restore job
+    // staged its files.
+    for (const routeId of ['deployments.createOrUpdate', 'virtualMachines.createOrUpdate']) {
+      a.azure.sandbox.faults.add({ routeId, kind: 'error', status: 400, times: 1 });
+    }
     await press(a, approver, req.approvers!.card(), 'approval.approve', req.approvers!.messageId, {}, APPROVER_CHAT);
     const failed = await until(
       'the run to fail',
