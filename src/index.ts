@@ -111,7 +111,11 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       store,
       access,
       replyWithinMs: config.bot.replyWithinMs,
-      notifications: { azure, onSubscribed: () => notifications.pollSoon() },
+      notifications: {
+        azure,
+        onSubscribed: () => notifications.pollSoon(),
+        onConversationAlive: (id, reference) => notifications.health.revive(id, reference),
+      },
       restore: { azure, runs, approvals: config.approvals, jobPollMs: config.mode === 'sandbox' ? 1000 : 15_000 },
       // The protect flows follow backup jobs as durable runs; the sandbox's jobs finish in seconds.
       protect: {

@@ -117,7 +117,11 @@ export class Messenger {
         }
         if (!failure) return;
         const status = statusOf(failure);
-        const transient = status === 429 || (status !== undefined && status >= 500) || status === undefined;
+        // Nobody at that address (a conversation of a Playground or a bot from an earlier run): retrying here only
+        // holds a slot; the caller keeps what failed and decides (the delivery queue counts it towards "dead").
+        const nobodyThere = status === undefined && NOBODY_THERE.test(codeOf(failure));
+        const transient =
+          !nobodyThere && (status === 429 || (status !== undefined && status >= 500) || status === undefined);
         if (!transient || attempt >= this.maxAttempts) {
           this.log.warn({ conversation: reference.conversation?.id, status, attempt }, 'proactive send failed');
           throw failure;
@@ -151,6 +155,12 @@ export class Messenger {
     if (next) next();
     else this.active--;
   }
+}
+
+const NOBODY_THERE = /^(ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)$/;
+
+function codeOf(err: unknown): string {
+  return String((err as { code?: unknown }).code ?? '');
 }
 
 function statusOf(err: unknown): number | undefined {

@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import { ETagConflictError, type RecordStore, type Store } from '../store';
 import { isDelivered } from './fold';
+import type { ConversationHealth } from './health';
 import type { NotificationSettings } from './settings';
 import type { CardSender, NotificationCard } from './types';
 
@@ -21,6 +22,8 @@ export class CardOutbox {
   private readonly busy = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private active = 0;
+  private suspectsActive = 0;
+  private unprovenActive = 0;
   private stopped = false;
 
   constructor(
@@ -31,6 +34,8 @@ export class CardOutbox {
       logger: Logger;
       replicaId: string;
       now: () => number;
+      /** Dead and suspect conversations (health.ts): a dead one gets nothing, suspects share one slot. */
+      health: ConversationHealth;
     },
   ) {
     this.cards = store.records<NotificationCard>('notify.cards');
@@ -102,15 +107,35 @@ export class CardOutbox {
     this.timers.set(key, timer);
   }
 
+  /**
+   * Starts sends while slots are free (health.ts): proven conversations first, and always with a slot kept for them;
+   * then conversations not heard from yet in this process; then conversations whose sends failed lately (suspects:
+   * removed, unreachable), which share one slot between them. However many stale conversations a store left from an
+   * earlier run holds, a live conversation never waits behind them.
+   */
   private pump(): void {
     const limit = this.deps.settings.delivery.concurrency;
-    for (const key of this.queue) {
+    const { health } = this.deps;
+    const rank = (key: string) => {
+      const conversation = key.split('|')[0];
+      return health.isSuspect(conversation) ? 2 : health.isProven(conversation) ? 0 : 1;
+    };
+    const ordered = [...this.queue].sort((a, b) => rank(a) - rank(b));
+    for (const key of ordered) {
       if (this.active >= limit) return;
       const conversation = key.split('|')[0];
       if (this.busy.has(conversation)) continue;
+      const r = rank(key);
+      // Proven conversations always find a slot: the others leave one free (when there are two or more).
+      if (r > 0 && limit > 1 && this.unprovenActive >= limit - 1) continue;
+      if (r === 2 && this.suspectsActive > 0) continue;
+      const suspect = r === 2;
+      const unproven = r > 0;
       this.queue.delete(key);
       this.busy.add(conversation);
       this.active++;
+      if (suspect) this.suspectsActive++;
+      if (unproven) this.unprovenActive++;
       void this.deliver(key)
         .catch((err: unknown) => {
           this.deps.logger.warn({ err, card: key }, 'card delivery step failed');
@@ -118,6 +143,8 @@ export class CardOutbox {
         })
         .finally(() => {
           this.active--;
+          if (suspect) this.suspectsActive--;
+          if (unproven) this.unprovenActive--;
           this.busy.delete(conversation);
           this.pump();
         });
@@ -131,6 +158,8 @@ export class CardOutbox {
     if (!stored) return this.dirty.delete(key);
     const card = stored.value;
     if (isDelivered(card)) return this.clean(key);
+    // A dead conversation gets nothing more (its subscriptions are inactive); the card leaves the queue.
+    if (await this.deps.health.isDead(key.split('|')[0])) return this.dirty.delete(key);
     if (card.sending && card.sending.by !== replicaId && Date.parse(card.sending.until) > now) {
       return this.later(key, Date.parse(card.sending.until));
     }
@@ -174,9 +203,17 @@ export class CardOutbox {
         { card: key, kind: card.kind, version: card.version, update: !!activityId },
         'notification card delivered',
       );
+      await this.deps.health.succeeded(key.split('|')[0]);
       if (after.value && !isDelivered(after.value)) return this.enqueue(key);
       return this.clean(key);
     } catch (err) {
+      if (await this.deps.health.failed(card.conversationId, err, !!activityId)) {
+        // Dead now (logged once by health.ts): no retry; the claim is released and the card leaves the queue.
+        await this.cards.update(key, (c) =>
+          same(c) ? { ...c, sending: undefined, lastFailure: describe(err) } : undefined,
+        );
+        return this.dirty.delete(key);
+      }
       const attempts = card.attempts + 1;
       const wait = Math.min(settings.delivery.retryMaxMs, settings.delivery.retryBaseMs * 2 ** (attempts - 1));
       const nextAttemptAt = new Date(this.deps.now() + wait).toISOString();

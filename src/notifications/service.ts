@@ -6,6 +6,7 @@ import { azureJobSource, azureProtectedItems } from './azureSources';
 import { ArmReadBudget } from './budget';
 import { EntraWebhookVerifier, type EntraWebhookOptions } from './intake/auth';
 import { alertIntake } from './intake/route';
+import { ConversationHealth } from './health';
 import { Lease } from './lease';
 import { JobLedger } from './ledger';
 import { CardOutbox } from './outbox';
@@ -38,6 +39,8 @@ export class NotificationService {
   readonly subscriptions: SubscriptionStore;
   readonly ledger: JobLedger;
   readonly outbox: CardOutbox;
+  /** Dead conversations (403/404, unreachable): nothing is sent there, their subscriptions are inactive. */
+  readonly health: ConversationHealth;
   readonly stream: NotificationStream;
   readonly budget: ArmReadBudget;
   readonly watcher: JobWatcher;
@@ -59,7 +62,13 @@ export class NotificationService {
     const replicaId = deps.replicaId ?? randomUUID();
     this.subscriptions = new SubscriptionStore(store);
     this.ledger = new JobLedger(store, now);
-    this.outbox = new CardOutbox(store, { sender: deps.sender, settings, logger, replicaId, now });
+    this.health = new ConversationHealth(store, {
+      subscriptions: this.subscriptions,
+      logger,
+      deadAfter: settings.delivery.deadAfter,
+      now,
+    });
+    this.outbox = new CardOutbox(store, { sender: deps.sender, settings, logger, replicaId, now, health: this.health });
     this.stream = new NotificationStream(store, {
       ledger: this.ledger,
       subscriptions: this.subscriptions,
@@ -107,7 +116,11 @@ export class NotificationService {
     this.every(Math.max(1, Math.floor(this.deps.settings.leaseTtlMs / 3)), async () => {
       if (this.leader) this.leader = await this.lease.acquire();
     });
-    void this.outbox.sweep().catch((err: unknown) => this.deps.logger.warn({ err }, 'delivery sweep failed'));
+    // What earlier runs learnt first (dead and suspect conversations), so their cards never take a live one's slot.
+    void this.health
+      .load()
+      .then(() => this.outbox.sweep())
+      .catch((err: unknown) => this.deps.logger.warn({ err }, 'delivery sweep failed'));
   }
 
   /** Polls, and checks RPO, as soon as possible (a new subscription), if this replica is the poller. */

@@ -28,7 +28,18 @@ export interface NotificationSettings {
   /** A claimed job still unfolded after this long was left by a replica that died: the lease holder folds it. */
   strandedAfterMs: number;
   budget: { readsPerHour: number; share: number };
-  delivery: { retryBaseMs: number; retryMaxMs: number; sweepMs: number; sendLeaseMs: number; concurrency: number };
+  /**
+   * `deadAfter`: sends in a row answered 403/404 (or refused: nobody at that address) after which a conversation is
+   * dead — nothing more is sent there and its subscriptions are inactive (health.ts).
+   */
+  delivery: {
+    retryBaseMs: number;
+    retryMaxMs: number;
+    sweepMs: number;
+    sendLeaseMs: number;
+    concurrency: number;
+    deadAfter: number;
+  };
 }
 
 export const DEFAULT_SETTINGS: NotificationSettings = {
@@ -42,7 +53,14 @@ export const DEFAULT_SETTINGS: NotificationSettings = {
   leaseTtlMs: 90_000,
   strandedAfterMs: 5 * 60_000,
   budget: { readsPerHour: 12_000, share: 0.05 },
-  delivery: { retryBaseMs: 5_000, retryMaxMs: 15 * 60_000, sweepMs: 30_000, sendLeaseMs: 120_000, concurrency: 4 },
+  delivery: {
+    retryBaseMs: 5_000,
+    retryMaxMs: 15 * 60_000,
+    sweepMs: 30_000,
+    sendLeaseMs: 120_000,
+    concurrency: 4,
+    deadAfter: 3,
+  },
 };
 
 export type SettingsOverrides = Partial<Omit<NotificationSettings, 'storm' | 'budget' | 'delivery'>> & {

@@ -54,7 +54,7 @@ export class NotificationStream {
   ingest(events: JobEvent[]): Promise<{ accepted: number; duplicates: number }> {
     return this.serially(async () => {
       let accepted = 0;
-      const subs = await this.deps.subscriptions.all();
+      const subs = await this.deps.subscriptions.active();
       for (const event of events) {
         if (!(await this.deps.ledger.claim(event))) continue;
         accepted++;
@@ -73,7 +73,7 @@ export class NotificationStream {
     for (const event of events) if (await this.deps.ledger.claim(event)) claimed.push(event);
     if (claimed.length) {
       void this.serially(async () => {
-        const subs = await this.deps.subscriptions.all();
+        const subs = await this.deps.subscriptions.active();
         for (const event of claimed) await this.fold(event, subs, true);
       }).catch((err: unknown) =>
         this.deps.logger.warn({ err }, 'alerted job not folded yet; the inbox sweep retries it'),
@@ -86,7 +86,7 @@ export class NotificationStream {
   recoverStranded(ageMs: number): Promise<number> {
     return this.serially(async () => {
       const stranded = await this.deps.ledger.stranded(ageMs);
-      const subs = stranded.length ? await this.deps.subscriptions.all() : [];
+      const subs = stranded.length ? await this.deps.subscriptions.active() : [];
       for (const event of stranded) {
         await this.deps.ledger.ensureClaimed(event);
         await this.fold(event, subs, false);

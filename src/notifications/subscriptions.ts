@@ -23,9 +23,39 @@ export class SubscriptionStore {
     let existed = false;
     await this.records.update(this.id(sub.vault, sub.conversationId), (current) => {
       existed = !!current;
-      return current ? { ...current, reference: value.reference, locale: value.locale } : value;
+      // Subscribing again from the conversation is a sign of life: an inactive subscription is active again.
+      return current ? { ...current, reference: value.reference, locale: value.locale, inactive: undefined } : value;
     });
     return existed ? 'already' : 'added';
+  }
+
+  /** The conversation is dead: its subscriptions stay on record, inactive (nothing is sent). Returns how many. */
+  async deactivate(conversationId: string, inactive: NonNullable<Subscription['inactive']>): Promise<number> {
+    let count = 0;
+    for (const s of await this.forConversation(conversationId)) {
+      const { changed } = await this.records.update(this.id(s.vault, s.conversationId), (cur) =>
+        cur && !cur.inactive ? { ...cur, inactive } : undefined,
+      );
+      if (changed) count++;
+    }
+    return count;
+  }
+
+  /** The conversation is alive again (it spoke to the bot): active, with the reference of that activity. */
+  async reactivate(conversationId: string, reference: Subscription['reference']): Promise<number> {
+    let count = 0;
+    for (const s of await this.forConversation(conversationId)) {
+      const { changed } = await this.records.update(this.id(s.vault, s.conversationId), (cur) =>
+        cur?.inactive ? { ...cur, reference, inactive: undefined } : undefined,
+      );
+      if (changed) count++;
+    }
+    return count;
+  }
+
+  /** Subscriptions of dead conversations (shown by the `subscriptions` command). */
+  async inactive(): Promise<Subscription[]> {
+    return (await this.all()).filter((s) => s.inactive);
   }
 
   /** Removes it; false when there was none. */
@@ -40,9 +70,15 @@ export class SubscriptionStore {
     return (await this.records.list()).map((r) => r.value);
   }
 
+  /** The subscriptions cards are made for (not those of dead conversations). */
+  async active(): Promise<Subscription[]> {
+    return (await this.all()).filter((s) => !s.inactive);
+  }
+
+  /** The active subscriptions of a vault: where its cards go. */
   async forVault(vault: string): Promise<Subscription[]> {
     const key = vaultKey(vault);
-    return (await this.all()).filter((s) => vaultKey(s.vault) === key);
+    return (await this.all()).filter((s) => vaultKey(s.vault) === key && !s.inactive);
   }
 
   async forConversation(conversationId: string): Promise<Subscription[]> {
@@ -50,10 +86,11 @@ export class SubscriptionStore {
     return (await this.all()).filter((s) => s.conversationId === id);
   }
 
-  /** Each subscribed vault once, with its resource group and the earliest subscription time (nothing before it is posted). */
+  /** Each vault with an active subscription once, with its resource group and the earliest subscription time (nothing before it is posted). */
   async vaults(): Promise<{ vault: string; resourceGroup?: string; since: string }[]> {
     const byVault = new Map<string, { vault: string; resourceGroup?: string; since: string }>();
     for (const s of await this.all()) {
+      if (s.inactive) continue;
       const key = vaultKey(s.vault);
       const seen = byVault.get(key);
       if (!seen) byVault.set(key, { vault: s.vault, resourceGroup: s.vaultResourceGroup, since: s.at });

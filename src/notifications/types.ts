@@ -33,6 +33,8 @@ export interface Subscription {
   by: { aadObjectId?: string; name?: string };
   /** ISO time of the subscription: failures that ended before it are not posted. */
   at: string;
+  /** Set while the conversation is dead (the bot cannot post there, health.ts): nothing is sent for it. */
+  inactive?: { since: string; reason: 'removed' | 'unreachable'; detail: string };
 }
 
 /** What a card record needs to be delivered: where, in which language, and its delivery ledger entry. */

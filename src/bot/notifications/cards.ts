@@ -145,8 +145,11 @@ export function rpoCard(c: RpoCard): AdaptiveCardJson {
   });
 }
 
-/** cards/notify.subscriptions.json: the vaults subscribed in this conversation, each with Unsubscribe. */
-export function subscriptionsCard(l: Locale, subs: Subscription[]): AdaptiveCardJson {
+/**
+ * cards/notify.subscriptions.json: the vaults subscribed in this conversation, each with Unsubscribe; then the
+ * conversations the bot can no longer post to (dead: removed, or unreachable), whose subscriptions are inactive.
+ */
+export function subscriptionsCard(l: Locale, subs: Subscription[], inactive: Subscription[] = []): AdaptiveCardJson {
   return renderCard('notify.subscriptions', {
     title: t(l, 'notify.subscriptions.title'),
     intro: t(l, subs.length ? 'notify.subscriptions.intro' : 'notify.subscriptions.none'),
@@ -155,7 +158,22 @@ export function subscriptionsCard(l: Locale, subs: Subscription[]): AdaptiveCard
       detail: t(l, 'notify.subscriptions.since', { time: formatTime(s.at), who: s.by.name ?? s.by.aadObjectId ?? '?' }),
       unsubscribeLabel: t(l, 'notify.button.unsubscribe'),
     })),
+    deadTitle: inactive.length ? t(l, 'notify.subscriptions.deadTitle') : '',
+    dead: inactive.map((s) => ({
+      text: t(l, 'notify.subscriptions.dead', {
+        conversation: conversationLabel(s),
+        vault: s.vault,
+        time: formatTime(s.inactive!.since),
+        reason: t(l, `notify.dead.${s.inactive!.reason}`, { detail: s.inactive!.detail }),
+      }),
+    })),
   });
+}
+
+/** A conversation as people know it: its name when the reference has one, else its kind and id. */
+function conversationLabel(s: Subscription): string {
+  const name = (s.reference as { conversation?: { name?: string } }).conversation?.name;
+  return name ? `${name} (${s.conversationId})` : s.conversationId;
 }
 
 /** cards/notify.vaults.json: `subscribe` without a vault: the subscription's vaults to choose from. */

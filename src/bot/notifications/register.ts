@@ -1,5 +1,5 @@
 import type { Application } from '@microsoft/teams-ai';
-import type { TurnContext } from 'botbuilder';
+import { ActivityTypes, TurnContext } from 'botbuilder';
 import type { Azure } from '../../azure';
 import { t, type MessageKey } from '../../i18n';
 import { SubscriptionStore } from '../../notifications';
@@ -18,6 +18,11 @@ export interface NotificationOptions {
   azure: { vaults: Pick<Azure['vaults'], 'get' | 'list'>; jobs: Pick<Azure['jobs'], 'get'> };
   /** A new subscription: the watcher polls soon (NotificationService.pollSoon). */
   onSubscribed?: (vault: string) => void;
+  /**
+   * A conversation spoke to the bot (NotificationService.health.revive): it is alive — a dead one gets its
+   * subscriptions back, with this turn's reference, and its cards are never queued behind stale conversations.
+   */
+  onConversationAlive?: (conversationId: string, reference: Record<string, unknown>) => Promise<unknown>;
 }
 
 /**
@@ -48,6 +53,24 @@ export function registerNotifications(
   };
   const firstWord = (args: string) => args.split(/\s+/).filter(Boolean)[0] ?? '';
 
+  // Any turn from a conversation (not the bot's removal) says it is alive.
+  app.turn('beforeTurn', async (ctx) => {
+    const a = ctx.activity;
+    const alive =
+      [ActivityTypes.Message, ActivityTypes.Invoke, ActivityTypes.ConversationUpdate].includes(
+        a.type as ActivityTypes,
+      ) ||
+      (a.type === ActivityTypes.InstallationUpdate && String(a.action ?? '').toLowerCase() !== 'remove');
+    if (alive && a.conversation?.id && a.serviceUrl && notifications.onConversationAlive) {
+      const reference = { ...TurnContext.getConversationReference(a) } as Record<string, unknown>;
+      delete reference.activityId;
+      await notifications
+        .onConversationAlive(a.conversation.id, reference)
+        .catch((err: unknown) => deps.logger.warn({ err }, 'could not mark the conversation alive'));
+    }
+    return true;
+  });
+
   const handlers: Record<string, CommandHandler> = {
     subscribe: async (ctx, _state, args) => {
       const vault = firstWord(args);
@@ -71,7 +94,11 @@ export function registerNotifications(
       if (refusal) return sendText(ctx, refusal);
       await sendCard(
         ctx,
-        subscriptionsCard(localeOf(ctx), await uc.subscriptions.forConversation(ctx.activity.conversation.id)),
+        subscriptionsCard(
+          localeOf(ctx),
+          await uc.subscriptions.forConversation(ctx.activity.conversation.id),
+          await uc.subscriptions.inactive(),
+        ),
       );
     },
   };

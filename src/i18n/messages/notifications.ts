@@ -53,6 +53,11 @@ export const en = {
   'notify.subscriptions.intro': 'Failed backups of these vaults are posted to this conversation.',
   'notify.subscriptions.none': 'No vault yet. Type **subscribe <vault>** to start.',
   'notify.subscriptions.since': 'since {time}, by {who}',
+  'notify.subscriptions.deadTitle': 'Conversations I can no longer post to',
+  'notify.subscriptions.dead':
+    '{conversation} · {vault}: nothing sent since {time}, because {reason}. A message to me there turns it back on.',
+  'notify.dead.removed': 'the bot was removed or has no access there (Teams answered {detail})',
+  'notify.dead.unreachable': 'nobody answers at its address ({detail})',
   'notify.vaults.title': 'Subscribe to failed backups',
   'notify.vaults.intro': 'Choose the vault whose failed backups should be posted here.',
   'notify.job.title': 'Backup job of {vm}',
@@ -122,6 +127,11 @@ export const zhTW: Record<keyof typeof en, string> = {
   'notify.subscriptions.intro': '下列保存庫的備份失敗會張貼到此交談。',
   'notify.subscriptions.none': '尚未訂閱任何保存庫。輸入 **subscribe <保存庫>** 開始。',
   'notify.subscriptions.since': '自 {time} 起，由 {who} 訂閱',
+  'notify.subscriptions.deadTitle': '我無法再張貼訊息的交談',
+  'notify.subscriptions.dead':
+    '{conversation} · {vault}：自 {time} 起不再傳送，原因是{reason}。在該處傳訊息給我即可恢復。',
+  'notify.dead.removed': '機器人已從該處移除或沒有存取權 (Teams 回應 {detail})',
+  'notify.dead.unreachable': '其位址沒有回應 ({detail})',
   'notify.vaults.title': '訂閱備份失敗通知',
   'notify.vaults.intro': '選擇要將其備份失敗張貼到此處的保存庫。',
   'notify.job.title': '{vm} 的備份作業',

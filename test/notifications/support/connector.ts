@@ -18,6 +18,10 @@ export class ConnectorStandIn {
   readonly posts: Posted[] = [];
   /** Every request answered, throttled ones included. */
   readonly requests: { method: string; status: number; at: number }[] = [];
+  /** Every request answered, per conversation (refused ones included). */
+  readonly byConversation: { conversationId: string; method: string; status: number }[] = [];
+  private readonly refused = new Map<string, number>();
+  private readonly held = new Map<string, (() => void)[]>();
   private throttled = 0;
   private retryAfter = '0';
   private server?: http.Server;
@@ -39,6 +43,31 @@ export class ConnectorStandIn {
   throttle(count: number, retryAfterSeconds = 0): void {
     this.throttled = count;
     this.retryAfter = String(retryAfterSeconds);
+  }
+
+  /**
+   * Requests into `conversationId` answer `status` (403: the bot was removed; 404: no such conversation), as Teams
+   * answers a bot that is no longer in a conversation.
+   */
+  refuse(conversationId: string, status = 403): void {
+    this.refused.set(conversationId, status);
+  }
+
+  /** Requests into `conversationId` get no answer until `release()` (a conversation whose sends hang). */
+  hold(conversationId: string): void {
+    this.held.set(conversationId, this.held.get(conversationId) ?? []);
+  }
+
+  /** Answers every held request (as refused: 403) and stops holding. */
+  release(): void {
+    const waiting = [...this.held.values()].flat();
+    this.held.clear();
+    for (const answer of waiting) answer();
+  }
+
+  /** Requests a conversation got (answered, or held), in order. */
+  requestsTo(conversationId: string): { method: string; status: number }[] {
+    return this.byConversation.filter((r) => r.conversationId === conversationId);
   }
 
   /** Messages posted into a conversation, in order. */
@@ -63,6 +92,21 @@ export class ConnectorStandIn {
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
     const method = req.method ?? '';
     if (!m || (method !== 'POST' && method !== 'PUT')) return this.reply(res, method, 404, {});
+    const target = decodeURIComponent(m[1]);
+    const held = this.held.get(target);
+    if (held) {
+      this.byConversation.push({ conversationId: target, method, status: 0 });
+      held.push(() => this.reply(res, method, 403, { error: { code: 'BotNotInConversationRoster' } }));
+      return;
+    }
+    const refusal = this.refused.get(target);
+    if (refusal) {
+      this.byConversation.push({ conversationId: target, method, status: refusal });
+      return this.reply(res, method, refusal, {
+        error: { code: refusal === 403 ? 'BotNotInConversationRoster' : 'ConversationNotFound', message: 'gone' },
+      });
+    }
+    this.byConversation.push({ conversationId: target, method, status: 200 });
     if (this.throttled > 0) {
       this.throttled--;
       res.setHeader('retry-after', this.retryAfter);
