@@ -16,7 +16,8 @@ import { englishWords } from './englishWords';
  */
 /** Azure's own words, quoted as Azure's on the notification cards ("Azure 錯誤詳細資料：…"). */
 const AZURE_QUOTED = [
-  "Backup doesn't have sufficient permissions to the key vault 'kv-ade-nogrant' for backup of encrypted VMs.",
+  // The docs' wording, which real jobs carry in errorString (no vault name: src/sandbox/providers/recoveryServices/errors.ts).
+  "Backup doesn't have sufficient permissions to the key vault for backup of encrypted VMs.",
 ];
 
 describe('zh-TW cards carry no English outside the allowed terms', () => {
