@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createAzure, type AzureSettings } from './azure';
 import { createBot } from './bot/app';
+import { setPortalScope } from './cards/portal';
 import { AccessPolicy } from './bot/accessPolicy';
 import { Messenger } from './bot/messenger';
 import { messengerCardSender } from './bot/notifications/sender';
@@ -64,6 +65,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     }
 
     const azure = createAzure(settings);
+    setPortalScope({ tenantId: settings.tenantId, subscriptionId: settings.subscriptionId });
     // After the Azure layer: a Blob store reached by account URL runs as the approved managed identity.
     const store = createStore(config.store, { credential: azure.identity, caCertificate: settings.caCertificate });
     cleanup.push(() => store.close());

@@ -4,6 +4,7 @@ import * as audit from './messages/audit';
 import * as commands from './messages/commands';
 import * as core from './messages/core';
 import * as notifications from './messages/notifications';
+import * as portal from './messages/portal';
 import * as protect from './messages/protect';
 import * as restore from './messages/restore';
 
@@ -11,7 +12,7 @@ export * from './locale';
 
 // One dictionary per area (./messages/<area>.ts), each with an `en` and a `zhTW` object holding the same keys
 // (the compiler checks). A later flow adds its own area file and spreads it in here.
-const en = { ...core.en, ...commands.en, ...access.en, ...audit.en, ...restore.en, ...protect.en, ...notifications.en };
+const en = { ...core.en, ...commands.en, ...access.en, ...audit.en, ...restore.en, ...protect.en, ...notifications.en, ...portal.en };
 export type MessageKey = keyof typeof en;
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = {
@@ -24,6 +25,7 @@ const dictionaries: Record<Locale, Record<MessageKey, string>> = {
     ...restore.zhTW,
     ...protect.zhTW,
     ...notifications.zhTW,
+    ...portal.zhTW,
   },
 };
 
