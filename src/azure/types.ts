@@ -132,6 +132,8 @@ export interface JobSummary {
   operation: string;
   status: JobStatus;
   vmName: string;
+  /** The VM's resource group, from the job's container name (`iaasvmcontainerv2;<rg>;<vm>`), for portal links. */
+  vmResourceGroup?: string;
   startTime?: Date;
   endTime?: Date;
   durationText?: string;

@@ -1,5 +1,6 @@
 import type { VmSummary } from '../azure';
 import type { AdaptiveCardJson } from '../cards/render';
+import { armId, type PortalRef } from '../cards/portal';
 import { t } from '../i18n';
 import { checkResultCard, checkVmCard } from './check/cards';
 import { runChecks } from './check/checks';
@@ -47,7 +48,22 @@ export async function startCheck(
   return checkCard(deps, turn, await deps.azure.vms.get(found.vm.name, found.vm.resourceGroup));
 }
 
+/** The VM, the vault protecting it and the key vault holding its keys, in the portal. */
+const vmLinks = (vm: VmSummary): (PortalRef | undefined)[] => [
+  { kind: 'vm', id: vm.deployment === 'classic' ? undefined : vm.id, name: vm.name },
+  vm.protection
+    ? {
+        kind: 'vault',
+        id: armId.vault(vm.protection.vaultResourceGroup, vm.protection.vault),
+        name: vm.protection.vault,
+      }
+    : undefined,
+  vm.encryption.keyVault
+    ? { kind: 'keyVault', id: vm.encryption.keyVault.id, name: vm.encryption.keyVault.name }
+    : undefined,
+];
+
 async function checkCard(deps: DialogDeps, turn: Turn, vm: VmSummary): Promise<AdaptiveCardJson> {
   const { rows, buttons } = await runChecks(deps, turn.locale, vm);
-  return checkResultCard(turn.locale, vm.name, rows, buttons);
+  return checkResultCard(turn.locale, vm.name, rows, buttons, vmLinks(vm));
 }

@@ -210,7 +210,12 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
       const work = { locale: l, who: auditWho(turn), vault: s.vault!, policy: s.policy!, vms };
       return {
         kind: 'end',
-        card: resultCard(l, { vault: s.vault!.name, policy: s.policy!.name, results: initialResults(vms) }),
+        card: resultCard(l, {
+          vault: s.vault!.name,
+          vaultResourceGroup: s.vault!.resourceGroup,
+          policy: s.policy!.name,
+          results: initialResults(vms),
+        }),
         after: (card) => enableProtection(deps, work, card),
       };
     }

@@ -97,7 +97,13 @@ async function planForKeyVault(
     };
   }
   if (need.kind === 'granted') {
-    return { card: grantResultCard(l, { keyVault: need.access.keyVault.name, changed: false }) };
+    return {
+      card: grantResultCard(l, {
+        keyVault: need.access.keyVault.name,
+        keyVaultId: need.access.keyVault.id,
+        changed: false,
+      }),
+    };
   }
   return { state: { plan: need.plan } };
 }
@@ -134,12 +140,13 @@ async function planForVm(
     return {
       card: grantResultCard(l, {
         keyVault: need.access.keyVault.name,
+        keyVaultId: need.access.keyVault.id,
         changed: false,
         buttons: nextButtons(turn, vm.name, !!vm.protection),
       }),
     };
   }
-  return { state: { plan: need.plan, vmProtected: !!vm.protection } };
+  return { state: { plan: { ...need.plan, vmId: vm.id }, vmProtected: !!vm.protection } };
 }
 
 function nextButtons(turn: Turn, vm: string, isProtected: boolean): StartButtons {
@@ -166,5 +173,13 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
   const plan = r.state.plan!;
   const result = await applyGrant(deps, turn, plan);
   const buttons = plan.vm ? nextButtons(turn, plan.vm, !!r.state.vmProtected) : {};
-  return { kind: 'end', card: grantResultCard(l, { keyVault: plan.keyVault.name, changed: result.changed, buttons }) };
+  return {
+    kind: 'end',
+    card: grantResultCard(l, {
+      keyVault: plan.keyVault.name,
+      keyVaultId: plan.keyVault.id,
+      changed: result.changed,
+      buttons,
+    }),
+  };
 }

@@ -43,7 +43,12 @@ export function azureProtectedItems(
       }
       const items = vms.map((vm) => {
         const vault = wanted.get(vm.vault!.toLowerCase())!.vault;
-        return { vault, vm: vm.name, lastSuccess: last.get(`${vault.toLowerCase()}|${vm.name.toLowerCase()}`) };
+        return {
+          vault,
+          vm: vm.name,
+          vmResourceGroup: vm.resourceGroup,
+          lastSuccess: last.get(`${vault.toLowerCase()}|${vm.name.toLowerCase()}`),
+        };
       });
       return { items, reads };
     },

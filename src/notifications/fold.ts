@@ -42,6 +42,8 @@ export function foldFailure(
         kind: 'failure',
         vault: sub.vault,
         vm: event.vm,
+        vaultResourceGroup: sub.vaultResourceGroup,
+        vmResourceGroup: event.vmResourceGroup,
         operation: event.operation,
         count: 1,
         firstAt: event.at,
@@ -58,6 +60,7 @@ export function foldFailure(
     {
       ...card,
       count: card.count + 1,
+      vmResourceGroup: card.vmResourceGroup ?? event.vmResourceGroup,
       recovered: undefined,
       lastAt: later ? event.at : card.lastAt,
       lastJobId: later ? event.jobId : card.lastJobId,
@@ -122,7 +125,7 @@ function count(d: DigestCard, f: Failure): DigestCard {
 /** A new RPO breach card. */
 export function rpoCard(
   sub: Subscription,
-  item: { vm: string; lastSuccess?: string },
+  item: { vm: string; vmResourceGroup?: string; lastSuccess?: string },
   rpoHours: number,
   now: string,
 ): RpoCard {
@@ -132,6 +135,8 @@ export function rpoCard(
       kind: 'rpo',
       vault: sub.vault,
       vm: item.vm,
+      vaultResourceGroup: sub.vaultResourceGroup,
+      vmResourceGroup: item.vmResourceGroup,
       lastSuccess: item.lastSuccess,
       rpoHours,
       detectedAt: now,

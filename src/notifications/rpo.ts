@@ -9,6 +9,7 @@ import type { SubscriptionStore } from './subscriptions';
 export interface ProtectedItemBackup {
   vault: string;
   vm: string;
+  vmResourceGroup?: string;
   lastSuccess?: string;
 }
 

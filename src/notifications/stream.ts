@@ -13,6 +13,7 @@ import type { DigestCard, FailureCard, JobEvent, RpoCard, Subscription } from '.
 export interface RpoBreach {
   vault: string;
   vm: string;
+  vmResourceGroup?: string;
   lastSuccess?: string;
 }
 

@@ -8,6 +8,8 @@ export interface JobEvent {
   vault: string;
   jobId: string;
   vm: string;
+  /** For the VM's portal link (the watcher knows it from the job; alerts do not). */
+  vmResourceGroup?: string;
   operation: string;
   outcome: 'failed' | 'succeeded';
   /** When it ended (job end time, or the alert's fired time). */
@@ -57,6 +59,9 @@ export interface FailureCard extends CardDelivery {
   kind: 'failure';
   vault: string;
   vm: string;
+  /** Resource groups of the vault and the VM, for the card's portal links (absent in older records: no link). */
+  vaultResourceGroup?: string;
+  vmResourceGroup?: string;
   operation: string;
   count: number;
   firstAt: string;
@@ -87,6 +92,8 @@ export interface RpoCard extends CardDelivery {
   kind: 'rpo';
   vault: string;
   vm: string;
+  vaultResourceGroup?: string;
+  vmResourceGroup?: string;
   lastSuccess?: string;
   rpoHours: number;
   detectedAt: string;

@@ -27,6 +27,7 @@ export function toJobSummary(resource: JobResource, vault: string): JobSummary {
     operation: p.operation ?? '',
     status: p.status ?? '',
     vmName: p.entityFriendlyName ?? '',
+    vmResourceGroup: p.containerName?.split(';').at(-2) || undefined,
     startTime: p.startTime ? new Date(p.startTime) : undefined,
     endTime: p.endTime ? new Date(p.endTime) : undefined,
     durationText: p.duration,

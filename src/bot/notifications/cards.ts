@@ -2,6 +2,7 @@ import { explain, type JobError, type JobSummary } from '../../azure';
 import { t, type Locale } from '../../i18n';
 import type { DigestCard, FailureCard, NotificationCard, RpoCard, Subscription } from '../../notifications';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { armId, portalLinks, type PortalLink } from '../../cards/portal';
 
 /** `2026-01-05 10:12 UTC`: unambiguous for a team spread over time zones. */
 export function formatTime(iso: string | Date | undefined): string {
@@ -17,6 +18,20 @@ const azureWords = (message: string) => {
   const line = message.split('\n')[0].trim();
   return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 };
+
+/** The VM, its vault and the vault's Backup jobs blade, for the cards of one protected item. */
+function itemLinks(
+  l: Locale,
+  c: { vm: string; vault: string; vmResourceGroup?: string; vaultResourceGroup?: string },
+  jobs: boolean,
+): PortalLink[] {
+  const vaultId = armId.vault(c.vaultResourceGroup, c.vault);
+  return portalLinks(l, [
+    { kind: 'vm', id: armId.vm(c.vmResourceGroup, c.vm), name: c.vm },
+    { kind: 'vault', id: vaultId, name: c.vault },
+    jobs ? { kind: 'backupJobs', id: vaultId } : undefined,
+  ]);
+}
 
 /** The card a notification record is shown as, in the subscriber's language. */
 export function notificationCard(card: NotificationCard): AdaptiveCardJson {
@@ -68,7 +83,9 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
     backupLabel: t(l, 'notify.button.backupNow'),
     showJobLabel: t(l, 'notify.button.showJob'),
     vault: c.vault,
+    vaultResourceGroup: c.vaultResourceGroup ?? '',
     jobId: recovered ? c.recovered!.jobId : c.lastJobId,
+    links: itemLinks(l, c, true),
   });
 }
 
@@ -127,6 +144,7 @@ export function rpoCard(c: RpoCard): AdaptiveCardJson {
     hasBackup: !recovered,
     backupLabel: t(l, 'notify.button.backupNow'),
     vm: c.vm,
+    links: itemLinks(l, c, false),
   });
 }
 
@@ -160,7 +178,7 @@ export function vaultChoiceCard(
 }
 
 /** cards/notify.job.json: "Show job": the job as Azure reports it now. */
-export function jobCard(l: Locale, job: JobSummary): AdaptiveCardJson {
+export function jobCard(l: Locale, job: JobSummary, vaultResourceGroup?: string): AdaptiveCardJson {
   const failed = /^failed$/i.test(job.status);
   const errors = job.errors.flatMap((e) => [
     {
@@ -186,5 +204,10 @@ export function jobCard(l: Locale, job: JobSummary): AdaptiveCardJson {
     hasErrors: errors.length > 0,
     errorsLabel: t(l, 'notify.job.errors'),
     errors,
+    links: itemLinks(
+      l,
+      { vm: job.vmName, vault: job.vault, vmResourceGroup: job.vmResourceGroup, vaultResourceGroup },
+      true,
+    ),
   });
 }

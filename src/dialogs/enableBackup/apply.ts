@@ -33,7 +33,13 @@ export async function enableProtection(deps: DialogDeps, work: EnableWork, card:
     try {
       await deps.cards.updateCard(
         card,
-        resultCard(locale, { vault: vault.name, policy: policy.name, results, policyProblem }),
+        resultCard(locale, {
+          vault: vault.name,
+          vaultResourceGroup: vault.resourceGroup,
+          policy: policy.name,
+          results,
+          policyProblem,
+        }),
       );
     } catch (err) {
       deps.logger.warn({ err }, 'could not update the enable backup card');

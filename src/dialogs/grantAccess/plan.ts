@@ -10,6 +10,8 @@ export interface GrantPlan {
   encryption: EncryptionKind;
   /** The VM the grant is for, when known (shown, and offered back afterwards). */
   vm?: string;
+  /** That VM's ARM id, for its portal link. */
+  vmId?: string;
   change: KeyVaultGrantChange;
 }
 

@@ -6,6 +6,7 @@ import type { AuditTrail } from '../../store';
 import { checkKeys, checkPermissions, validVmName, type RestoreAzure } from './checks';
 import type { CardView, FlowPoint, FlowUser, FlowVm, RestoreFlow } from './flow';
 import * as views from './views';
+import { vmLinks } from './links';
 
 /** What the steps use: the Azure layer, the audit trail, the clock. */
 export interface StepDeps {
@@ -138,7 +139,7 @@ export async function onPoint(
       keyVault: keys.keyVault,
       vm: vm.name,
     });
-    return ended(flow, views.refusedView(locale, explanation, views.vmFacts(locale, vm)));
+    return ended(flow, views.refusedView(locale, explanation, views.vmFacts(locale, vm), vmLinks(locale, vm)));
   }
   const options = { abortSignal: signal };
   const [staging, groups, subnets] = await Promise.all([

@@ -4,6 +4,8 @@ import type { RestorePlan } from '../../runs/restorePlan';
 import type { CardView, FlowPoint, FlowVm, TargetChoices } from './flow';
 import { formatAge, formatTime } from './format';
 import { planFacts, planSteps, type Fact } from './planView';
+import type { PortalLink } from '../../cards/portal';
+import { planLinks, vmLinks } from './links';
 
 interface Position {
   flowId: string;
@@ -91,6 +93,7 @@ export function pointView(
       choices: points.map(choice),
       legacy: points.some((p) => !p.templateRestorable) ? t(locale, 'restore.point.legacy') : '',
       labels: labels(locale),
+      links: vmLinks(locale, vm),
     },
   };
 }
@@ -166,11 +169,17 @@ export function planView(locale: Locale, at: Position, plan: RestorePlan, hash: 
       stepsTitle: t(locale, 'restore.plan.steps'),
       steps: planSteps(locale, plan).map((s, i) => ({ text: `${i + 1}. ${s.text}` })),
       labels: { request: t(locale, 'restore.plan.requestApproval'), cancel: t(locale, 'restore.label.cancel') },
+      links: planLinks(locale, plan),
     },
   };
 }
 
-export function refusedView(locale: Locale, explanation: Explanation, facts: Fact[] = []): CardView {
+export function refusedView(
+  locale: Locale,
+  explanation: Explanation,
+  facts: Fact[] = [],
+  links: PortalLink[] = [],
+): CardView {
   return {
     card: 'restore.refused',
     data: {
@@ -180,6 +189,7 @@ export function refusedView(locale: Locale, explanation: Explanation, facts: Fac
       resolution: explanation.resolution,
       reference: explanation.requestId ? t(locale, 'approval.reference', { id: explanation.requestId }) : '',
       labels: { cause: t(locale, 'restore.label.cause'), resolution: t(locale, 'restore.label.resolution') },
+      links,
     },
   };
 }
