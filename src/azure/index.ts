@@ -17,6 +17,7 @@ export type { IdentityState } from './identity';
 export type { AzureSettings } from './settings';
 export * from './types';
 export * from './troubleshooting';
+export { trackWrites } from './trail';
 
 /**
  * The Azure layer, in the bot's vocabulary. The only importer of @azure/*; everything runs under the one approved

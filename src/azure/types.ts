@@ -134,6 +134,8 @@ export interface JobSummary {
   vmName: string;
   /** The VM's resource group, from the job's container name (`iaasvmcontainerv2;<rg>;<vm>`), for portal links. */
   vmResourceGroup?: string;
+  /** The vault's resource group, from the job's ARM id. */
+  vaultResourceGroup?: string;
   startTime?: Date;
   endTime?: Date;
   durationText?: string;

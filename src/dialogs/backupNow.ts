@@ -1,4 +1,4 @@
-import { explain, UnsupportedVmError, type ProtectionSummary, type VmListItem } from '../azure';
+import { explain, trackWrites, UnsupportedVmError, type ProtectionSummary, type VmListItem } from '../azure';
 import type { AdaptiveCardJson } from '../cards/render';
 import { armId } from '../cards/portal';
 import { t } from '../i18n';
@@ -85,6 +85,7 @@ export async function startBackupNow(
     if (!protection) {
       return explainCard(l, explain(new UnsupportedVmError('VmNotProtected', vm.name, ''), l), {
         subject: vm.name,
+        links: [{ kind: 'vm', id: vm.id, name: vm.name }],
         buttons: { enable: { title: t(l, 'flow.fix.enable'), data: { vm: vm.name } } },
       });
     }
@@ -179,6 +180,7 @@ async function triggerAndFollow(
   let jobId: string;
   let vault: string;
   let vaultId: string | undefined;
+  const armRequestIds: string[] = [];
   try {
     // The one re-read before acting: is the VM still protected, and by which vault and item.
     const item = await protectionNow(deps, target);
@@ -190,10 +192,9 @@ async function triggerAndFollow(
       );
     }
     // End of the chosen day (UTC): the recovery point is kept through that date.
-    ({ jobId, vault } = await deps.azure.protection.triggerBackup({
-      item,
-      retainUntil: new Date(`${retainUntil}T23:59:00Z`),
-    }));
+    ({ jobId, vault } = await trackWrites(armRequestIds, () =>
+      deps.azure.protection.triggerBackup({ item, retainUntil: new Date(`${retainUntil}T23:59:00Z`) }),
+    ));
     vaultId = armId.vault(item.vaultResourceGroup, vault);
   } catch (err) {
     await audit(deps, w.who, {
@@ -201,6 +202,7 @@ async function triggerAndFollow(
       target: auditTarget,
       details: { vault: target.vault },
       result: 'failed',
+      armRequestIds,
     });
     if (card.activityId) {
       await deps.cards.updateCard(
@@ -222,6 +224,7 @@ async function triggerAndFollow(
     target: auditTarget,
     details: { vault, job: jobId, retainUntil },
     result: 'started',
+    armRequestIds,
   });
   const checkpoint: FollowBackupJobCheckpoint = {
     vault,

@@ -122,6 +122,7 @@ async function planForVm(
       card: noticeCard(l, {
         title: t(l, 'grant.notEncrypted.title'),
         text: t(l, 'grant.notEncrypted.text', { vm: vm.name }),
+        links: [{ kind: 'vm', id: vm.id, name: vm.name }],
       }),
     };
   }

@@ -83,7 +83,6 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
     backupLabel: t(l, 'notify.button.backupNow'),
     showJobLabel: t(l, 'notify.button.showJob'),
     vault: c.vault,
-    vaultResourceGroup: c.vaultResourceGroup ?? '',
     jobId: recovered ? c.recovered!.jobId : c.lastJobId,
     links: itemLinks(l, c, true),
   });
@@ -178,7 +177,7 @@ export function vaultChoiceCard(
 }
 
 /** cards/notify.job.json: "Show job": the job as Azure reports it now. */
-export function jobCard(l: Locale, job: JobSummary, vaultResourceGroup?: string): AdaptiveCardJson {
+export function jobCard(l: Locale, job: JobSummary): AdaptiveCardJson {
   const failed = /^failed$/i.test(job.status);
   const errors = job.errors.flatMap((e) => [
     {
@@ -206,7 +205,12 @@ export function jobCard(l: Locale, job: JobSummary, vaultResourceGroup?: string)
     errors,
     links: itemLinks(
       l,
-      { vm: job.vmName, vault: job.vault, vmResourceGroup: job.vmResourceGroup, vaultResourceGroup },
+      {
+        vm: job.vmName,
+        vault: job.vault,
+        vmResourceGroup: job.vmResourceGroup,
+        vaultResourceGroup: job.vaultResourceGroup,
+      },
       true,
     ),
   });

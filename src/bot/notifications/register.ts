@@ -110,10 +110,8 @@ export function registerNotifications(
       const l = localeOf(ctx);
       const vault = str(data.vault);
       const jobId = str(data.jobId);
-      const rg = str(data.vaultResourceGroup);
       try {
-        const ref = rg ? { name: vault, resourceGroup: rg } : vault;
-        await sendCard(ctx, jobCard(l, await notifications.azure.jobs.get(ref, jobId), rg || undefined));
+        await sendCard(ctx, jobCard(l, await notifications.azure.jobs.get(vault, jobId)));
         return t(l, 'notify.job.posted');
       } catch (err) {
         deps.logger.warn({ err, vault, jobId }, 'could not read the job for Show job');
