@@ -26,6 +26,8 @@ export function auditCard(locale: Locale, entries: AuditEntry[], target?: string
       color: RESULT_COLORS[e.result] ?? 'Default',
       when: formatTime(e.at),
       who: t(locale, 'audit.by', { who: e.who.name ?? e.who.aadObjectId ?? '?' }),
+      // The Activity Log's clientRequestId of each Azure write (src/azure/trail.ts).
+      requestIds: e.armRequestIds?.length ? t(locale, 'audit.requestIds', { ids: e.armRequestIds.join(', ') }) : '',
     })),
   });
 }

@@ -131,6 +131,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       status: response.status,
       principalId: caller?.objectId,
       fault,
+      clientRequestId: headerValue(req.headers['x-ms-client-request-id']),
     });
     send(res, response, req.headers);
   };
@@ -217,3 +218,5 @@ function parseJson(raw: Buffer): any {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const headerValue = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
