@@ -18,6 +18,7 @@ export type { AzureSettings } from './settings';
 export * from './types';
 export * from './troubleshooting';
 export { trackWrites } from './trail';
+export { TRAIL_TAGS, trailTags } from './restore/tags';
 
 /**
  * The Azure layer, in the bot's vocabulary. The only importer of @azure/*; everything runs under the one approved

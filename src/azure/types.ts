@@ -365,6 +365,8 @@ export interface CreateVmPlan {
   vmSize?: string;
   /** Force the compute-API path even when a template exists. */
   path?: 'template' | 'compute';
+  /** Tags for the VM, its NIC and disks (restore/tags.ts trailTags: the request, requester and approver). */
+  tags?: Record<string, string>;
 }
 
 /** Restore operations that wait on Azure: how often to poll when Azure does not say (Retry-After). */

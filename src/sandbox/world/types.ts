@@ -129,6 +129,7 @@ export interface VirtualMachine {
   extensions: VmExtension[];
   provisioningState: string;
   createdBy?: string;
+  tags?: Record<string, string>;
 }
 
 export interface VmExtension {
@@ -146,6 +147,7 @@ export interface ManagedDisk {
   location: string;
   osType?: 'Windows' | 'Linux';
   sizeGb: number;
+  tags?: Record<string, string>;
   /** Single-pass ADE settings (encryptionSettingsCollection, version 1.1). */
   encryption?: DiskKeyRef & { version: '1.0' | '1.1' };
   managedBy?: string;
@@ -269,6 +271,7 @@ export interface NetworkInterface {
   resourceGroup: string;
   location: string;
   subnetId: string;
+  tags?: Record<string, string>;
 }
 
 export interface Deployment {

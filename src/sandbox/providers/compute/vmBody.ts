@@ -62,7 +62,7 @@ export function vmBody(
     name: vm.name,
     type: 'Microsoft.Compute/virtualMachines',
     location: vm.location,
-    tags: {},
+    tags: vm.tags ?? {},
     properties,
   };
   if (vm.extensions.length > 0) body.resources = vm.extensions.map((e) => extensionBody(ctx, vm, e));

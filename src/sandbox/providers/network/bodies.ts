@@ -88,7 +88,7 @@ export function nicBody(
     type: NIC_TYPE,
     location: n.location,
     etag: weakEtag(id),
-    tags: {},
+    tags: n.tags ?? {},
     properties: {
       provisioningState,
       resourceGuid: stableGuid(`nic:${id}`),
