@@ -56,6 +56,11 @@ const schema = z.object({
   STORM_WINDOW_MINUTES: integer(1, 24 * 60, 15),
   RATE_LIMIT_REQUESTS: integer(1, 1000, 5),
   RATE_LIMIT_WINDOW_MINUTES: integer(1, 24 * 60, 10),
+
+  // `audit export`: the bot's public base URL for one-time links, their lifetime, and the manifest's supportsFiles.
+  PUBLIC_URL: optionalText(),
+  AUDIT_EXPORT_LINK_MINUTES: integer(1, 60, 10),
+  TEAMS_SUPPORTS_FILES: toggle(false),
 });
 
 /** The sandbox world's tenant (src/sandbox/world/seed.json), which the Agents Playground of `npm start` uses. */
@@ -129,6 +134,8 @@ export interface Config {
   };
   /** Per user: how many requests (restores, access grants) may be started per window (src/bot/rateLimit.ts). */
   rateLimit: { requests: number; windowMinutes: number };
+  /** `audit export`: links served at PUBLIC_URL (sandbox mode: where the bot listens); files when Teams allows them. */
+  auditExport: { publicUrl?: string; linkMinutes: number; supportsFiles: boolean };
 }
 
 /**
@@ -154,6 +161,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   checkBlobStore(s);
+  if (s.PUBLIC_URL && !/^https:\/\/[^/]+/i.test(s.PUBLIC_URL) && s.AZURE_MODE === 'live') {
+    throw new ConfigError('PUBLIC_URL', `must be an https URL in live mode (got '${s.PUBLIC_URL}')`);
+  }
   return toConfig(s);
 }
 
@@ -207,6 +217,11 @@ function toConfig(s: Settings): Config {
       stormWindowMinutes: s.STORM_WINDOW_MINUTES,
     },
     rateLimit: { requests: s.RATE_LIMIT_REQUESTS, windowMinutes: s.RATE_LIMIT_WINDOW_MINUTES },
+    auditExport: {
+      publicUrl: s.PUBLIC_URL,
+      linkMinutes: s.AUDIT_EXPORT_LINK_MINUTES,
+      supportsFiles: s.TEAMS_SUPPORTS_FILES,
+    },
   };
 }
 

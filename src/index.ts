@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createAzure, type AzureSettings } from './azure';
 import { createBot } from './bot/app';
+import { ExportLinks } from './bot/auditExport/links';
 import { setPortalScope } from './cards/portal';
 import { AccessPolicy } from './bot/accessPolicy';
 import { Messenger } from './bot/messenger';
@@ -80,12 +81,25 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     // Durable runs (restores): every kind is registered by createBot's routes, then resumeAll below.
     const runs = new DurableRunEngine({ store: store.records<RunRecord>('runs'), logger });
     cleanup.push(() => runs.stop());
+    // `audit export` links: PUBLIC_URL, or in sandbox mode where this process listens (known after listen below).
+    const listening: { url?: string } = {};
+    const exportLinks = new ExportLinks({
+      store,
+      logger,
+      baseUrl: () => config.auditExport.publicUrl ?? (config.mode === 'sandbox' ? listening.url : undefined),
+      ttlMinutes: config.auditExport.linkMinutes,
+    });
     const bot = createBot(config, {
       mode: config.mode,
       logger,
       store,
       access,
       replyWithinMs: config.bot.replyWithinMs,
+      auditExport: {
+        links: exportLinks,
+        supportsFiles: config.auditExport.supportsFiles,
+        allowHttpUpload: config.mode === 'sandbox',
+      },
       notifications: { azure, onSubscribed: () => notifications.pollSoon() },
       restore: { azure, runs, approvals: config.approvals, jobPollMs: config.mode === 'sandbox' ? 1000 : 15_000 },
       // The protect flows follow backup jobs as durable runs; the sandbox's jobs finish in seconds.
@@ -103,7 +117,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       adapter: bot.adapter,
       handleTurn: bot.handleTurn,
       logger,
-      routes: (app) => app.post('/api/alerts', notifications.alertHandler),
+      routes: (app) => {
+        app.post('/api/alerts', notifications.alertHandler);
+        app.get('/api/exports/:token', exportLinks.handler);
+      },
       health: async () => {
         const storeState = await store.state();
         const identityState = azure.identity.state;
@@ -120,6 +137,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     // Sandbox mode is anonymous and talks to a local Azure: it listens on loopback only.
     const server = await listen(http, config.port, config.mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0');
     cleanup.push(() => server.close());
+    listening.url = server.url;
     notifications.start();
     await runs.resumeAll();
     logger.info({ url: server.url, mode: config.mode, version: VERSION }, 'bot listening');

@@ -2,6 +2,7 @@ import type { Mode } from '../config';
 import type { Logger } from '../log';
 import type { Store } from '../store';
 import type { AccessPolicy } from './accessPolicy';
+import type { AuditExportOptions } from './auditExport/handler';
 import type { NotificationOptions } from './notifications/register';
 import type { ProtectOptions } from './protect/register';
 import type { RestoreOptions } from './restore/register';
@@ -18,6 +19,8 @@ export interface BotDeps {
   protect?: ProtectOptions;
   /** The restore request, approvals and runs (src/bot/restore/register.ts); absent = listed as planned. */
   restore?: RestoreOptions;
+  /** `audit export [days]`: the links it serves and whether Teams may send files (src/bot/auditExport). */
+  auditExport?: AuditExportOptions;
   /** Failed-backup notification commands and card verbs (src/bot/notifications/register.ts); absent = planned. */
   notifications?: NotificationOptions;
 }

@@ -4,6 +4,7 @@ import { resolveLocale } from '../i18n';
 import { CommandRegistry } from './commands';
 import type { BotDeps } from './deps';
 import { audit } from './handlers/audit';
+import { auditExport, registerAuditExport } from './auditExport/handler';
 import { help } from './handlers/help';
 import { language, languageSet } from './handlers/language';
 import { planned } from './handlers/planned';
@@ -38,25 +39,40 @@ register function below (`commands.plug`).
  */
 export function commandRegistry(deps: BotDeps): CommandRegistry {
   const commands = new CommandRegistry();
-  return commands
-    .add({ name: 'enable backup', usage: 'enable backup [vm]', description: 'command.enableBackup' })
-    .add({ name: 'grant access', usage: 'grant access [key vault | vm]', description: 'command.grantAccess' })
-    .add({ name: 'backup now', usage: 'backup now [vm]', description: 'command.backupNow' })
-    .add({ name: 'restore', usage: 'restore [vm]', description: 'command.restore' })
-    .add({ name: 'jobs', usage: 'jobs [vault]', description: 'command.jobs' })
-    .add({ name: 'check', usage: 'check [vm]', description: 'command.check' })
-    .add({ name: 'subscribe', usage: 'subscribe [vault]', description: 'command.subscribe' })
-    .add({ name: 'unsubscribe', usage: 'unsubscribe [vault]', description: 'command.unsubscribe' })
-    .add({ name: 'subscriptions', usage: 'subscriptions', description: 'command.subscriptions' })
-    .add({ name: 'audit', usage: 'audit [vm | vault]', description: 'command.audit', handler: audit(deps) })
-    .add({
-      name: 'language',
-      aliases: ['lang', '語言'],
-      usage: 'language [en | zh-TW]',
-      description: 'command.language',
-      handler: language(),
-    })
-    .add({ name: 'help', aliases: ['?', '說明'], usage: 'help', description: 'command.help', handler: help(commands) });
+  return (
+    commands
+      .add({ name: 'enable backup', usage: 'enable backup [vm]', description: 'command.enableBackup' })
+      .add({ name: 'grant access', usage: 'grant access [key vault | vm]', description: 'command.grantAccess' })
+      .add({ name: 'backup now', usage: 'backup now [vm]', description: 'command.backupNow' })
+      .add({ name: 'restore', usage: 'restore [vm]', description: 'command.restore' })
+      .add({ name: 'jobs', usage: 'jobs [vault]', description: 'command.jobs' })
+      .add({ name: 'check', usage: 'check [vm]', description: 'command.check' })
+      .add({ name: 'subscribe', usage: 'subscribe [vault]', description: 'command.subscribe' })
+      .add({ name: 'unsubscribe', usage: 'unsubscribe [vault]', description: 'command.unsubscribe' })
+      .add({ name: 'subscriptions', usage: 'subscriptions', description: 'command.subscriptions' })
+      // Before `audit`: the first command the text starts with wins.
+      .add({
+        name: 'audit export',
+        usage: 'audit export [days]',
+        description: 'command.auditExport',
+        handler: auditExport(deps),
+      })
+      .add({ name: 'audit', usage: 'audit [vm | vault]', description: 'command.audit', handler: audit(deps) })
+      .add({
+        name: 'language',
+        aliases: ['lang', '語言'],
+        usage: 'language [en | zh-TW]',
+        description: 'command.language',
+        handler: language(),
+      })
+      .add({
+        name: 'help',
+        aliases: ['?', '說明'],
+        usage: 'help',
+        description: 'command.help',
+        handler: help(commands),
+      })
+  );
 }
 
 /** Registers every route of the bot, in matching order (first match wins). */
@@ -85,6 +101,7 @@ export function registerRoutes(app: Application<AppTurnState>, deps: BotDeps): C
   if (deps.protect) registerProtectFlows(app, { ...deps, protect: deps.protect }, commands);
   if (deps.restore) registerRestore(app, { ...deps, restore: deps.restore }, commands);
   if (deps.notifications) registerNotifications(app, { ...deps, notifications: deps.notifications }, commands);
+  registerAuditExport(app, deps);
 
   app.conversationUpdate('membersAdded', welcomeOnMembersAdded(deps));
   app.activity(ActivityTypes.InstallationUpdate, welcomeOnInstallationUpdate(deps));

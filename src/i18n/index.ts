@@ -1,6 +1,7 @@
 import { DEFAULT_LOCALE, type Locale } from './locale';
 import * as access from './messages/access';
 import * as audit from './messages/audit';
+import * as auditExport from './messages/auditExport';
 import * as commands from './messages/commands';
 import * as core from './messages/core';
 import * as notifications from './messages/notifications';
@@ -12,7 +13,17 @@ export * from './locale';
 
 // One dictionary per area (./messages/<area>.ts), each with an `en` and a `zhTW` object holding the same keys
 // (the compiler checks). A later flow adds its own area file and spreads it in here.
-const en = { ...core.en, ...commands.en, ...access.en, ...audit.en, ...restore.en, ...protect.en, ...notifications.en, ...portal.en };
+const en = {
+  ...core.en,
+  ...commands.en,
+  ...access.en,
+  ...audit.en,
+  ...auditExport.en,
+  ...restore.en,
+  ...protect.en,
+  ...notifications.en,
+  ...portal.en,
+};
 export type MessageKey = keyof typeof en;
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = {
@@ -22,6 +33,7 @@ const dictionaries: Record<Locale, Record<MessageKey, string>> = {
     ...commands.zhTW,
     ...access.zhTW,
     ...audit.zhTW,
+    ...auditExport.zhTW,
     ...restore.zhTW,
     ...protect.zhTW,
     ...notifications.zhTW,
