@@ -41,6 +41,31 @@ describe('the trail of Azure writes', () => {
     const trigger = writes.filter((w) => w.routeId === 'backups.trigger');
     expect(trigger).toHaveLength(1);
     expect(entry.armRequestIds).toEqual([trigger[0].clientRequestId]);
+    // `audit` shows it, so a person can look it up in the Activity Log (both languages).
+    await play(
+      bot,
+      {
+        name: 'audit vm-db-01',
+        steps: [
+          {
+            say: 'audit vm-db-01',
+            expect: {
+              card: 'audit',
+              text: new RegExp(`Azure request id \\(Activity Log\\): ${trigger[0].clientRequestId}`),
+            },
+          },
+          {
+            say: 'audit vm-db-01',
+            locale: 'zh-TW',
+            expect: {
+              card: 'audit',
+              text: new RegExp(`Azure 要求識別碼 \\(活動記錄\\)：${trigger[0].clientRequestId}`),
+            },
+          },
+        ],
+      },
+      'trail-audit',
+    );
   });
 
   it('key vault grant: the audit entry names the grant’s writes, and no other request', async () => {
