@@ -100,7 +100,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         supportsFiles: config.auditExport.supportsFiles,
         allowHttpUpload: config.mode === 'sandbox',
       },
-      notifications: { azure, onSubscribed: () => notifications.pollSoon() },
+      notifications: { azure, onSubscribed: () => notifications.pollSoon(), ownership: () => notifications.ownership },
       restore: { azure, runs, approvals: config.approvals, jobPollMs: config.mode === 'sandbox' ? 1000 : 15_000 },
       // The protect flows follow backup jobs as durable runs; the sandbox's jobs finish in seconds.
       protect: {

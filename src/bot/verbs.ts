@@ -47,7 +47,13 @@ export const PROTECT_VERBS = [
 ] as const;
 
 /** Failed-backup notifications (src/bot/notifications/register.ts); fix buttons reuse the protect flows' starts. */
-export const NOTIFICATION_VERBS = ['notify.showJob', 'notify.subscribe', 'notify.unsubscribe'] as const;
+export const NOTIFICATION_VERBS = [
+  'notify.showJob',
+  'notify.subscribe',
+  'notify.unsubscribe',
+  'notify.take',
+  'notify.snooze',
+] as const;
 
 export const VERBS = ['language.set', ...RESTORE_VERBS, ...PROTECT_VERBS, ...NOTIFICATION_VERBS] as const;
 

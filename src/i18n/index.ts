@@ -6,6 +6,7 @@ import * as commands from './messages/commands';
 import * as core from './messages/core';
 import * as notifications from './messages/notifications';
 import * as portal from './messages/portal';
+import * as ownership from './messages/ownership';
 import * as protect from './messages/protect';
 import * as restore from './messages/restore';
 
@@ -22,6 +23,7 @@ const en = {
   ...restore.en,
   ...protect.en,
   ...notifications.en,
+  ...ownership.en,
   ...portal.en,
 };
 export type MessageKey = keyof typeof en;
@@ -37,6 +39,7 @@ const dictionaries: Record<Locale, Record<MessageKey, string>> = {
     ...restore.zhTW,
     ...protect.zhTW,
     ...notifications.zhTW,
+    ...ownership.zhTW,
     ...portal.zhTW,
   },
 };

@@ -34,7 +34,9 @@ export function foldFailure(
   now: string,
 ): FailureCard | undefined {
   if (card?.recentJobs.includes(event.jobId)) return undefined;
-  const newEpisode = !card || (card.recovered && isDelivered(card));
+  // While snoozed, a failure after a recovery reopens the same card (edited in place: no new post, no ping).
+  const snoozed = !!card?.snooze && Date.parse(card.snooze.until) > Date.parse(now);
+  const newEpisode = !card || (card.recovered && isDelivered(card) && !snoozed);
   if (newEpisode) {
     return bump<FailureCard>(
       {

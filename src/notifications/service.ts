@@ -9,6 +9,7 @@ import { alertIntake } from './intake/route';
 import { Lease } from './lease';
 import { JobLedger } from './ledger';
 import { CardOutbox } from './outbox';
+import { ItemOwnership } from './ownership';
 import { RpoWatch, type ProtectedItemSource } from './rpo';
 import { settingsFromConfig, type NotificationSettings } from './settings';
 import { NotificationStream } from './stream';
@@ -38,6 +39,8 @@ export class NotificationService {
   readonly subscriptions: SubscriptionStore;
   readonly ledger: JobLedger;
   readonly outbox: CardOutbox;
+  /** "I'm on it" and Snooze on failure cards (by compare-and-set on the card record). */
+  readonly ownership: ItemOwnership;
   readonly stream: NotificationStream;
   readonly budget: ArmReadBudget;
   readonly watcher: JobWatcher;
@@ -60,6 +63,7 @@ export class NotificationService {
     this.subscriptions = new SubscriptionStore(store);
     this.ledger = new JobLedger(store, now);
     this.outbox = new CardOutbox(store, { sender: deps.sender, settings, logger, replicaId, now });
+    this.ownership = new ItemOwnership(this.outbox, now);
     this.stream = new NotificationStream(store, {
       ledger: this.ledger,
       subscriptions: this.subscriptions,

@@ -71,6 +71,10 @@ export interface FailureCard extends CardDelivery {
   recovered?: { at: string; jobId: string };
   /** Job ids already folded in, so a re-fold after a crash does not count twice. */
   recentJobs: string[];
+  /** "I'm on it": who took the failure and when (src/notifications/ownership.ts). */
+  owner?: { aadObjectId?: string; name?: string; at: string };
+  /** Snoozed in this conversation until `until`: new failures update this card instead of posting a new one. */
+  snooze?: { until: string; by: { aadObjectId?: string; name?: string } };
 }
 
 /** One digest card per conversation per storm: every failure counted, grouped by error and vault. */
@@ -99,6 +103,8 @@ export interface RpoCard extends CardDelivery {
   detectedAt: string;
   /** Set when a later success ended the breach. */
   recoveredAt?: string;
+  /** The item's failure cards were snoozed here: an RPO breach is still posted, saying so. */
+  snooze?: { until: string; by: { aadObjectId?: string; name?: string } };
 }
 
 export type NotificationCard = FailureCard | DigestCard | RpoCard;

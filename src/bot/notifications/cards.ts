@@ -1,6 +1,13 @@
 import { explain, type JobError, type JobSummary } from '../../azure';
 import { t, type Locale } from '../../i18n';
-import type { DigestCard, FailureCard, NotificationCard, RpoCard, Subscription } from '../../notifications';
+import {
+  SNOOZE_HOURS,
+  type DigestCard,
+  type FailureCard,
+  type NotificationCard,
+  type RpoCard,
+  type Subscription,
+} from '../../notifications';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { armId, portalLinks, type PortalLink } from '../../cards/portal';
 
@@ -33,6 +40,32 @@ function itemLinks(
   ]);
 }
 
+const personName = (p: { aadObjectId?: string; name?: string }) => p.name ?? p.aadObjectId ?? '?';
+
+/** Who took the item and its snooze, as facts (the snooze stays on the card after it ends: its time says so). */
+function ownershipFacts(l: Locale, c: Partial<Pick<FailureCard, 'owner' | 'snooze'>>) {
+  const owner = c.owner;
+  const snooze = c.snooze;
+  return [
+    ...(owner
+      ? [
+          fact(
+            t(l, 'notify.fact.takenBy'),
+            t(l, 'notify.takenBy', { who: personName(owner), time: formatTime(owner.at) }),
+          ),
+        ]
+      : []),
+    ...(snooze
+      ? [
+          fact(
+            t(l, 'notify.fact.snoozed'),
+            t(l, 'notify.snoozedBy', { time: formatTime(snooze.until), who: personName(snooze.by) }),
+          ),
+        ]
+      : []),
+  ];
+}
+
 /** The card a notification record is shown as, in the subscriber's language. */
 export function notificationCard(card: NotificationCard): AdaptiveCardJson {
   if (card.kind === 'failure') return failureCard(card);
@@ -58,6 +91,7 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
     fact(t(l, 'notify.fact.lastFailure'), formatTime(c.lastAt)),
     ...(errorCode ? [fact(t(l, 'notify.fact.error'), errorCode)] : []),
     fact(t(l, 'notify.fact.job'), c.lastJobId),
+    ...ownershipFacts(l, c),
   ];
   return renderCard('notify.failure', {
     title: recovered
@@ -65,9 +99,21 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
       : t(l, c.count > 1 ? 'notify.failure.titleRepeat' : 'notify.failure.title', { vm: c.vm, count: c.count }),
     color: recovered ? 'Good' : 'Attention',
     summary: recovered
-      ? t(l, 'notify.failure.recoveredSummary', { vm: c.vm, time: formatTime(c.recovered!.at), count: c.count })
+      ? t(l, 'notify.failure.recoveredSummary', { vm: c.vm, time: formatTime(c.recovered!.at), count: c.count }) +
+        (c.owner ? ` ${t(l, 'notify.failure.recoveredOwner', { who: personName(c.owner) })}` : '')
       : t(l, 'notify.failure.summary', { operation, vm: c.vm, vault: c.vault, time: formatTime(c.lastAt) }),
     facts,
+    canTake: !recovered && !c.owner,
+    takeLabel: t(l, 'notify.button.take'),
+    canSnooze: !recovered,
+    snoozeLabel: t(l, 'notify.button.snooze'),
+    snoozeIntro: t(l, 'notify.snooze.intro'),
+    snoozeChoices: SNOOZE_HOURS.map((hours) => ({
+      title: t(l, 'notify.snooze.hours', { hours }),
+      vault: c.vault,
+      vm: c.vm,
+      hours,
+    })),
     showError: !recovered && !!e,
     errorTitle: e?.title ?? '',
     causeLabel: t(l, 'notify.cause'),
@@ -139,6 +185,7 @@ export function rpoCard(c: RpoCard): AdaptiveCardJson {
         c.lastSuccess ? formatTime(c.lastSuccess) : t(l, 'notify.rpo.never', { hours: lookBack }),
       ),
       fact(t(l, 'notify.fact.rpo'), t(l, 'notify.hours', { hours: c.rpoHours })),
+      ...ownershipFacts(l, c),
     ],
     hasBackup: !recovered,
     backupLabel: t(l, 'notify.button.backupNow'),
