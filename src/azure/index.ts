@@ -17,7 +17,7 @@ export type { IdentityState } from './identity';
 export type { AzureSettings } from './settings';
 export * from './types';
 export * from './troubleshooting';
-export { trackWrites } from './trail';
+export { countRequests, trackWrites } from './trail';
 export { TRAIL_TAGS, trailTags } from './restore/tags';
 
 /**

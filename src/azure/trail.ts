@@ -20,6 +20,12 @@ interface Scope {
 }
 
 const scopes = new AsyncLocalStorage<Scope>();
+const counters = new AsyncLocalStorage<{ requests: number }[]>();
+
+/** Runs `fn`, counting every Azure request it makes (reads too) into `counter.requests`: budgets and call tests. */
+export function countRequests<T>(counter: { requests: number }, fn: () => Promise<T>): Promise<T> {
+  return counters.run([...(counters.getStore() ?? []), counter], fn);
+}
 
 /**
  * Runs `fn`, collecting the client request ids of the writes it makes into `ids` (also when it throws: a failed
@@ -37,6 +43,7 @@ function record(id: string): void {
 export function trailHttpClient(inner: HttpClient): HttpClient {
   return {
     sendRequest: (request) => {
+      for (const c of counters.getStore() ?? []) c.requests++;
       if (WRITES.has(request.method)) {
         let id = request.headers.get(CLIENT_REQUEST_ID);
         if (!id) {

@@ -32,8 +32,8 @@ export function trailTags(trail: RestoreTrail): Record<string, string> {
 }
 
 /**
- * Adds `tags` to the restored VM, its NICs and its managed disks (kept alongside the tags they already carry; a
- * repeat is harmless). One VM read, then one PATCH per resource.
+ * Adds `tags` to the restored VM (beside the tags it already has), its NICs and its managed disks; a repeat is
+ * harmless. One VM read, then one PATCH per resource.
  * Permission: Microsoft.Compute/virtualMachines/read and /write, Microsoft.Network/networkInterfaces/write,
  * Microsoft.Compute/disks/write (Virtual Machine Contributor and Network Contributor on the target group).
  */
@@ -51,25 +51,15 @@ export async function tagCreatedResources(
   const vm = await clients.compute.virtualMachines.get(ref.resourceGroup, ref.name, { abortSignal });
   const merged = (own: Record<string, string> | undefined) => ({ ...(own ?? {}), ...tags });
   await clients.compute.virtualMachines.update(ref.resourceGroup, ref.name, { tags: merged(vm.tags) }, poll);
+  // The NIC and the disks are this restore's own (created by it, or by its restore job): they get exactly these tags.
   for (const nic of vm.networkProfile?.networkInterfaces ?? []) {
     const n = parseResourceId(nic.id);
-    if (!n) continue;
-    const current = await clients.network.networkInterfaces.get(n.resourceGroup, n.name, { abortSignal });
-    await clients.network.networkInterfaces.updateTags(
-      n.resourceGroup,
-      n.name,
-      { tags: merged(current.tags) },
-      {
-        abortSignal,
-      },
-    );
+    if (n) await clients.network.networkInterfaces.updateTags(n.resourceGroup, n.name, { tags }, { abortSignal });
   }
   const storage = vm.storageProfile;
   const diskIds = [storage?.osDisk?.managedDisk?.id, ...(storage?.dataDisks ?? []).map((d) => d.managedDisk?.id)];
   for (const id of diskIds) {
     const d = parseResourceId(id);
-    if (!d) continue;
-    const current = await clients.compute.disks.get(d.resourceGroup, d.name, { abortSignal });
-    await clients.compute.disks.update(d.resourceGroup, d.name, { tags: merged(current.tags) }, poll);
+    if (d) await clients.compute.disks.update(d.resourceGroup, d.name, { tags }, poll);
   }
 }

@@ -262,7 +262,9 @@ function addProtection(
   now: number,
   kv?: KeyVault,
 ): void {
-  const keys = snapshotKeys(w, vm);
+  // Encrypted after protection (the source document's case): the points were taken before ADE, so they are plain.
+  const plain = p.encryptedAfterProtection === true;
+  const keys = plain ? {} : snapshotKeys(w, vm);
   const times = [
     ...(p.recoveryPointsAt ?? []).map((t) => Date.parse(t)),
     ...(p.recoveryPointsDaysAgo ?? []).map((d) => atHalfPast(now - d * DAY)),
@@ -274,7 +276,7 @@ function addProtection(
       name: String(t).slice(0, 13),
       time: new Date(t).toISOString(),
       type: 'AppConsistent',
-      encryption: vm.encryption ? { ...vm.encryption, osType: vm.osType } : undefined,
+      encryption: vm.encryption && !plain ? { ...vm.encryption, osType: vm.osType } : undefined,
       ...keys,
       vmSize: vm.vmSize,
       osType: vm.osType,
@@ -361,5 +363,7 @@ export interface SeedVm {
     recoveryPointsDaysAgo?: number[];
     recoveryPointsAt?: string[];
     lastBackupFailed?: boolean;
+    /** The VM was encrypted after its recovery points were taken: they are not encrypted (posture finds it). */
+    encryptedAfterProtection?: boolean;
   };
 }
