@@ -95,6 +95,12 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       store,
       access,
       replyWithinMs: config.bot.replyWithinMs,
+      posture: {
+        azure,
+        allowBekOnly: config.azure.allowBekOnly,
+        rpoHours: config.notifications.rpoHours,
+        budget: () => notifications.budget,
+      },
       auditExport: {
         links: exportLinks,
         supportsFiles: config.auditExport.supportsFiles,

@@ -3,6 +3,7 @@ import type { Logger } from '../log';
 import type { Store } from '../store';
 import type { AccessPolicy } from './accessPolicy';
 import type { AuditExportOptions } from './auditExport/handler';
+import type { PostureOptions } from './posture/handler';
 import type { NotificationOptions } from './notifications/register';
 import type { ProtectOptions } from './protect/register';
 import type { RestoreOptions } from './restore/register';
@@ -21,6 +22,8 @@ export interface BotDeps {
   restore?: RestoreOptions;
   /** `audit export [days]`: the links it serves and whether Teams may send files (src/bot/auditExport). */
   auditExport?: AuditExportOptions;
+  /** `posture [vault | subscription]` (src/bot/posture): absent = not offered. */
+  posture?: PostureOptions;
   /** Failed-backup notification commands and card verbs (src/bot/notifications/register.ts); absent = planned. */
   notifications?: NotificationOptions;
 }

@@ -5,6 +5,7 @@ import { CommandRegistry } from './commands';
 import type { BotDeps } from './deps';
 import { audit } from './handlers/audit';
 import { auditExport, registerAuditExport } from './auditExport/handler';
+import { posture } from './posture/handler';
 import { help } from './handlers/help';
 import { language, languageSet } from './handlers/language';
 import { planned } from './handlers/planned';
@@ -50,6 +51,12 @@ export function commandRegistry(deps: BotDeps): CommandRegistry {
       .add({ name: 'subscribe', usage: 'subscribe [vault]', description: 'command.subscribe' })
       .add({ name: 'unsubscribe', usage: 'unsubscribe [vault]', description: 'command.unsubscribe' })
       .add({ name: 'subscriptions', usage: 'subscriptions', description: 'command.subscriptions' })
+      .add({
+        name: 'posture',
+        usage: 'posture [vault | subscription]',
+        description: 'command.posture',
+        handler: posture(deps),
+      })
       // Before `audit`: the first command the text starts with wins.
       .add({
         name: 'audit export',

@@ -6,6 +6,7 @@ import * as commands from './messages/commands';
 import * as core from './messages/core';
 import * as notifications from './messages/notifications';
 import * as portal from './messages/portal';
+import * as posture from './messages/posture';
 import * as ownership from './messages/ownership';
 import * as protect from './messages/protect';
 import * as restore from './messages/restore';
@@ -24,6 +25,7 @@ const en = {
   ...protect.en,
   ...notifications.en,
   ...ownership.en,
+  ...posture.en,
   ...portal.en,
 };
 export type MessageKey = keyof typeof en;
@@ -40,6 +42,7 @@ const dictionaries: Record<Locale, Record<MessageKey, string>> = {
     ...protect.zhTW,
     ...notifications.zhTW,
     ...ownership.zhTW,
+    ...posture.zhTW,
     ...portal.zhTW,
   },
 };

@@ -1,7 +1,14 @@
 import { renderCard } from '../../src/cards/render';
 import { backupJobsUrl, portalLinks, portalUrl, setPortalScope } from '../../src/cards/portal';
 import { cardNames, hasSample, readSample } from '../support/cardTemplates';
-import { namedResources, openUrls, restoredVmNames, showsJobId, visibleText, worldResources } from '../support/portalLinks';
+import {
+  namedResources,
+  openUrls,
+  restoredVmNames,
+  showsJobId,
+  visibleText,
+  worldResources,
+} from '../support/portalLinks';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const SUB = '22222222-2222-4222-8222-222222222222';
@@ -28,6 +35,7 @@ const LIST_CARDS: Record<string, string> = {
   'restore.target': 'pickers of resource group, subnet and staging account',
   'grantAccess.target': 'a picker of key vaults',
   'enableBackup.vault': 'a picker of vaults',
+  'posture.report': 'one line per finding across many VMs, each with its fix button',
 };
 
 describe('portal links', () => {
@@ -57,7 +65,8 @@ describe('every card that names a resource offers its portal link', () => {
     const card = () => renderCard(name, readSample(name));
     if (LIST_CARDS[name]) {
       it(`cards/${name}.json (a list: ${LIST_CARDS[name]}) links only to portal pages of resources`, () => {
-        for (const link of openUrls(card())) expect(link.url).toMatch(/^https:\/\/portal\.azure\.com\/#@[^/]+\/resource\//);
+        for (const link of openUrls(card()))
+          expect(link.url).toMatch(/^https:\/\/portal\.azure\.com\/#@[^/]+\/resource\//);
       });
       continue;
     }
