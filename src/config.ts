@@ -61,6 +61,8 @@ const schema = z.object({
   PUBLIC_URL: optionalText(),
   AUDIT_EXPORT_LINK_MINUTES: integer(1, 60, 10),
   TEAMS_SUPPORTS_FILES: toggle(false),
+  // The weekly posture digest to every subscribed conversation (Monday 08:00 UTC onwards, once a week).
+  POSTURE_DIGEST: oneOf(['off', 'weekly'], 'off'),
 });
 
 /** The sandbox world's tenant (src/sandbox/world/seed.json), which the Agents Playground of `npm start` uses. */
@@ -136,6 +138,8 @@ export interface Config {
   rateLimit: { requests: number; windowMinutes: number };
   /** `audit export`: links served at PUBLIC_URL (sandbox mode: where the bot listens); files when Teams allows them. */
   auditExport: { publicUrl?: string; linkMinutes: number; supportsFiles: boolean };
+  /** POSTURE_DIGEST: the weekly posture digest per subscribed conversation (default off). */
+  postureDigest: 'off' | 'weekly';
 }
 
 /**
@@ -222,6 +226,7 @@ function toConfig(s: Settings): Config {
       linkMinutes: s.AUDIT_EXPORT_LINK_MINUTES,
       supportsFiles: s.TEAMS_SUPPORTS_FILES,
     },
+    postureDigest: s.POSTURE_DIGEST,
   };
 }
 

@@ -117,7 +117,16 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       },
     });
     const messenger = new Messenger(bot.adapter, config.bot.appId ?? '', logger);
-    const notifications = createNotifications(config, { store, azure, sender: messengerCardSender(messenger), logger });
+    const notifications = createNotifications(config, {
+      store,
+      azure,
+      sender: messengerCardSender(messenger),
+      logger,
+      posture:
+        config.postureDigest === 'weekly'
+          ? { allowBekOnly: config.azure.allowBekOnly, rpoHours: config.notifications.rpoHours }
+          : undefined,
+    });
     cleanup.push(() => notifications.stop());
     const http = createHttpApp({
       adapter: bot.adapter,

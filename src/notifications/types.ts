@@ -107,7 +107,15 @@ export interface RpoCard extends CardDelivery {
   snooze?: { until: string; by: { aadObjectId?: string; name?: string } };
 }
 
-export type NotificationCard = FailureCard | DigestCard | RpoCard;
+/** The weekly posture digest of one vault for one conversation (src/notifications/postureDigest.ts). */
+export interface PostureCard extends CardDelivery {
+  kind: 'posture';
+  week: string;
+  report: import('./posture').PostureReport;
+  rpoHours: number;
+}
+
+export type NotificationCard = FailureCard | DigestCard | RpoCard | PostureCard;
 
 /** Posts and edits cards (the bot layer renders the record into an Adaptive Card, in its locale). */
 export interface CardSender {

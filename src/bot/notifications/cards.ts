@@ -9,6 +9,7 @@ import {
   type Subscription,
 } from '../../notifications';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { postureCard } from '../posture/card';
 import { armId, portalLinks, type PortalLink } from '../../cards/portal';
 
 /** `2026-01-05 10:12 UTC`: unambiguous for a team spread over time zones. */
@@ -70,6 +71,7 @@ function ownershipFacts(l: Locale, c: Partial<Pick<FailureCard, 'owner' | 'snooz
 export function notificationCard(card: NotificationCard): AdaptiveCardJson {
   if (card.kind === 'failure') return failureCard(card);
   if (card.kind === 'digest') return digestCard(card);
+  if (card.kind === 'posture') return postureCard(card.locale, card.report, card.rpoHours);
   return rpoCard(card);
 }
 

@@ -1,7 +1,9 @@
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { t, type Locale, type MessageKey } from '../../i18n';
 import type { PostureFinding, PostureReport } from '../../notifications/posture';
-import { formatTime } from '../notifications/cards';
+
+/** `2026-01-05 10:12 UTC` */
+const formatTime = (iso: string) => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** Lines a card holds before "…and N more" (a card stays well under Teams' size limit). */
 export const MAX_LINES = 15;
