@@ -63,6 +63,8 @@ const schema = z.object({
   TEAMS_SUPPORTS_FILES: toggle(false),
   // The weekly posture digest to every subscribed conversation (Monday 08:00 UTC onwards, once a week).
   POSTURE_DIGEST: oneOf(['off', 'weekly'], 'off'),
+  // OpenTelemetry traces and metrics to Azure Monitor Application Insights; unset = telemetry off.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText(),
 });
 
 /** The sandbox world's tenant (src/sandbox/world/seed.json), which the Agents Playground of `npm start` uses. */
@@ -71,7 +73,12 @@ export const SANDBOX_TENANT_ID = '11111111-1111-4111-8111-111111111111';
 type Settings = z.infer<typeof schema>;
 
 /** Settings whose values are never echoed in an error message. */
-const SECRET_SETTINGS = new Set(['BOT_APP_PASSWORD', 'ALERT_WEBHOOK_TOKEN', 'BLOB_CONNECTION_STRING']);
+const SECRET_SETTINGS = new Set([
+  'BOT_APP_PASSWORD',
+  'ALERT_WEBHOOK_TOKEN',
+  'BLOB_CONNECTION_STRING',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+]);
 
 export type Mode = 'sandbox' | 'live';
 export type BotAppType = Settings['BOT_APP_TYPE'];
@@ -140,6 +147,8 @@ export interface Config {
   auditExport: { publicUrl?: string; linkMinutes: number; supportsFiles: boolean };
   /** POSTURE_DIGEST: the weekly posture digest per subscribed conversation (default off). */
   postureDigest: 'off' | 'weekly';
+  /** APPLICATIONINSIGHTS_CONNECTION_STRING: where traces and metrics go (a credential: never logged). */
+  telemetry: { connectionString?: string };
 }
 
 /**
@@ -165,6 +174,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   checkBlobStore(s);
+  const ai = s.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  if (ai && !/(^|;)\s*(InstrumentationKey|IngestionEndpoint)=/i.test(ai)) {
+    throw new ConfigError(
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'must be an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…)',
+    );
+  }
   if (s.PUBLIC_URL && !/^https:\/\/[^/]+/i.test(s.PUBLIC_URL) && s.AZURE_MODE === 'live') {
     throw new ConfigError('PUBLIC_URL', `must be an https URL in live mode (got '${s.PUBLIC_URL}')`);
   }
@@ -227,6 +243,7 @@ function toConfig(s: Settings): Config {
       supportsFiles: s.TEAMS_SUPPORTS_FILES,
     },
     postureDigest: s.POSTURE_DIGEST,
+    telemetry: { connectionString: s.APPLICATIONINSIGHTS_CONNECTION_STRING },
   };
 }
 

@@ -50,6 +50,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     for (const step of cleanup.reverse()) await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));
   };
   try {
+    // Traces and metrics to Application Insights when configured; the OpenTelemetry API's no-ops otherwise.
+    if (config.telemetry.connectionString) {
+      const { startAzureMonitor } = await import('./azure/monitor');
+      const monitor = startAzureMonitor(config.telemetry.connectionString);
+      cleanup.push(() => monitor.stop());
+      logger.info('telemetry: exporting to Azure Monitor Application Insights');
+    }
     let sandbox: Sandbox | undefined;
     let settings: AzureSettings;
     if (config.mode === 'sandbox') {

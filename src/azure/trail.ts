@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { HttpClient } from '@azure/core-rest-pipeline';
+import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
+import { annotate, countMetric, inSpan, recordDuration } from '../telemetry';
 
 /**
  * The trail of the bot's writes in Azure. Every request that changes something (PUT, PATCH, POST, DELETE) carries an
@@ -44,15 +45,53 @@ export function trailHttpClient(inner: HttpClient): HttpClient {
   return {
     sendRequest: (request) => {
       for (const c of counters.getStore() ?? []) c.requests++;
+      let id = request.headers.get(CLIENT_REQUEST_ID) ?? undefined;
       if (WRITES.has(request.method)) {
-        let id = request.headers.get(CLIENT_REQUEST_ID);
         if (!id) {
           id = request.requestId || randomUUID();
           request.headers.set(CLIENT_REQUEST_ID, id);
         }
         record(id);
       }
-      return inner.sendRequest(request);
+      return traced(request, id, () => inner.sendRequest(request));
     },
   };
+}
+
+/**
+ * One span per Azure request, with ARM's throttling headers (`x-ms-ratelimit-remaining-*`,
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling) as attributes.
+ * The URL is recorded without its query string (a SAS token lives there); no header but the ones named here.
+ */
+async function traced(
+  request: PipelineRequest,
+  clientRequestId: string | undefined,
+  send: () => Promise<PipelineResponse>,
+): Promise<PipelineResponse> {
+  const url = new URL(request.url);
+  const started = Date.now();
+  const base = { 'http.request.method': request.method, 'server.address': url.hostname };
+  return inSpan(
+    `azure ${request.method}`,
+    { ...base, 'url.path': url.pathname, 'azure.client_request_id': clientRequestId },
+    async (span) => {
+      const response = await send();
+      const throttle: Record<string, number> = {};
+      for (const [name, value] of response.headers) {
+        const m = /^x-ms-ratelimit-remaining-(.+)$/i.exec(name);
+        if (m && Number.isFinite(Number(value)))
+          throttle[`azure.ratelimit.remaining.${m[1].toLowerCase()}`] = Number(value);
+      }
+      annotate(span, {
+        'http.response.status_code': response.status,
+        'azure.request_id': response.headers.get('x-ms-request-id'),
+        ...throttle,
+      });
+      const status =
+        response.status >= 500 ? '5xx' : response.status === 429 ? '429' : response.status >= 400 ? '4xx' : 'ok';
+      countMetric('azure.requests', { ...base, status });
+      recordDuration('azure.request.duration', Date.now() - started, base);
+      return response;
+    },
+  );
 }
