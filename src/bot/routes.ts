@@ -40,46 +40,37 @@ register function below (`commands.plug`).
  */
 export function commandRegistry(deps: BotDeps): CommandRegistry {
   const commands = new CommandRegistry();
-  return (
-    commands
-      .add({ name: 'enable backup', usage: 'enable backup [vm]', description: 'command.enableBackup' })
-      .add({ name: 'grant access', usage: 'grant access [key vault | vm]', description: 'command.grantAccess' })
-      .add({ name: 'backup now', usage: 'backup now [vm]', description: 'command.backupNow' })
-      .add({ name: 'restore', usage: 'restore [vm]', description: 'command.restore' })
-      .add({ name: 'jobs', usage: 'jobs [vault]', description: 'command.jobs' })
-      .add({ name: 'check', usage: 'check [vm]', description: 'command.check' })
-      .add({ name: 'subscribe', usage: 'subscribe [vault]', description: 'command.subscribe' })
-      .add({ name: 'unsubscribe', usage: 'unsubscribe [vault]', description: 'command.unsubscribe' })
-      .add({ name: 'subscriptions', usage: 'subscriptions', description: 'command.subscriptions' })
-      .add({
-        name: 'posture',
-        usage: 'posture [vault | subscription]',
-        description: 'command.posture',
-        handler: posture(deps),
-      })
-      // Before `audit`: the first command the text starts with wins.
-      .add({
-        name: 'audit export',
-        usage: 'audit export [days]',
-        description: 'command.auditExport',
-        handler: auditExport(deps),
-      })
-      .add({ name: 'audit', usage: 'audit [vm | vault]', description: 'command.audit', handler: audit(deps) })
-      .add({
-        name: 'language',
-        aliases: ['lang', '語言'],
-        usage: 'language [en | zh-TW]',
-        description: 'command.language',
-        handler: language(),
-      })
-      .add({
-        name: 'help',
-        aliases: ['?', '說明'],
-        usage: 'help',
-        description: 'command.help',
-        handler: help(commands),
-      })
-  );
+  return commands
+    .add({ name: 'enable backup', usage: 'enable backup [vm]', description: 'command.enableBackup' })
+    .add({ name: 'grant access', usage: 'grant access [key vault | vm]', description: 'command.grantAccess' })
+    .add({ name: 'backup now', usage: 'backup now [vm]', description: 'command.backupNow' })
+    .add({ name: 'restore', usage: 'restore [vm]', description: 'command.restore' })
+    .add({ name: 'jobs', usage: 'jobs [vault]', description: 'command.jobs' })
+    .add({ name: 'check', usage: 'check [vm]', description: 'command.check' })
+    .add({ name: 'subscribe', usage: 'subscribe [vault]', description: 'command.subscribe' })
+    .add({ name: 'unsubscribe', usage: 'unsubscribe [vault]', description: 'command.unsubscribe' })
+    .add({ name: 'subscriptions', usage: 'subscriptions', description: 'command.subscriptions' })
+    .add({
+      name: 'posture',
+      usage: 'posture [vault | subscription]',
+      description: 'command.posture',
+      handler: posture(deps),
+    })
+    .add({
+      name: 'audit export',
+      usage: 'audit export [days]',
+      description: 'command.auditExport',
+      handler: auditExport(deps),
+    })
+    .add({ name: 'audit', usage: 'audit [vm | vault]', description: 'command.audit', handler: audit(deps) })
+    .add({
+      name: 'language',
+      aliases: ['lang', '語言'],
+      usage: 'language [en | zh-TW]',
+      description: 'command.language',
+      handler: language(),
+    })
+    .add({ name: 'help', aliases: ['?', '說明'], usage: 'help', description: 'command.help', handler: help(commands) });
 }
 
 /** Registers every route of the bot, in matching order (first match wins). */

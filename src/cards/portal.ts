@@ -82,7 +82,9 @@ export function portalLinks(locale: Locale, refs: (PortalRef | undefined)[]): Po
 /** ARM ids built from a resource group and a name, in the managed subscription (records that kept only names). */
 export const armId = {
   vm: (rg: string | undefined, name: string | undefined) =>
-    rg && name ? inSubscription(`/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`) : undefined,
+    rg && name
+      ? inSubscription(`/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`)
+      : undefined,
   vault: (rg: string | undefined, name: string | undefined) =>
     rg && name
       ? inSubscription(`/resourceGroups/${rg}/providers/Microsoft.RecoveryServices/vaults/${name}`)

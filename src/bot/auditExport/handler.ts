@@ -27,7 +27,7 @@ export const MAX_ENTRIES = 10_000;
 /** How long the consent card's accept stays good. */
 const CONSENT_MINUTES = 60;
 
-/** `audit export [days]`: the trail of the last `days` days as CSV, for operators and approvers. */
+/** `audit export [days]`: the trail of the last `days` days as CSV, for operators and approvers (registered before `audit`: the first command the text starts with wins). */
 export function auditExport(deps: BotDeps): CommandHandler {
   return async (ctx, _state, args) => {
     const l = localeOf(ctx);
