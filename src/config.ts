@@ -68,6 +68,15 @@ const schema = z.object({
   RATE_LIMIT_WINDOW_MINUTES: integer(1, 24 * 60, 10),
   // Per user and window: refused commands and clicks beyond this many are answered, not recorded again.
   REFUSED_LIMIT: integer(1, 1000, 10),
+
+  // `audit export`: the bot's public base URL for one-time links, their lifetime, and the manifest's supportsFiles.
+  PUBLIC_URL: optionalText(),
+  AUDIT_EXPORT_LINK_MINUTES: integer(1, 60, 10),
+  TEAMS_SUPPORTS_FILES: toggle(false),
+  // The weekly posture digest to every subscribed conversation (Monday 08:00 UTC onwards, once a week).
+  POSTURE_DIGEST: oneOf(['off', 'weekly'], 'off'),
+  // OpenTelemetry traces and metrics to Azure Monitor Application Insights; unset = telemetry off.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText(),
 });
 
 /** Every setting's name, in the schema's order (env/ templates and their test list them all). */
@@ -83,6 +92,7 @@ export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
   'BOT_APP_PASSWORD',
   'ALERT_WEBHOOK_TOKEN',
   'BLOB_CONNECTION_STRING',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
 ]);
 
 export type Mode = 'sandbox' | 'live';
@@ -155,6 +165,12 @@ export interface Config {
   };
   /** Per user: how many requests (restores, access grants) may be started per window (src/bot/rateLimit.ts). */
   rateLimit: { requests: number; windowMinutes: number; refused: number };
+  /** `audit export`: links served at PUBLIC_URL (sandbox mode: where the bot listens); files when Teams allows them. */
+  auditExport: { publicUrl?: string; linkMinutes: number; supportsFiles: boolean };
+  /** POSTURE_DIGEST: the weekly posture digest per subscribed conversation (default off). */
+  postureDigest: 'off' | 'weekly';
+  /** APPLICATIONINSIGHTS_CONNECTION_STRING: where traces and metrics go (a credential: never logged). */
+  telemetry: { connectionString?: string };
 }
 
 /**
@@ -180,6 +196,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   checkBlobStore(s);
+  const ai = s.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  if (ai && !/(^|;)\s*(InstrumentationKey|IngestionEndpoint)=/i.test(ai)) {
+    throw new ConfigError(
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'must be an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…)',
+    );
+  }
+  if (s.PUBLIC_URL && !/^https:\/\/[^/]+/i.test(s.PUBLIC_URL) && s.AZURE_MODE === 'live') {
+    throw new ConfigError('PUBLIC_URL', `must be an https URL in live mode (got '${s.PUBLIC_URL}')`);
+  }
   return toConfig(s);
 }
 
@@ -248,6 +274,13 @@ function toConfig(s: Settings): Config {
       windowMinutes: s.RATE_LIMIT_WINDOW_MINUTES,
       refused: s.REFUSED_LIMIT,
     },
+    auditExport: {
+      publicUrl: s.PUBLIC_URL,
+      linkMinutes: s.AUDIT_EXPORT_LINK_MINUTES,
+      supportsFiles: s.TEAMS_SUPPORTS_FILES,
+    },
+    postureDigest: s.POSTURE_DIGEST,
+    telemetry: { connectionString: s.APPLICATIONINSIGHTS_CONNECTION_STRING },
   };
 }
 

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createAzure, type AzureSettings } from './azure';
 import { createBot } from './bot/app';
+import { ExportLinks } from './bot/auditExport/links';
+import { setPortalScope } from './cards/portal';
 import { AccessPolicy } from './bot/accessPolicy';
 import { Messenger } from './bot/messenger';
 import { messengerCardSender } from './bot/notifications/sender';
@@ -58,6 +60,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     for (const step of cleanup.reverse()) await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));
   };
   try {
+    // Traces and metrics to Application Insights when configured; the OpenTelemetry API's no-ops otherwise.
+    if (config.telemetry.connectionString) {
+      const { startAzureMonitor } = await import('./azure/monitor');
+      const monitor = startAzureMonitor(config.telemetry.connectionString);
+      cleanup.push(() => monitor.stop());
+      logger.info('telemetry: exporting to Azure Monitor Application Insights');
+    }
     let sandbox: Sandbox | undefined;
     let settings: AzureSettings;
     if (config.mode === 'sandbox') {
@@ -81,6 +90,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
           ? decodeSigningKey(await azure.signingKey.read(config.signing.secretUri!))
           : localSigningKey(config.signing.keyFile)),
     );
+    setPortalScope({ tenantId: settings.tenantId, subscriptionId: settings.subscriptionId });
     // After the Azure layer: a Blob store reached by account URL runs as the approved managed identity.
     const store = createStore(
       config.store,
@@ -103,6 +113,14 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     // Durable runs (restores): every kind is registered by createBot's routes, then resumeAll below.
     const runs = new DurableRunEngine({ store: store.signed<RunRecord>('runs'), logger });
     cleanup.push(() => runs.stop());
+    // `audit export` links: PUBLIC_URL, or in sandbox mode where this process listens (known after listen below).
+    const listening: { url?: string } = {};
+    const exportLinks = new ExportLinks({
+      store,
+      logger,
+      baseUrl: () => config.auditExport.publicUrl ?? (config.mode === 'sandbox' ? listening.url : undefined),
+      ttlMinutes: config.auditExport.linkMinutes,
+    });
     const bot = createBot(config, {
       mode: config.mode,
       logger,
@@ -111,10 +129,22 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       store,
       access,
       replyWithinMs: config.bot.replyWithinMs,
+      posture: {
+        azure,
+        allowBekOnly: config.azure.allowBekOnly,
+        rpoHours: config.notifications.rpoHours,
+        budget: () => notifications.budget,
+      },
+      auditExport: {
+        links: exportLinks,
+        supportsFiles: config.auditExport.supportsFiles,
+        allowHttpUpload: config.mode === 'sandbox',
+      },
       notifications: {
         azure,
         onSubscribed: () => notifications.pollSoon(),
         onConversationAlive: (id, reference) => notifications.health.revive(id, reference),
+        ownership: () => notifications.ownership,
       },
       restore: { azure, runs, approvals: config.approvals, jobPollMs: config.mode === 'sandbox' ? 1000 : 15_000 },
       // The protect flows follow backup jobs as durable runs; the sandbox's jobs finish in seconds.
@@ -126,13 +156,25 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       },
     });
     const messenger = new Messenger(bot.adapter, config.bot.appId ?? '', logger);
-    const notifications = createNotifications(config, { store, azure, sender: messengerCardSender(messenger), logger });
+    const notifications = createNotifications(config, {
+      store,
+      azure,
+      sender: messengerCardSender(messenger),
+      logger,
+      posture:
+        config.postureDigest === 'weekly'
+          ? { allowBekOnly: config.azure.allowBekOnly, rpoHours: config.notifications.rpoHours }
+          : undefined,
+    });
     cleanup.push(() => notifications.stop());
     const http = createHttpApp({
       adapter: bot.adapter,
       handleTurn: bot.handleTurn,
       logger,
-      routes: (app) => app.post('/api/alerts', notifications.alertHandler),
+      routes: (app) => {
+        app.post('/api/alerts', notifications.alertHandler);
+        app.get('/api/exports/:token', exportLinks.handler);
+      },
       // Live mode: Teams only (sandbox mode keeps the Agents Playground's channel).
       channels: config.mode === 'live' ? { allowed: ['msteams'], refused: channelRefusals(store, logger) } : undefined,
       health: async () => {
@@ -151,6 +193,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     // Sandbox mode is anonymous and talks to a local Azure: it listens on loopback only.
     const server = await listen(http, config.port, config.mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0');
     cleanup.push(() => server.close());
+    listening.url = server.url;
     notifications.start();
     // Finished runs, decided approvals, ledger claims and audit entries are kept RETENTION_*_DAYS.
     const retention = new RetentionSweep({

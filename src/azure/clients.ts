@@ -24,6 +24,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { trustingHttpClient, v1HttpClient } from '../http/azureHttp';
 import { discriminatorIndexOf, flattenDiscriminators } from './discriminators';
 import type { AzureSettings } from './settings';
+import { trailHttpClient } from './trail';
 
 /**
  * Every SDK client the bot uses, built once, all on the one approved credential. The only difference between
@@ -51,7 +52,8 @@ export class AzureClients {
     readonly settings: AzureSettings,
     readonly credential: TokenCredential,
   ) {
-    this.httpClient = trustingHttpClient(settings.caCertificate);
+    // Every write carries an x-ms-client-request-id the audit entry records (trail.ts).
+    this.httpClient = trailHttpClient(trustingHttpClient(settings.caCertificate));
     const sub = settings.subscriptionId;
     const scope = `${settings.endpoints.armAudience.replace(/\/+$/, '')}/.default`;
     const retryOptions = {

@@ -21,6 +21,8 @@ export type { AzureSettings } from './settings';
 export * from './types';
 export type { RestoreJobCandidate } from './restoreJobCandidates';
 export * from './troubleshooting';
+export { countRequests, trackWrites } from './trail';
+export { TRAIL_TAGS, trailTags } from './restore/tags';
 
 /**
  * The Azure layer, in the bot's vocabulary. The only importer of @azure/*; everything runs under the one approved

@@ -143,6 +143,10 @@ export interface JobSummary {
   operation: string;
   status: JobStatus;
   vmName: string;
+  /** The VM's resource group, from the job's container name (`iaasvmcontainerv2;<rg>;<vm>`), for portal links. */
+  vmResourceGroup?: string;
+  /** The vault's resource group, from the job's ARM id. */
+  vaultResourceGroup?: string;
   startTime?: Date;
   endTime?: Date;
   durationText?: string;
@@ -399,6 +403,8 @@ export interface CreateVmPlan {
    * and VM (else RestoreTemplateRefused).
    */
   path?: 'template' | 'compute';
+  /** Tags for the VM, its NIC and disks (restore/tags.ts trailTags: the request, requester and approver). */
+  tags?: Record<string, string>;
 }
 
 /** Restore operations that wait on Azure: how often to poll when Azure does not say (Retry-After). */

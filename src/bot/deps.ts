@@ -3,6 +3,8 @@ import type { Mode } from '../config';
 import type { Logger } from '../log';
 import type { Store } from '../store';
 import type { AccessPolicy } from './accessPolicy';
+import type { AuditExportOptions } from './auditExport/handler';
+import type { PostureOptions } from './posture/handler';
 import type { NotificationOptions } from './notifications/register';
 import type { ProtectOptions } from './protect/register';
 import type { RestoreOptions } from './restore/register';
@@ -19,6 +21,10 @@ export interface BotDeps {
   protect?: ProtectOptions;
   /** The restore request, approvals and runs (src/bot/restore/register.ts); absent = listed as planned. */
   restore?: RestoreOptions;
+  /** `audit export [days]`: the links it serves and whether Teams may send files (src/bot/auditExport). */
+  auditExport?: AuditExportOptions;
+  /** `posture [vault | subscription]` (src/bot/posture): absent = not offered. */
+  posture?: PostureOptions;
   /** Failed-backup notification commands and card verbs (src/bot/notifications/register.ts); absent = planned. */
   notifications?: NotificationOptions;
   /** BOT_APP_TYPE=UserAssignedMSI: the approved managed identity, for the Bot Connector token (src/bot/adapter.ts). */

@@ -4,6 +4,8 @@ import { resolveLocale } from '../i18n';
 import { CommandRegistry } from './commands';
 import type { BotDeps } from './deps';
 import { audit, auditMore } from './handlers/audit';
+import { auditExport, registerAuditExport } from './auditExport/handler';
+import { posture } from './posture/handler';
 import { help } from './handlers/help';
 import { language, languageSet } from './handlers/language';
 import { registerMidFlow } from './handlers/midFlow';
@@ -50,6 +52,18 @@ export function commandRegistry(deps: BotDeps): CommandRegistry {
     .add({ name: 'subscribe', usage: 'subscribe [vault]', description: 'command.subscribe' })
     .add({ name: 'unsubscribe', usage: 'unsubscribe [vault]', description: 'command.unsubscribe' })
     .add({ name: 'subscriptions', usage: 'subscriptions', description: 'command.subscriptions' })
+    .add({
+      name: 'posture',
+      usage: 'posture [vault | subscription]',
+      description: 'command.posture',
+      handler: posture(deps),
+    })
+    .add({
+      name: 'audit export',
+      usage: 'audit export [days]',
+      description: 'command.auditExport',
+      handler: auditExport(deps),
+    })
     .add({ name: 'audit', usage: 'audit [vm | vault]', description: 'command.audit', handler: audit(deps) })
     .add({
       name: 'language',
@@ -89,6 +103,7 @@ export function registerRoutes(app: Application<AppTurnState>, deps: BotDeps): C
   if (deps.notifications) registerNotifications(app, { ...deps, notifications: deps.notifications }, commands);
   // Typed `cancel` and text while a card waits: acts on the latest open card of either kind.
   registerMidFlow(app, { runtime: protect?.runtime, restore: restore?.dialog }, commands);
+  registerAuditExport(app, deps);
 
   app.conversationUpdate('membersAdded', welcomeOnMembersAdded(deps));
   app.activity(ActivityTypes.InstallationUpdate, welcomeOnInstallationUpdate(deps));

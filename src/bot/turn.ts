@@ -7,6 +7,8 @@ import { sendInvokeCard } from './reply';
 import type { AppTurnState } from './state';
 import type { TurnGate } from './tenantGuard';
 import { localeOf, turnInfo } from './turnInfo';
+import type { Span } from '@opentelemetry/api';
+import { annotate, countMetric, inSpan, recordDuration } from '../telemetry';
 
 /**
  * Runs one turn through the Application: the one place an unexpected error becomes a friendly card with a
@@ -14,7 +16,14 @@ import { localeOf, turnInfo } from './turnInfo';
  * line (activity, conversation, user, intent, outcome, duration; never message text, never tokens).
  */
 export function createTurnHandler(app: Application<AppTurnState>, logger: Logger, gates: TurnGate[] = []) {
-  return async (ctx: TurnContext): Promise<void> => {
+  return (ctx: TurnContext): Promise<void> =>
+    inSpan(
+      'teams.turn',
+      { 'teams.activity.type': ctx.activity?.type, 'teams.activity.name': ctx.activity?.name },
+      (span) => handle(ctx, span),
+    );
+
+  async function handle(ctx: TurnContext, span: Span): Promise<void> {
     const started = process.hrtime.bigint();
     const info = turnInfo(ctx);
     try {
@@ -53,8 +62,16 @@ export function createTurnHandler(app: Application<AppTurnState>, logger: Logger
         },
         'turn',
       );
+      const done = {
+        'teams.intent': info.intent,
+        'teams.outcome': info.outcome ?? 'ok',
+        'teams.conversation.type': a?.conversation?.conversationType,
+      };
+      annotate(span, { ...done, 'bot.correlation_id': info.correlationId });
+      countMetric('teams.turns', done);
+      recordDuration('teams.turn.duration', Number((process.hrtime.bigint() - started) / 1000n) / 1000, done);
     }
-  };
+  }
 }
 
 const isCardAction = (ctx: TurnContext) =>

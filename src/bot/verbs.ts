@@ -47,7 +47,13 @@ export const PROTECT_VERBS = [
 ] as const;
 
 /** Failed-backup notifications (src/bot/notifications/register.ts); fix buttons reuse the protect flows' starts. */
-export const NOTIFICATION_VERBS = ['notify.showJob', 'notify.subscribe', 'notify.unsubscribe'] as const;
+export const NOTIFICATION_VERBS = [
+  'notify.showJob',
+  'notify.subscribe',
+  'notify.unsubscribe',
+  'notify.take',
+  'notify.snooze',
+] as const;
 
 /** The audit trail card's paging. */
 export const AUDIT_VERBS = ['audit.more'] as const;

@@ -1,5 +1,6 @@
-import { explain, UnsupportedVmError, type ProtectionSummary, type VmListItem } from '../azure';
+import { explain, trackWrites, UnsupportedVmError, type ProtectionSummary, type VmListItem } from '../azure';
 import type { AdaptiveCardJson } from '../cards/render';
+import { armId } from '../cards/portal';
 import { t } from '../i18n';
 import { FOLLOW_BACKUP_JOB, followBackupJobId, type FollowBackupJobCheckpoint } from '../runs/followBackupJob';
 import { backupConfirmCard, backupVmCard, progressCard, retentionCard, type BackupTarget } from './backupNow/cards';
@@ -84,6 +85,7 @@ export async function startBackupNow(
     if (!protection) {
       return explainCard(l, explain(new UnsupportedVmError('VmNotProtected', vm.name, ''), l), {
         subject: vm.name,
+        links: [{ kind: 'vm', id: vm.id, name: vm.name }],
         buttons: { enable: { title: t(l, 'flow.fix.enable'), data: { vm: vm.name } } },
       });
     }
@@ -91,6 +93,7 @@ export async function startBackupNow(
       vm: vm.name,
       resourceGroup: vm.resourceGroup,
       vault: protection.vault,
+      vaultResourceGroup: protection.vaultResourceGroup,
       id: vm.id,
       location: vm.location,
     };
@@ -153,7 +156,13 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
       const who = auditWho(turn);
       return {
         kind: 'end',
-        card: progressCard(l, { vm: target.vm, vault: target.vault, retainUntil, status: 'starting' }),
+        card: progressCard(l, {
+          ...progressIds(target),
+          vm: target.vm,
+          vault: target.vault,
+          retainUntil,
+          status: 'starting',
+        }),
         after: (card) => triggerAndFollow(deps, { target, retainUntil, locale: l, who }, card),
       };
     }
@@ -174,6 +183,8 @@ async function triggerAndFollow(
   const auditTarget = { kind: 'vm' as const, name: target.vm };
   let jobId: string;
   let vault: string;
+  let vaultId: string | undefined;
+  const armRequestIds: string[] = [];
   try {
     // The one re-read before acting: is the VM still protected, and by which vault and item.
     const item = await protectionNow(deps, target);
@@ -185,21 +196,29 @@ async function triggerAndFollow(
       );
     }
     // End of the chosen day (UTC): the recovery point is kept through that date.
-    ({ jobId, vault } = await deps.azure.protection.triggerBackup({
-      item,
-      retainUntil: new Date(`${retainUntil}T23:59:00Z`),
-    }));
+    ({ jobId, vault } = await trackWrites(armRequestIds, () =>
+      deps.azure.protection.triggerBackup({ item, retainUntil: new Date(`${retainUntil}T23:59:00Z`) }),
+    ));
+    vaultId = armId.vault(item.vaultResourceGroup, vault);
   } catch (err) {
     await audit(deps, w.who, {
       action: 'backup.trigger',
       target: auditTarget,
       details: { vault: target.vault },
       result: 'failed',
+      armRequestIds,
     });
     if (card.activityId) {
       await deps.cards.updateCard(
         card,
-        progressCard(locale, { vm: target.vm, vault: target.vault, retainUntil, status: 'error', error: err }),
+        progressCard(locale, {
+          ...progressIds(target),
+          vm: target.vm,
+          vault: target.vault,
+          retainUntil,
+          status: 'error',
+          error: err,
+        }),
       );
     }
     return;
@@ -209,11 +228,14 @@ async function triggerAndFollow(
     target: auditTarget,
     details: { vault, job: jobId, retainUntil },
     result: 'started',
+    armRequestIds,
   });
   const checkpoint: FollowBackupJobCheckpoint = {
     vault,
     jobId,
     vm: target.vm,
+    vmId: progressIds(target).vmId,
+    vaultId,
     card,
     locale,
     who: w.who.who,
@@ -224,6 +246,12 @@ async function triggerAndFollow(
   const run = await deps.runs.start(FOLLOW_BACKUP_JOB, followBackupJobId(vault, jobId), checkpoint);
   await showBackupRun(deps, run.checkpoint);
 }
+
+/** The ARM ids a progress card links to (the vault's only when its resource group is known). */
+const progressIds = (target: BackupTarget) => ({
+  vmId: target.id ?? armId.vm(target.resourceGroup, target.vm),
+  vaultId: armId.vault(target.vaultResourceGroup, target.vault),
+});
 
 /** Backup's status for the VM now: one call (records from before the VM's id and region were kept read the VM). */
 async function protectionNow(deps: DialogDeps, target: BackupTarget): Promise<ProtectionSummary | undefined> {

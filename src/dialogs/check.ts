@@ -1,5 +1,6 @@
 import type { VmSummary } from '../azure';
 import type { AdaptiveCardJson } from '../cards/render';
+import { armId, type PortalRef } from '../cards/portal';
 import { t } from '../i18n';
 import { checkResultCard, checkVmCard } from './check/cards';
 import { runChecks } from './check/checks';
@@ -67,8 +68,22 @@ async function vmPage(deps: DialogDeps, filter: string, page: number): Promise<{
   const { items, total } = await deps.azure.vms.page({ contains: filter, top: PAGE_SIZE, skip: page * PAGE_SIZE });
   return { items: items.map(placeChoice), total };
 }
+/** The VM, the vault protecting it and the key vault holding its keys, in the portal. */
+const vmLinks = (vm: VmSummary): (PortalRef | undefined)[] => [
+  { kind: 'vm', id: vm.deployment === 'classic' ? undefined : vm.id, name: vm.name },
+  vm.protection
+    ? {
+        kind: 'vault',
+        id: armId.vault(vm.protection.vaultResourceGroup, vm.protection.vault),
+        name: vm.protection.vault,
+      }
+    : undefined,
+  vm.encryption.keyVault
+    ? { kind: 'keyVault', id: vm.encryption.keyVault.id, name: vm.encryption.keyVault.name }
+    : undefined,
+];
 
 async function checkCard(deps: DialogDeps, turn: Turn, vm: VmSummary): Promise<AdaptiveCardJson> {
   const { rows, buttons } = await runChecks(deps, turn.locale, vm);
-  return checkResultCard(turn.locale, vm.name, rows, buttons);
+  return checkResultCard(turn.locale, vm.name, rows, buttons, vmLinks(vm));
 }

@@ -1,4 +1,5 @@
 import { explain, UnsupportedVmError, type VaultSummary, type VmSummary } from '../azure';
+import { armId } from '../cards/portal';
 import type { AdaptiveCardJson } from '../cards/render';
 import { t } from '../i18n';
 import type { DialogDeps } from './deps';
@@ -127,7 +128,10 @@ export async function startEnableBackup(deps: DialogDeps, turn: Turn, args: stri
 function refusedUpFront(deps: DialogDeps, turn: Turn, vm: VmSummary): AdaptiveCardJson | undefined {
   const l = turn.locale;
   if (vm.encryption.kind === 'bek' && !deps.allowBekOnly) {
-    return explainCard(l, explain(new UnsupportedVmError('BekOnlyNotSupported', vm.name, ''), l), { subject: vm.name });
+    return explainCard(l, explain(new UnsupportedVmError('BekOnlyNotSupported', vm.name, ''), l), {
+      subject: vm.name,
+      links: [{ kind: 'vm', id: vm.id, name: vm.name }],
+    });
   }
   if (vm.protection) {
     return noticeCard(l, {
@@ -137,6 +141,14 @@ function refusedUpFront(deps: DialogDeps, turn: Turn, vm: VmSummary): AdaptiveCa
         backup: { title: t(l, 'flow.fix.backupNow'), data: { vm: vm.name } },
         check: { title: t(l, 'flow.fix.check'), data: { vm: vm.name } },
       },
+      links: [
+        { kind: 'vm', id: vm.id, name: vm.name },
+        {
+          kind: 'vault',
+          id: armId.vault(vm.protection.vaultResourceGroup, vm.protection.vault),
+          name: vm.protection.vault,
+        },
+      ],
     });
   }
   return undefined;
@@ -211,7 +223,12 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
       const work = { locale: l, who: auditWho(turn), vault: s.vault!, policy: s.policy!, vms };
       return {
         kind: 'end',
-        card: resultCard(l, { vault: s.vault!.name, policy: s.policy!.name, results: initialResults(vms) }),
+        card: resultCard(l, {
+          vault: s.vault!.name,
+          vaultResourceGroup: s.vault!.resourceGroup,
+          policy: s.policy!.name,
+          results: initialResults(vms),
+        }),
         after: (card) => enableProtection(deps, work, card),
       };
     }

@@ -101,7 +101,13 @@ async function planForKeyVault(
     };
   }
   if (need.kind === 'granted') {
-    return { card: grantResultCard(l, { keyVault: need.access.keyVault.name, changed: false }) };
+    return {
+      card: grantResultCard(l, {
+        keyVault: need.access.keyVault.name,
+        keyVaultId: need.access.keyVault.id,
+        changed: false,
+      }),
+    };
   }
   return { state: { plan: need.plan } };
 }
@@ -120,6 +126,7 @@ async function planForVm(
       card: noticeCard(l, {
         title: t(l, 'grant.notEncrypted.title'),
         text: t(l, 'grant.notEncrypted.text', { vm: vm.name }),
+        links: [{ kind: 'vm', id: vm.id, name: vm.name }],
       }),
     };
   }
@@ -140,12 +147,13 @@ async function planForVm(
     return {
       card: grantResultCard(l, {
         keyVault: need.access.keyVault.name,
+        keyVaultId: need.access.keyVault.id,
         changed: false,
         buttons: nextButtons(turn, vm.name, !!vm.protection),
       }),
     };
   }
-  return { state: { plan: need.plan, vmProtected: !!vm.protection } };
+  return { state: { plan: { ...need.plan, vmId: vm.id }, vmProtected: !!vm.protection } };
 }
 
 /**
@@ -215,5 +223,13 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
     return { kind: 'next', record: { ...r, state: { ...r.state, plan: r.state.next, next: undefined } }, notice };
   }
   const buttons = plan.vm ? nextButtons(turn, plan.vm, !!r.state.vmProtected) : {};
-  return { kind: 'end', card: grantResultCard(l, { keyVault: plan.keyVault.name, changed: result.changed, buttons }) };
+  return {
+    kind: 'end',
+    card: grantResultCard(l, {
+      keyVault: plan.keyVault.name,
+      keyVaultId: plan.keyVault.id,
+      changed: result.changed,
+      buttons,
+    }),
+  };
 }

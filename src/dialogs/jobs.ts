@@ -32,8 +32,8 @@ export function jobsFlow(deps: DialogDeps): FlowDefinition<JobsState> {
     render(r, view) {
       const s = r.state;
       if (r.step === 'vault') return jobsVaultCard(view, r.list!);
-      if (r.step === 'detail') return jobDetailCard(view, s.vault!.name, s.detail!);
-      return jobsListCard(view, s.vault!.name, r.list!, s.failed ?? 0);
+      if (r.step === 'detail') return jobDetailCard(view, s.vault!, s.detail!);
+      return jobsListCard(view, s.vault!, r.list!, s.failed ?? 0);
     },
     act: (verb, input, r, turn) => act(deps, verb, input, r, turn),
   };
@@ -112,6 +112,7 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
   const detail: JobDetail = {
     id: job.id,
     vmName: job.vmName,
+    vmResourceGroup: job.vmResourceGroup,
     operation: job.operation,
     status: job.status,
     startTime: utc(job.startTime),

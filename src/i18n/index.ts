@@ -1,10 +1,14 @@
 import { DEFAULT_LOCALE, type Locale } from './locale';
 import * as access from './messages/access';
 import * as audit from './messages/audit';
+import * as auditExport from './messages/auditExport';
 import * as commands from './messages/commands';
 import * as core from './messages/core';
 import * as firstHour from './messages/firstHour';
 import * as notifications from './messages/notifications';
+import * as portal from './messages/portal';
+import * as posture from './messages/posture';
+import * as ownership from './messages/ownership';
 import * as protect from './messages/protect';
 import * as restore from './messages/restore';
 
@@ -21,6 +25,10 @@ const en = {
   ...protect.en,
   ...notifications.en,
   ...firstHour.en,
+  ...auditExport.en,
+  ...ownership.en,
+  ...posture.en,
+  ...portal.en,
 };
 export type MessageKey = keyof typeof en;
 
@@ -31,10 +39,14 @@ const dictionaries: Record<Locale, Record<MessageKey, string>> = {
     ...commands.zhTW,
     ...access.zhTW,
     ...audit.zhTW,
+    ...auditExport.zhTW,
     ...restore.zhTW,
     ...protect.zhTW,
     ...notifications.zhTW,
     ...firstHour.zhTW,
+    ...ownership.zhTW,
+    ...posture.zhTW,
+    ...portal.zhTW,
   },
 };
 

@@ -64,6 +64,7 @@ export function azureProtectedItems(
         return {
           vault,
           vm: vm.name,
+          vmResourceGroup: vm.resourceGroup,
           lastSuccess: last.get(key),
           protectedAt: configured.get(key),
           ...(schedule ? { schedule } : {}),

@@ -34,7 +34,9 @@ export function foldFailure(
   now: string,
 ): FailureCard | undefined {
   if (card?.recentJobs.includes(event.jobId)) return undefined;
-  const newEpisode = !card || (card.recovered && isDelivered(card));
+  // While snoozed, a failure after a recovery reopens the same card (edited in place: no new post, no ping).
+  const snoozed = !!card?.snooze && Date.parse(card.snooze.until) > Date.parse(now);
+  const newEpisode = !card || (card.recovered && isDelivered(card) && !snoozed);
   if (newEpisode) {
     return bump<FailureCard>(
       {
@@ -42,6 +44,8 @@ export function foldFailure(
         kind: 'failure',
         vault: sub.vault,
         vm: event.vm,
+        vaultResourceGroup: sub.vaultResourceGroup,
+        vmResourceGroup: event.vmResourceGroup,
         operation: event.operation,
         count: 1,
         firstAt: event.at,
@@ -58,6 +62,7 @@ export function foldFailure(
     {
       ...card,
       count: card.count + 1,
+      vmResourceGroup: card.vmResourceGroup ?? event.vmResourceGroup,
       recovered: undefined,
       lastAt: later ? event.at : card.lastAt,
       lastJobId: later ? event.jobId : card.lastJobId,
@@ -122,7 +127,7 @@ function count(d: DigestCard, f: Failure): DigestCard {
 /** A new RPO breach card. */
 export function rpoCard(
   sub: Subscription,
-  item: { vm: string; lastSuccess?: string; protectedAt?: string },
+  item: { vm: string; vmResourceGroup?: string; lastSuccess?: string; protectedAt?: string },
   rpoHours: number,
   now: string,
 ): RpoCard {
@@ -132,6 +137,8 @@ export function rpoCard(
       kind: 'rpo',
       vault: sub.vault,
       vm: item.vm,
+      vaultResourceGroup: sub.vaultResourceGroup,
+      vmResourceGroup: item.vmResourceGroup,
       lastSuccess: item.lastSuccess,
       ...(item.protectedAt ? { protectedAt: item.protectedAt } : {}),
       rpoHours,

@@ -15,5 +15,6 @@ export {
 export { createNotifications, NotificationService, type NotificationDeps } from './service';
 export { errorLabel } from './storm';
 export { SubscriptionStore } from './subscriptions';
+export { ItemOwnership, SNOOZE_HOURS, snoozeActive, type OwnershipOutcome, type SnoozeHours } from './ownership';
 export type * from './types';
 export type { JobSource } from './watcher';

@@ -13,6 +13,7 @@ import type { SubscriptionStore } from './subscriptions';
 export interface ProtectedItemBackup extends RpoInputs {
   vault: string;
   vm: string;
+  vmResourceGroup?: string;
 }
 
 /** Where the RPO watch reads protected items from; `reads` is what it cost in ARM reads. */

@@ -10,6 +10,9 @@ import { ConversationHealth } from './health';
 import { Lease } from './lease';
 import { JobLedger } from './ledger';
 import { CardOutbox } from './outbox';
+import { ItemOwnership } from './ownership';
+import type { PostureDeps } from './posture';
+import { PostureDigest } from './postureDigest';
 import { RpoWatch, type ProtectedItemSource } from './rpo';
 import { settingsFromConfig, type NotificationSettings } from './settings';
 import { NotificationStream } from './stream';
@@ -28,6 +31,8 @@ export interface NotificationDeps {
   /** Names this replica in the lease and in send claims (random by default). */
   replicaId?: string;
   now?: () => number;
+  /** POSTURE_DIGEST=weekly: what the weekly posture digest reads Azure with; absent = off. */
+  posture?: PostureDeps;
 }
 
 /**
@@ -41,6 +46,10 @@ export class NotificationService {
   readonly outbox: CardOutbox;
   /** Dead conversations (403/404, unreachable): nothing is sent there, their subscriptions are inactive. */
   readonly health: ConversationHealth;
+  /** "I'm on it" and Snooze on failure cards (by compare-and-set on the card record). */
+  readonly ownership: ItemOwnership;
+  /** The weekly posture digest, when POSTURE_DIGEST=weekly. */
+  readonly postureDigest?: PostureDigest;
   readonly stream: NotificationStream;
   readonly budget: ArmReadBudget;
   readonly watcher: JobWatcher;
@@ -69,6 +78,7 @@ export class NotificationService {
       now,
     });
     this.outbox = new CardOutbox(store, { sender: deps.sender, settings, logger, replicaId, now, health: this.health });
+    this.ownership = new ItemOwnership(this.outbox, now);
     this.stream = new NotificationStream(store, {
       ledger: this.ledger,
       subscriptions: this.subscriptions,
@@ -78,6 +88,10 @@ export class NotificationService {
       now,
     });
     this.budget = new ArmReadBudget(settings.budget, now);
+    if (deps.posture) {
+      const { subscriptions, outbox, budget } = this;
+      this.postureDigest = new PostureDigest({ posture: deps.posture, subscriptions, outbox, budget, logger, now });
+    }
     const shared = {
       subscriptions: this.subscriptions,
       stream: this.stream,
@@ -145,6 +159,10 @@ export class NotificationService {
         logger.warn({ err }, 'RPO check failed');
       }
     }
+    if (this.postureDigest)
+      reads += await this.postureDigest
+        .run()
+        .catch((err: unknown) => (logger.warn({ err }, 'posture digest failed'), 0));
     const nextInMs = Math.max(
       this.budget.intervalFor(reads, settings.watchIntervalMs),
       this.budget.waitFor(poll.vaults),
@@ -202,7 +220,14 @@ export function createNotifications(
     };
     azure: { tenantId?: string };
   },
-  deps: { store: Store; azure: Pick<Azure, 'jobs' | 'vms' | 'policies'>; sender: CardSender; logger: Logger },
+  deps: {
+    store: Store;
+    azure: Pick<Azure, 'jobs' | 'vms' | 'policies'> & Partial<Pick<Azure, 'keyVaults' | 'recoveryPoints'>>;
+    sender: CardSender;
+    logger: Logger;
+    /** POSTURE_DIGEST=weekly (with the full Azure layer): the weekly posture digest. */
+    posture?: Omit<PostureDeps, 'azure'>;
+  },
 ): NotificationService {
   const settings = settingsFromConfig(config.notifications);
   const { alertWebhookToken: token, alertWebhookAudience: audience } = config.notifications;
@@ -215,5 +240,9 @@ export function createNotifications(
     settings,
     logger: deps.logger,
     alerts: { token, entra: audience && tenantId ? { tenantId, audience } : undefined },
+    posture:
+      deps.posture && deps.azure.keyVaults && deps.azure.recoveryPoints
+        ? { ...deps.posture, azure: deps.azure as PostureDeps['azure'] }
+        : undefined,
   });
 }

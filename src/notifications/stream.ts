@@ -4,6 +4,7 @@ import { foldDigest, foldFailure, foldRpoRecovered, foldSuccess, rpoCard } from 
 import { conversationKey, itemKey, vaultKey } from './keys';
 import type { JobLedger } from './ledger';
 import type { CardOutbox } from './outbox';
+import { ItemOwnership } from './ownership';
 import type { NotificationSettings } from './settings';
 import { errorLabel, routeFailure, type StormState } from './storm';
 import type { SubscriptionStore } from './subscriptions';
@@ -13,6 +14,7 @@ import type { DigestCard, FailureCard, JobEvent, RpoCard, Subscription } from '.
 export interface RpoBreach {
   vault: string;
   vm: string;
+  vmResourceGroup?: string;
   lastSuccess?: string;
   /** Start of the latest ConfigureBackup job (protection, re-protection, policy change), when in the look-back. */
   protectedAt?: string;
@@ -34,6 +36,7 @@ export class NotificationStream {
   private readonly storms: RecordStore<StormState>;
   private readonly breaches: RecordStore<BreachRecord>;
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly ownership: ItemOwnership;
 
   constructor(
     store: Store,
@@ -48,6 +51,7 @@ export class NotificationStream {
   ) {
     this.storms = store.records<StormState>('notify.storms');
     this.breaches = store.records<BreachRecord>('notify.rpo');
+    this.ownership = new ItemOwnership(deps.outbox, deps.now);
   }
 
   /** Takes ended jobs in and folds them; returns how many were new (the rest were seen before, by either source). */
@@ -109,10 +113,14 @@ export class NotificationStream {
         cards,
       });
       if (!created) return false;
+      // Never snoozed silently: the RPO card of a snoozed item is posted, and says it is snoozed.
+      const snoozes = await Promise.all(
+        subs.map((s) => this.ownership.snoozeOf(s.conversationId, breach.vault, breach.vm)),
+      );
       for (const [i, sub] of subs.entries()) {
         await this.deps.outbox.change<RpoCard>(
           cards[i],
-          (c) => c ?? rpoCard(sub, breach, this.deps.settings.rpoHours, now),
+          (c) => c ?? withSnooze(rpoCard(sub, breach, this.deps.settings.rpoHours, now), snoozes[i]),
         );
       }
       this.deps.logger.info({ vault: breach.vault, vm: breach.vm, conversations: subs.length }, 'RPO breach reported');
@@ -196,3 +204,5 @@ export class NotificationStream {
     await this.breaches.delete(key);
   }
 }
+
+const withSnooze = (card: RpoCard, snooze: RpoCard['snooze']): RpoCard => (snooze ? { ...card, snooze } : card);

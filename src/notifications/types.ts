@@ -8,6 +8,8 @@ export interface JobEvent {
   vault: string;
   jobId: string;
   vm: string;
+  /** For the VM's portal link (the watcher knows it from the job; alerts do not). */
+  vmResourceGroup?: string;
   operation: string;
   outcome: 'failed' | 'succeeded';
   /** When it ended (job end time, or the alert's fired time). */
@@ -59,6 +61,9 @@ export interface FailureCard extends CardDelivery {
   kind: 'failure';
   vault: string;
   vm: string;
+  /** Resource groups of the vault and the VM, for the card's portal links (absent in older records: no link). */
+  vaultResourceGroup?: string;
+  vmResourceGroup?: string;
   operation: string;
   count: number;
   firstAt: string;
@@ -68,6 +73,10 @@ export interface FailureCard extends CardDelivery {
   recovered?: { at: string; jobId: string };
   /** Job ids already folded in, so a re-fold after a crash does not count twice. */
   recentJobs: string[];
+  /** "I'm on it": who took the failure and when (src/notifications/ownership.ts). */
+  owner?: { aadObjectId?: string; name?: string; at: string };
+  /** Snoozed in this conversation until `until`: new failures update this card instead of posting a new one. */
+  snooze?: { until: string; by: { aadObjectId?: string; name?: string } };
 }
 
 /** One digest card per conversation per storm: every failure counted, grouped by error and vault. */
@@ -89,6 +98,8 @@ export interface RpoCard extends CardDelivery {
   kind: 'rpo';
   vault: string;
   vm: string;
+  vaultResourceGroup?: string;
+  vmResourceGroup?: string;
   lastSuccess?: string;
   /** When protection (or its latest change) started, if within the look-back: the card says "since protection". */
   protectedAt?: string;
@@ -96,9 +107,19 @@ export interface RpoCard extends CardDelivery {
   detectedAt: string;
   /** Set when a later success ended the breach. */
   recoveredAt?: string;
+  /** The item's failure cards were snoozed here: an RPO breach is still posted, saying so. */
+  snooze?: { until: string; by: { aadObjectId?: string; name?: string } };
 }
 
-export type NotificationCard = FailureCard | DigestCard | RpoCard;
+/** The weekly posture digest of one vault for one conversation (src/notifications/postureDigest.ts). */
+export interface PostureCard extends CardDelivery {
+  kind: 'posture';
+  week: string;
+  report: import('./posture').PostureReport;
+  rpoHours: number;
+}
+
+export type NotificationCard = FailureCard | DigestCard | RpoCard | PostureCard;
 
 /** Posts and edits cards (the bot layer renders the record into an Adaptive Card, in its locale). */
 export interface CardSender {

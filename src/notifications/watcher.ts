@@ -120,6 +120,7 @@ export class JobWatcher {
         vault: v.vault,
         jobId: job.id,
         vm: job.vmName,
+        vmResourceGroup: job.vmResourceGroup,
         operation: job.operation || 'Backup',
         outcome,
         at: ended,

@@ -6,6 +6,7 @@ import type { RecordStore } from '../store';
 import { describeFailure, isAbort, isTransient } from './failures';
 import { deadOnThisHost, heldByOther } from './lease';
 import type { RunEngine, RunKind, RunRecord, StepContext, StepResult } from './types';
+import { countMetric, inSpan } from '../telemetry';
 
 export interface RunEngineOptions {
   /** Where runs live (one record per run, changed only by compare-and-set). */
@@ -326,7 +327,10 @@ export class DurableRunEngine implements RunEngine {
     try {
       if (!step)
         throw Object.assign(new Error(`Run kind '${kind.kind}' has no step '${run.step}'.`), { code: 'UnknownStep' });
-      result = await step({ ...run, checkpoint }, ctx);
+      result = await inSpan('run.step', { 'run.kind': kind.kind, 'run.step': run.step }, () =>
+        step({ ...run, checkpoint }, ctx),
+      );
+      countMetric('run.steps', { 'run.kind': kind.kind, 'run.step': run.step });
     } catch (err) {
       if (isAbort(err) || signal.aborted) return undefined;
       return this.failedStep(run, checkpoint, err, signal);

@@ -8,6 +8,9 @@ export interface FollowBackupJobCheckpoint {
   vault: string;
   jobId: string;
   vm: string;
+  /** ARM ids of the VM and the vault, for the card's portal links (absent in older records). */
+  vmId?: string;
+  vaultId?: string;
   /** The card that shows the job (conversation reference and message id), updated in place. */
   card: { reference: Record<string, unknown>; activityId?: string };
   /** The card's language. */

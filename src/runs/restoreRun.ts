@@ -1,4 +1,5 @@
 import type { Azure, JobError, KeyAndSecretPutBack, RestoreJobOutputs } from '../azure';
+import { trackWrites, trailTags } from '../azure';
 import type { RestorePlan } from './restorePlan';
 import type { RunKind, RunRecord, StepContext, StepResult } from './types';
 
@@ -43,6 +44,11 @@ export interface RestoreCheckpoint {
   deleted?: string[];
   /** When the staged files of a run that ended otherwise than by its last step were deleted (src/runs/stagingSweep.ts). */
   stagingDeletedAt?: string;
+  /** Entra object ids of the requester and the approver: tags on the restored VM, NIC and disks. */
+  requestedBy?: string;
+  approvedBy?: string;
+  /** Client request ids of the run's Azure writes (src/azure/trail.ts), for the audit entry. */
+  armRequestIds?: string[];
 }
 
 export type RestoreRun = RunRecord<RestoreCheckpoint>;
@@ -78,6 +84,26 @@ export function restoreRetryable(step: string, error: { code: string }): boolean
 }
 
 type Step = (run: RestoreRun, ctx: StepContext<RestoreCheckpoint>) => Promise<StepResult<RestoreCheckpoint>>;
+
+/**
+ * A step whose Azure writes are kept on the checkpoint (`armRequestIds`): the run's audit entry lists them. A step
+ * that fails keeps them too (a failed write is in the Activity Log as well).
+ */
+const traced =
+  (step: Step): Step =>
+  async (run, ctx) => {
+    const ids: string[] = [];
+    const kept = (cp: RestoreCheckpoint) => [...new Set([...(cp.armRequestIds ?? []), ...ids])];
+    try {
+      const result = await trackWrites(ids, () => step(run, ctx));
+      if (!ids.length) return result;
+      const cp = result.checkpoint ?? run.checkpoint;
+      return { ...result, checkpoint: { ...cp, armRequestIds: kept(cp) } };
+    } catch (err) {
+      if (ids.length) await ctx.save({ armRequestIds: kept(run.checkpoint) }).catch(() => undefined);
+      throw err;
+    }
+  };
 
 /**
  * The restore of an approved plan as a durable run: restore the disks (the job id stored the moment Azure names it),
@@ -213,6 +239,7 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
         },
         // The approved path: the compute API from the plan, or the template only as checked against the plan.
         path: plan.path,
+        tags: trailTags({ requestId: cp.requestId, requestedBy: cp.requestedBy, approvedBy: cp.approvedBy }),
       },
       { abortSignal: ctx.signal, pollIntervalMs: Math.min(pollMs, 5000) },
     );
@@ -235,7 +262,13 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
   return {
     kind: RESTORE_RUN_KIND,
     firstStep: 'restoreDisks',
-    steps: { restoreDisks, followJob, putBackKeys, createVm, deleteStaging },
+    steps: {
+      restoreDisks: traced(restoreDisks),
+      followJob,
+      putBackKeys: traced(putBackKeys),
+      createVm: traced(createVm),
+      deleteStaging: traced(deleteStaging),
+    },
     onChange: options.onChange,
     authorize: options.authorize,
     retryable: restoreRetryable,

@@ -22,6 +22,11 @@ export interface AuditEntry {
   result: AuditResult;
   /** Ties the entry to log lines and to the reference a user was shown. */
   correlationId?: string;
+  /**
+   * The `x-ms-client-request-id` of each Azure write this action made (src/azure/trail.ts): the Activity Log's
+   * `httpRequest.clientRequestId`, so the change can be found there.
+   */
+  armRequestIds?: string[];
 }
 
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'>;

@@ -23,7 +23,7 @@ describe('sandbox Key Vault management', () => {
   it('lists the existing vaults only, and answers 404 for the vault that is gone', async () => {
     const names: string[] = [];
     for await (const v of azure.clients.keyVault.vaults.listBySubscription()) names.push(v.name!);
-    expect(names.sort()).toEqual(['kv-ade-kek', 'kv-ade-nogrant', 'kv-ade-policy', 'kv-ade-rbac']);
+    expect(names.sort()).toEqual(['kv-ade-kek', 'kv-ade-nogrant', 'kv-ade-policy', 'kv-ade-rbac', 'kv-ade-revoked']);
     const inGroup: string[] = [];
     for await (const v of azure.clients.keyVault.vaults.listByResourceGroup('rg-keys', { top: 2 }))
       inGroup.push(v.name!);

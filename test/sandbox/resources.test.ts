@@ -16,7 +16,7 @@ describe('sandbox resources: generic resource list, resource groups, classic VMs
     const mark = azure.sandbox.log.mark();
     const names: string[] = [];
     for await (const v of azure.clients.keyVault.vaults.list({ top: 2 })) names.push(v.name!);
-    expect(names.sort()).toEqual(['kv-ade-kek', 'kv-ade-nogrant', 'kv-ade-policy', 'kv-ade-rbac']);
+    expect(names.sort()).toEqual(['kv-ade-kek', 'kv-ade-nogrant', 'kv-ade-policy', 'kv-ade-rbac', 'kv-ade-revoked']);
     const pages = azure.requestsSince(mark).filter((r) => r.routeId === 'resources.list');
     expect(pages.length).toBe(2);
   });

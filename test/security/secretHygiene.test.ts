@@ -3,6 +3,7 @@ import { cardId } from '../../src/cards/render';
 import { actionsOf, choicesOf } from '../bot/approvals/restoreBot';
 import { backupAlert } from '../notifications/support/alerts';
 import { cardAction, cardOf, message, SANDBOX_USERS, startTestBot, type TestBot } from '../support/bot';
+import { captureTelemetry } from '../support/telemetry';
 
 const ALERT_TOKEN = 'alert-webhook-token-3f9c2a7d1e5b4c80';
 const BOT_PASSWORD = 'bot-app-password-7a1d9e3c5b2f4e60';
@@ -12,7 +13,9 @@ const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
  * Runs representative flows against the real bot (debug logging captured, every card and reply captured by the
  * Bot Connector stand-in, every HTTP answer kept), then looks for the secrets a run handles anywhere in that output.
  */
-describe('secret hygiene: no key material, token, connection string or password in logs, cards or replies', () => {
+describe('secret hygiene: no key material, token, connection string or password in logs, cards, replies or spans', () => {
+  // OpenTelemetry spans (the test exporter) are output too: every attribute of every span is searched.
+  const telemetry = captureTelemetry();
   let t: TestBot;
   const answers: string[] = [];
   beforeAll(async () => {
@@ -81,7 +84,7 @@ describe('secret hygiene: no key material, token, connection string or password 
     expect(actionsOf(card).map((a) => a.verb)).toContain('approval.cancel');
   });
 
-  it('finds none of the run\u2019s secrets in any log line, card, reply or HTTP answer', async () => {
+  it('finds none of the run\u2019s secrets in any log line, card, reply, HTTP answer or span', async () => {
     const sandbox = t.bot.sandbox!;
     const w = sandbox.world;
     const secrets: [string, string][] = [
@@ -99,7 +102,11 @@ describe('secret hygiene: no key material, token, connection string or password 
     }
     expect(secrets.filter(([name]) => name.endsWith(' value')).length).toBeGreaterThan(4);
     expect(secrets.some(([name]) => name.startsWith('recovery point'))).toBe(true);
-    const output = [t.logs.raw(), JSON.stringify(t.connector.sent), ...answers].join('\n');
+    const spans = telemetry
+      .spans()
+      .map((s) => JSON.stringify({ name: s.name, attributes: s.attributes, events: s.events }));
+    expect(spans.length).toBeGreaterThan(20); // turns and Azure calls were traced
+    const output = [t.logs.raw(), JSON.stringify(t.connector.sent), ...answers, ...spans].join('\n');
     expect(output).toContain('card.restore.plan'); // the output under test is the real one
     const found = secrets.filter(([, value]) => value.length >= 8 && output.includes(value)).map(([name]) => name);
     expect(found).toEqual([]);

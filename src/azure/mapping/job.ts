@@ -27,6 +27,8 @@ export function toJobSummary(resource: JobResource, vault: string): JobSummary {
     operation: p.operation ?? '',
     status: p.status ?? '',
     vmName: p.entityFriendlyName ?? '',
+    vmResourceGroup: p.containerName?.split(';').at(-2) || undefined,
+    vaultResourceGroup: /\/resourceGroups\/([^/]+)\//i.exec(resource.id ?? '')?.[1],
     startTime: p.startTime ? new Date(p.startTime) : undefined,
     endTime: p.endTime ? new Date(p.endTime) : undefined,
     durationText: p.duration,

@@ -7,6 +7,7 @@ import { TEMPLATE_RESTORE_SINCE } from './backupDate';
 import { parseEncryptionInfo } from './encryptionInfo';
 import { lookUpVaultUri } from './keyAndSecret';
 import { restoreNames } from './naming';
+import { tagCreatedResources } from './tags';
 import type { StagingBlobs } from './staging';
 import { deployTemplate, retargetEncryption, templateParameters, type EncryptionRefs } from './template';
 import { checkRestoreTemplate } from './templateGuard';
@@ -91,6 +92,7 @@ export async function createVmFromRestore(
       { abortSignal: options.abortSignal, updateIntervalInMs: options.pollIntervalMs },
     );
   }
+  await tagCreatedResources(clients, vmId, plan.tags, options);
   return {
     vmId,
     vmName: parseResourceId(vmId)?.name ?? names.vm,

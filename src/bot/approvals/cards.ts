@@ -1,7 +1,7 @@
 import { escapeMarkdown } from '../markdown';
 import { explain, type Explanation } from '../../azure';
 import { jobStatusLabel } from '../../dialogs/jobs/format';
-import { formatTime, planFacts, planStepIds, planSteps } from '../../dialogs/restore';
+import { formatTime, planFacts, planLinks, planStepIds, planSteps } from '../../dialogs/restore';
 import { t, type Locale, type MessageKey } from '../../i18n';
 import { restoreRetryable, type RestoreRun, type RestoreStep } from '../../runs/restoreRun';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
@@ -87,6 +87,7 @@ export function approvalCard(
     showCancel: options.audience === 'requester' && record.status === 'pending',
     showRetry: options.audience !== 'readOnly' && retryable,
     refreshUserIds: options.refresh?.userIds ?? [],
+    links: planLinks(locale, plan, record.status === 'succeeded'),
     labels: {
       approve: t(locale, 'approval.approve'),
       reject: t(locale, 'approval.reject'),

@@ -247,14 +247,21 @@ export class ApprovalService {
       );
       if (changed && value) {
         const cp = run.checkpoint;
-        await this.audit(value, undefined, 'restore.run', event, {
-          runId: run.id,
-          ...(cp.jobId ? { jobId: cp.jobId } : {}),
-          ...(cp.vm ? { newVm: cp.vm.name, newVmId: cp.vm.id, path: cp.vm.path } : {}),
-          ...(cp.putBack ? { keyAndSecret: cp.putBack.actions.join(', ') } : {}),
-          ...(run.error ? { step: run.error.step, error: run.error.code } : {}),
-          ...(run.error?.requestId ? { azureRequestId: run.error.requestId } : {}),
-        });
+        await this.audit(
+          value,
+          undefined,
+          'restore.run',
+          event,
+          {
+            runId: run.id,
+            ...(cp.jobId ? { jobId: cp.jobId } : {}),
+            ...(cp.vm ? { newVm: cp.vm.name, newVmId: cp.vm.id, path: cp.vm.path } : {}),
+            ...(cp.putBack ? { keyAndSecret: cp.putBack.actions.join(', ') } : {}),
+            ...(run.error ? { step: run.error.step, error: run.error.code } : {}),
+            ...(run.error?.requestId ? { azureRequestId: run.error.requestId } : {}),
+          },
+          cp.armRequestIds,
+        );
       }
     }
     await this.cards.updateAll(id, run);
@@ -306,6 +313,8 @@ export class ApprovalService {
     const run = await this.deps.runs.start<RestoreCheckpoint>(RESTORE_RUN_KIND, restoreRunId(record.id), {
       requestId: record.id,
       plan: record.plan,
+      requestedBy: record.requester.aadObjectId,
+      approvedBy: record.decision?.by?.aadObjectId,
     });
     const { value, changed } = await this.deps.records.update(record.id, (cur) =>
       cur ? follow(cur, 'started', this.now()) : undefined,
@@ -320,6 +329,7 @@ export class ApprovalService {
     action: string,
     result: AuditResult,
     details: Record<string, string | number | boolean>,
+    armRequestIds?: string[],
   ): Promise<void> {
     const decider = record.decision?.by;
     await this.deps.audit.append({
@@ -329,6 +339,7 @@ export class ApprovalService {
       details,
       approval: { requestId: record.id, by: decider },
       result,
+      ...(armRequestIds?.length ? { armRequestIds } : {}),
     });
   }
 }

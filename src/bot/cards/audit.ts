@@ -42,6 +42,8 @@ export function auditCard(
       when: formatTime(e.at),
       who: t(locale, 'audit.by', { who: e.who.name ?? e.who.aadObjectId ?? '?' }),
       details: detailLines(locale, e).join('\n\n'),
+      // The Activity Log's clientRequestId of each Azure write (src/azure/trail.ts).
+      requestIds: e.armRequestIds?.length ? t(locale, 'audit.requestIds', { ids: e.armRequestIds.join(', ') }) : '',
     })),
     hasMore: paging.hasMore,
     more: { label: t(locale, 'audit.more'), target: target ?? '', page: paging.page + 1 },

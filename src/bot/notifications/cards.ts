@@ -1,9 +1,18 @@
 import { explain, type JobError, type JobSummary } from '../../azure';
 import { durationLabel, jobOperationLabel, jobStatusLabel } from '../../dialogs/jobs/format';
 import { t, type Locale } from '../../i18n';
-import type { DigestCard, FailureCard, NotificationCard, RpoCard, Subscription } from '../../notifications';
+import {
+  SNOOZE_HOURS,
+  type DigestCard,
+  type FailureCard,
+  type NotificationCard,
+  type RpoCard,
+  type Subscription,
+} from '../../notifications';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { escapeMarkdown } from '../markdown';
+import { postureCard } from '../posture/card';
+import { armId, portalLinks, type PortalLink } from '../../cards/portal';
 
 /** `2026-01-05 10:12 UTC`: unambiguous for a team spread over time zones. */
 export function formatTime(iso: string | Date | undefined): string {
@@ -20,10 +29,51 @@ const azureWords = (message: string) => {
   return escapeMarkdown(line.length > 300 ? `${line.slice(0, 297)}...` : line);
 };
 
+/** The VM, its vault and the vault's Backup jobs blade, for the cards of one protected item. */
+function itemLinks(
+  l: Locale,
+  c: { vm: string; vault: string; vmResourceGroup?: string; vaultResourceGroup?: string },
+  jobs: boolean,
+): PortalLink[] {
+  const vaultId = armId.vault(c.vaultResourceGroup, c.vault);
+  return portalLinks(l, [
+    { kind: 'vm', id: armId.vm(c.vmResourceGroup, c.vm), name: c.vm },
+    { kind: 'vault', id: vaultId, name: c.vault },
+    jobs ? { kind: 'backupJobs', id: vaultId } : undefined,
+  ]);
+}
+
+const personName = (p: { aadObjectId?: string; name?: string }) => p.name ?? p.aadObjectId ?? '?';
+
+/** Who took the item and its snooze, as facts (the snooze stays on the card after it ends: its time says so). */
+function ownershipFacts(l: Locale, c: Partial<Pick<FailureCard, 'owner' | 'snooze'>>) {
+  const owner = c.owner;
+  const snooze = c.snooze;
+  return [
+    ...(owner
+      ? [
+          fact(
+            t(l, 'notify.fact.takenBy'),
+            t(l, 'notify.takenBy', { who: personName(owner), time: formatTime(owner.at) }),
+          ),
+        ]
+      : []),
+    ...(snooze
+      ? [
+          fact(
+            t(l, 'notify.fact.snoozed'),
+            t(l, 'notify.snoozedBy', { time: formatTime(snooze.until), who: personName(snooze.by) }),
+          ),
+        ]
+      : []),
+  ];
+}
+
 /** The card a notification record is shown as, in the subscriber's language. */
 export function notificationCard(card: NotificationCard): AdaptiveCardJson {
   if (card.kind === 'failure') return failureCard(card);
   if (card.kind === 'digest') return digestCard(card);
+  if (card.kind === 'posture') return postureCard(card.locale, card.report, card.rpoHours);
   return rpoCard(card);
 }
 
@@ -50,6 +100,7 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
     fact(t(l, 'notify.fact.lastFailure'), formatTime(c.lastAt)),
     ...(errorCode ? [fact(t(l, 'notify.fact.error'), errorCode)] : []),
     fact(t(l, 'notify.fact.job'), c.lastJobId),
+    ...ownershipFacts(l, c),
   ];
   return renderCard('notify.failure', {
     title: recovered
@@ -57,9 +108,21 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
       : t(l, c.count > 1 ? 'notify.failure.titleRepeat' : 'notify.failure.title', { vm, count: c.count }),
     color: recovered ? 'Good' : 'Attention',
     summary: recovered
-      ? t(l, 'notify.failure.recoveredSummary', { vm, time: formatTime(c.recovered!.at), count: c.count })
+      ? t(l, 'notify.failure.recoveredSummary', { vm, time: formatTime(c.recovered!.at), count: c.count }) +
+        (c.owner ? ` ${t(l, 'notify.failure.recoveredOwner', { who: personName(c.owner) })}` : '')
       : t(l, 'notify.failure.summary', { operation, vm, vault, time: formatTime(c.lastAt) }),
     facts,
+    canTake: !recovered && !c.owner,
+    takeLabel: t(l, 'notify.button.take'),
+    canSnooze: !recovered,
+    snoozeLabel: t(l, 'notify.button.snooze'),
+    snoozeIntro: t(l, 'notify.snooze.intro'),
+    snoozeChoices: SNOOZE_HOURS.map((hours) => ({
+      title: t(l, 'notify.snooze.hours', { hours }),
+      vault: c.vault,
+      vm: c.vm,
+      hours,
+    })),
     showError: !recovered && !!e,
     errorTitle: e?.title ?? '',
     causeLabel: t(l, 'notify.cause'),
@@ -76,6 +139,7 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
     showJobLabel: t(l, 'notify.button.showJob'),
     vault: c.vault,
     jobId: recovered ? c.recovered!.jobId : c.lastJobId,
+    links: itemLinks(l, c, true),
   });
 }
 
@@ -138,10 +202,12 @@ export function rpoCard(c: RpoCard): AdaptiveCardJson {
             : t(l, 'notify.rpo.never', { hours: lookBack }),
       ),
       fact(t(l, 'notify.fact.rpo'), t(l, 'notify.hours', { hours: c.rpoHours })),
+      ...ownershipFacts(l, c),
     ],
     hasBackup: !recovered,
     backupLabel: t(l, 'notify.button.backupNow'),
     vm: c.vm,
+    links: itemLinks(l, c, false),
   });
 }
 
@@ -223,5 +289,15 @@ export function jobCard(l: Locale, job: JobSummary): AdaptiveCardJson {
     hasErrors: errors.length > 0,
     errorsLabel: t(l, 'notify.job.errors'),
     errors,
+    links: itemLinks(
+      l,
+      {
+        vm: job.vmName,
+        vault: job.vault,
+        vmResourceGroup: job.vmResourceGroup,
+        vaultResourceGroup: job.vaultResourceGroup,
+      },
+      true,
+    ),
   });
 }

@@ -2,7 +2,7 @@ import type { Application } from '@microsoft/teams-ai';
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import type { Azure } from '../../azure';
 import { t, type MessageKey } from '../../i18n';
-import { SubscriptionStore } from '../../notifications';
+import { SubscriptionStore, type ItemOwnership } from '../../notifications';
 import { refusalKey } from '../accessPolicy';
 import type { CommandHandler, CommandRegistry } from '../commands';
 import type { BotDeps } from '../deps';
@@ -11,6 +11,7 @@ import type { AppTurnState } from '../state';
 import { localeOf, markTurn, sender } from '../turnInfo';
 import { NOTIFICATION_VERBS } from '../verbs';
 import { jobCard, subscriptionsCard, vaultChoiceCard } from './cards';
+import { ownershipVerbs } from './ownership';
 import { auditRefused, subscribe, unsubscribe, type SubscribeDeps } from './subscribe';
 
 /** What the notification commands need beyond the chat plumbing (BotDeps.notifications). */
@@ -23,6 +24,8 @@ export interface NotificationOptions {
    * subscriptions back, with this turn's reference, and its cards are never queued behind stale conversations.
    */
   onConversationAlive?: (conversationId: string, reference: Record<string, unknown>) => Promise<unknown>;
+  /** "I'm on it" / Snooze on failure cards (NotificationService.ownership; read at click time). */
+  ownership?: () => ItemOwnership | undefined;
 }
 
 /**
@@ -117,6 +120,7 @@ export function registerNotifications(
     (typeof NOTIFICATION_VERBS)[number],
     (ctx: TurnContext, data: Record<string, unknown>) => Promise<unknown>
   > = {
+    ...ownershipVerbs({ ownership: () => notifications.ownership?.(), audit: store.audit, refused }),
     // From the vault choice card: subscribe, then the card shows what is subscribed here.
     'notify.subscribe': async (ctx, data) => {
       const vault = str(data.vault);

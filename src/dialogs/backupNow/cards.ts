@@ -1,5 +1,6 @@
 import { explain, type JobError } from '../../azure';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { armId, portalLinks } from '../../cards/portal';
 import { t, type Locale } from '../../i18n';
 import { fixButtons, startData, stepData } from '../flow/cards';
 import { listView } from '../flow/list';
@@ -14,7 +15,16 @@ export interface BackupTarget {
   /** Absent in records written before they were kept: the VM is then read again by name. */
   id?: string;
   location?: string;
+  /** The vault's resource group, when known (for its portal link). */
+  vaultResourceGroup?: string;
 }
+
+/** The VM and its vault in the portal. */
+const targetLinks = (l: Locale, target: BackupTarget) =>
+  portalLinks(l, [
+    { kind: 'vm', id: target.id ?? armId.vm(target.resourceGroup, target.vm), name: target.vm },
+    { kind: 'vault', id: armId.vault(target.vaultResourceGroup, target.vault), name: target.vault },
+  ]);
 
 export function backupVmCard(view: View, list: ChoiceList): AdaptiveCardJson {
   const l = view.locale;
@@ -37,6 +47,7 @@ export function retentionCard(
     intro: t(l, 'backup.retention.intro', { vm: target.vm, vault: target.vault }),
     label: t(l, 'backup.retention.label'),
     ...limits,
+    links: targetLinks(l, target),
   });
 }
 
@@ -56,6 +67,7 @@ export function backupConfirmCard(
       { title: t(l, 'backup.fact.retain'), value: t(l, 'backup.retainText', { date: retainUntil, days }) },
     ],
     confirmLabel: t(l, 'backup.confirm.button'),
+    links: targetLinks(l, target),
   });
 }
 
@@ -65,6 +77,8 @@ export interface BackupProgress {
   vault: string;
   retainUntil: string;
   status: string;
+  vmId?: string;
+  vaultId?: string;
   jobId?: string;
   progressPercent?: number;
   startTime?: string;
@@ -125,5 +139,10 @@ export function progressCard(locale: Locale, p: BackupProgress): AdaptiveCardJso
     resolutionLabel: t(l, 'flow.explain.resolution'),
     resolution: e?.resolution ?? '',
     ...startData(buttons),
+    links: portalLinks(l, [
+      { kind: 'vm', id: p.vmId, name: p.vm },
+      { kind: 'vault', id: p.vaultId, name: p.vault },
+      p.jobId ? { kind: 'backupJobs', id: p.vaultId } : undefined,
+    ]),
   });
 }

@@ -1,4 +1,5 @@
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { portalLinks, type PortalRef } from '../../cards/portal';
 import { t, type Locale } from '../../i18n';
 import { startData, stepData, type StartButtons } from '../flow/cards';
 import { listView } from '../flow/list';
@@ -19,7 +20,13 @@ export function checkVmCard(view: View, list: ChoiceList): AdaptiveCardJson {
 }
 
 /** cards/check.result.json: one card, every check green or red, the fix buttons that apply. */
-export function checkResultCard(locale: Locale, vm: string, rows: CheckRow[], buttons: StartButtons): AdaptiveCardJson {
+export function checkResultCard(
+  locale: Locale,
+  vm: string,
+  rows: CheckRow[],
+  buttons: StartButtons,
+  links: (PortalRef | undefined)[] = [],
+): AdaptiveCardJson {
   const bad = rows.filter((r) => r.state === 'bad').length;
   return renderCard('check.result', {
     title: t(locale, 'check.result.title', { vm }),
@@ -27,5 +34,6 @@ export function checkResultCard(locale: Locale, vm: string, rows: CheckRow[], bu
     summaryColor: bad ? 'Attention' : 'Good',
     rows: rows.map((r) => ({ ...r, icon: ICONS[r.state], color: COLORS[r.state] })),
     ...startData(buttons),
+    links: portalLinks(locale, links),
   });
 }

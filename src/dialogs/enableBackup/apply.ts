@@ -1,4 +1,4 @@
-import { explain } from '../../azure';
+import { explain, trackWrites } from '../../azure';
 import type { Locale } from '../../i18n';
 import type { DialogDeps } from '../deps';
 import type { CardAddress } from '../flow/types';
@@ -33,7 +33,13 @@ export async function enableProtection(deps: DialogDeps, work: EnableWork, card:
     try {
       await deps.cards.updateCard(
         card,
-        resultCard(locale, { vault: vault.name, policy: policy.name, results, policyProblem }),
+        resultCard(locale, {
+          vault: vault.name,
+          vaultResourceGroup: vault.resourceGroup,
+          policy: policy.name,
+          results,
+          policyProblem,
+        }),
       );
     } catch (err) {
       deps.logger.warn({ err }, 'could not update the enable backup card');
@@ -43,13 +49,15 @@ export async function enableProtection(deps: DialogDeps, work: EnableWork, card:
 
   if (policy.kind === 'new') {
     const target = { kind: 'vault' as const, name: vault.name, id: vault.id };
+    const armRequestIds: string[] = [];
     try {
-      await deps.azure.policies.create(vaultRef, policy.spec);
+      await trackWrites(armRequestIds, () => deps.azure.policies.create(vaultRef, policy.spec));
       await audit(deps, work.who, {
         action: 'policy.create',
         target,
         details: { policy: policy.name },
         result: 'succeeded',
+        armRequestIds,
       });
     } catch (err) {
       const e = explain(err, locale, { vault: vault.name });
@@ -58,6 +66,7 @@ export async function enableProtection(deps: DialogDeps, work: EnableWork, card:
         target,
         details: { policy: policy.name },
         result: 'failed',
+        armRequestIds,
       });
       for (const r of results)
         Object.assign(r, { status: 'failed', failure: { title: e.title, resolution: e.resolution } });
@@ -69,21 +78,25 @@ export async function enableProtection(deps: DialogDeps, work: EnableWork, card:
   await Promise.all(
     results.map(async (r) => {
       const target = { kind: 'vm' as const, name: r.name };
+      const armRequestIds: string[] = [];
       try {
         const vm = await deps.azure.vms.get(r.name, r.resourceGroup);
         r.agent = vm.agent;
-        const done = await deps.azure.protection.enableProtection({
-          vm,
-          vault: vaultRef,
-          policyName: policy.name,
-          allowBekOnly: deps.allowBekOnly,
-        });
+        const done = await trackWrites(armRequestIds, () =>
+          deps.azure.protection.enableProtection({
+            vm,
+            vault: vaultRef,
+            policyName: policy.name,
+            allowBekOnly: deps.allowBekOnly,
+          }),
+        );
         Object.assign(r, { status: 'enabled', jobId: done.jobId });
         await audit(deps, work.who, {
           action: 'protection.enable',
           target: { ...target, id: vm.id },
           details: { vault: vault.name, policy: policy.name, ...(done.jobId ? { job: done.jobId } : {}) },
           result: 'succeeded',
+          armRequestIds,
         });
       } catch (err) {
         const e = explain(err, locale, { vm: r.name, vault: vault.name });
@@ -94,6 +107,7 @@ export async function enableProtection(deps: DialogDeps, work: EnableWork, card:
           target,
           details: { vault: vault.name, policy: policy.name, error: e.code },
           result: 'failed',
+          armRequestIds,
         });
       }
     }),

@@ -1,5 +1,6 @@
 import { echo } from '../shared';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { armId, portalLinks, type PortalRef } from '../../cards/portal';
 import { t, type Locale } from '../../i18n';
 import { startData, stepData } from '../flow/cards';
 import { listView } from '../flow/list';
@@ -38,6 +39,19 @@ export function policyText(locale: Locale, p: PolicyPick): string {
   return t(locale, 'enable.policy.toCreate', { name: p.name, what: describePolicy(locale, shapeOf(p.spec)) });
 }
 
+/** The chosen vault, then (up to the links a card holds) the VMs, in the portal. */
+function enableLinks(
+  l: Locale,
+  vault: { id?: string; name: string; resourceGroup?: string } | undefined,
+  vms: { id?: string; name: string; resourceGroup: string }[] = [],
+) {
+  const refs: PortalRef[] = [];
+  if (vault)
+    refs.push({ kind: 'vault', id: vault.id ?? armId.vault(vault.resourceGroup, vault.name), name: vault.name });
+  for (const vm of vms) refs.push({ kind: 'vm', id: vm.id ?? armId.vm(vm.resourceGroup, vm.name), name: vm.name });
+  return portalLinks(l, refs);
+}
+
 export function vaultCard(r: Rec, view: View): AdaptiveCardJson {
   const l = view.locale;
   const intro = r.state.region
@@ -61,6 +75,7 @@ export function policyCard(r: Rec, view: View): AdaptiveCardJson {
   return renderCard('enableBackup.policy', {
     ...stepData(view, t(l, 'enable.title')),
     intro: t(l, 'enable.policy.intro', { vault: r.state.vault!.name }),
+    links: enableLinks(l, r.state.vault),
     prompt: t(l, 'enable.policy.prompt'),
     list: listView(r.list!, l),
   });
@@ -71,6 +86,7 @@ export function newPolicyCard(r: Rec, view: View): AdaptiveCardJson {
   return renderCard('enableBackup.newPolicy', {
     ...stepData(view, t(l, 'enable.newPolicy.title', { vault: r.state.vault!.name })),
     intro: t(l, 'enable.newPolicy.intro'),
+    links: enableLinks(l, r.state.vault),
     nameLabel: t(l, 'enable.newPolicy.name'),
     frequencyLabel: t(l, 'enable.newPolicy.frequency'),
     frequencies: [
@@ -134,6 +150,7 @@ export function precheckCard(r: Rec, view: View): AdaptiveCardJson {
     intro: t(l, 'enable.check.intro', { vault: r.state.vault!.name, ready, count: vms.length }),
     vms,
     canContinue: ready > 0,
+    links: enableLinks(l, r.state.vault, r.state.checks),
   });
 }
 
@@ -168,13 +185,20 @@ export function confirmCard(r: Rec, view: View): AdaptiveCardJson {
       text: `${c.name}: ${c.verdict === 'needsGrant' ? t(l, 'enable.check.needsGrant', { keyVault: c.keyVault?.name ?? '' }) : refusalText(l, c, c.refusal!).title}`,
     })),
     confirmLabel: t(l, 'enable.confirm.button', { count: ready.length }),
+    links: enableLinks(l, s.vault, ready),
   });
 }
 
 /** The card the enable work updates in place: one line per VM, with "Back up now" once protected. */
 export function resultCard(
   locale: Locale,
-  input: { vault: string; policy: string; results: EnableResult[]; policyProblem?: string },
+  input: {
+    vault: string;
+    vaultResourceGroup?: string;
+    policy: string;
+    results: EnableResult[];
+    policyProblem?: string;
+  },
 ): AdaptiveCardJson {
   const l = locale;
   const done = input.results.every((r) => r.status !== 'working');
@@ -209,5 +233,6 @@ export function resultCard(
           : undefined,
       }),
     })),
+    links: enableLinks(l, { name: input.vault, resourceGroup: input.vaultResourceGroup }, input.results),
   });
 }

@@ -1,5 +1,6 @@
 import type { Explanation, FixAction } from '../../azure/troubleshooting';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { portalLinks, type PortalRef } from '../../cards/portal';
 import { t, type Locale } from '../../i18n';
 
 export type Tone = 'default' | 'good' | 'attention' | 'warning';
@@ -53,7 +54,7 @@ export function fixButtons(locale: Locale, fix: FixAction | undefined, context: 
 /** cards/flow.notice.json: a short outcome (cancelled, refused, nothing to do), optionally with start buttons. */
 export function noticeCard(
   locale: Locale,
-  n: { title: string; text: string; tone?: Tone; lines?: string[]; buttons?: StartButtons },
+  n: { title: string; text: string; tone?: Tone; lines?: string[]; buttons?: StartButtons; links?: PortalRef[] },
 ): AdaptiveCardJson {
   return renderCard('flow.notice', {
     title: n.title,
@@ -61,6 +62,7 @@ export function noticeCard(
     color: COLORS[n.tone ?? 'default'],
     lines: (n.lines ?? []).map((text) => ({ text })),
     ...startData(n.buttons ?? {}),
+    links: portalLinks(locale, n.links ?? []),
   });
 }
 
@@ -68,7 +70,7 @@ export function noticeCard(
 export function explainCard(
   locale: Locale,
   e: Explanation,
-  context: { subject?: string; vm?: string; buttons?: StartButtons } = {},
+  context: { subject?: string; vm?: string; buttons?: StartButtons; links?: PortalRef[] } = {},
 ): AdaptiveCardJson {
   return renderCard('flow.explain', {
     title: e.title,
@@ -79,6 +81,7 @@ export function explainCard(
     resolution: e.resolution,
     reference: e.requestId ? t(locale, 'flow.explain.reference', { id: e.requestId }) : '',
     ...startData(context.buttons ?? fixButtons(locale, e.fix, { vm: context.vm })),
+    links: portalLinks(locale, context.links ?? []),
   });
 }
 

@@ -1,4 +1,5 @@
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { portalLinks } from '../../cards/portal';
 import { t, type Locale } from '../../i18n';
 import { startData, stepData, type StartButtons } from '../flow/cards';
 import { listView } from '../flow/list';
@@ -34,18 +35,23 @@ export function grantConfirmCard(view: View, plan: GrantPlan, options: { inline:
     facts: changeFacts(l, plan),
     confirmLabel: t(l, 'grant.confirm.button'),
     inline: options.inline,
+    links: portalLinks(l, [
+      { kind: 'vm', id: plan.vmId, name: plan.vm },
+      { kind: 'keyVault', id: kv.id, name: kv.name },
+    ]),
   });
 }
 
 /** cards/grantAccess.result.json: granted and verified, or already granted (nothing changed). */
 export function grantResultCard(
   locale: Locale,
-  r: { keyVault: string; changed: boolean; model?: string; buttons?: StartButtons },
+  r: { keyVault: string; keyVaultId?: string; changed: boolean; model?: string; buttons?: StartButtons },
 ): AdaptiveCardJson {
   const l = locale;
   return renderCard('grantAccess.result', {
     title: t(l, r.changed ? 'grant.result.granted' : 'grant.result.already', { keyVault: r.keyVault }),
     text: t(l, r.changed ? 'grant.result.verified' : 'grant.result.nothingChanged', { keyVault: r.keyVault }),
     ...startData(r.buttons ?? {}),
+    links: portalLinks(l, [{ kind: 'keyVault', id: r.keyVaultId, name: r.keyVault }]),
   });
 }

@@ -1,4 +1,5 @@
 import type { KeyVaultAccess, KeyVaultGrantChange, KeyVaultNeed, KeyVaultSummary, ResourceRef } from '../../azure';
+import { trackWrites } from '../../azure';
 import { t, type Locale } from '../../i18n';
 import type { DialogDeps } from '../deps';
 import { audit, type AuditWho } from '../shared';
@@ -11,6 +12,8 @@ export interface GrantPlan {
   encryption: KeyVaultNeed;
   /** The VM the grant is for, when known (shown, and offered back afterwards). */
   vm?: string;
+  /** That VM's ARM id, for its portal link. */
+  vmId?: string;
   change: KeyVaultGrantChange;
 }
 
@@ -42,17 +45,21 @@ export async function grantNeed(
 export async function applyGrant(deps: DialogDeps, who: Turn | AuditWho, plan: GrantPlan) {
   const target = { kind: 'keyVault' as const, name: plan.keyVault.name, id: plan.keyVault.id };
   const details = grantDetails(plan.change);
+  const armRequestIds: string[] = [];
   try {
-    const result = await deps.azure.keyVaults.grantBackupAccess(plan.keyVault.id, plan.encryption);
+    const result = await trackWrites(armRequestIds, () =>
+      deps.azure.keyVaults.grantBackupAccess(plan.keyVault.id, plan.encryption),
+    );
     await audit(deps, who, {
       action: 'keyVault.grant',
       target,
       details: { ...details, changed: result.changed, ...(plan.vm ? { vm: plan.vm } : {}) },
       result: 'succeeded',
+      armRequestIds,
     });
     return result;
   } catch (err) {
-    await audit(deps, who, { action: 'keyVault.grant', target, details, result: 'failed' });
+    await audit(deps, who, { action: 'keyVault.grant', target, details, result: 'failed', armRequestIds });
     throw err;
   }
 }

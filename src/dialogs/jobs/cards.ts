@@ -1,5 +1,6 @@
 import { explain, type JobError } from '../../azure';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { armId, portalLinks } from '../../cards/portal';
 import { t, type Locale } from '../../i18n';
 import { fixButtons, startData, stepData } from '../flow/cards';
 import { listView } from '../flow/list';
@@ -10,6 +11,8 @@ import { durationLabel, jobOperationLabel, jobStatusLabel } from './format';
 export interface JobDetail {
   id: string;
   vmName: string;
+  /** For the VM's portal link (absent in older records). */
+  vmResourceGroup?: string;
   operation: string;
   status: string;
   startTime?: string;
@@ -40,21 +43,43 @@ export function jobsVaultCard(view: View, list: ChoiceList): AdaptiveCardJson {
   });
 }
 
-export function jobsListCard(view: View, vault: string, list: ChoiceList, failed: number): AdaptiveCardJson {
+/** The vault (by name and resource group) and its Backup jobs blade in the portal. */
+const vaultLinks = (l: Locale, vault: { name: string; resourceGroup?: string }) => {
+  const id = armId.vault(vault.resourceGroup, vault.name);
+  return [
+    { kind: 'vault' as const, id, name: vault.name },
+    { kind: 'backupJobs' as const, id },
+  ];
+};
+
+export function jobsListCard(
+  view: View,
+  vault: string | { name: string; resourceGroup?: string },
+  list: ChoiceList,
+  failed: number,
+): AdaptiveCardJson {
+  const v = typeof vault === 'string' ? { name: vault } : vault;
   const l = view.locale;
   return renderCard('jobs.list', {
-    ...stepData(view, t(l, 'jobs.list.title', { vault })),
+    ...stepData(view, t(l, 'jobs.list.title', { vault: v.name })),
     intro: list.items.length ? t(l, 'jobs.list.intro', { count: list.items.length, failed }) : t(l, 'jobs.list.none'),
     hasJobs: list.items.length > 0,
     prompt: t(l, 'jobs.list.prompt'),
     detailLabel: t(l, 'jobs.list.detail'),
     closeLabel: t(l, 'flow.close'),
     list: listView(list, l),
+    links: portalLinks(l, vaultLinks(l, v)),
   });
 }
 
-export function jobDetailCard(view: View, vault: string, job: JobDetail): AdaptiveCardJson {
+export function jobDetailCard(
+  view: View,
+  vaultRef: string | { name: string; resourceGroup?: string },
+  job: JobDetail,
+): AdaptiveCardJson {
   const l = view.locale;
+  const v = typeof vaultRef === 'string' ? { name: vaultRef } : vaultRef;
+  const vault = v.name;
   const facts = [
     { title: t(l, 'jobs.fact.vm'), value: job.vmName },
     { title: t(l, 'jobs.fact.operation'), value: jobOperationLabel(l, job.operation) },
@@ -96,6 +121,10 @@ export function jobDetailCard(view: View, vault: string, job: JobDetail): Adapti
     backLabel: t(l, 'jobs.detail.back'),
     closeLabel: t(l, 'flow.close'),
     ...startData(fix),
+    links: portalLinks(l, [
+      { kind: 'vm', id: armId.vm(job.vmResourceGroup, job.vmName), name: job.vmName },
+      ...vaultLinks(l, v),
+    ]),
   });
 }
 

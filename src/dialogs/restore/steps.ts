@@ -7,6 +7,7 @@ import { checkKeys, checkPermissions, validVmName, type RestoreAzure } from './c
 import type { CardView, FlowPoint, FlowUser, FlowVm, RestoreFlow } from './flow';
 import * as views from './views';
 import { echo, withSuggestion } from '../shared';
+import { vmLinks } from './links';
 
 /** What the steps use: the Azure layer, the audit trail, the clock. */
 export interface StepDeps {
@@ -175,7 +176,7 @@ export async function onPoint(
       keyVault: keys.keyVault,
       vm: vm.name,
     });
-    return ended(flow, views.refusedView(locale, explanation, views.vmFacts(locale, vm)));
+    return ended(flow, views.refusedView(locale, explanation, views.vmFacts(locale, vm), vmLinks(locale, vm)));
   }
   const options = { abortSignal: signal };
   const [staging, groups, subnets] = await Promise.all([

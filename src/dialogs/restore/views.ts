@@ -5,6 +5,8 @@ import type { CardView, FlowPoint, FlowVm, TargetChoices } from './flow';
 import { formatAge, formatTime } from './format';
 import { pointTypeLabel } from './pointType';
 import { planFacts, planSteps, type Fact } from './planView';
+import type { PortalLink } from '../../cards/portal';
+import { planLinks, vmLinks } from './links';
 
 interface Position {
   flowId: string;
@@ -98,6 +100,7 @@ export function pointView(
       choices: points.map(choice),
       legacy: points.some((p) => !p.templateRestorable) ? t(locale, 'restore.point.legacy') : '',
       labels: labels(locale),
+      links: vmLinks(locale, vm),
     },
   };
 }
@@ -186,11 +189,17 @@ export function planView(locale: Locale, at: Position, plan: RestorePlan, hash: 
         reason: t(locale, 'restore.plan.reason'),
         reasonHint: t(locale, 'restore.plan.reasonHint'),
       },
+      links: planLinks(locale, plan),
     },
   };
 }
 
-export function refusedView(locale: Locale, explanation: Explanation, facts: Fact[] = []): CardView {
+export function refusedView(
+  locale: Locale,
+  explanation: Explanation,
+  facts: Fact[] = [],
+  links: PortalLink[] = [],
+): CardView {
   return {
     card: 'restore.refused',
     data: {
@@ -200,6 +209,7 @@ export function refusedView(locale: Locale, explanation: Explanation, facts: Fac
       resolution: explanation.resolution,
       reference: explanation.requestId ? t(locale, 'approval.reference', { id: explanation.requestId }) : '',
       labels: { cause: t(locale, 'restore.label.cause'), resolution: t(locale, 'restore.label.resolution') },
+      links,
     },
   };
 }

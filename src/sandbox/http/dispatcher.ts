@@ -30,6 +30,7 @@ export interface DispatcherOptions {
  * api-version check, authentication, authorisation, Azure error bodies, common headers and the request log.
  */
 export function createDispatcher(opts: DispatcherOptions) {
+  const remaining = remainingRequests();
   return async (req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> => {
     // Concatenate rather than resolve: '{scope}' paths arrive as '//subscriptions/...', which URL resolution would
     // read as a host. ARM accepts the doubled slash.
@@ -131,7 +132,10 @@ export function createDispatcher(opts: DispatcherOptions) {
       status: response.status,
       principalId: caller?.objectId,
       fault,
+      clientRequestId: headerValue(req.headers['x-ms-client-request-id']),
     });
+    if (opts.surface === 'arm' && !response.headers?.['x-ms-ratelimit-remaining-subscription-reads'])
+      response = { ...response, headers: { ...(response.headers ?? {}), ...remaining(method) } };
     send(res, response, req.headers);
   };
 }
@@ -217,3 +221,31 @@ function parseJson(raw: Buffer): any {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const headerValue = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+/**
+ * ARM's remaining-requests headers on every ARM answer: `x-ms-ratelimit-remaining-subscription-reads` for reads,
+ * `-writes` for writes, counting down from the documented 12,000 reads / 1,200 writes per hour per subscription
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling#remaining-requests).
+ * Azure now uses a token bucket per region; the sandbox keeps the simpler hourly count, which is enough for clients
+ * that only read the header.
+ */
+function remainingRequests() {
+  const HOUR = 3_600_000;
+  let windowStart = Date.now();
+  let reads = 0;
+  let writes = 0;
+  return (method: string): Record<string, string> => {
+    if (Date.now() - windowStart >= HOUR) {
+      windowStart = Date.now();
+      reads = writes = 0;
+    }
+    if (method === 'GET' || method === 'HEAD') {
+      reads++;
+      return { 'x-ms-ratelimit-remaining-subscription-reads': String(Math.max(0, 12_000 - reads)) };
+    }
+    writes++;
+    return { 'x-ms-ratelimit-remaining-subscription-writes': String(Math.max(0, 1_200 - writes)) };
+  };
+}

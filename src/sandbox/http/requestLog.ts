@@ -15,6 +15,8 @@ export interface LoggedRequest {
   principalId?: string;
   /** Set when the response was an injected fault. */
   fault?: string;
+  /** The caller's `x-ms-client-request-id` (ARM keeps it as the Activity Log's httpRequest.clientRequestId). */
+  clientRequestId?: string;
 }
 
 /** Every request the sandbox served, in order. Tests and the benchmark read it to count Azure calls. */

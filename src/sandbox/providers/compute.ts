@@ -3,6 +3,7 @@ import { extensionRoutes } from './compute/extensionRoutes';
 import { operationRoutes } from './compute/operationRoutes';
 import { vmRoutes } from './compute/vmRoutes';
 import type { Provider } from './provider';
+import { tagRoutes } from './tagRoutes';
 
 /**
  * Microsoft.Compute: VMs (get with instance view, lists, create by attaching disks, delete), VM extensions (the ADE
@@ -11,5 +12,5 @@ import type { Provider } from './provider';
  */
 export const compute: Provider = {
   name: 'compute',
-  arm: [...vmRoutes, ...extensionRoutes, ...diskRoutes, ...operationRoutes],
+  arm: [...vmRoutes, ...extensionRoutes, ...diskRoutes, ...operationRoutes, ...tagRoutes],
 };

@@ -267,8 +267,16 @@ function adeExtension(os: 'Windows' | 'Linux', enc: NonNullable<VirtualMachine['
   };
 }
 
-function addProtection(w: World, vm: VirtualMachine, p: NonNullable<SeedVm['protectedBy']>, now: number): void {
-  const keys = snapshotKeys(w, vm);
+function addProtection(
+  w: World,
+  vm: VirtualMachine,
+  p: NonNullable<SeedVm['protectedBy']>,
+  now: number,
+  kv?: KeyVault,
+): void {
+  // Encrypted after protection (the source document's case): the points were taken before ADE, so they are plain.
+  const plain = p.encryptedAfterProtection === true;
+  const keys = plain ? {} : snapshotKeys(w, vm);
   const unmanaged = new Set((p.unmanagedPointsAt ?? []).map((t) => Date.parse(t)));
   const times = [
     ...(p.recoveryPointsAt ?? []).map((t) => Date.parse(t)),
@@ -282,7 +290,7 @@ function addProtection(w: World, vm: VirtualMachine, p: NonNullable<SeedVm['prot
       name: String(t).slice(0, 13),
       time: new Date(t).toISOString(),
       type: 'AppConsistent',
-      encryption: vm.encryption ? { ...vm.encryption, osType: vm.osType } : undefined,
+      encryption: vm.encryption && !plain ? { ...vm.encryption, osType: vm.osType } : undefined,
       ...keys,
       vmSize: vm.vmSize,
       osType: vm.osType,
@@ -377,5 +385,7 @@ export interface SeedVm {
     /** Points taken while the VM had unmanaged disks (before its move to managed disks). */
     unmanagedPointsAt?: string[];
     lastBackupFailed?: boolean;
+    /** The VM was encrypted after its recovery points were taken: they are not encrypted (posture finds it). */
+    encryptedAfterProtection?: boolean;
   };
 }

@@ -159,6 +159,7 @@ export interface ManagedDisk {
   location: string;
   osType?: 'Windows' | 'Linux';
   sizeGb: number;
+  tags?: Record<string, string>;
   /** Single-pass ADE settings (encryptionSettingsCollection, version 1.1). */
   encryption?: DiskKeyRef & { version: '1.0' | '1.1' };
   managedBy?: string;

@@ -4,6 +4,7 @@ import type { ProviderContext, Route, SandboxRequest } from '../../http/types';
 import type { ManagedDisk } from '../../world/types';
 import { DISK_API_VERSIONS } from '../resources/apiVersions';
 import { lroHeaders, requireResourceGroup, requireSubscription, stableGuid } from '../resources/common';
+import { parseTags } from '../tagRoutes';
 import { checkKeyVaultRefs, type KeyVaultRefs } from './keyVaultRefs';
 import { DISK_TYPE, diskOperationPath, diskResourceId, findDisk } from './lookup';
 
@@ -60,7 +61,7 @@ export function diskBody(ctx: ProviderContext, d: ManagedDisk): Record<string, u
     location: d.location,
     ...(d.managedBy ? { managedBy: d.managedBy } : {}),
     sku: { name: 'Premium_LRS', tier: 'Premium' },
-    tags: {},
+    tags: d.tags ?? {},
     properties,
   };
 }
@@ -131,6 +132,8 @@ export const diskRoutes: Route[] = [
           { action: `${DISK_TYPE}/write`, scope: diskResourceId(ctx, disk) },
           refsOf(encryption),
         );
+      // DiskUpdate.tags (https://learn.microsoft.com/rest/api/compute/disks/update) replaces the disk's tags.
+      const tags = req.body?.tags !== undefined ? parseTags(req.body) : undefined;
       const size = p.diskSizeGB;
       if (size !== undefined && (!Number.isInteger(size) || size < disk.sizeGb)) {
         throw badRequest(
@@ -142,6 +145,7 @@ export const diskRoutes: Route[] = [
       const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
         if (encryption !== undefined) disk.encryption = encryption === null ? undefined : encryption;
         if (typeof size === 'number') disk.sizeGb = size;
+        if (tags) disk.tags = tags;
         return { status: 'Succeeded', result: diskBody(ctx, disk) };
       });
       const path = diskOperationPath(ctx, disk.location, op.id);
