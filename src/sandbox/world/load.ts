@@ -267,13 +267,7 @@ function adeExtension(os: 'Windows' | 'Linux', enc: NonNullable<VirtualMachine['
   };
 }
 
-function addProtection(
-  w: World,
-  vm: VirtualMachine,
-  p: NonNullable<SeedVm['protectedBy']>,
-  now: number,
-  kv?: KeyVault,
-): void {
+function addProtection(w: World, vm: VirtualMachine, p: NonNullable<SeedVm['protectedBy']>, now: number): void {
   // Encrypted after protection (the source document's case): the points were taken before ADE, so they are plain.
   const plain = p.encryptedAfterProtection === true;
   const keys = plain ? {} : snapshotKeys(w, vm);
