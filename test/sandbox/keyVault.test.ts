@@ -27,7 +27,7 @@ describe('sandbox Key Vault management', () => {
     const inGroup: string[] = [];
     for await (const v of azure.clients.keyVault.vaults.listByResourceGroup('rg-keys', { top: 2 }))
       inGroup.push(v.name!);
-    expect(inGroup).toHaveLength(4);
+    expect(inGroup).toHaveLength(5);
     await expect(azure.clients.keyVault.vaults.get('rg-keys', 'kv-ade-gone')).rejects.toMatchObject({
       statusCode: 404,
       code: 'ResourceNotFound',

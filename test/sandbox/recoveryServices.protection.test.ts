@@ -57,8 +57,8 @@ describe('Recovery Services sandbox: discovery and protection', () => {
     const before = await protectable();
     expect(before.map((p) => p.properties.friendlyName).sort()).toEqual([
       'vm-db-01',
-      'vm-dual-01',
       'vm-drift-01',
+      'vm-dual-01',
       'vm-lateenc-01',
       'vm-legacy-01',
       'vm-lostkey-01',

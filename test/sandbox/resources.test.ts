@@ -18,7 +18,7 @@ describe('sandbox resources: generic resource list, resource groups, classic VMs
     for await (const v of azure.clients.keyVault.vaults.list({ top: 2 })) names.push(v.name!);
     expect(names.sort()).toEqual(['kv-ade-kek', 'kv-ade-nogrant', 'kv-ade-policy', 'kv-ade-rbac', 'kv-ade-revoked']);
     const pages = azure.requestsSince(mark).filter((r) => r.routeId === 'resources.list');
-    expect(pages.length).toBe(2);
+    expect(pages.length).toBe(3);
   });
 
   it('lists classic VMs, VMs, vaults and storage accounts by resource type', async () => {

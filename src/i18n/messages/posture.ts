@@ -29,7 +29,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   'posture.clean': '已檢查 {vms} 部 VM：沒有需要修正的項目 (Azure 讀取 {reads} 次)。',
   'posture.unprotectedEncrypted': '🔓 **{vm}** 已加密，但沒有任何保存庫保護它。',
   'posture.permissionDrift':
-    '⛔ **{vm}**：金鑰保存庫 **{keyVault}** 已不再允許 Azure 備份讀取此 VM 的金鑰和密碼 (其存取原則或角色已被移除)。下次備份將會失敗。',
+    '⛔ **{vm}**：金鑰保存庫 **{keyVault}** 已不再允許 Azure 備份讀取此 VM 的金鑰和祕密 (其存取原則或角色已被移除)。下次備份將會失敗。',
   'posture.encryptedAfterProtection':
     '⚠️ **{vm}** 在啟用備份後才加密：金鑰保存庫 **{keyVault}** 必須授與 Azure 備份存取權。',
   'posture.noGrant': '⚠️ **{vm}**：金鑰保存庫 **{keyVault}** 未授與 Azure 備份存取權，備份將會失敗。',
