@@ -49,6 +49,8 @@ const WORDS = new Set([
   'unsubscribe',
   'subscriptions',
   'audit',
+  'export',
+  'posture',
   'language',
   'lang',
   'cancel',

@@ -196,6 +196,7 @@ describe('zh-TW cards carry no English outside the allowed terms', () => {
 
     await say('audit vm-db-01');
     await say('subscriptions');
+    await say('posture rsv-prod-eastasia');
     await say('unsubscribe rsv-prod-sea');
     await say('這是什麼');
 
