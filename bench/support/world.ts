@@ -1,7 +1,8 @@
 import type { Sandbox, SandboxTiming } from '../../src/sandbox';
 import type { ProviderContext, SandboxRequest } from '../../src/sandbox/http/types';
 import { adminRoutes } from '../../src/sandbox/providers/recoveryServices/admin';
-import { loadWorld, readSeed, type SeedVm } from '../../src/sandbox/world/load';
+import { addVms } from '../../src/sandbox/world/estate';
+import type { SeedVm } from '../../src/sandbox/world/load';
 
 /**
  * Adds VMs to a running sandbox's world, each expanded exactly as the seed loader expands a resident (its disk, NIC,
@@ -9,27 +10,16 @@ import { loadWorld, readSeed, type SeedVm } from '../../src/sandbox/world/load';
  * protect the same VM. They copy `vm-web-01` (Windows, BEK+KEK, single pass, kv-ade-policy already granted).
  */
 export function addBenchVms(sandbox: Sandbox, names: string[]): void {
-  const seed = readSeed();
-  const vms: SeedVm[] = names.map((name) => ({
-    name,
-    os: 'Windows',
-    encryption: 'bek+kek',
-    pass: 'single',
-    keyVault: 'kv-ade-policy',
-  }));
-  const extra = loadWorld(
-    { ...seed, vms },
-    { now: sandbox.engine.now(), vaultUri: (name) => sandbox.endpoints.keyVaults[name] },
+  addVms(
+    sandbox,
+    names.map((name): SeedVm => ({
+      name,
+      os: 'Windows',
+      encryption: 'bek+kek',
+      pass: 'single',
+      keyVault: 'kv-ade-policy',
+    })),
   );
-  const w = sandbox.world;
-  w.vms.push(...extra.vms);
-  w.disks.push(...extra.disks);
-  w.networkInterfaces.push(...extra.networkInterfaces);
-  for (const kv of extra.keyVaults) {
-    const live = w.keyVaults.find((k) => k.name === kv.name);
-    live?.keys.push(...kv.keys);
-    live?.secrets.push(...kv.secrets);
-  }
 }
 
 /** The benchmark vaults rsv-bench-001..N in rg-backup, named as the sandbox's bulk-jobs admin route names them. */

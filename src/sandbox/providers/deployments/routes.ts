@@ -146,14 +146,7 @@ function createOrUpdate(req: SandboxRequest, ctx: ProviderContext) {
     return d.provisioningState === 'Succeeded' ? { status: 'Succeeded' } : { status: 'Failed', error: d.error };
   });
   d.operationId = op.id;
-  return {
-    status: existing ? 200 : 201,
-    headers: {
-      'Azure-AsyncOperation': absoluteUrl(req, `${deploymentId(ctx, d)}/operationStatuses/${op.id}`),
-      'Retry-After': String(ctx.timing.retryAfterSeconds),
-    },
-    body: deploymentBody(ctx, d),
-  };
+  return accepted(req, ctx, d, !!existing, op.id);
 }
 
 /**
@@ -215,10 +208,15 @@ function createGeneral(
     return d.provisioningState === 'Succeeded' ? { status: 'Succeeded' } : { status: 'Failed', error: d.error };
   });
   d.operationId = op.id;
+  return accepted(req, ctx, d, !!existing, op.id);
+}
+
+/** A PUT of a deployment answered as ARM does: 201 (200 when it existed), Azure-AsyncOperation to poll. */
+function accepted(req: SandboxRequest, ctx: ProviderContext, d: Deployment, existed: boolean, operationId: string) {
   return {
-    status: existing ? 200 : 201,
+    status: existed ? 200 : 201,
     headers: {
-      'Azure-AsyncOperation': absoluteUrl(req, `${deploymentId(ctx, d)}/operationStatuses/${op.id}`),
+      'Azure-AsyncOperation': absoluteUrl(req, `${deploymentId(ctx, d)}/operationStatuses/${operationId}`),
       'Retry-After': String(ctx.timing.retryAfterSeconds),
     },
     body: deploymentBody(ctx, d),
