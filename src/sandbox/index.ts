@@ -69,6 +69,8 @@ const ARM_AUDIENCES = ['https://management.azure.com', 'https://management.core.
 const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
 const VAULT_AUDIENCE = 'https://vault.azure.net';
 const STORAGE_AUDIENCE = 'https://storage.azure.com';
+/** Key vaults that deployments may create while the sandbox runs (infra/main.json creates one). */
+const SPARE_KEY_VAULT_LISTENERS = 2;
 
 /** Starts the local Azure: ARM, Graph, managed identity, Key Vault data planes and Blob, over HTTPS on loopback. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -116,6 +118,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     kvServers.set(kv.name, server);
     keyVaultUris[kv.name] = `https://127.0.0.1:${port}/`;
   }
+  // Spare listeners for vaults a template creates (infra/main.json's own vault): each vault needs its own origin, and
+  // a listener's port is only known after an asynchronous listen, which a deployment step cannot wait for.
+  const spareKvServers: https.Server[] = [];
+  const sparePorts = new Map<https.Server, number>();
+  for (let i = 0; i < SPARE_KEY_VAULT_LISTENERS; i++) {
+    const server = https.createServer(tls);
+    sparePorts.set(server, await listen(server));
+    spareKvServers.push(server);
+  }
   const world = loadWorld(seed, { now: engine.now(), vaultUri: (name) => keyVaultUris[name] });
   if (options.botAccess === 'none') stripBotAccess(world, engine.nowIso());
 
@@ -137,6 +148,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     log,
     urls: { arm: armOrigin, blob: blobOrigin, identity: `${identityOrigin}/msi/token` },
     keyVaultUri: (name) => keyVaultUris[name] ?? world.keyVaults.find((k) => sameId(k.name, name))?.vaultUri,
+    openKeyVault: (name) => {
+      const known = Object.keys(keyVaultUris).find((k) => sameId(k, name));
+      if (known) return keyVaultUris[known];
+      const server = spareKvServers.shift();
+      if (!server) throw new Error(`The sandbox has no listener left for a new key vault '${name}'.`);
+      keyVaultUris[name] = `https://127.0.0.1:${sparePorts.get(server)}/`;
+      wireKeyVault(name, server);
+      return keyVaultUris[name];
+    },
   };
 
   const router = (pick: (p: (typeof PROVIDERS)[number]) => unknown[] | undefined) =>
@@ -240,7 +260,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const kvRouter = router((p) => p.keyVault);
   const challenge = `Bearer authorization="https://login.microsoftonline.com/${world.tenantId}", resource="${VAULT_AUDIENCE}"`;
-  for (const [name, server] of kvServers) {
+  function wireKeyVault(name: string, server: https.Server): void {
     const origin = keyVaultUris[name].replace(/\/$/, '');
     const d = dispatcher(
       'keyvault',
@@ -255,6 +275,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       void d(req, res, origin);
     });
   }
+  for (const [name, server] of kvServers) wireKeyVault(name, server);
 
   identityServer.on('request', (req, res) =>
     handleIdentityRequest(req, res, { world, tokens, identityHeader, log, armOrigin }),

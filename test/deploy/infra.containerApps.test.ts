@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config';
 import { startTestAzure, type TestAzure } from '../support/azure';
 import { deployInfra, sandboxParameters } from './deployInfra';
 
@@ -34,7 +35,16 @@ describe('infra/main.json with hostKind containerApps', () => {
       STORE: 'blob',
       PORT: '3978',
       ALERT_WEBHOOK_TOKEN: 'secretRef:alert-webhook-token', // a Container Apps secret, not a plain variable
+      APPROVERS_CONVERSATION_ID: '19:approvers-sandbox@thread.tacv2',
+      RECORD_SIGNING_KEY_SECRET_URI: (result as any).properties.outputs.RECORD_SIGNING_KEY_SECRET_URI.value,
     });
+    // The container's environment is one live mode starts with (it refuses to start without these two).
+    const secrets = Object.fromEntries(
+      app.properties.configuration.secrets.map((x: any) => [`secretRef:${x.name}`, x.value]),
+    );
+    const config = loadConfig(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, secrets[v as string] ?? v])));
+    expect(config.approvals.approversConversationId).toBe('19:approvers-sandbox@thread.tacv2');
+    expect(config.signing.secretUri).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/secrets\/record-signing-key$/);
     expect(container.probes.map((p: any) => p.httpGet.path)).toEqual(['/healthz', '/healthz']);
     expect(app.properties.template.scale).toEqual({ minReplicas: 3, maxReplicas: 3 });
 

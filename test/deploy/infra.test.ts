@@ -17,6 +17,10 @@ function holdings(azure: TestAzure): string[] {
     .sort();
 }
 
+/** The bot's own key vault, which infra/main.json creates (its default name: kv-bot-<uniqueString>). */
+const signingVault = (azure: TestAzure) =>
+  azure.sandbox.world.keyVaults.find((k) => k.resourceGroup === 'rg-identity' && k.name.startsWith('kv-bot-'))!.name;
+
 describe('infra/main.json deployed into a sandbox where the bot holds nothing', () => {
   let azure: TestAzure;
   let deployment: Awaited<ReturnType<typeof deployInfra>>;
@@ -60,6 +64,7 @@ describe('infra/main.json deployed into a sandbox where the bot holds nothing', 
         `Storage Account Contributor @ ${rg('rg-staging')}`,
         `Storage Blob Data Contributor @ ${rg('rg-staging')}`,
         `Storage Blob Data Contributor @ ${container}`,
+        `Key Vault Secrets User @ ${rg('rg-identity')}/providers/Microsoft.KeyVault/vaults/${signingVault(azure)}`,
       ].sort(),
     );
     const w = azure.sandbox.world;

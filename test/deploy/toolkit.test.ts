@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SECRET_SETTINGS, SETTING_NAMES } from '../../src/config';
+import { loadConfig, SECRET_SETTINGS, SETTING_NAMES } from '../../src/config';
 import { fillPlaceholders } from '../../scripts/placeholders';
 import { startTestAzure, type TestAzure } from '../support/azure';
 import { deployInfra } from './deployInfra';
@@ -97,7 +97,10 @@ describe('Agents Toolkit files', () => {
         ACCESS_POLICY_KEY_VAULTS: 'rg-keys/kv-ade-policy,rg-keys/kv-ade-nogrant',
         OPERATOR_IDS: '00000000-0000-0000-0000-0000000000020',
         RPO_HOURS: '30',
+        APPROVERS_CONVERSATION_ID: '19:approvers-dev@thread.tacv2',
+        RETENTION_AUDIT_DAYS: '400',
         SECRET_ALERT_WEBHOOK_TOKEN: 'filled-token',
+        SECRET_RECORD_SIGNING_KEY: Buffer.alloc(48, 7).toString('base64'),
       };
       const parameters = JSON.parse(fillPlaceholders(read('infra/azure.parameters.json'), values)).parameters;
       const result = await deployInfra(azure, parameters);
@@ -110,7 +113,14 @@ describe('Agents Toolkit files', () => {
         LOG_LEVEL: 'info',
         ALERT_WEBHOOK_TOKEN: 'filled-token',
         AZURE_MODE: 'live',
+        APPROVERS_CONVERSATION_ID: '19:approvers-dev@thread.tacv2',
+        RETENTION_AUDIT_DAYS: '400',
       });
+      // What provision writes back to env/.env.dev: the signing key's secret, which the host has too.
+      expect((result as any).properties.outputs.RECORD_SIGNING_KEY_SECRET_URI.value).toBe(
+        config.properties.RECORD_SIGNING_KEY_SECRET_URI,
+      );
+      expect(loadConfig(config.properties).mode).toBe('live');
     });
   });
 });

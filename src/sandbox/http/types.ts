@@ -80,6 +80,11 @@ export interface ProviderContext {
   urls: { arm: string; blob: string; identity: string };
   /** Look up a key vault's data-plane origin by name. */
   keyVaultUri(name: string): string | undefined;
+  /**
+   * Gives a vault that a template creates its own data-plane origin (one of the listeners the sandbox keeps spare);
+   * throws when none is left. Absent where no listener can be opened.
+   */
+  openKeyVault?(name: string): string;
   faults: Faults;
   log: RequestLog;
 }

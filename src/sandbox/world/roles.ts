@@ -86,6 +86,13 @@ export const ROLE_DEFINITIONS: RoleDefinition[] = [
     ],
     ['Microsoft.KeyVault/vaults/*'],
   ),
+  // https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/security#key-vault-secrets-user
+  role(
+    '4633458b-17de-408a-b874-0445c86b69e6',
+    'Key Vault Secrets User',
+    [],
+    ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'],
+  ),
   role('17d1049b-9a84-46fb-8f53-869881c3d3ab', 'Storage Account Contributor', [
     'Microsoft.Authorization/*/read',
     'Microsoft.Storage/storageAccounts/*',

@@ -7,6 +7,7 @@ import { putRoleAssignment } from '../authorization/roleAssignments';
 import { applyAccessPolicyUpdate, parseEntries } from '../keyVault/accessPolicies';
 import { findVault } from '../keyVault/vaults';
 import { authorizationFailed, stableGuid } from '../resources/common';
+import { applySecret, applyVault } from './keyVaultApply';
 
 /** A template resource after evaluation, with the id ARM gives it. */
 export interface DeployedResource {
@@ -48,6 +49,8 @@ export const APPLIED_TYPES = [
   'Microsoft.Authorization/roleAssignments',
   'Microsoft.Authorization/roleDefinitions',
   'Microsoft.KeyVault/vaults/accessPolicies',
+  'Microsoft.KeyVault/vaults',
+  'Microsoft.KeyVault/vaults/secrets',
   'Microsoft.Storage/storageAccounts',
   'Microsoft.Storage/storageAccounts/blobServices/containers',
   'Microsoft.Resources/deployments',
@@ -88,6 +91,14 @@ export function applyResource(ctx: ProviderContext, caller: Caller | undefined, 
       );
     applyAccessPolicyUpdate(kv, kind.toLowerCase(), parseEntries(r.body));
     return r.body.properties;
+  }
+  if (t === 'microsoft.keyvault/vaults') {
+    requireWrite(ctx, caller, r.type, r.id);
+    return applyVault(ctx, r);
+  }
+  if (t === 'microsoft.keyvault/vaults/secrets') {
+    requireWrite(ctx, caller, r.type, r.id);
+    return applySecret(ctx, r);
   }
   if (t === 'microsoft.storage/storageaccounts') {
     requireWrite(ctx, caller, r.type, r.id);

@@ -266,6 +266,12 @@ function call(name: string, argNodes: Node[], s: LanguageScope, text: string): u
       return resourceIdOf(s, args.map(String), 'resourceId');
     case 'subscriptionresourceid':
       return subscriptionResourceIdOf(s, args.map(String));
+    case 'extensionresourceid': {
+      // extensionResourceId(baseResourceId, type, name1, ...): an extension resource (a role assignment) on a resource.
+      // https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-resource#extensionresourceid
+      const [base, type, ...names] = args.map(String);
+      return `${base.replace(/\/+$/, '')}/${typedPath(type, names, 'extensionResourceId')}`;
+    }
     case 'reference':
       return s.reference(str(0));
     default:

@@ -4,7 +4,7 @@ import { invalidTemplate } from './language';
 
 /**
  * Template parameters: types (string, securestring, int, bool, array, object), defaults (evaluated only when no value
- * is given), allowedValues, minValue/maxValue, maxLength. Secure values are never echoed back.
+ * is given), allowedValues, minValue/maxValue, minLength/maxLength. Secure values are never echoed back.
  * https://learn.microsoft.com/azure/azure-resource-manager/templates/parameters
  */
 export interface ParameterDeclaration {
@@ -13,6 +13,7 @@ export interface ParameterDeclaration {
   allowedValues?: unknown[];
   minValue?: number;
   maxValue?: number;
+  minLength?: number;
   maxLength?: number;
 }
 
@@ -81,6 +82,14 @@ export function resolveParameters(
       ((d.minValue !== undefined && value < d.minValue) || (d.maxValue !== undefined && value > d.maxValue))
     ) {
       throw invalidTemplate(`The provided value '${value}' for the template parameter '${name}' is out of range.`);
+    }
+    // ARM refuses a value shorter than minLength before deploying anything
+    // (https://learn.microsoft.com/azure/azure-resource-manager/templates/parameters#length-constraints); the
+    // message's exact wording is not documented, this one is the sandbox's.
+    if (typeof value === 'string' && d.minLength !== undefined && value.length < d.minLength) {
+      throw invalidTemplate(
+        `The provided value for the template parameter '${name}' is not valid. Length of the value should be greater than or equal to '${d.minLength}'.`,
+      );
     }
     if (typeof value === 'string' && d.maxLength !== undefined && value.length > d.maxLength) {
       throw invalidTemplate(
