@@ -53,6 +53,7 @@ export function foldFailure(
         lastJobId: event.jobId,
         error: event.error,
         recentJobs: [event.jobId],
+        firstJobId: event.jobId,
       },
       sub,
     );

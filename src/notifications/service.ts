@@ -78,7 +78,7 @@ export class NotificationService {
       now,
     });
     this.outbox = new CardOutbox(store, { sender: deps.sender, settings, logger, replicaId, now, health: this.health });
-    this.ownership = new ItemOwnership(this.outbox, now);
+    this.ownership = new ItemOwnership(this.outbox, now, { store, subscriptions: this.subscriptions });
     this.stream = new NotificationStream(store, {
       ledger: this.ledger,
       subscriptions: this.subscriptions,

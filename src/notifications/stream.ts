@@ -51,7 +51,7 @@ export class NotificationStream {
   ) {
     this.storms = store.records<StormState>('notify.storms');
     this.breaches = store.records<BreachRecord>('notify.rpo');
-    this.ownership = new ItemOwnership(deps.outbox, deps.now);
+    this.ownership = new ItemOwnership(deps.outbox, deps.now, { store, subscriptions: deps.subscriptions });
   }
 
   /** Takes ended jobs in and folds them; returns how many were new (the rest were seen before, by either source). */
@@ -172,9 +172,11 @@ export class NotificationStream {
     const { route, state } = decided!;
     const iso = new Date(now).toISOString();
     if (route.to === 'card') {
-      await this.deps.outbox.change<FailureCard>(`${conv}|item|${itemKey(event.vault, event.vm)}`, (c) =>
+      const card = await this.deps.outbox.change<FailureCard>(`${conv}|item|${itemKey(event.vault, event.vm)}`, (c) =>
         foldFailure(c, event, sub, iso),
       );
+      // Taken already from another conversation's card (the folds of one job reach conversations one by one).
+      if (card) await this.ownership.follow(card);
       return;
     }
     if (route.startsStorm)

@@ -73,7 +73,12 @@ export interface FailureCard extends CardDelivery {
   recovered?: { at: string; jobId: string };
   /** Job ids already folded in, so a re-fold after a crash does not count twice. */
   recentJobs: string[];
-  /** "I'm on it": who took the failure and when (src/notifications/ownership.ts). */
+  /**
+   * The job that started this failure episode: the same in every conversation that got the failure from its start,
+   * so "I'm on it" is decided once per failure across conversations (ownership.ts). Older records: recentJobs[0].
+   */
+  firstJobId?: string;
+  /** "I'm on it": who took the failure and when, shown in every conversation with a card for it (ownership.ts). */
   owner?: { aadObjectId?: string; name?: string; at: string };
   /** Snoozed in this conversation until `until`: new failures update this card instead of posting a new one. */
   snooze?: { until: string; by: { aadObjectId?: string; name?: string } };

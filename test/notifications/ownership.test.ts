@@ -67,6 +67,58 @@ describe('ownership on failure cards', () => {
     expect(verbs).toContain('notify.snooze');
   });
 
+  // The on-call team's view: the same failure on two cards in two conversations (Alex's and Megan's personal chats).
+  it('taken in one conversation, the same failure shows it taken in every conversation; snooze stays where it was asked', async () => {
+    const a = h.replica({ id: 'replica-a' });
+    await h.subscribe(a, 'chat-alex');
+    await h.subscribe(a, 'chat-megan');
+    a.start();
+    expect((await h.admin('/_sandbox/backups/fail', { vm: 'vm-nogrant-01' })).status).toBe(201);
+    await a.tick();
+    await waitFor(
+      'both failure cards',
+      () => h.connector.to('chat-alex').length === 1 && h.connector.to('chat-megan').length === 1,
+    );
+    const b = h.replica({ id: 'replica-b' });
+    b.start();
+    // Both click at the same moment, each on their own card, on two replicas: one owner.
+    const [ra, rb] = await Promise.all([
+      a.ownership.take('chat-alex', VAULT, 'vm-nogrant-01', person(alex)),
+      b.ownership.take('chat-megan', VAULT, 'vm-nogrant-01', person(megan)),
+    ]);
+    expect([ra.kind, rb.kind].sort()).toEqual(['taken', 'takenByOther']);
+    const owner = ra.kind === 'taken' ? alex : megan;
+    const loser = ra.kind === 'taken' ? rb : ra;
+    expect(loser.kind === 'takenByOther' && loser.owner.name).toBe(owner.name);
+    const [alexCard] = h.connector.to('chat-alex');
+    const [meganCard] = h.connector.to('chat-megan');
+    await waitFor('both cards to show who took it', () =>
+      [alexCard, meganCard].every((p) => p.updates.some((u) => JSON.stringify(u).includes('Taken by'))),
+    );
+    await a.outbox.sweep();
+    await b.outbox.sweep();
+    for (const posted of [alexCard, meganCard]) {
+      const text = cardText(ConnectorStandIn.card(posted));
+      expect(text).toContain(`Taken by: ${owner.name}`);
+      expect(JSON.stringify(ConnectorStandIn.card(posted))).not.toContain('notify.take');
+      // One edit for the one owner on each card, and no second post.
+      expect(posted.updates.filter((u) => JSON.stringify(u).includes('Taken by'))).toHaveLength(1);
+    }
+    expect(h.connector.to('chat-alex')).toHaveLength(1);
+    expect(h.connector.to('chat-megan')).toHaveLength(1);
+    // A later click elsewhere is told who has it, and changes nothing.
+    const again = await b.ownership.take('chat-megan', VAULT, 'vm-nogrant-01', person(owner === alex ? megan : alex));
+    expect(again).toMatchObject({ kind: 'takenByOther', owner: { name: owner.name } });
+
+    // A snooze is for that conversation's cards only.
+    expect((await b.ownership.snooze('chat-megan', VAULT, 'vm-nogrant-01', 1, person(megan))).kind).toBe('snoozed');
+    await waitFor("Megan's card to say it is snoozed", () =>
+      cardText(ConnectorStandIn.card(meganCard)).includes('Snoozed until'),
+    );
+    expect(await a.ownership.snoozeOf('chat-alex', VAULT, 'vm-nogrant-01')).toBeUndefined();
+    expect(cardText(ConnectorStandIn.card(alexCard))).not.toContain('Snoozed until');
+  });
+
   it('a snoozed item’s RPO breach is still posted, and says it is snoozed', async () => {
     const a = await failureCardPosted();
     const r = await a.ownership.snooze('channel-ops', VAULT, 'vm-nogrant-01', 4, person(megan));
