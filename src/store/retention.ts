@@ -20,8 +20,8 @@ const DECIDED = new Set(['rejected', 'expired', 'cancelled', 'succeeded', 'faile
 
 /**
  * What is kept how long (RETENTION_*_DAYS): finished runs (by their last change), decided approvals (by their last
- * change), delivery-ledger claims (by the job's time; the watcher never looks back that far) and audit entries (by
- * their time). Unfinished runs, pending or approved requests and quarantined records are never deleted here.
+ * change), delivery-ledger claims (by the job's time; the watcher never looks back that far) and the "I'm on it"
+ * decisions of failures (by when they were taken, as long as the ledger), and audit entries (by their time). Unfinished runs, pending or approved requests and quarantined records are never deleted here.
  */
 export function retentionRules(r: Config['retention']): RetentionRule[] {
   return [
@@ -36,6 +36,13 @@ export function retentionRules(r: Config['retention']): RetentionRule[] {
       expired: (item, now) => DECIDED.has(String(item.status)) && olderThan(item.updatedAt, r.approvalsDays, now),
     },
     { name: 'ledger', prefix: 'notify.jobs/', expired: (item, now) => olderThan(item.at, r.ledgerDays, now) },
+    // "I'm on it" decisions, one per failure taken (src/notifications/ownership.ts): kept as long as the ledger claims
+    // of the failures they belong to.
+    {
+      name: 'takes',
+      prefix: 'notify.takes/',
+      expired: (item, now) => olderThan((item.owner as { at?: unknown } | undefined)?.at, r.ledgerDays, now),
+    },
   ];
 }
 

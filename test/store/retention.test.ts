@@ -34,6 +34,8 @@ describe('retention', () => {
     await put('restore-approvals/recent-succeeded', { status: 'succeeded', updatedAt: ago(10) });
     await put('notify.jobs/old', { at: ago(31) });
     await put('notify.jobs/recent', { at: ago(1) });
+    await put('notify.takes/old', { vault: 'v', vm: 'vm-a', episode: 'j1', owner: { name: 'Alex', at: ago(31) } });
+    await put('notify.takes/recent', { vault: 'v', vm: 'vm-b', episode: 'j2', owner: { name: 'Alex', at: ago(2) } });
     await put('quarantine/20250101-abc', { key: 'runs/x', reason: 'unsigned', at: ago(900) });
     let clock = NOW - 400 * DAY;
     const audit = new AuditTrail(storage, () => new Date(clock));
@@ -59,10 +61,11 @@ describe('retention', () => {
       logger: createLogger({ level: 'silent' }),
       now: () => NOW,
     });
-    expect(await sweep.sweep()).toEqual({ runs: 2, approvals: 1, ledger: 1, audit: 1 });
+    expect(await sweep.sweep()).toEqual({ runs: 2, approvals: 1, ledger: 1, takes: 1, audit: 1 });
     const keys = (await storage.list('')).map((i) => i.key).filter((k) => !k.startsWith('audit/'));
     expect(keys.sort()).toEqual([
       'notify.jobs/recent',
+      'notify.takes/recent',
       'quarantine/20250101-abc',
       'restore-approvals/old-pending',
       'restore-approvals/recent-succeeded',
