@@ -93,12 +93,15 @@ export function restore(vm: string, approver: Where): FlowScript {
   };
 }
 
-/** The approvers' conversation (one per scenario) and its person (the sandbox's approver). */
+/**
+ * The approver's personal chat with the bot (one per scenario) and its person (the sandbox's approver). Without
+ * APPROVERS_CONVERSATION_ID the bot posts approvals only to an approver's personal chat, never a group chat (issue 20).
+ */
 export function approverWhere(serviceUrl: string, tag: string): Where {
   return {
     user: SANDBOX_USERS.approver,
     conversationId: `bench-${tag}-approvers`,
     serviceUrl,
-    conversationType: 'groupChat',
+    conversationType: 'personal',
   };
 }

@@ -98,7 +98,8 @@ export class ProcessChild<R> {
   }
 
   async stop(): Promise<void> {
-    if (this.proc.exitCode !== null) return;
+    // Gone already (exited, or killed by a signal: then exitCode stays null): 'exit' will not fire again.
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
     await Promise.race([this.call('stop').catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
     if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
