@@ -33,15 +33,16 @@ export async function inSpan<T>(
   attributes: Record<string, unknown>,
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
-  return tracer().startActiveSpan(name, { attributes: safeAttributes(attributes) }, async (span) => {
+  return tracer().startActiveSpan(name, async (span) => {
+    // With no SDK registered the span records nothing: the guard's scan is skipped on that hot path (every turn, every
+    // Azure request).
+    if (span.isRecording()) span.setAttributes(safeAttributes(attributes));
     try {
       return await fn(span);
     } catch (err) {
       const e = err as { name?: string; code?: unknown; statusCode?: unknown };
       span.setStatus({ code: SpanStatusCode.ERROR });
-      span.setAttributes(
-        safeAttributes({ 'error.type': e?.code ?? e?.name ?? 'Error', 'error.status': e?.statusCode }),
-      );
+      annotate(span, { 'error.type': e?.code ?? e?.name ?? 'Error', 'error.status': e?.statusCode });
       throw err;
     } finally {
       span.end();
@@ -51,7 +52,7 @@ export async function inSpan<T>(
 
 /** Sets attributes on a span, through the same guard. */
 export function annotate(span: Span, attributes: Record<string, unknown>): void {
-  span.setAttributes(safeAttributes(attributes));
+  if (span.isRecording()) span.setAttributes(safeAttributes(attributes));
 }
 
 const counters = new Map<string, ReturnType<ReturnType<typeof metrics.getMeter>['createCounter']>>();

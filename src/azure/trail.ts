@@ -77,11 +77,12 @@ async function traced(
     async (span) => {
       const response = await send();
       const throttle: Record<string, number> = {};
-      for (const [name, value] of response.headers) {
-        const m = /^x-ms-ratelimit-remaining-(.+)$/i.exec(name);
-        if (m && Number.isFinite(Number(value)))
-          throttle[`azure.ratelimit.remaining.${m[1].toLowerCase()}`] = Number(value);
-      }
+      if (span.isRecording())
+        for (const [name, value] of response.headers) {
+          const m = /^x-ms-ratelimit-remaining-(.+)$/i.exec(name);
+          if (m && Number.isFinite(Number(value)))
+            throttle[`azure.ratelimit.remaining.${m[1].toLowerCase()}`] = Number(value);
+        }
       annotate(span, {
         'http.response.status_code': response.status,
         'azure.request_id': response.headers.get('x-ms-request-id'),
