@@ -1,5 +1,6 @@
 // Lint rules, including the import boundaries of style.md rule 5:
-//   @azure/* only under src/azure (and @azure/storage-blob in src/store's blob backend);
+//   @azure/* only under src/azure (and @azure/storage-blob in src/store's blob backend, and
+//   @azure/core-rest-pipeline in src/http: the one HTTP-client adapter the Azure layer and the Blob store share);
 //   botbuilder / teams-ai only under src/bot, src/dialogs, src/server.ts and src/store;
 //   product code never imports src/sandbox (only src/index.ts starts it).
 import js from '@eslint/js';

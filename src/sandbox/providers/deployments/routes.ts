@@ -124,22 +124,7 @@ function createOrUpdate(req: SandboxRequest, ctx: ProviderContext) {
   requireRestoredDisks(ctx, template, plan);
   preflight(ctx, req.caller, plan);
 
-  const d: Deployment = existing ?? {
-    name: req.params.deploymentName,
-    resourceGroup: rg.name,
-    provisioningState: 'Running',
-    timestamp: ctx.engine.nowIso(),
-  };
-  Object.assign(d, {
-    provisioningState: 'Running',
-    timestamp: ctx.engine.nowIso(),
-    parameters,
-    outputs: {},
-    outputResources: [],
-    error: undefined,
-    templateLinkUri: linkUri?.split('?')[0],
-  });
-  if (!existing) ctx.world.deployments.push(d);
+  const d = running(req, ctx, rg, existing, parameters, linkUri);
   const caller = req.caller;
   const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
     deploy(ctx, caller, d, plan);
@@ -169,22 +154,7 @@ function createGeneral(
     template,
     given,
   );
-  const d: Deployment = existing ?? {
-    name: req.params.deploymentName,
-    resourceGroup: rg.name,
-    provisioningState: 'Running',
-    timestamp: ctx.engine.nowIso(),
-  };
-  Object.assign(d, {
-    provisioningState: 'Running',
-    timestamp: ctx.engine.nowIso(),
-    parameters: general.parameters,
-    outputs: {},
-    outputResources: [],
-    error: undefined,
-    templateLinkUri: linkUri?.split('?')[0],
-  });
-  if (!existing) ctx.world.deployments.push(d);
+  const d = running(req, ctx, rg, existing, general.parameters, linkUri);
   const caller = req.caller;
   const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
     try {
@@ -209,6 +179,34 @@ function createGeneral(
   });
   d.operationId = op.id;
   return accepted(req, ctx, d, !!existing, op.id);
+}
+
+/** The deployment record of a PUT, new or existing, reset to Running (ARM replaces a deployment of the same name). */
+function running(
+  req: SandboxRequest,
+  ctx: ProviderContext,
+  rg: ResourceGroup,
+  existing: Deployment | undefined,
+  parameters: Deployment['parameters'],
+  linkUri: string | undefined,
+): Deployment {
+  const d: Deployment = existing ?? {
+    name: req.params.deploymentName,
+    resourceGroup: rg.name,
+    provisioningState: 'Running',
+    timestamp: ctx.engine.nowIso(),
+  };
+  Object.assign(d, {
+    provisioningState: 'Running',
+    timestamp: ctx.engine.nowIso(),
+    parameters,
+    outputs: {},
+    outputResources: [],
+    error: undefined,
+    templateLinkUri: linkUri?.split('?')[0],
+  });
+  if (!existing) ctx.world.deployments.push(d);
+  return d;
 }
 
 /** A PUT of a deployment answered as ARM does: 201 (200 when it existed), Azure-AsyncOperation to poll. */
