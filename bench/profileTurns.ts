@@ -1,7 +1,9 @@
 /**
  * Where a turn's CPU goes (issue 17): one turn-cost level (default 50 people, each `enable backup <their VM>`)
  * against the bot and the echo floor, each in fresh processes, with the V8 sampling profiler on (1 ms), and the top
- * frames and packages by self time written to bench/profile/<label>.json. `npx tsx bench/profileTurns.ts before 50`.
+ * frames and packages by self time written to bench/profile/<label>.json. `npx tsx bench/profileTurns.ts before 50`;
+ * a third argument `bot` or `echo` runs one side only. BENCH_COMPILED=1, BENCH_BOT_NODE_FLAGS (support/child.ts) and
+ * BENCH_PROFILE=0 (no sampling profiler) apply.
  * bench/profile.md sets the summaries side by side. Not part of `npm run bench` (the bench reports the same CPU).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,17 +15,24 @@ import { Connector } from './support/connector';
 async function main(): Promise<void> {
   const label = process.argv[2] ?? 'latest';
   const n = Number(process.argv[3] ?? 50);
+  const which = process.argv[4] ?? 'both';
   const connector = await new Connector().start();
   try {
-    const bot = await runLevel('bot', n, connector, { tag: `p-${label}` });
-    const echo = await runLevel('echo', n, connector, { tag: `p-${label}`, invokes: bot.invokesPerFlow });
+    const bot = which === 'echo' ? undefined : await runLevel('bot', n, connector, { tag: `p-${label}` });
+    const echo =
+      which === 'bot'
+        ? undefined
+        : await runLevel('echo', n, connector, { tag: `p-${label}`, invokes: bot?.invokesPerFlow ?? 4 });
     const out = {
       label,
       at: new Date().toISOString(),
       loadAverage: os.loadavg(),
       concurrency: n,
-      bot: pick(bot),
-      echo: pick(echo),
+      loadAverageEnd: os.loadavg(),
+      compiled: process.env.BENCH_COMPILED === '1',
+      nodeFlags: process.env.BENCH_BOT_NODE_FLAGS ?? '',
+      bot: bot && pick(bot),
+      echo: echo && pick(echo),
     };
     const dir = path.join(__dirname, 'profile');
     mkdirSync(dir, { recursive: true });
@@ -42,6 +51,12 @@ const pick = (r: Awaited<ReturnType<typeof runLevel>>) => ({
   cpuMsPerTurn: r.cpuMsPerTurn,
   azureCpuMsPerTurn: r.azureCpuMsPerTurn,
   peakRssMb: r.peakRssMb,
+  rssGrowthMb: r.rssGrowthMb,
+  completed: r.completed,
+  unanswered: r.unanswered,
+  memory: r.memory,
+  azureTopFrames: r.azureTopFrames,
+  problems: r.problems,
   topPackages: r.topPackages,
   topFrames: r.topFrames,
 });

@@ -5,7 +5,7 @@ import type { Card } from '../support/cards';
 import { BotChild, SandboxChild } from '../support/child';
 import type { Connector } from '../support/connector';
 import { driveFlow, type FlowResult, type FlowScript } from '../support/driver';
-import type { CpuSplit } from '../support/profile';
+import type { CpuSplit, MemoryPeak } from '../support/profile';
 import { max, percentile } from '../support/stats';
 import { enableBackup, titleOf } from './flows';
 
@@ -56,6 +56,10 @@ export interface LevelRun {
   completed: number;
   succeeded: number;
   peakRssMb?: number;
+  /** The bot process's memory by kind (V8 heap spaces, outside the heap) when its RSS was highest, sampled. */
+  memory?: MemoryPeak;
+  /** The local Azure's process: self time by function, when sampled (BENCH_PROFILE_AZURE=1). */
+  azureTopFrames?: Record<string, number>;
   /** Peak during the load minus the resident size just before it. */
   rssGrowthMb?: number;
   invokesPerFlow?: number;
@@ -133,7 +137,12 @@ export async function runLevel(
     if (!warm.succeeded) return failedRun(target, concurrency, warm);
 
     // Both targets are sampled alike (1 ms), so the profiler's small cost is on both sides of the ratio.
-    await child.call('profileStart');
+    const profiling = process.env.BENCH_PROFILE !== '0';
+    if (profiling) await child.call('profileStart');
+    // BENCH_PROFILE_AZURE=1: the local Azure's process is sampled too (its top frames in azureTopFrames).
+    const profilingAzure = !!azure && process.env.BENCH_PROFILE_AZURE === '1';
+    if (profilingAzure) await azure.call('profileStart');
+    await child.call('memoryStart');
     child.resetPeak();
     azure?.resetPeak();
     const before = child.rssMb();
@@ -145,12 +154,16 @@ export async function runLevel(
     const azureCpu = diff(azure?.cpuMs(), azureCpuBefore);
     const peak = child.peakRssMb();
     const azurePeak = azure?.peakRssMb();
-    const profile = await child.call<CpuSplit | undefined>('profileStop');
+    const memory = await child.call<MemoryPeak | undefined>('memoryStop');
+    const azureProfile = profilingAzure ? await azure.call<CpuSplit | undefined>('profileStop') : undefined;
+    const profile = profiling ? await child.call<CpuSplit | undefined>('profileStop') : undefined;
     const measured = summarize(target, concurrency, start, results, peak, before, cpu);
     const run: LevelRun = {
       ...measured,
       azureCpuMsPerTurn: azureCpu !== undefined && measured.turns ? azureCpu / measured.turns : undefined,
       azurePeakRssMb: azurePeak,
+      memory,
+      azureTopFrames: azureProfile?.topFrames,
     };
     if (!profile || profile.sandboxMs + profile.botMs === 0) return run;
     const sandboxShare = profile.sandboxMs / (profile.sandboxMs + profile.botMs);

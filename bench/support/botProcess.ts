@@ -16,7 +16,7 @@ import { createLogger } from '../../src/log';
 import { DEFAULT_TIMING, type SandboxTiming } from '../../src/sandbox';
 import { growEstate } from '../../src/sandbox/world/estate';
 import { startEchoBot } from './echoBot';
-import { CpuProfiler } from './profile';
+import { CpuProfiler, MemorySampler } from './profile';
 import { addBenchVaults, addBenchVms, createStorm } from './world';
 
 export interface ChildOptions {
@@ -47,7 +47,10 @@ export interface Ready {
   stormAt?: number;
 }
 
-type Request = { id: number; cmd: 'notifyCards' | 'profileStart' | 'profileStop' | 'stop' };
+type Request = {
+  id: number;
+  cmd: 'notifyCards' | 'profileStart' | 'profileStop' | 'memoryStart' | 'memoryStop' | 'stop';
+};
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as ChildOptions;
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
   }
 
   let profiler: CpuProfiler | undefined;
+  let memory: MemorySampler | undefined;
   process.on('message', (m: Request) => {
     void (async () => {
       try {
@@ -114,6 +118,12 @@ async function main(): Promise<void> {
         } else if (m.cmd === 'profileStop') {
           send({ id: m.id, ok: true, value: await profiler?.stop() });
           profiler = undefined;
+        } else if (m.cmd === 'memoryStart') {
+          memory = new MemorySampler();
+          send({ id: m.id, ok: true });
+        } else if (m.cmd === 'memoryStop') {
+          send({ id: m.id, ok: true, value: memory?.stop() });
+          memory = undefined;
         } else if (m.cmd === 'notifyCards') {
           const cards = bot ? await bot.store.records<Record<string, unknown>>('notify.cards').list() : [];
           send({ id: m.id, ok: true, value: cards.map((c) => ({ id: c.id, ...c.value, reference: undefined })) });

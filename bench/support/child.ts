@@ -31,9 +31,14 @@ export class ProcessChild<R> {
   }
 
   /** Forks `script` (in this folder) with its options and waits for its `{type: 'ready'}` message. */
-  protected static async fork<R>(script: string, options: unknown, what: string): Promise<[ChildProcess, R]> {
-    const proc = fork(path.join(__dirname, script), [JSON.stringify(options)], {
-      execArgv: ['--import', 'tsx'],
+  protected static async fork<R>(
+    script: string,
+    options: unknown,
+    what: string,
+    run: { file?: string; execArgv?: string[] } = {},
+  ): Promise<[ChildProcess, R]> {
+    const proc = fork(run.file ?? path.join(__dirname, script), [JSON.stringify(options)], {
+      execArgv: [...(run.file ? [] : ['--import', 'tsx']), ...(run.execArgv ?? [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const ready = await new Promise<R>((resolve, reject) => {
@@ -117,7 +122,7 @@ export class BotChild extends ProcessChild<Ready> {
   }
 
   static async start(options: ChildOptions): Promise<BotChild> {
-    const [proc, ready] = await ProcessChild.fork<Ready>('botProcess.ts', options, 'the bot process');
+    const [proc, ready] = await ProcessChild.fork<Ready>('botProcess.ts', options, 'the bot process', botRun());
     return new BotChild(proc, ready);
   }
 
@@ -149,7 +154,9 @@ export class BotChild extends ProcessChild<Ready> {
     });
   }
 
-  override call<T = unknown>(cmd: 'notifyCards' | 'profileStart' | 'profileStop' | 'stop'): Promise<T> {
+  override call<T = unknown>(
+    cmd: 'notifyCards' | 'profileStart' | 'profileStop' | 'memoryStart' | 'memoryStop' | 'stop',
+  ): Promise<T> {
     return super.call<T>(cmd);
   }
 
@@ -162,7 +169,26 @@ export class BotChild extends ProcessChild<Ready> {
 /** The local Azure in its own process (support/sandboxProcess.ts): what a live-mode bot needs to reach it. */
 export class SandboxChild extends ProcessChild<SandboxInfo> {
   static async start(options: SandboxChildOptions): Promise<SandboxChild> {
-    const [proc, ready] = await ProcessChild.fork<SandboxInfo>('sandboxProcess.ts', options, 'the sandbox process');
+    const execArgv = (process.env.BENCH_SANDBOX_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const [proc, ready] = await ProcessChild.fork<SandboxInfo>('sandboxProcess.ts', options, 'the sandbox process', {
+      execArgv,
+    });
     return new SandboxChild(proc, ready);
   }
+}
+
+/**
+ * How the bot and echo processes are run. By default from TypeScript through tsx, as `npm start` runs. With
+ * BENCH_COMPILED=1, from JavaScript compiled by `npx tsc -p bench/tsconfig.child.json` into .bench-dist/ (as the
+ * container image runs `node dist/index.js`): tsx's loader thread, its transpile cache and source maps are then not
+ * in the measured process. BENCH_BOT_NODE_FLAGS adds V8/Node flags (e.g. `--max-semi-space-size=4`);
+ * BENCH_SANDBOX_NODE_FLAGS, to the local Azure's process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ */
+function botRun(): { file?: string; execArgv?: string[] } {
+  const execArgv = (process.env.BENCH_BOT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const file =
+    process.env.BENCH_COMPILED === '1'
+      ? path.resolve(__dirname, '../../.bench-dist/bench/support/botProcess.js')
+      : undefined;
+  return { file, execArgv };
 }

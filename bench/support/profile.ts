@@ -1,4 +1,6 @@
+import { readdirSync, readlinkSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import v8 from 'node:v8';
 
 /** Where a process's CPU went while the profiler ran, by who was on the stack. */
 export interface CpuSplit {
@@ -26,6 +28,9 @@ interface ProfileNode {
 export class CpuProfiler {
   private readonly session = new Session();
 
+  /** `everySide`: top frames and packages count the local Azure's frames too (for the sandbox's own process). */
+  constructor(private readonly everySide = false) {}
+
   async start(): Promise<void> {
     this.session.connect();
     await this.post('Profiler.enable');
@@ -36,7 +41,7 @@ export class CpuProfiler {
   async stop(): Promise<CpuSplit> {
     const { profile } = await this.post('Profiler.stop');
     this.session.disconnect();
-    return split(profile);
+    return split(profile, this.everySide);
   }
 
   private post(method: string, params?: object): Promise<any> {
@@ -46,7 +51,10 @@ export class CpuProfiler {
   }
 }
 
-function split(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }): CpuSplit {
+function split(
+  profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] },
+  everySide: boolean,
+): CpuSplit {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -74,7 +82,7 @@ function split(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: n
     ms[s] += us / 1000;
     const frame = nodes.get(id)!.callFrame;
     const url = frame.url;
-    if (s === 'bot' || s === 'gc') {
+    if (s === 'bot' || s === 'gc' || (everySide && s === 'sandbox')) {
       add(
         frames,
         `${frame.functionName || '(anonymous)'} ${shortUrl(url)}${url ? `:${(frame.lineNumber ?? 0) + 1}` : ''}`,
@@ -136,4 +144,70 @@ function packageOf(url: string, fn: string): string {
       .join('/');
   if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
   return fn.startsWith('(') ? fn : '(native)';
+}
+
+/** What the process's memory held when its resident size was highest (MiB): `process.memoryUsage()` and V8's spaces. */
+export interface MemoryPeak {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  /** V8 heap spaces at that moment: space name → [size, used] in MiB. */
+  spaces: Record<string, [number, number]>;
+  /** Size of everything resident outside V8's heap (RSS − heapTotal − external): code, native modules, malloc. */
+  outsideHeap: number;
+  /** Open sockets of the process at that moment (Linux). */
+  sockets?: number;
+}
+
+/** Samples `process.memoryUsage()` every 200 ms and keeps the sample with the highest RSS. */
+export class MemorySampler {
+  private peak?: MemoryPeak;
+  private readonly timer = setInterval(() => this.sample(), 200);
+
+  constructor() {
+    this.timer.unref();
+    this.sample();
+  }
+
+  stop(): MemoryPeak | undefined {
+    clearInterval(this.timer);
+    this.sample();
+    return this.peak;
+  }
+
+  private sample(): void {
+    const m = process.memoryUsage();
+    if (this.peak && m.rss <= this.peak.rss * MIB) return;
+    const mb = (v: number) => Math.round((v / MIB) * 10) / 10;
+    this.peak = {
+      rss: mb(m.rss),
+      heapTotal: mb(m.heapTotal),
+      heapUsed: mb(m.heapUsed),
+      external: mb(m.external),
+      arrayBuffers: mb(m.arrayBuffers),
+      spaces: Object.fromEntries(
+        v8.getHeapSpaceStatistics().map((s) => [s.space_name, [mb(s.space_size), mb(s.space_used_size)]]),
+      ),
+      outsideHeap: mb(m.rss - m.heapTotal - m.external),
+      sockets: openSockets(),
+    };
+  }
+}
+
+const MIB = 1024 * 1024;
+
+function openSockets(): number | undefined {
+  try {
+    return readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:');
+      } catch {
+        return false;
+      }
+    }).length;
+  } catch {
+    return undefined;
+  }
 }

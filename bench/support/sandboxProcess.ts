@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSandbox, type SandboxTiming } from '../../src/sandbox';
 import type { SandboxInfo } from '../../test/support/processes';
+import { CpuProfiler } from './profile';
 import { addBenchVms } from './world';
 
 export interface SandboxChildOptions {
@@ -39,7 +40,18 @@ async function main(): Promise<void> {
   };
   send({ type: 'ready', ...info });
 
+  let profiler: CpuProfiler | undefined;
   process.on('message', (m: { id: number; cmd: string }) => {
+    if (m.cmd === 'profileStart') {
+      profiler = new CpuProfiler(true);
+      void profiler.start().then(() => send({ id: m.id, ok: true }));
+      return;
+    }
+    if (m.cmd === 'profileStop') {
+      void (profiler?.stop() ?? Promise.resolve(undefined)).then((value) => send({ id: m.id, ok: true, value }));
+      profiler = undefined;
+      return;
+    }
     if (m.cmd !== 'stop') {
       send({ id: m.id, ok: false, error: `unknown command ${m.cmd}` });
       return;

@@ -4,7 +4,7 @@ import { backupNotFound, badRequest } from '../../http/errors';
 import type { ProviderContext, Route, SandboxRequest } from '../../http/types';
 import type { RecoveryVault, VirtualMachine } from '../../world/types';
 import { operationOf, trackOperation, vaultId, vaultRoute } from './context';
-import { findVmById, itemFor, itemsOfVault, parseContainerName, vmResourceId } from './names';
+import { itemFor, itemsOfVault, parseContainerName, vmResourceId } from './names';
 import { containerBody, protectableBody } from './shapes';
 
 const A = 'Microsoft.RecoveryServices/Vaults';
@@ -30,14 +30,24 @@ export function protectableVms(ctx: ProviderContext, v: RecoveryVault): { vm: Vi
   const { world } = ctx;
   const own = itemsOfVault(world, v.name);
   const known = new Set([...(v.discoveredVmIds ?? []), ...own.map((p) => p.vmId)].map((id) => id.toLowerCase()));
+  // Indexed once per call (the first VM with an id wins, as a find would): a page used to cost VMs × VMs id builds.
+  const byId = new Map<string, VirtualMachine>();
+  for (const vm of world.vms) {
+    const id = vmResourceId(world, vm).toLowerCase();
+    if (!byId.has(id)) byId.set(id, vm);
+  }
+  const elsewhere = new Set(
+    world.protectedItems.filter((p) => !sameId(p.vault, v.name)).map((p) => p.vmId.toLowerCase()),
+  );
+  const ownNames = new Set(own.map((p) => key(p.vmResourceGroup, p.vmName)));
   return [...known]
-    .map((id) => findVmById(world, id))
+    .map((id) => byId.get(id))
     .filter((vm): vm is VirtualMachine => !!vm && sameId(vm.location, v.location))
-    .filter(
-      (vm) => !world.protectedItems.some((p) => !sameId(p.vault, v.name) && sameId(p.vmId, vmResourceId(world, vm))),
-    )
-    .map((vm) => ({ vm, isProtected: !!itemFor(world, v.name, vm) }));
+    .filter((vm) => !elsewhere.has(vmResourceId(world, vm).toLowerCase()))
+    .map((vm) => ({ vm, isProtected: ownNames.has(key(vm.resourceGroup, vm.name)) }));
 }
+
+const key = (resourceGroup: string, name: string) => `${resourceGroup.toLowerCase()}/${name.toLowerCase()}`;
 
 export const containerRoutes: Route[] = [
   vaultRoute(
