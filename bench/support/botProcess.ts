@@ -122,7 +122,9 @@ async function main(): Promise<void> {
           memory = new MemorySampler();
           send({ id: m.id, ok: true });
         } else if (m.cmd === 'memoryStop') {
-          send({ id: m.id, ok: true, value: memory?.stop() });
+          const value = memory?.stop();
+          await memory?.writeHeapProfile();
+          send({ id: m.id, ok: true, value });
           memory = undefined;
         } else if (m.cmd === 'notifyCards') {
           const cards = bot ? await bot.store.records<Record<string, unknown>>('notify.cards').list() : [];

@@ -1,5 +1,7 @@
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
 /** Where a process's CPU went while the profiler ran, by who was on the stack. */
@@ -41,6 +43,9 @@ export class CpuProfiler {
   async stop(): Promise<CpuSplit> {
     const { profile } = await this.post('Profiler.stop');
     this.session.disconnect();
+    // BENCH_CPUPROFILE_DIR: the raw profile too (open it in Chrome DevTools, or bench/support/callers.ts).
+    const dir = process.env.BENCH_CPUPROFILE_DIR;
+    if (dir) writeFileSync(path.join(dir, `${process.pid}.cpuprofile`), JSON.stringify(profile));
     return split(profile, this.everySide);
   }
 
@@ -157,7 +162,11 @@ export interface MemoryPeak {
   spaces: Record<string, [number, number]>;
   /** Size of everything resident outside V8's heap (RSS − heapTotal − external): code, native modules, malloc. */
   outsideHeap: number;
-  /** Open sockets of the process at that moment (Linux). */
+  /** V8 heap in use after a full collection at the end of the level (MiB; only with --expose-gc). */
+  liveHeapAfterGc?: number;
+  /** Event loop delay over the level (ms): how long ready work waited for the loop (sync work, GC, no CPU). */
+  eventLoopDelayMs?: { p50: number; p99: number; max: number };
+  /** Open sockets of the process at the end of the level (Linux). */
   sockets?: number;
 }
 
@@ -165,16 +174,52 @@ export interface MemoryPeak {
 export class MemorySampler {
   private peak?: MemoryPeak;
   private readonly timer = setInterval(() => this.sample(), 200);
+  private readonly delay = monitorEventLoopDelay({ resolution: 10 });
+
+  private session?: Session;
 
   constructor() {
     this.timer.unref();
+    this.delay.enable();
     this.sample();
+    // BENCH_HEAPPROFILE_DIR: V8's sampling heap profiler over the level, collected objects included (what allocates).
+    if (process.env.BENCH_HEAPPROFILE_DIR) {
+      this.session = new Session();
+      this.session.connect();
+      this.session.post('HeapProfiler.startSampling', {
+        samplingInterval: 64 * 1024,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+    }
+  }
+
+  /** Writes the heap profile (BENCH_HEAPPROFILE_DIR), if one was taken. */
+  async writeHeapProfile(): Promise<void> {
+    const session = this.session;
+    const dir = process.env.BENCH_HEAPPROFILE_DIR;
+    if (!session || !dir) return;
+    const profile = await new Promise<unknown>((resolve, reject) =>
+      session.post('HeapProfiler.stopSampling', (err, res) => (err ? reject(err) : resolve(res.profile))),
+    );
+    session.disconnect();
+    writeFileSync(path.join(dir, `${process.pid}.heapprofile`), JSON.stringify(profile));
   }
 
   stop(): MemoryPeak | undefined {
     clearInterval(this.timer);
+    this.delay.disable();
     this.sample();
-    return this.peak;
+    const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+    const loop = { p50: ms(this.delay.percentile(50)), p99: ms(this.delay.percentile(99)), max: ms(this.delay.max) };
+    // With --expose-gc (BENCH_BOT_NODE_FLAGS), the heap still in use after a full collection: the live data.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    let liveHeap: number | undefined;
+    if (gc) {
+      gc();
+      liveHeap = Math.round((process.memoryUsage().heapUsed / MIB) * 10) / 10;
+    }
+    return this.peak && { ...this.peak, sockets: openSockets(), liveHeapAfterGc: liveHeap, eventLoopDelayMs: loop };
   }
 
   private sample(): void {
@@ -191,7 +236,6 @@ export class MemorySampler {
         v8.getHeapSpaceStatistics().map((s) => [s.space_name, [mb(s.space_size), mb(s.space_used_size)]]),
       ),
       outsideHeap: mb(m.rss - m.heapTotal - m.external),
-      sockets: openSockets(),
     };
   }
 }
