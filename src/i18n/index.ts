@@ -58,6 +58,7 @@ export type MessageParams = Record<string, string | number>;
  */
 export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
   const template = dictionaries[locale]?.[key] ?? dictionaries[DEFAULT_LOCALE][key] ?? key;
+  if (!template.includes('{')) return template;
   return template
     .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (whole, name: string, one: string, other: string) =>
       name in params ? (Number(params[name]) === 1 ? one : other) : whole,
