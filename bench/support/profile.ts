@@ -166,6 +166,8 @@ export interface MemoryPeak {
   liveHeapAfterGc?: number;
   /** Event loop delay over the level (ms): how long ready work waited for the loop (sync work, GC, no CPU). */
   eventLoopDelayMs?: { p50: number; p99: number; max: number };
+  /** The most active handles of each kind at once over the level (process.getActiveResourcesInfo()). */
+  mostHandles?: Record<string, number>;
   /** Open sockets of the process at the end of the level (Linux). */
   sockets?: number;
 }
@@ -219,10 +221,24 @@ export class MemorySampler {
       gc();
       liveHeap = Math.round((process.memoryUsage().heapUsed / MIB) * 10) / 10;
     }
-    return this.peak && { ...this.peak, sockets: openSockets(), liveHeapAfterGc: liveHeap, eventLoopDelayMs: loop };
+    return (
+      this.peak && {
+        ...this.peak,
+        sockets: openSockets(),
+        liveHeapAfterGc: liveHeap,
+        eventLoopDelayMs: loop,
+        mostHandles: this.handles,
+      }
+    );
   }
 
+  /** The most of each kind of active handle seen at once (TLSWrap: TLS connections; TCPSocketWrap: TCP ones). */
+  private readonly handles: Record<string, number> = {};
+
   private sample(): void {
+    const counts: Record<string, number> = {};
+    for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
+    for (const [kind, n] of Object.entries(counts)) this.handles[kind] = Math.max(this.handles[kind] ?? 0, n);
     const m = process.memoryUsage();
     if (this.peak && m.rss <= this.peak.rss * MIB) return;
     const mb = (v: number) => Math.round((v / MIB) * 10) / 10;
