@@ -2,8 +2,9 @@
  * Where a turn's CPU goes (issue 17): one turn-cost level (default 50 people, each `enable backup <their VM>`)
  * against the bot and the echo floor, each in fresh processes, with the V8 sampling profiler on (1 ms), and the top
  * frames and packages by self time written to bench/profile/<label>.json. `npx tsx bench/profileTurns.ts before 50`;
- * a third argument `bot` or `echo` runs one side only. BENCH_COMPILED=1, BENCH_BOT_NODE_FLAGS (support/child.ts) and
- * BENCH_PROFILE=0 (no sampling profiler) apply.
+ * a third argument `bot` or `echo` runs one side only. BENCH_COMPILED=0 (through tsx), BENCH_BOT_NODE_FLAGS,
+ * BENCH_SANDBOX_NODE_FLAGS (support/child.ts), BENCH_PROFILE=0 (no sampling profiler: CPU as the bench measures it),
+ * BENCH_PROFILE_AZURE=1, BENCH_CPUPROFILE_DIR and BENCH_HEAPPROFILE_DIR (support/profile.ts) apply.
  * bench/profile.md sets the summaries side by side. Not part of `npm run bench` (the bench reports the same CPU).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ import { Connector } from './support/connector';
 
 async function main(): Promise<void> {
   const label = process.argv[2] ?? 'latest';
+  // Profiled unless BENCH_PROFILE=0 (then CPU per turn as the bench measures it).
+  process.env.BENCH_PROFILE ??= '1';
   const n = Number(process.argv[3] ?? 50);
   const which = process.argv[4] ?? 'both';
   const connector = await new Connector().start();
@@ -29,7 +32,8 @@ async function main(): Promise<void> {
       loadAverage: os.loadavg(),
       concurrency: n,
       loadAverageEnd: os.loadavg(),
-      compiled: process.env.BENCH_COMPILED === '1',
+      compiled: process.env.BENCH_COMPILED !== '0',
+      profiled: process.env.BENCH_PROFILE === '1',
       nodeFlags: process.env.BENCH_BOT_NODE_FLAGS ?? '',
       bot: bot && pick(bot),
       echo: echo && pick(echo),

@@ -108,13 +108,15 @@ export async function runLevel(
   const names = Array.from({ length: concurrency }, (_, i) => vmName(i + 1));
   // The world changes happen in the sandbox's process, before the bot starts.
   const azure = target === 'bot' ? await SandboxChild.start({ benchVms: [WARM_VM, ...names] }) : undefined;
+  // Compiled, as production runs (support/child.ts botRun); BENCH_COMPILED=0 runs both through tsx instead.
+  const compiled = process.env.BENCH_COMPILED !== '0';
   const child = await (
     azure
-      ? BotChild.start({
-          kind: 'bot',
-          env: { ...liveAzureEnv(azure.ready), ...UNUSED_APP, ...benchAccess(concurrency) },
-        })
-      : BotChild.start({ kind: 'echo' })
+      ? BotChild.start(
+          { kind: 'bot', env: { ...liveAzureEnv(azure.ready), ...UNUSED_APP, ...benchAccess(concurrency) } },
+          compiled,
+        )
+      : BotChild.start({ kind: 'echo' }, compiled)
   ).catch(async (err: Error) => {
     await azure?.stop();
     throw err;
@@ -137,7 +139,9 @@ export async function runLevel(
     if (!warm.succeeded) return failedRun(target, concurrency, warm);
 
     // Both targets are sampled alike (1 ms), so the profiler's small cost is on both sides of the ratio.
-    const profiling = process.env.BENCH_PROFILE !== '0';
+    // The sampling profiler costs the sampled process CPU (about 2.5 ms a turn for the bot, half the echo floor's own
+    // cost), so CPU per turn is measured without it; BENCH_PROFILE=1 (bench/profileTurns.ts) turns it on.
+    const profiling = process.env.BENCH_PROFILE === '1';
     if (profiling) await child.call('profileStart');
     // BENCH_PROFILE_AZURE=1: the local Azure's process is sampled too (its top frames in azureTopFrames).
     const profilingAzure = !!azure && process.env.BENCH_PROFILE_AZURE === '1';

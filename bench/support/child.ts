@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
@@ -121,8 +121,9 @@ export class BotChild extends ProcessChild<Ready> {
     if (ready.ca) this.agent = new https.Agent({ ca: ready.ca, keepAlive: true });
   }
 
-  static async start(options: ChildOptions): Promise<BotChild> {
-    const [proc, ready] = await ProcessChild.fork<Ready>('botProcess.ts', options, 'the bot process', botRun());
+  /** `compiled`: run the compiled child (see botRun); by default only when BENCH_COMPILED=1. */
+  static async start(options: ChildOptions, compiled = process.env.BENCH_COMPILED === '1'): Promise<BotChild> {
+    const [proc, ready] = await ProcessChild.fork<Ready>('botProcess.ts', options, 'the bot process', botRun(compiled));
     return new BotChild(proc, ready);
   }
 
@@ -178,17 +179,24 @@ export class SandboxChild extends ProcessChild<SandboxInfo> {
 }
 
 /**
- * How the bot and echo processes are run. By default from TypeScript through tsx, as `npm start` runs. With
- * BENCH_COMPILED=1, from JavaScript compiled by `npx tsc -p bench/tsconfig.child.json` into .bench-dist/ (as the
- * container image runs `node dist/index.js`): tsx's loader thread, its transpile cache and source maps are then not
- * in the measured process. BENCH_BOT_NODE_FLAGS adds V8/Node flags (e.g. `--max-semi-space-size=4`);
- * BENCH_SANDBOX_NODE_FLAGS, to the local Azure's process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * How the bot and echo processes are run: from TypeScript through tsx (as `npm start` runs), or `compiled`: from
+ * JavaScript compiled into node_modules/.cache/bench-dist/ by bench/buildChild.sh (built once per bench run), as the
+ * container image and App Service run `node dist/index.js`. tsx's loader thread, transpile cache and source maps then stay out of the
+ * measured process (about 100 MiB of RSS, on the bot and the echo floor alike). BENCH_BOT_NODE_FLAGS adds V8/Node
+ * flags to both (e.g. `--max-semi-space-size=16`); BENCH_SANDBOX_NODE_FLAGS, to the local Azure's process.
  */
-function botRun(): { file?: string; execArgv?: string[] } {
+function botRun(compiled: boolean): { file?: string; execArgv?: string[] } {
   const execArgv = (process.env.BENCH_BOT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const file =
-    process.env.BENCH_COMPILED === '1'
-      ? path.resolve(__dirname, '../../.bench-dist/bench/support/botProcess.js')
-      : undefined;
-  return { file, execArgv };
+  return { file: compiled ? compiledChild() : undefined, execArgv };
+}
+
+let built = false;
+
+/** The compiled child's entry point, built on first use (BENCH_SKIP_BUILD=1: use what was built). */
+function compiledChild(): string {
+  if (!built && process.env.BENCH_SKIP_BUILD !== '1') {
+    execFileSync(path.resolve(__dirname, '../buildChild.sh'), { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  built = true;
+  return path.resolve(__dirname, '../../node_modules/.cache/bench-dist/bench/support/botProcess.js');
 }
