@@ -10,7 +10,7 @@ interface HeapNode {
 const root = (JSON.parse(readFileSync(process.argv[2], 'utf8')) as { head: HeapNode }).head;
 const bytes = new Map<string, number>();
 const walk = (n: HeapNode, path: string[]) => {
-  const u = n.callFrame.url;
+  const u = n.callFrame.url.replace(/^.*\/node_modules\/\.cache\/bench-dist\//, '/');
   const short = u.includes('node_modules/')
     ? u.slice(u.lastIndexOf('node_modules/') + 13)
     : u.replace(/^.*\/(src|bench)\//, '$1/');

@@ -17,7 +17,7 @@ const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 const label = (n: Node) => {
-  const u = n.callFrame.url;
+  const u = n.callFrame.url.replace(/^.*\/node_modules\/\.cache\/bench-dist\//, '/');
   const short = u.includes('node_modules/')
     ? u.slice(u.lastIndexOf('node_modules/') + 13)
     : u.replace(/^.*\/(src|bench)\//, '$1/');

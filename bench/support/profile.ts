@@ -71,7 +71,7 @@ function split(
     let result: 'sandbox' | 'bot' | 'gc' | 'idle' =
       name === '(garbage collector)' ? 'gc' : name === '(idle)' ? 'idle' : 'bot';
     for (let x: number | undefined = id; x !== undefined && result === 'bot'; x = parent.get(x)) {
-      if (nodes.get(x)!.callFrame.url.includes('/src/sandbox/')) result = 'sandbox';
+      if (fromCompiled(nodes.get(x)!.callFrame.url).includes('/src/sandbox/')) result = 'sandbox';
     }
     side.set(id, result);
     return result;
@@ -86,7 +86,7 @@ function split(
     const s = sideOf(id);
     ms[s] += us / 1000;
     const frame = nodes.get(id)!.callFrame;
-    const url = frame.url;
+    const url = fromCompiled(frame.url);
     if (s === 'bot' || s === 'gc' || (everySide && s === 'sandbox')) {
       add(
         frames,
@@ -124,8 +124,12 @@ const top = (m: Map<string, number>, n: number): Record<string, number> =>
       .map(([k, v]) => [k, Math.round(v)]),
   );
 
+/** The compiled child's files (support/child.ts) as the sources they come from: `…/bench-dist/src/x.js` → `/src/x.js`. */
+const fromCompiled = (url: string) => url.replace(/^.*\/node_modules\/\.cache\/bench-dist\//, '/');
+
 /** A file path from the repo's root (or node_modules/…, node:…). */
-function shortUrl(url: string): string {
+function shortUrl(compiledUrl: string): string {
+  const url = fromCompiled(compiledUrl);
   const nm = url.lastIndexOf('/node_modules/');
   if (nm >= 0) return url.slice(nm + 1);
   const src = url.indexOf('/src/');
@@ -134,7 +138,8 @@ function shortUrl(url: string): string {
 }
 
 /** Who a frame belongs to: an npm package, a folder of ours, a Node internal, or the VM itself. */
-function packageOf(url: string, fn: string): string {
+function packageOf(compiledUrl: string, fn: string): string {
+  const url = fromCompiled(compiledUrl);
   const nm = url.lastIndexOf('/node_modules/');
   if (nm >= 0) {
     const rest = url.slice(nm + '/node_modules/'.length).split('/');
