@@ -82,7 +82,11 @@ async function main(): Promise<void> {
       Object.assign(process.env, { IDENTITY_ENDPOINT: env.IDENTITY_ENDPOINT, IDENTITY_HEADER: env.IDENTITY_HEADER });
     }
     // Production logs one JSON line per turn at info; the lines are written (the cost is real) to nowhere.
-    const logger = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
+    // BENCH_BOT_LOG: a file to keep them in instead (each turn's durationMs, as the bot saw it).
+    const logger = createLogger({
+      level: 'info',
+      destination: pino.destination({ dest: process.env.BENCH_BOT_LOG ?? '/dev/null', sync: true }),
+    });
     // Live mode against the sandbox: the record signing key is handed over, as test/support/liveReplica.ts does (the
     // sandbox's loopback key vaults cannot pass the Key Vault challenge check live mode makes).
     const signingKey = live ? randomBytes(32) : undefined;

@@ -20,9 +20,29 @@ export function trustingAgentClient(agent: https.Agent): HttpClient {
   };
 }
 
-/** The default HTTP client, trusting `ca` besides the usual roots when given. */
+/**
+ * Connections the Azure clients keep to one host at most; requests beyond wait for one to be free. Without a bound, a
+ * burst (400 people pressing buttons at once in the bench) opened a new TLS connection for every request in flight
+ * (200+ handshakes at once, each costing CPU on both ends and memory for its buffers) instead of reusing the
+ * keep-alive ones.
+ */
+export const MAX_SOCKETS_PER_HOST = 32;
+
+/** The default HTTP client, trusting `ca` besides the usual roots when given; at most MAX_SOCKETS_PER_HOST a host. */
 export function trustingHttpClient(ca?: string): HttpClient {
-  return ca ? trustingAgentClient(new https.Agent({ ca, keepAlive: true })) : createDefaultHttpClient();
+  const agent = new https.Agent({ ca, keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST });
+  if (ca) return trustingAgentClient(agent);
+  const inner = createDefaultHttpClient();
+  return {
+    sendRequest: (request) => {
+      // A request with an agent already (a proxy's, from the pipeline's proxy policy), its own TLS settings or keep-alive
+      // turned off is left to the default client, as before.
+      if (request.url.startsWith('https:') && !request.agent && !request.tlsSettings && !request.disableKeepAlive) {
+        request.agent = agent;
+      }
+      return inner.sendRequest(request);
+    },
+  };
 }
 
 /**
