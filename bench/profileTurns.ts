@@ -60,6 +60,10 @@ const pick = (r: Awaited<ReturnType<typeof runLevel>>) => ({
   unanswered: r.unanswered,
   memory: r.memory,
   azureTopFrames: r.azureTopFrames,
+  driverCpuShare: r.driverCpuShare,
+  botCpuShare: r.cpuMsPerTurn !== undefined && r.turnsPerSec ? (r.cpuMsPerTurn * r.turnsPerSec) / 1000 : undefined,
+  azureCpuShare:
+    r.azureCpuMsPerTurn !== undefined && r.turnsPerSec ? (r.azureCpuMsPerTurn * r.turnsPerSec) / 1000 : undefined,
   problems: r.problems,
   topPackages: r.topPackages,
   topFrames: r.topFrames,

@@ -58,6 +58,8 @@ export interface LevelRun {
   peakRssMb?: number;
   /** The bot process's memory by kind (V8 heap spaces, outside the heap) when its RSS was highest, sampled. */
   memory?: MemoryPeak;
+  /** CPU of the bench process (load generator, connector stand-in) over the level / its wall time (1 = a core). */
+  driverCpuShare?: number;
   /** The local Azure's process: self time by function, when sampled (BENCH_PROFILE_AZURE=1). */
   azureTopFrames?: Record<string, number>;
   /** Peak during the load minus the resident size just before it. */
@@ -152,10 +154,13 @@ export async function runLevel(
     const before = child.rssMb();
     const cpuBefore = child.cpuMs();
     const azureCpuBefore = azure?.cpuMs();
+    const driverCpuBefore = process.cpuUsage();
     const start = performance.now();
     const results = await Promise.all(names.map((_, i) => drive(i + 1, start + LEVEL_WINDOW_MS)));
     const cpu = diff(child.cpuMs(), cpuBefore);
     const azureCpu = diff(azure?.cpuMs(), azureCpuBefore);
+    const driverCpu = process.cpuUsage(driverCpuBefore);
+    const driverWallMs = performance.now() - start;
     const peak = child.peakRssMb();
     const azurePeak = azure?.peakRssMb();
     const memory = await child.call<MemoryPeak | undefined>('memoryStop');
@@ -167,6 +172,8 @@ export async function runLevel(
       azureCpuMsPerTurn: azureCpu !== undefined && measured.turns ? azureCpu / measured.turns : undefined,
       azurePeakRssMb: azurePeak,
       memory,
+      // The load generator and the connector stand-in (this process): its CPU share of the level's wall time.
+      driverCpuShare: (driverCpu.user + driverCpu.system) / 1000 / driverWallMs,
       azureTopFrames: azureProfile?.topFrames,
     };
     if (!profile || profile.sandboxMs + profile.botMs === 0) return run;
