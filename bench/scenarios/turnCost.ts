@@ -141,8 +141,8 @@ export async function runLevel(
     if (!warm.succeeded) return failedRun(target, concurrency, warm);
 
     // Both targets are sampled alike (1 ms), so the profiler's small cost is on both sides of the ratio.
-    // The sampling profiler costs the sampled process CPU (about 2.5 ms a turn for the bot, half the echo floor's own
-    // cost), so CPU per turn is measured without it; BENCH_PROFILE=1 (bench/profileTurns.ts) turns it on.
+    // The sampling profiler costs the sampled process CPU (1.3–2.5 ms a turn for the bot, 0.6 ms for the echo floor: a
+    // third to a half of its own work), so CPU per turn is measured without it; BENCH_PROFILE=1 turns it on.
     const profiling = process.env.BENCH_PROFILE === '1';
     if (profiling) await child.call('profileStart');
     // BENCH_PROFILE_AZURE=1: the local Azure's process is sampled too (its top frames in azureTopFrames).
