@@ -105,6 +105,18 @@ export function markdown(r: Results): string {
         `the sandbox process ${cell(b.azureCpuMsPerTurn, 1)} ms${files ? `; most self time in ${files}` : ''}.`,
     );
   }
+  out.push('', 'What the bot process held at its RSS peak (the highest repeat), from `process.memoryUsage()`:', '');
+  for (const l of r.turnCost) {
+    const m = l.bot?.memory;
+    if (!m) continue;
+    const space = (name: string) => cell(m.spaces[name]?.[0]);
+    out.push(
+      `- ${l.concurrency} conversation(s): RSS ${cell(m.rss)} MiB = V8 heap ${cell(m.heapTotal)} (young generation ` +
+        `${space('new_space')}, old ${space('old_space')}, large objects ${space('large_object_space')}; ` +
+        `${cell(m.heapUsed)} in use) + external ${cell(m.external)} + outside the heap ${cell(m.outsideHeap)}; ` +
+        `event loop delay p99 ${cell(m.eventLoopDelayMs?.p99)} ms.`,
+    );
+  }
   const problems = [...new Set(r.turnCost.flatMap((l) => l.bot?.problems ?? []))];
   if (problems.length) out.push('', ...problems.map((p) => `- bot: ${p}`));
   out.push('');

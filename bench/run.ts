@@ -197,6 +197,11 @@ function summarizeLevels(
         available: true,
         problems: [...new Set(reps.flatMap((r) => r.problems))],
         topBotFiles: reps[0].topBotFiles,
+        // Not a median: the memory of the repeat whose RSS peaked highest.
+        memory: reps
+          .map((r) => r.memory)
+          .filter((m) => m !== undefined)
+          .sort((a, b) => b.rss - a.rss)[0],
       };
     };
     const bot = median('bot');
