@@ -35,8 +35,8 @@ export function trustingHttpClient(ca?: string): HttpClient {
   const inner = createDefaultHttpClient();
   return {
     sendRequest: (request) => {
-      // A request with an agent already (a proxy's, from the pipeline's proxy policy), its own TLS settings or keep-alive
-      // turned off is left to the default client, as before.
+      // A request with an agent already (a proxy's, from the pipeline's proxy policy), its own TLS settings or
+      // keep-alive turned off is left to the default client, as before.
       if (request.url.startsWith('https:') && !request.agent && !request.tlsSettings && !request.disableKeepAlive) {
         request.agent = agent;
       }
