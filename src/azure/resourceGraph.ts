@@ -102,7 +102,7 @@ export class ResourceLookup {
           if (excluded.length) where.push(`id !in~ (${excluded.map(kql).join(', ')})`);
           const res: QueryResponse = await this.clients.resourceGraph.resources(
             {
-              subscriptions: [this.clients.settings.subscriptionId],
+              subscriptions: await this.clients.subscriptions.readableIds(options),
               query: `Resources | where ${where.join(' and ')} | project id, name, type, location, resourceGroup, subscriptionId | order by name asc`,
               options: { resultFormat: 'objectArray', top, skip },
             },
@@ -124,9 +124,13 @@ export class ResourceLookup {
     });
   }
 
-  /** ARM's generic list of one type (and region), every page: the fallback of `page`. */
+  /** ARM's generic list of one type (and region), every page, in every managed subscription: the fallback of `page`. */
   private async listOfType(kind: ResourceKind, location: string | undefined, options: OperationOptions) {
-    const sub = this.clients.settings.subscriptionId;
+    const subs = await this.clients.subscriptions.readableIds(options);
+    return (await Promise.all(subs.map((sub) => this.listOfTypeIn(sub, kind, location, options)))).flat();
+  }
+
+  private async listOfTypeIn(sub: string, kind: ResourceKind, location: string | undefined, options: OperationOptions) {
     const armType = ARM_TYPES[kind];
     const clauses = [`resourceType eq '${armType}'`];
     if (location) clauses.push(`location eq '${location.replace(/\s+/g, '').toLowerCase()}'`);
@@ -144,7 +148,7 @@ export class ResourceLookup {
     return rows;
   }
 
-  /** `Resources | where type in~ (…) and name in~ (…) | project …` in the managed subscription. */
+  /** `Resources | where type in~ (…) and name in~ (…) | project …` across every managed subscription: one query. */
   private async query(kinds: ResourceKind[], names: string[], options: OperationOptions): Promise<FoundResource[]> {
     const types = kinds.map((k) => RESOURCE_TYPES[k]);
     const typeClause = types.length === 1 ? `type =~ ${kql(types[0])}` : `type in~ (${types.map(kql).join(', ')})`;
@@ -153,12 +157,13 @@ export class ResourceLookup {
     if (kinds.includes('keyVault')) columns.push('rbac = tobool(properties.enableRbacAuthorization)');
     const query = `Resources | where ${typeClause} and ${nameClause} | project ${columns.join(', ')}`;
     const found: FoundResource[] = [];
+    const subscriptions = await this.clients.subscriptions.readableIds(options);
     let skipToken: string | undefined;
     do {
       // Names match a handful of rows; a second page would take more than 1000 resources of one name.
       const page: QueryResponse = await this.clients.resourceGraph.resources(
         {
-          subscriptions: [this.clients.settings.subscriptionId],
+          subscriptions,
           query,
           options: { resultFormat: 'objectArray', top: 1000, ...(skipToken ? { skipToken } : {}) },
         },
@@ -180,9 +185,11 @@ export class ResourceLookup {
     options: OperationOptions,
   ): Promise<FoundResource[]> {
     const types = new Set<string>(kinds.map((k) => RESOURCE_TYPES[k]));
-    const sub = this.clients.settings.subscriptionId;
+    // One filtered list per name and managed subscription (ARM lists are per subscription).
+    const subs = await this.clients.subscriptions.readableIds(options);
+    const pairs = subs.flatMap((sub) => names.map((name) => ({ sub, name })));
     const lists = await Promise.all(
-      names.map(async (name) => {
+      pairs.map(async ({ sub, name }) => {
         const rows: FoundResource[] = [];
         const filter = encodeURIComponent(`name eq '${name}'`);
         let next: string | undefined =
