@@ -10,8 +10,6 @@ export interface AzureSettings {
    * Azure nothing. Empty: every subscription the managed identity can read (GET /subscriptions).
    */
   subscriptionIds?: string[];
-  /** Display names by lower-case subscription id, where known without asking Azure (single-subscription settings). */
-  subscriptionNames?: Record<string, string>;
   tenantId: string;
   /** Client id of the user-assigned managed identity every Azure call runs under. */
   managedIdentityClientId: string;

@@ -45,10 +45,29 @@ export class SubscriptionDirectory {
     if (settings.subscriptionId) this.byId.set(settings.subscriptionId.toLowerCase(), root);
   }
 
-  /** True when the settings name one subscription only and nothing needs asking (the single-subscription bot). */
+  /**
+   * True when the settings name one subscription only (AZURE_SUBSCRIPTION_ID, or a list of one): calls are routed
+   * without asking Azure anything, as before issue 17. `describe` still asks, for the help card and the log.
+   */
   get single(): boolean {
-    return this.settings.subscriptionIds === undefined;
+    const ids = this.settings.subscriptionIds;
+    return !ids || (ids.length === 1 && sameId(ids[0], this.settings.subscriptionId));
   }
+
+  /**
+   * The managed subscriptions with their names and whether the identity can read them, for the help card and the
+   * start-up log: one GET /subscriptions per process, for a single subscription too (its name; unreadable when the
+   * identity holds no role there). When the listing itself fails, what is known without it.
+   */
+  async describe(options: OperationOptions = {}): Promise<ManagedSubscription[]> {
+    if (!this.single) return this.managed(options);
+    this.described ??= this.list(options, [this.settings.subscriptionId]).catch((err: unknown) => {
+      this.described = undefined;
+      throw err;
+    });
+    return this.described;
+  }
+  private described?: Promise<ManagedSubscription[]>;
 
   /**
    * The managed subscriptions, in the configured order (discovered ones by name). One GET /subscriptions per process
@@ -57,23 +76,21 @@ export class SubscriptionDirectory {
   managed(options: OperationOptions = {}): Promise<ManagedSubscription[]> {
     if (this.single) {
       const id = this.settings.subscriptionId;
-      return Promise.resolve([{ id, name: this.settings.subscriptionNames?.[id.toLowerCase()] ?? id, readable: true }]);
+      const name = this.known?.find((k) => sameId(k.id, id))?.name ?? id;
+      return Promise.resolve([{ id, name, readable: true }]);
     }
     if (!this.listing) {
-      this.listing = this.list(options).then(
-        (list) => (this.known = list),
-        (err: unknown) => {
-          this.listing = undefined;
-          throw err;
-        },
-      );
+      this.listing = this.list(options).catch((err: unknown) => {
+        this.listing = undefined;
+        throw err;
+      });
     }
     return this.listing;
   }
 
   /** What `managed` last answered, without asking (undefined before the first answer). */
   get lastKnown(): ManagedSubscription[] | undefined {
-    return this.single ? [{ id: this.settings.subscriptionId, name: this.settings.subscriptionId, readable: true }] : this.known;
+    return this.known;
   }
 
   /** The clients of every managed subscription the identity can read: what lists that span subscriptions walk. */
@@ -119,7 +136,7 @@ export class SubscriptionDirectory {
     return c;
   }
 
-  private async list(options: OperationOptions): Promise<ManagedSubscription[]> {
+  private async list(options: OperationOptions, configuredIds?: string[]): Promise<ManagedSubscription[]> {
     const visible: { id: string; name: string }[] = [];
     let next: string | undefined = `/subscriptions?api-version=${SUBSCRIPTIONS_API}`;
     while (next) {
@@ -133,12 +150,15 @@ export class SubscriptionDirectory {
       }
       next = page.nextLink;
     }
-    const configured = this.settings.subscriptionIds ?? [];
-    if (!configured.length) return visible.map((v) => ({ ...v, readable: true }));
-    return configured.map((id) => {
-      const seen = visible.find((v) => sameId(v.id, id));
-      return seen ? { id: seen.id, name: seen.name, readable: true } : { id, name: id, readable: false };
-    });
+    const configured = configuredIds ?? this.settings.subscriptionIds ?? [];
+    const answer = configured.length
+      ? configured.map((id) => {
+          const seen = visible.find((v) => sameId(v.id, id));
+          return seen ? { id: seen.id, name: seen.name, readable: true } : { id, name: id, readable: false };
+        })
+      : visible.map((v) => ({ ...v, readable: true }));
+    this.known = answer;
+    return answer;
   }
 }
 

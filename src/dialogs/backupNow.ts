@@ -1,6 +1,6 @@
 import { explain, trackWrites, UnsupportedVmError, type ProtectionSummary, type VmListItem } from '../azure';
 import type { AdaptiveCardJson } from '../cards/render';
-import { armId } from '../cards/portal';
+import { armId, subscriptionOfId } from '../cards/portal';
 import { t } from '../i18n';
 import { FOLLOW_BACKUP_JOB, followBackupJobId, type FollowBackupJobCheckpoint } from '../runs/followBackupJob';
 import { backupConfirmCard, backupVmCard, progressCard, retentionCard, type BackupTarget } from './backupNow/cards';
@@ -199,7 +199,7 @@ async function triggerAndFollow(
     ({ jobId, vault } = await trackWrites(armRequestIds, () =>
       deps.azure.protection.triggerBackup({ item, retainUntil: new Date(`${retainUntil}T23:59:00Z`) }),
     ));
-    vaultId = armId.vault(item.vaultResourceGroup, vault);
+    vaultId = armId.vault(item.vaultResourceGroup, vault, item.vaultSubscriptionId ?? subscriptionOfId(target.id));
   } catch (err) {
     await audit(deps, w.who, {
       action: 'backup.trigger',
@@ -250,7 +250,8 @@ async function triggerAndFollow(
 /** The ARM ids a progress card links to (the vault's only when its resource group is known). */
 const progressIds = (target: BackupTarget) => ({
   vmId: target.id ?? armId.vm(target.resourceGroup, target.vm),
-  vaultId: armId.vault(target.vaultResourceGroup, target.vault),
+  // Backup protects a VM from a vault in the VM's own subscription.
+  vaultId: armId.vault(target.vaultResourceGroup, target.vault, subscriptionOfId(target.id)),
 });
 
 /** Backup's status for the VM now: one call (records from before the VM's id and region were kept read the VM). */

@@ -74,7 +74,7 @@ const vmLinks = (vm: VmSummary): (PortalRef | undefined)[] => [
   vm.protection
     ? {
         kind: 'vault',
-        id: armId.vault(vm.protection.vaultResourceGroup, vm.protection.vault),
+        id: armId.vault(vm.protection.vaultResourceGroup, vm.protection.vault, vm.protection.vaultSubscriptionId),
         name: vm.protection.vault,
       }
     : undefined,

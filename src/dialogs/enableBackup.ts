@@ -145,7 +145,7 @@ function refusedUpFront(deps: DialogDeps, turn: Turn, vm: VmSummary): AdaptiveCa
         { kind: 'vm', id: vm.id, name: vm.name },
         {
           kind: 'vault',
-          id: armId.vault(vm.protection.vaultResourceGroup, vm.protection.vault),
+          id: armId.vault(vm.protection.vaultResourceGroup, vm.protection.vault, vm.protection.vaultSubscriptionId),
           name: vm.protection.vault,
         },
       ],
