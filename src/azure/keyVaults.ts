@@ -58,8 +58,9 @@ export class KeyVaultOperations {
           model: vault.properties?.enableRbacAuthorization === true ? 'rbac' : 'accessPolicy',
           vaultUri: vault.properties?.vaultUri,
         };
-        listedBodies.set(summary, vault);
-        return [summary];
+        const labelled = this.clients.subscriptions.label(summary);
+        listedBodies.set(labelled, vault);
+        return [labelled];
       });
     });
   }

@@ -125,6 +125,16 @@ export class SubscriptionDirectory {
     return this.lastKnown?.find((s) => sameId(s.id, subscriptionId))?.name ?? subscriptionId;
   }
 
+  /**
+   * The resource with its subscription's display name, when the bot manages more than one subscription (pickers show
+   * it); as it is otherwise.
+   */
+  label<T extends { id: string; subscriptionName?: string }>(resource: T): T {
+    if (this.single) return resource;
+    const sub = subscriptionOf(resource.id);
+    return sub ? { ...resource, subscriptionName: this.nameOf(sub) } : resource;
+  }
+
   /** Clients for a subscription id, built once; no check (callers check with `of`). */
   clientsFor(subscriptionId: string): AzureClients {
     const key = subscriptionId.toLowerCase();

@@ -13,6 +13,11 @@ export interface ResourceRef {
   id: string;
   name: string;
   resourceGroup: string;
+  /**
+   * The display name of the resource's subscription, set by lists and look-ups only when the bot manages more than
+   * one subscription (issue 17), so pickers can say which.
+   */
+  subscriptionName?: string;
 }
 
 export interface VaultSummary extends ResourceRef {

@@ -57,7 +57,7 @@ export async function loadVaults(
       )
     )
       .flat()
-      .map(toVaultSummary),
+      .map((v) => clients.subscriptions.label(toVaultSummary(v))),
   );
   cache.set(clients.subscriptions, vaults);
   return vaults;

@@ -120,7 +120,7 @@ export class VmOperations {
       return vmLists.flat().map((vm): VmListItem => {
         const ref = parseResourceId(vm.id);
         const hit: { protection: ProtectionSummary } | undefined = protectedItems.find((p) => sameId(p.vmId, vm.id));
-        return {
+        return this.clients.subscriptions.label({
           id: vm.id ?? '',
           name: vm.name ?? ref?.name ?? '',
           resourceGroup: ref?.resourceGroup ?? '',
@@ -129,7 +129,7 @@ export class VmOperations {
           vault: hit?.protection.vault,
           ...(hit ? { policy: hit.protection.policyName, protectionState: hit.protection.state } : {}),
           hasRecoveryPoint: !!hit?.protection.lastRecoveryPoint,
-        };
+        });
       });
     });
   }
@@ -155,7 +155,7 @@ export class VmOperations {
             const ref = parseResourceId(protectedVmId(item));
             if (!ref || !/^Microsoft\.Compute\/virtualMachines$/i.test(ref.type)) return [];
             return [
-              {
+              this.clients.subscriptions.label({
                 id: ref.id,
                 name: ref.name,
                 resourceGroup: ref.resourceGroup,
@@ -163,7 +163,7 @@ export class VmOperations {
                 protected: true,
                 vault: v.name,
                 ...protectionFacts(fromProtectedItem(item, v)),
-              },
+              }),
             ];
           }),
         ),
@@ -211,7 +211,15 @@ export class VmOperations {
    * Needs `Microsoft.Compute/virtualMachines/read`.
    */
   async page(
-    query: { contains?: string; location?: string; excludeIds?: string[]; top: number; skip: number },
+    query: {
+      contains?: string;
+      location?: string;
+      excludeIds?: string[];
+      top: number;
+      skip: number;
+      /** Only this managed subscription (the vault's, in `enable backup`); default all. */
+      subscriptionId?: string;
+    },
     options: OperationOptions = {},
   ): Promise<{ items: VmPlace[]; total: number }> {
     const { items, total } = await this.lookup.page('vm', query, options);
@@ -265,6 +273,7 @@ const toPlace = (h: FoundResource): VmPlace => ({
   name: h.name,
   resourceGroup: h.resourceGroup,
   location: h.location,
+  ...(h.subscriptionName ? { subscriptionName: h.subscriptionName } : {}),
 });
 
 /** The classic VM among the hits for a name that no Resource Manager VM has, or NotFoundError. */

@@ -260,7 +260,7 @@ async function protectionNow(deps: DialogDeps, target: BackupTarget): Promise<Pr
   if (id && location) {
     return deps.azure.vms.getProtection({ id, name: target.vm, resourceGroup: target.resourceGroup, location });
   }
-  return (await deps.azure.vms.get(target.vm, target.resourceGroup)).protection;
+  return (await deps.azure.vms.get(target.id || target.vm, target.id ? undefined : target.resourceGroup)).protection;
 }
 
 /** The followed job's card, updated in place (the run kind's onChange). */
