@@ -32,12 +32,13 @@ const azureWords = (message: string) => {
 /** The VM, its vault and the vault's Backup jobs blade, for the cards of one protected item. */
 function itemLinks(
   l: Locale,
-  c: { vm: string; vault: string; vmResourceGroup?: string; vaultResourceGroup?: string },
+  c: { vm: string; vault: string; vmResourceGroup?: string; vaultResourceGroup?: string; vaultSubscriptionId?: string },
   jobs: boolean,
 ): PortalLink[] {
-  const vaultId = armId.vault(c.vaultResourceGroup, c.vault);
+  // The vault's subscription is the VM's too (Backup protects a VM from a vault in its own subscription).
+  const vaultId = armId.vault(c.vaultResourceGroup, c.vault, c.vaultSubscriptionId);
   return portalLinks(l, [
-    { kind: 'vm', id: armId.vm(c.vmResourceGroup, c.vm), name: c.vm },
+    { kind: 'vm', id: armId.vm(c.vmResourceGroup, c.vm, c.vaultSubscriptionId), name: c.vm },
     { kind: 'vault', id: vaultId, name: c.vault },
     jobs ? { kind: 'backupJobs', id: vaultId } : undefined,
   ]);

@@ -105,7 +105,7 @@ function query(req: SandboxRequest, ctx: ProviderContext) {
   // (https://learn.microsoft.com/azure/governance/resource-graph/overview#permissions-in-azure-resource-graph).
   const worlds = (ctx.worlds ?? [ctx.world]).filter((w) => !subs || subs.some((s) => sameId(s, w.subscriptionId)));
   const { skip, top } = window(body.options);
-  let rows = worlds.flatMap((w) =>
+  const rows = worlds.flatMap((w) =>
     q.types
       .flatMap((t) => rowsOf(w, t))
       .filter(matches(q))
