@@ -1,7 +1,17 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { AzureSettings } from './azure/settings';
-import { ConfigError, idList, integer, oneOf, optionalText, subscriptionIdList, text, toggle, url } from './configFields';
+import {
+  ConfigError,
+  idList,
+  integer,
+  oneOf,
+  optionalText,
+  subscriptionIdList,
+  text,
+  toggle,
+  url,
+} from './configFields';
 import { sandboxUserDefaults } from './sandboxUsers';
 
 export { ConfigError } from './configFields';

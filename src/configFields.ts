@@ -84,7 +84,14 @@ const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 export const subscriptionIdList = () =>
   raw().transform((v, ctx) => {
     if (v === undefined) return undefined;
-    const ids = [...new Set(v.split(',').map((id) => id.trim().toLowerCase()).filter(Boolean))];
+    const ids = [
+      ...new Set(
+        v
+          .split(',')
+          .map((id) => id.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ];
     return ids.length && ids.every((id) => SUBSCRIPTION_ID.test(id))
       ? ids
       : fail(ctx, 'must be a comma-separated list of subscription ids (GUIDs)');

@@ -65,7 +65,10 @@ export class RestoreOperations {
       ] as const) {
         const sub = /^\/subscriptions\/([^/]+)/i.exec(id)?.[1];
         if (sub && vaultSub && !sameId(sub, vaultSub))
-          throw new InvalidInputError(field, `A restore lands in the vault's subscription (${vaultSub}), not in ${sub}.`);
+          throw new InvalidInputError(
+            field,
+            `A restore lands in the vault's subscription (${vaultSub}), not in ${sub}.`,
+          );
       }
       return triggerRestoreDisks(clients, input, options);
     });

@@ -120,7 +120,9 @@ export async function resolveVault(
 }
 
 /** The vault a protected item is in, as a ref (with its subscription when the item knows it). */
-export const itemVault = (item: Pick<ProtectedItemRef, 'vault' | 'vaultResourceGroup' | 'vaultSubscriptionId'>): VaultRef => ({
+export const itemVault = (
+  item: Pick<ProtectedItemRef, 'vault' | 'vaultResourceGroup' | 'vaultSubscriptionId'>,
+): VaultRef => ({
   name: item.vault,
   resourceGroup: item.vaultResourceGroup,
   ...(item.vaultSubscriptionId ? { subscriptionId: item.vaultSubscriptionId } : {}),

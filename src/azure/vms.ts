@@ -50,7 +50,8 @@ export class VmOperations {
         resourceGroup = byId.resourceGroup;
       }
       let rg = resourceGroup;
-      let sub = byId?.subscriptionId ?? (this.clients.subscriptions.single ? this.clients.settings.subscriptionId : undefined);
+      let sub =
+        byId?.subscriptionId ?? (this.clients.subscriptions.single ? this.clients.settings.subscriptionId : undefined);
       if (!rg || !sub) {
         // One Resource Graph query for the name (Resource Manager and classic VMs alike) across the managed
         // subscriptions, whatever the estate's size; with a resource group but several subscriptions, it says which.
@@ -106,11 +107,16 @@ export class VmOperations {
       const vaults = await loadVaults(this.clients, options, false);
       const subscriptions = await this.clients.all(options);
       const [vmLists, ...protectedLists] = await Promise.all([
-        Promise.all(subscriptions.map((c) => collectPages(c.compute.virtualMachines.listAll({ abortSignal }), abortSignal))),
+        Promise.all(
+          subscriptions.map((c) => collectPages(c.compute.virtualMachines.listAll({ abortSignal }), abortSignal)),
+        ),
         ...vaults.map(async (v) =>
           (
             await collectPages(
-              (await this.clients.of(v.id, options)).backup.backupProtectedItems.list(v.name, v.resourceGroup, { filter: IAAS_VM_ITEMS, abortSignal }),
+              (await this.clients.of(v.id, options)).backup.backupProtectedItems.list(v.name, v.resourceGroup, {
+                filter: IAAS_VM_ITEMS,
+                abortSignal,
+              }),
               abortSignal,
             )
           ).map((item) => ({ vmId: protectedVmId(item), protection: fromProtectedItem(item, v) })),
@@ -148,7 +154,10 @@ export class VmOperations {
         vaults.map(async (v) =>
           (
             await collectPages(
-              (await this.clients.of(v.id, options)).backup.backupProtectedItems.list(v.name, v.resourceGroup, { filter: IAAS_VM_ITEMS, abortSignal }),
+              (await this.clients.of(v.id, options)).backup.backupProtectedItems.list(v.name, v.resourceGroup, {
+                filter: IAAS_VM_ITEMS,
+                abortSignal,
+              }),
               abortSignal,
             )
           ).flatMap((item): VmListItem[] => {

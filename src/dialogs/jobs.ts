@@ -108,10 +108,10 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
     const vault = choice && (await deps.azure.vaults.list()).find((v) => v.id === choice.value);
     if (!vault) return { kind: 'reask', problem: t(l, 'flow.notOffered') };
     const { state, list } = await listed(
-    deps,
-    { name: vault.name, resourceGroup: vault.resourceGroup, subscriptionId: subscriptionOf(vault.id) },
-    turn,
-  );
+      deps,
+      { name: vault.name, resourceGroup: vault.resourceGroup, subscriptionId: subscriptionOf(vault.id) },
+      turn,
+    );
     return { kind: 'next', record: { ...r, step: 'list', state, list } };
   }
   if (verb === 'jobs.back')

@@ -254,7 +254,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     worldFor?: (req: SandboxRequest) => World,
     ctx: ProviderContext = context,
   ) =>
-    createDispatcher({ surface, router: r, faults, log, context: ctx, authenticate, authorize, keyVaultName, worldFor });
+    createDispatcher({
+      surface,
+      router: r,
+      faults,
+      log,
+      context: ctx,
+      authenticate,
+      authorize,
+      keyVaultName,
+      worldFor,
+    });
 
   const armDispatch = dispatcher(
     'arm',
@@ -266,7 +276,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   );
   // Admin routes name a subscription (`subscriptionId` in the query or body) or a VM, whose world they act on.
   const adminWorld = (req: SandboxRequest): World => {
-    const named = req.query.get('subscriptionId') ?? (req.body as { subscriptionId?: string } | undefined)?.subscriptionId;
+    const named =
+      req.query.get('subscriptionId') ?? (req.body as { subscriptionId?: string } | undefined)?.subscriptionId;
     const vm = (req.body as { vm?: unknown } | undefined)?.vm;
     return (
       worldOf(worlds, named ?? undefined) ??
