@@ -180,7 +180,8 @@ async function triggerAndFollow(
 ): Promise<void> {
   const { target, retainUntil } = w;
   const locale = w.locale === 'zh-TW' ? 'zh-TW' : 'en';
-  const auditTarget = { kind: 'vm' as const, name: target.vm };
+  // The VM's id, when known, says which subscription (issue 17: audit entries carry it).
+  const auditTarget = { kind: 'vm' as const, name: target.vm, ...(target.id ? { id: target.id } : {}) };
   let jobId: string;
   let vault: string;
   let vaultId: string | undefined;

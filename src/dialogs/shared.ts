@@ -8,7 +8,9 @@ import type { Choice, Turn } from './flow/types';
 /** A VM as a choice: its ARM id is the value (unique, and checked against what was offered). */
 export const vmChoice = (vm: VmListItem): Choice => ({
   value: vm.id,
-  title: `${vm.name} (${vm.resourceGroup}, ${vm.location}${vm.vault ? `, ${vm.vault}` : ''})`,
+  title: `${vm.name} (${vm.resourceGroup}, ${vm.location}${vm.vault ? `, ${vm.vault}` : ''}${
+    vm.subscriptionName ? `, ${vm.subscriptionName}` : ''
+  })`,
 });
 
 /** A VM a name look-up found (no protection read yet) as a choice, for "which of these did you mean?". */
