@@ -84,7 +84,7 @@ export async function enableProtection(deps: DialogDeps, work: EnableWork, card:
 
   await Promise.all(
     results.map(async (r) => {
-      const target = { kind: 'vm' as const, name: r.name };
+      const target = { kind: 'vm' as const, name: r.name, ...(r.id ? { id: r.id } : {}) };
       const armRequestIds: string[] = [];
       try {
         const vm = await deps.azure.vms.get(r.id || r.name, r.id ? undefined : r.resourceGroup);
