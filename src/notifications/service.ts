@@ -247,15 +247,7 @@ export function createNotifications(
   return new NotificationService({
     store: deps.store,
     jobs: azureJobSource(deps.azure),
-    isManagedSubscription: async (id) => {
-      try {
-        await deps.azure.vms.clients.of(id);
-        return true;
-      } catch (err) {
-        if (err instanceof SubscriptionNotManagedError) return false;
-        throw err;
-      }
-    },
+    isManagedSubscription: managedSubscriptionCheck(deps.azure),
     protectedItems: azureProtectedItems(deps.azure, settings.jobsPageSize),
     sender: deps.sender,
     settings,
@@ -266,4 +258,20 @@ export function createNotifications(
         ? { ...deps.posture, azure: deps.azure as PostureDeps['azure'] }
         : undefined,
   });
+}
+
+/**
+ * Whether the Azure layer manages (and can read) a subscription (issue 17): what the alert intake asks before taking
+ * an alert. A failed listing of the subscriptions is thrown (the intake answers 503: Azure Monitor retries).
+ */
+export function managedSubscriptionCheck(azure: Pick<Azure, 'vms'>): (subscriptionId: string) => Promise<boolean> {
+  return async (id) => {
+    try {
+      await azure.vms.clients.of(id);
+      return true;
+    } catch (err) {
+      if (err instanceof SubscriptionNotManagedError) return false;
+      throw err;
+    }
+  };
 }
