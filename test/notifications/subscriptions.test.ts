@@ -59,6 +59,29 @@ describe('notifications across subscriptions', () => {
     expect(h.connector.to('channel-finance')).toHaveLength(0);
   });
 
+  it('the RPO watch covers the vaults of every managed subscription', async () => {
+    // Three days on, the protected VMs of both subscriptions are past their 26-hour window.
+    const later = h.replica({ now: () => Date.now() + 3 * 86_400_000 });
+    await h.subscribe(later, 'channel-finance-rpo', {
+      vault: 'rsv-fin-eastasia',
+      resourceGroup: 'rg-fin-backup',
+      subscriptionId: FINANCE,
+      at: new Date(Date.now() - 60_000),
+    });
+    await h.subscribe(later, 'channel-research-rpo', {
+      vault: 'rsv-res-eastasia',
+      resourceGroup: 'rg-res-backup',
+      subscriptionId: RESEARCH,
+      at: new Date(Date.now() - 60_000),
+    });
+    expect((await later.rpo.check()).reported).toBeGreaterThanOrEqual(2);
+    await waitFor('both RPO cards', () =>
+      ['channel-finance-rpo', 'channel-research-rpo'].every((c) => h.connector.to(c).length > 0),
+    );
+    expect(JSON.stringify(h.connector.to('channel-finance-rpo').map((p) => p.activity))).toContain('vm-fin-01');
+    expect(JSON.stringify(h.connector.to('channel-research-rpo').map((p) => p.activity))).toContain('vm-res-01');
+  });
+
   it("one subscription's spent read budget does not stop the watcher reading the others", async () => {
     service.budget.record(service.budget.limit, FINANCE);
     await h.admin('/_sandbox/backups/fail', { vm: 'vm-fin-01' });
