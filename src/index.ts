@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createAzure, type AzureSettings } from './azure';
+import { createAzure, type AzureSettings, type SubscriptionDirectory } from './azure';
 import { createBot } from './bot/app';
 import { ExportLinks } from './bot/auditExport/links';
 import { setPortalScope } from './cards/portal';
@@ -34,6 +34,8 @@ export interface RunningBot {
   sandbox?: Sandbox;
   /** Failed-backup notifications (tests drive its watcher: `notifications.tick()`). */
   notifications: NotificationService;
+  /** The managed subscriptions (issue 17): names, readability; `refresh()` lists them again. */
+  subscriptions: SubscriptionDirectory;
   close(): Promise<void>;
 }
 
@@ -230,7 +232,15 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     cleanup.push(async () => retention.stop());
     await runs.resumeAll();
     logger.info({ url: server.url, mode: config.mode, version: VERSION }, 'bot listening');
-    return { url: server.url, port: server.port, store, sandbox, notifications, close };
+    return {
+      url: server.url,
+      port: server.port,
+      store,
+      sandbox,
+      notifications,
+      subscriptions: azure.subscriptions,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

@@ -88,6 +88,15 @@ export class SubscriptionDirectory {
     return this.listing;
   }
 
+  /**
+   * Forgets the listing: the next `managed` / `describe` asks Azure again (a subscription added since, e.g. the bench's
+   * estate subscriptions, or one the identity was just given a role in).
+   */
+  refresh(): void {
+    this.listing = undefined;
+    this.described = undefined;
+  }
+
   /** What `managed` last answered, without asking (undefined before the first answer). */
   get lastKnown(): ManagedSubscription[] | undefined {
     return this.known;
