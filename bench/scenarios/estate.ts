@@ -33,7 +33,11 @@ export interface EstateRun {
  * (the seeded residents plus filler VMs, src/sandbox/world/estate.ts), counting what the sandbox served from the
  * command to the final card. Flat across sizes is the goal: a VM is found by name in one Resource Graph query.
  */
-export async function estateCalls(connector: Connector, sizes: number[]): Promise<EstateRun[]> {
+export async function estateCalls(
+  connector: Connector,
+  sizes: number[],
+  subscriptions: number = ESTATE_SUBSCRIPTIONS,
+): Promise<EstateRun[]> {
   const out: EstateRun[] = [];
   for (const vms of sizes) {
     const vm = 'vm-bench-calls';
@@ -42,7 +46,7 @@ export async function estateCalls(connector: Connector, sizes: number[]): Promis
       kind: 'bot',
       benchVms: [vm],
       estateVms: vms,
-      estateSubscriptions: ESTATE_SUBSCRIPTIONS,
+      estateSubscriptions: subscriptions,
       env: benchAccess(0),
     });
     try {
