@@ -24,7 +24,7 @@ describe('restore across subscriptions', () => {
     const sent = await bot.say(operator, 'restore vm-fin-01');
     const first = sent.find((s) => s.method === 'POST' && s.activity.attachments?.length)!;
     const messageId = bot.idOf(first);
-    let card = (
+    const card = (
       await press(bot, operator, bot.cardNow(messageId), 'restore.point', messageId, {
         point: choicesOf(bot.cardNow(messageId), 'point')[0].value,
       })
