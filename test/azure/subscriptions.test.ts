@@ -1,4 +1,4 @@
-import { createAzure, SubscriptionNotManagedError, type Azure } from '../../src/azure';
+import { createAzure, explain, SubscriptionNotManagedError, type Azure } from '../../src/azure';
 import { startTestAzure, type TestAzure } from '../support/azure';
 
 const PRIMARY = '22222222-2222-4222-8222-222222222222';
@@ -99,6 +99,13 @@ describe('Azure layer: several subscriptions', () => {
       reason: 'unmanaged',
     });
     expect(arm(mark)).toEqual([]);
+    // What the dialogs say: one sentence, in both languages, naming the subscription.
+    const refused = await az.vms.get(outside).catch((err: unknown) => err);
+    expect(explain(refused, 'en')).toMatchObject({
+      title: 'Subscription not managed',
+      cause: `It is in subscription ${OUTSIDE}, which this bot does not manage or cannot read. Nothing was changed.`,
+    });
+    expect(explain(refused, 'zh-TW').cause).toContain(`訂用帳戶 ${OUTSIDE}`);
   });
 
   it("restore targets are listed in the vault's subscription, and a target elsewhere is refused", async () => {
