@@ -17,8 +17,15 @@ export class VaultOperations {
    * The subscription's Recovery Services vaults, optionally only those in `location` (a VM's region: Backup needs
    * the vault in the VM's region). Needs `Microsoft.RecoveryServices/vaults/read` on the subscription (Reader).
    */
-  async list(filter: { location?: string } = {}, options: OperationOptions = {}): Promise<VaultSummary[]> {
-    const vaults = await loadVaults(this.clients, options, true);
+  async list(
+    filter: { location?: string; subscriptionId?: string } = {},
+    options: OperationOptions = {},
+  ): Promise<VaultSummary[]> {
+    // One subscription's vaults (a VM's: Backup protects it from a vault in its own subscription) cost one list,
+    // however many subscriptions the bot manages (issue 17).
+    const vaults = filter.subscriptionId
+      ? await loadVaultsIn(this.clients, filter.subscriptionId, options)
+      : await loadVaults(this.clients, options, true);
     return filter.location
       ? vaults.filter((v) => normalizeRegion(v.location) === normalizeRegion(filter.location!))
       : vaults;
@@ -32,6 +39,8 @@ export class VaultOperations {
 
 /** Keyed by the subscription directory: one vault list per bot, whichever subscription's clients ask. */
 const cache = new WeakMap<object, VaultSummary[]>();
+/** One subscription's vaults read alone (`list({ subscriptionId })`) before any list of them all. */
+const partial = new WeakMap<object, Map<string, VaultSummary[]>>();
 
 /**
  * The vaults of every managed subscription the identity can read (one list per subscription, issue 17): cached for the
@@ -61,6 +70,37 @@ export async function loadVaults(
   );
   cache.set(clients.subscriptions, vaults);
   return vaults;
+}
+
+/**
+ * One managed subscription's vaults, read now (one list); the process's list of every subscription's vaults, when
+ * there is one, takes them in place of that subscription's older entries.
+ */
+async function loadVaultsIn(
+  clients: AzureClients,
+  subscriptionId: string,
+  options: OperationOptions,
+): Promise<VaultSummary[]> {
+  const c = await clients.of(subscriptionId, options);
+  const fresh = await azureCall('listVaults', async () =>
+    (
+      await collectPages(
+        c.recoveryServices.vaults.listBySubscriptionId({ abortSignal: options.abortSignal }),
+        options.abortSignal,
+      )
+    ).map((v) => clients.subscriptions.label(toVaultSummary(v))),
+  );
+  const cached = cache.get(clients.subscriptions);
+  if (cached) {
+    const inSub = (v: VaultSummary) => sameId(parseResourceId(v.id)?.subscriptionId, c.settings.subscriptionId);
+    cache.set(clients.subscriptions, [...cached.filter((v) => !inSub(v)), ...fresh]);
+  } else {
+    // No list of every subscription yet: kept apart, so a vault named later is known without a list.
+    let bySub = partial.get(clients.subscriptions);
+    if (!bySub) partial.set(clients.subscriptions, (bySub = new Map()));
+    bySub.set(c.settings.subscriptionId.toLowerCase(), fresh);
+  }
+  return fresh;
 }
 
 /**
@@ -104,7 +144,13 @@ export async function resolveVault(
     if (hits.length > 1) throw new AmbiguousNameError('Recovery Services vault', name, hits);
     return hits[0];
   };
-  const known = one(findAll(cache.get(clients.subscriptions)));
+  // A subscription's vaults read alone answer only for a ref naming that subscription: a bare name could be another
+  // subscription's vault too.
+  const known = one(
+    findAll(
+      cache.get(clients.subscriptions) ?? (sub ? partial.get(clients.subscriptions)?.get(sub.toLowerCase()) : []),
+    ),
+  );
   if (known) return known;
   if (typeof r !== 'string' && (sub || clients.subscriptions.single)) {
     return {

@@ -105,9 +105,12 @@ export async function startEnableBackup(deps: DialogDeps, turn: Turn, args: stri
     const first = found.find((f) => f.kind === 'found');
     if (first?.kind === 'found') state.subscriptionId = subscriptionOf(first.vm.id);
   }
-  const vaults = (await deps.azure.vaults.list(state.region ? { location: state.region } : {})).filter(
-    (v) => !state.subscriptionId || subscriptionOf(v.id)?.toLowerCase() === state.subscriptionId.toLowerCase(),
-  );
+  const vaults = (
+    await deps.azure.vaults.list({
+      ...(state.region ? { location: state.region } : {}),
+      ...(state.subscriptionId ? { subscriptionId: state.subscriptionId } : {}),
+    })
+  ).filter((v) => !state.subscriptionId || subscriptionOf(v.id)?.toLowerCase() === state.subscriptionId.toLowerCase());
   if (vaults.length === 0) {
     return noticeCard(l, {
       title: t(l, 'enable.noVault.title'),
