@@ -5,6 +5,8 @@ const PRIMARY = '22222222-2222-4222-8222-222222222222';
 const FINANCE = '22222222-2222-4222-8222-222222222223';
 const RESEARCH = '22222222-2222-4222-8222-222222222224';
 const RESTRICTED = '22222222-2222-4222-8222-222222222225';
+/** Backup Management Service's object id in the sandbox directory. */
+const BMS = '66666666-6666-4666-8666-666666666601';
 
 /** The world of one sandbox subscription (each subscription is its own world). */
 const world = (bot: ProtectBot, id: string) => bot.azure.sandbox.worlds.find((w) => w.subscriptionId === id)!;
@@ -104,6 +106,33 @@ const cases: Case[] = [
       expect(jobs.map((j) => j.status)).toEqual(['Completed']);
       const entries = await bot.store.audit.recent({ target: 'vm-res-01' });
       expect(entries.find((e) => e.action === 'backup.trigger')).toMatchObject({ subscriptionId: RESEARCH });
+    },
+  },
+  {
+    name: 'grant access vm-res-02 (Contoso Research): the access policy is added to its key vault there',
+    given: (bot) => {
+      // Backup Management Service loses its access policy on Research's key vault.
+      const kv = world(bot, RESEARCH).keyVaults.find((k) => k.name === 'kv-res-ade')!;
+      kv.accessPolicies = kv.accessPolicies.filter((p) => p.objectId !== BMS);
+    },
+    steps: [
+      {
+        say: 'grant access vm-res-02',
+        expect: {
+          card: 'grantAccess.confirm',
+          text: /one access policy to key vault \*\*kv-res-ade\*\* \(rg-res-keys\)/,
+        },
+      },
+      {
+        click: 'grantAccess.confirm',
+        expect: { card: 'grantAccess.result', text: [/Access granted on kv-res-ade/, /Verified/] },
+      },
+    ],
+    then: async (bot) => {
+      const kv = world(bot, RESEARCH).keyVaults.find((k) => k.name === 'kv-res-ade')!;
+      expect(kv.accessPolicies.filter((p) => p.objectId === BMS)).toHaveLength(1);
+      const [entry] = await bot.store.audit.recent({ target: 'kv-res-ade' });
+      expect(entry).toMatchObject({ action: 'keyVault.grant', subscriptionId: RESEARCH });
     },
   },
   {
