@@ -8,7 +8,9 @@ import type { Provider } from './provider';
  * azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/stable/2022-12-01/examples/GetSubscriptions.json):
  * `value` of { id, authorizationSource, managedByTenants, subscriptionId, tenantId, displayName, state,
  * subscriptionPolicies }, and `count` { type: 'Total', value }. The sandbox always answers in one page (no nextLink).
- * No permission is needed to call it; what it lists follows the caller's role assignments, as in ARM.
+ * No permission is needed to call it; what it lists follows the caller's role assignments. Whether a role below the
+ * subscription (on a resource group only) is enough for ARM to list it: no Microsoft page found states it; the
+ * sandbox lists a subscription for any role at any scope in it.
  */
 export const SUBSCRIPTIONS_API_VERSIONS = ['2016-06-01', '2020-01-01', '2021-01-01', '2022-12-01'] as const;
 
