@@ -58,11 +58,19 @@ export class AzureClients {
     readonly settings: AzureSettings,
     readonly credential: TokenCredential,
     directory?: SubscriptionDirectory,
+    /** The HTTP client (and its keep-alive connections) of the first subscription's clients, shared by the others. */
+    httpClient?: HttpClient,
   ) {
     this.subscriptions =
-      directory ?? new SubscriptionDirectory(settings, credential, this, (s, d) => new AzureClients(s, credential, d));
+      directory ??
+      new SubscriptionDirectory(
+        settings,
+        credential,
+        this,
+        (s, d) => new AzureClients(s, credential, d, this.httpClient),
+      );
     // Every write carries an x-ms-client-request-id the audit entry records (trail.ts).
-    this.httpClient = trailHttpClient(trustingHttpClient(settings.caCertificate));
+    this.httpClient = httpClient ?? trailHttpClient(trustingHttpClient(settings.caCertificate));
     const sub = settings.subscriptionId;
     const scope = `${settings.endpoints.armAudience.replace(/\/+$/, '')}/.default`;
     const retryOptions = {
