@@ -201,13 +201,13 @@ export const platformEntries: CatalogueEntry[] = [
     text: {
       en: {
         title: 'Not found',
-        cause: '{resource} was not found in this subscription.',
-        resolution: 'Check the name (and that it is in this subscription), then try again.',
+        cause: '{resource} was not found in the subscriptions I manage.',
+        resolution: 'Check the name (and that it is in one of those subscriptions), then try again.',
       },
       'zh-TW': {
         title: '找不到資源',
-        cause: '在此訂用帳戶中找不到 {resource}。',
-        resolution: '請檢查名稱 (以及它是否位於此訂用帳戶中)，然後再試一次。',
+        cause: '在我管理的訂用帳戶中找不到 {resource}。',
+        resolution: '請檢查名稱 (以及它是否位於這些訂用帳戶中)，然後再試一次。',
       },
     },
   },
