@@ -246,14 +246,15 @@ function conversationLabel(s: Subscription): string {
 /** cards/notify.vaults.json: `subscribe` without a vault: the subscription's vaults to choose from. */
 export function vaultChoiceCard(
   l: Locale,
-  vaults: { name: string; location: string; resourceGroup: string }[],
+  vaults: { name: string; location: string; resourceGroup: string; subscriptionName?: string }[],
 ): AdaptiveCardJson {
   return renderCard('notify.vaults', {
     title: t(l, 'notify.vaults.title'),
     intro: t(l, 'notify.vaults.intro'),
     vaults: vaults.map((v) => ({
       vault: v.name,
-      detail: `${v.location} · ${v.resourceGroup}`,
+      // The subscription's display name when the bot manages several (issue 17).
+      detail: [v.location, v.resourceGroup, v.subscriptionName].filter(Boolean).join(' · '),
       subscribeLabel: t(l, 'notify.button.subscribe'),
     })),
   });
