@@ -210,8 +210,9 @@ function estateSection(r: Results): string[] {
     'Requests: what the sandbox served on its ARM listener (Resource Graph included, Graph left out) from the command ' +
       'to the final card; polls are status reads, whose number follows how long Azure takes. Look-ups: requests that ' +
       'find a VM or key vault by name (resourceGraph.resources, or resources.list, virtualMachines.listAll or ' +
-      'keyVault.vaults.listBySubscription were they used). The estate is one subscription (the sandbox has one): ' +
-      'the seeded residents plus filler VMs (src/sandbox/world/estate.ts).',
+      'keyVault.vaults.listBySubscription were they used). The estate spreads over five subscriptions, all managed ' +
+      'by the bot (the three seeded ones it can read and two estate subscriptions): the seeded residents plus ' +
+      'filler VMs, round-robin (src/sandbox/world/estate.ts).',
     '',
   );
   return out;

@@ -1,7 +1,17 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { AzureSettings } from './azure/settings';
-import { ConfigError, idList, integer, oneOf, optionalText, text, toggle, url } from './configFields';
+import {
+  ConfigError,
+  idList,
+  integer,
+  oneOf,
+  optionalText,
+  subscriptionIdList,
+  text,
+  toggle,
+  url,
+} from './configFields';
 import { sandboxUserDefaults } from './sandboxUsers';
 
 export { ConfigError } from './configFields';
@@ -45,6 +55,8 @@ const schema = z.object({
   RETENTION_SWEEP_MINUTES: integer(1, 24 * 60, 60),
 
   AZURE_SUBSCRIPTION_ID: optionalText(),
+  // Issue 17: the subscriptions the bot manages; unset (and AZURE_SUBSCRIPTION_ID unset): every one it can read.
+  AZURE_SUBSCRIPTION_IDS: subscriptionIdList(),
   AZURE_TENANT_ID: optionalText(),
   AZURE_MANAGED_IDENTITY_CLIENT_ID: optionalText(),
   AZURE_APPROVED_IDENTITY_OBJECT_ID: optionalText(),
@@ -137,6 +149,11 @@ export interface Config {
   retention: { runsDays: number; approvalsDays: number; ledgerDays: number; auditDays: number; sweepMinutes: number };
   azure: {
     subscriptionId?: string;
+    /**
+     * The managed subscriptions: AZURE_SUBSCRIPTION_IDS, else AZURE_SUBSCRIPTION_ID as a list of one; undefined =
+     * every subscription the managed identity can read (GET /subscriptions).
+     */
+    subscriptionIds?: string[];
     tenantId?: string;
     managedIdentityClientId?: string;
     approvedIdentityObjectId?: string;
@@ -248,7 +265,8 @@ function toConfig(s: Settings): Config {
       sweepMinutes: s.RETENTION_SWEEP_MINUTES,
     },
     azure: {
-      subscriptionId: s.AZURE_SUBSCRIPTION_ID,
+      subscriptionId: s.AZURE_SUBSCRIPTION_IDS?.[0] ?? s.AZURE_SUBSCRIPTION_ID,
+      subscriptionIds: s.AZURE_SUBSCRIPTION_IDS ?? (s.AZURE_SUBSCRIPTION_ID ? [s.AZURE_SUBSCRIPTION_ID] : undefined),
       tenantId: s.AZURE_TENANT_ID,
       managedIdentityClientId: s.AZURE_MANAGED_IDENTITY_CLIENT_ID,
       approvedIdentityObjectId: s.AZURE_APPROVED_IDENTITY_OBJECT_ID,
@@ -302,8 +320,8 @@ function checkLive(s: Settings): void {
       'is required in live mode (without it anyone could post activities to a bot that holds Azure write access)',
     );
   }
+  // No subscription setting: the bot manages every subscription its identity can read (issue 17).
   const required = [
-    'AZURE_SUBSCRIPTION_ID',
     'AZURE_TENANT_ID',
     'AZURE_MANAGED_IDENTITY_CLIENT_ID',
     'AZURE_APPROVED_IDENTITY_OBJECT_ID',
@@ -390,7 +408,7 @@ function checkBlobStore(s: Settings): void {
 export function liveAzureSettings(config: Config, readFile: (file: string) => string): AzureSettings {
   const a = config.azure;
   return {
-    subscriptionId: a.subscriptionId!,
+    ...managedSubscriptions(a),
     tenantId: a.tenantId!,
     managedIdentityClientId: a.managedIdentityClientId!,
     approvedIdentity: { objectId: a.approvedIdentityObjectId!, tenantId: a.tenantId! },
@@ -401,4 +419,13 @@ export function liveAzureSettings(config: Config, readFile: (file: string) => st
     rbacKeyVaultRoleDefinitionId: a.keyVaultBackupRoleId,
     retry: { maxRetries: 4, retryDelayMs: 1000, maxRetryDelayMs: 60_000 },
   };
+}
+
+/**
+ * The Azure layer's subscription settings (issue 17): the configured list (AZURE_SUBSCRIPTION_IDS, or
+ * AZURE_SUBSCRIPTION_ID as a list of one, checked against what the identity can read), or an empty list (every
+ * subscription the identity can read). `subscriptionId` is the first configured one ('' when discovered).
+ */
+export function managedSubscriptions(a: Config['azure']): Pick<AzureSettings, 'subscriptionId' | 'subscriptionIds'> {
+  return { subscriptionId: a.subscriptionIds?.[0] ?? '', subscriptionIds: a.subscriptionIds ?? [] };
 }

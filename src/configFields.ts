@@ -77,3 +77,22 @@ export const idList = () =>
       ? ids
       : fail(ctx, 'must be a comma-separated list of Entra object ids');
   });
+
+const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Comma-separated Azure subscription ids (GUIDs), duplicates dropped; undefined when unset. */
+export const subscriptionIdList = () =>
+  raw().transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const ids = [
+      ...new Set(
+        v
+          .split(',')
+          .map((id) => id.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ];
+    return ids.length && ids.every((id) => SUBSCRIPTION_ID.test(id))
+      ? ids
+      : fail(ctx, 'must be a comma-separated list of subscription ids (GUIDs)');
+  });

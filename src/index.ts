@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createAzure, type AzureSettings } from './azure';
+import { createAzure, type AzureSettings, type SubscriptionDirectory } from './azure';
 import { createBot } from './bot/app';
 import { ExportLinks } from './bot/auditExport/links';
 import { setPortalScope } from './cards/portal';
 import { AccessPolicy } from './bot/accessPolicy';
 import { Messenger } from './bot/messenger';
 import { messengerCardSender } from './bot/notifications/sender';
-import { ConfigError, liveAzureSettings, loadConfig, type Config } from './config';
+import { ConfigError, liveAzureSettings, loadConfig, managedSubscriptions, type Config } from './config';
 import { createLogger, type Logger } from './log';
 import { createNotifications, type NotificationService } from './notifications';
 import { DurableRunEngine } from './runs/engine';
@@ -34,6 +34,8 @@ export interface RunningBot {
   sandbox?: Sandbox;
   /** Failed-backup notifications (tests drive its watcher: `notifications.tick()`). */
   notifications: NotificationService;
+  /** The managed subscriptions (issue 17): names, readability; `refresh()` lists them again. */
+  subscriptions: SubscriptionDirectory;
   close(): Promise<void>;
 }
 
@@ -77,7 +79,9 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       cleanup.push(() => started.close());
       // ManagedIdentityCredential finds the sandbox's identity endpoint the way it finds App Service's.
       Object.assign(process.env, identityEnvironment(started));
-      settings = sandboxAzureSettings(started);
+      // The subscriptions it manages: AZURE_SUBSCRIPTION_IDS (or AZURE_SUBSCRIPTION_ID), else every one the identity
+      // can read, as in live mode (issue 17).
+      settings = { ...sandboxAzureSettings(started), ...managedSubscriptions(config.azure) };
     } else {
       settings = liveAzureSettings(config, readCaFile);
     }
@@ -90,7 +94,11 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
           ? decodeSigningKey(await azure.signingKey.read(config.signing.secretUri!))
           : localSigningKey(config.signing.keyFile)),
     );
-    setPortalScope({ tenantId: settings.tenantId, subscriptionId: settings.subscriptionId });
+    // Portal links name each resource's own subscription (its id); the tenant is the one setting they share.
+    setPortalScope({
+      tenantId: settings.tenantId,
+      subscriptionId: azure.subscriptions.single ? settings.subscriptionId : undefined,
+    });
     // After the Azure layer: a Blob store reached by account URL runs as the approved managed identity.
     const store = createStore(
       config.store,
@@ -108,6 +116,23 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       .check(`${settings.endpoints.armAudience.replace(/\/+$/, '')}/.default`)
       .then((identity) => logger.info({ mode: config.mode, identity }, 'Azure identity checked'));
     await Promise.race([identityChecked, delay(IDENTITY_CHECK_WAIT_MS)]);
+    // Which subscriptions the bot manages, once in the log (names; the ones it cannot read said so): issue 17.
+    const subscriptionsDescribed = azure.subscriptions
+      .describe()
+      .then((subs) => {
+        const unreadable = subs.filter((s) => !s.readable);
+        logger.info(
+          { subscriptions: subs.map((s) => ({ id: s.id, name: s.name, readable: s.readable })) },
+          `managing ${subs.length - unreadable.length} subscription(s)`,
+        );
+        if (unreadable.length)
+          logger.warn(
+            { subscriptions: unreadable.map((s) => s.id) },
+            'configured subscription(s) the identity cannot read: nothing is listed from them',
+          );
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'could not list the managed subscriptions'));
+    await Promise.race([subscriptionsDescribed, delay(IDENTITY_CHECK_WAIT_MS)]);
 
     const access = new AccessPolicy(config.access, azure.directory);
     // Durable runs (restores): every kind is registered by createBot's routes, then resumeAll below.
@@ -207,7 +232,15 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     cleanup.push(async () => retention.stop());
     await runs.resumeAll();
     logger.info({ url: server.url, mode: config.mode, version: VERSION }, 'bot listening');
-    return { url: server.url, port: server.port, store, sandbox, notifications, close };
+    return {
+      url: server.url,
+      port: server.port,
+      store,
+      sandbox,
+      notifications,
+      subscriptions: azure.subscriptions,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

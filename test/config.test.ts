@@ -48,6 +48,20 @@ describe('configuration', () => {
     expect(loadConfig(LIVE).access).toMatchObject({ operatorIds: [], approverIds: [] });
   });
 
+  it('the managed subscriptions: a list, one (the older setting), or every readable one (issue 17)', () => {
+    const a = '22222222-2222-4222-8222-222222222223';
+    const b = '22222222-2222-4222-8222-222222222224';
+    const listed = loadConfig({ ...LIVE, AZURE_SUBSCRIPTION_IDS: ` ${a}, ${b.toUpperCase()},${a} ` }).azure;
+    expect(listed).toMatchObject({ subscriptionIds: [a, b], subscriptionId: a });
+    expect(loadConfig(LIVE).azure.subscriptionIds).toEqual([LIVE.AZURE_SUBSCRIPTION_ID]);
+    const { AZURE_SUBSCRIPTION_ID: _one, ...noSubscription } = LIVE;
+    // Live mode starts without any: it manages every subscription its identity can read.
+    expect(loadConfig(noSubscription).azure.subscriptionIds).toBeUndefined();
+    expect(() => loadConfig({ ...LIVE, AZURE_SUBSCRIPTION_IDS: `${a},prod` })).toThrow(
+      'Configuration error: AZURE_SUBSCRIPTION_IDS must be a comma-separated list of subscription ids (GUIDs)',
+    );
+  });
+
   it('reads lists, switches and numbers', () => {
     const config = loadConfig({
       ...LIVE,

@@ -12,6 +12,9 @@ export const LOOKUP_ROUTES = [
   'keyVault.vaults.listBySubscription',
 ];
 
+/** How many subscriptions the estate spreads over (issue 17: 10,000 VMs across 5 subscriptions). */
+export const ESTATE_SUBSCRIPTIONS = 5;
+
 export interface EstateFlowCalls extends Pick<
   FlowCalls,
   'flow' | 'arm' | 'polls' | 'byRoute' | 'succeeded' | 'problem'
@@ -30,11 +33,22 @@ export interface EstateRun {
  * (the seeded residents plus filler VMs, src/sandbox/world/estate.ts), counting what the sandbox served from the
  * command to the final card. Flat across sizes is the goal: a VM is found by name in one Resource Graph query.
  */
-export async function estateCalls(connector: Connector, sizes: number[]): Promise<EstateRun[]> {
+export async function estateCalls(
+  connector: Connector,
+  sizes: number[],
+  subscriptions: number = ESTATE_SUBSCRIPTIONS,
+): Promise<EstateRun[]> {
   const out: EstateRun[] = [];
   for (const vms of sizes) {
     const vm = 'vm-bench-calls';
-    const child = await BotChild.start({ kind: 'bot', benchVms: [vm], estateVms: vms, env: benchAccess(0) });
+    // The estate spread over five subscriptions (issue 17): the bot manages every one it can read.
+    const child = await BotChild.start({
+      kind: 'bot',
+      benchVms: [vm],
+      estateVms: vms,
+      estateSubscriptions: subscriptions,
+      env: benchAccess(0),
+    });
     try {
       const tag = `estate-${vms}`;
       await greetApprovers(child, connector, tag);

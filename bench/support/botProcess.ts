@@ -32,6 +32,8 @@ export interface ChildOptions {
   env?: Record<string, string>;
   /** Grow the sandbox's world to this many VMs with filler VMs (src/sandbox/world/estate.ts); sandbox mode only. */
   estateVms?: number;
+  /** Spread the estate's filler VMs over this many subscriptions (issue 17; default 1: the primary). */
+  estateSubscriptions?: number;
   /** Benchmark vaults rsv-bench-001..N to create at start. */
   benchVaults?: number;
   /** Failed jobs to create over that many benchmark vaults as soon as the bot has started (before its first poll). */
@@ -97,7 +99,15 @@ async function main(): Promise<void> {
       throw new Error('world changes need the sandbox in this process; in live mode the sandbox process makes them');
     }
     if (sandbox && options.benchVms?.length) addBenchVms(sandbox, options.benchVms);
-    if (sandbox && options.estateVms) growEstate(sandbox, options.estateVms);
+    if (sandbox && options.estateVms) {
+      growEstate(sandbox, options.estateVms, { subscriptions: options.estateSubscriptions });
+      // The estate's own subscriptions were added after start-up: the bot lists its subscriptions again, now, so
+      // the first measured flow does not pay for the listing.
+      if ((options.estateSubscriptions ?? 1) > 1) {
+        bot.subscriptions.refresh();
+        await bot.subscriptions.describe();
+      }
+    }
     if (sandbox && options.benchVaults) addBenchVaults(sandbox, options.benchVaults);
     let stormAt: number | undefined;
     if (sandbox && options.storm) {

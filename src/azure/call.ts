@@ -5,6 +5,7 @@ import {
   InvalidInputError,
   NotFoundError,
   UnsupportedVmError,
+  SubscriptionNotManagedError,
 } from './errors';
 
 /**
@@ -27,7 +28,8 @@ export function toAzureError(operation: string, err: unknown): Error {
     err instanceof NotFoundError ||
     err instanceof AmbiguousNameError ||
     err instanceof InvalidInputError ||
-    err instanceof UnsupportedVmError
+    err instanceof UnsupportedVmError ||
+    err instanceof SubscriptionNotManagedError
   ) {
     return err;
   }

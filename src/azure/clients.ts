@@ -24,6 +24,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { trustingHttpClient, v1HttpClient } from '../http/azureHttp';
 import { discriminatorIndexOf, flattenDiscriminators } from './discriminators';
 import type { AzureSettings } from './settings';
+import { SubscriptionDirectory } from './subscriptions';
 import { trailHttpClient } from './trail';
 
 /**
@@ -47,13 +48,29 @@ export class AzureClients {
   private readonly blobClients = new Map<string, BlobServiceClient>();
   private readonly armPipeline: Pipeline;
   private readonly graphPipeline: Pipeline;
+  /**
+   * Every managed subscription and its clients (issue 17): `of(resourceId)` picks the clients of the subscription a
+   * resource is in; `all()` the clients of every readable managed subscription. Shared by the clients it builds.
+   */
+  readonly subscriptions: SubscriptionDirectory;
 
   constructor(
     readonly settings: AzureSettings,
     readonly credential: TokenCredential,
+    directory?: SubscriptionDirectory,
+    /** The HTTP client (and its keep-alive connections) of the first subscription's clients, shared by the others. */
+    httpClient?: HttpClient,
   ) {
+    this.subscriptions =
+      directory ??
+      new SubscriptionDirectory(
+        settings,
+        credential,
+        this,
+        (s, d) => new AzureClients(s, credential, d, this.httpClient),
+      );
     // Every write carries an x-ms-client-request-id the audit entry records (trail.ts).
-    this.httpClient = trailHttpClient(trustingHttpClient(settings.caCertificate));
+    this.httpClient = httpClient ?? trailHttpClient(trustingHttpClient(settings.caCertificate));
     const sub = settings.subscriptionId;
     const scope = `${settings.endpoints.armAudience.replace(/\/+$/, '')}/.default`;
     const retryOptions = {
@@ -86,6 +103,19 @@ export class AzureClients {
     this.armPipeline = restPipeline(credential, scope, retryOptions);
     // Graph's audience is fixed whatever URL serves it (the sandbox serves Graph on its ARM listener).
     this.graphPipeline = restPipeline(credential, GRAPH_SCOPE, retryOptions);
+  }
+
+  /**
+   * The clients of the subscription a resource id names (this one's when it is the same). A subscription the bot does
+   * not manage or cannot read is SubscriptionNotManagedError, before anything is sent.
+   */
+  async of(resourceOrSubscriptionId: string, options: { abortSignal?: AbortSignal } = {}): Promise<AzureClients> {
+    return this.subscriptions.of(resourceOrSubscriptionId, options);
+  }
+
+  /** The clients of every managed subscription the identity can read, in the configured order. */
+  all(options: { abortSignal?: AbortSignal } = {}): Promise<AzureClients[]> {
+    return this.subscriptions.readable(options);
   }
 
   /**

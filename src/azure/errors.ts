@@ -98,3 +98,23 @@ export class UnsupportedVmError extends Error {
     this.name = 'UnsupportedVmError';
   }
 }
+
+/**
+ * A resource id (or an alert, a vault) in a subscription the bot does not manage, or one its identity cannot read
+ * (issue 17): nothing is sent to Azure for it.
+ */
+export class SubscriptionNotManagedError extends Error {
+  readonly code = 'SubscriptionNotManaged';
+  constructor(
+    readonly subscriptionId: string,
+    /** 'unmanaged': not in AZURE_SUBSCRIPTION_IDS (or not listed for the identity); 'unreadable': listed, no access. */
+    readonly reason: 'unmanaged' | 'unreadable' = 'unmanaged',
+  ) {
+    super(
+      reason === 'unreadable'
+        ? `Subscription ${subscriptionId} is configured but the bot's identity cannot read it.`
+        : `Subscription ${subscriptionId} is not one the bot manages.`,
+    );
+    this.name = 'SubscriptionNotManagedError';
+  }
+}

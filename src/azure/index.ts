@@ -9,6 +9,7 @@ import { RecoveryPointOperations } from './recoveryPoints';
 import { ResourceLookup } from './resourceGraph';
 import { RestoreOperations } from './restore';
 import type { AzureSettings } from './settings';
+import type { SubscriptionDirectory } from './subscriptions';
 import { SigningKeyOperations } from './signingKey';
 import { TargetOperations } from './targets';
 import { VaultOperations } from './vaults';
@@ -16,6 +17,8 @@ import { VmOperations } from './vms';
 
 export * from './errors';
 export type { IdentityState } from './identity';
+export type { ManagedSubscription, SubscriptionDirectory } from './subscriptions';
+export { subscriptionOf } from './subscriptions';
 export type { FoundResource, ResourceKind } from './resourceGraph';
 export type { AzureSettings } from './settings';
 export * from './types';
@@ -30,6 +33,8 @@ export { TRAIL_TAGS, trailTags } from './restore/tags';
  */
 export interface Azure {
   identity: ApprovedCredential;
+  /** The managed subscriptions (issue 17): names, which the identity can read, the clients of each. */
+  subscriptions: SubscriptionDirectory;
   /** Resources by name in one query (Resource Graph, else ARM's filtered list), shared so a refusal is remembered once. */
   lookup: ResourceLookup;
   vaults: VaultOperations;
@@ -52,6 +57,7 @@ export function createAzure(settings: AzureSettings): Azure {
   const lookup = new ResourceLookup(clients);
   return {
     identity,
+    subscriptions: clients.subscriptions,
     lookup,
     vaults: new VaultOperations(clients),
     policies: new PolicyOperations(clients),

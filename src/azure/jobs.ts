@@ -4,7 +4,7 @@ import { jobFilter } from './filters';
 import { toJobSummary } from './mapping/job';
 import { collectPages } from './paging';
 import type { JobQuery, JobSummary, OperationOptions, VaultRef } from './types';
-import { resolveVault } from './vaults';
+import { vaultAndClients } from './vaults';
 
 /** Backup jobs of a Recovery Services vault. */
 export class JobOperations {
@@ -12,10 +12,10 @@ export class JobOperations {
 
   /** One job, with its errors, progress and property bag. Needs `Microsoft.RecoveryServices/Vaults/backupJobs/read`. */
   async get(vault: VaultRef, jobId: string, options: OperationOptions = {}): Promise<JobSummary> {
-    const v = await resolveVault(this.clients, vault, options);
+    const { vault: v, clients } = await vaultAndClients(this.clients, vault, options);
     return azureCall('getJob', async () =>
       toJobSummary(
-        await this.clients.backup.jobDetails.get(v.name, v.resourceGroup, jobId, { abortSignal: options.abortSignal }),
+        await clients.backup.jobDetails.get(v.name, v.resourceGroup, jobId, { abortSignal: options.abortSignal }),
         v.name,
       ),
     );
@@ -27,9 +27,9 @@ export class JobOperations {
    */
   async list(vault: VaultRef, query: JobQuery = {}, options: OperationOptions = {}): Promise<JobSummary[]> {
     const filter = jobFilter(query);
-    const v = await resolveVault(this.clients, vault, options);
+    const { vault: v, clients } = await vaultAndClients(this.clients, vault, options);
     return azureCall('listJobs', async () => {
-      const pages = this.clients.backup.backupJobs.list(v.name, v.resourceGroup, {
+      const pages = clients.backup.backupJobs.list(v.name, v.resourceGroup, {
         filter,
         abortSignal: options.abortSignal,
       });

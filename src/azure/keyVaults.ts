@@ -3,10 +3,11 @@ import type { Vault } from '@azure/arm-keyvault';
 import { azureCall, isNotFound } from './call';
 import type { AzureClients } from './clients';
 import { DirectoryOperations } from './directory';
-import { AzureRequestError, InvalidInputError, NotFoundError } from './errors';
+import { AmbiguousNameError, AzureRequestError, InvalidInputError, NotFoundError } from './errors';
 import { hasBackupRole, missingPolicyPermissions, roleChange, roleDefinitionIdFor } from './mapping/keyVaultAccess';
 import { keyVaultObjectName, parseResourceId, sameId } from './names';
 import { collectPages, findInPages } from './paging';
+import { ResourceLookup } from './resourceGraph';
 import type {
   KeyVaultNeed,
   KeyVaultAccess,
@@ -39,7 +40,13 @@ export class KeyVaultOperations {
   async list(options: OperationOptions = {}): Promise<KeyVaultSummary[]> {
     const abortSignal = options.abortSignal;
     return azureCall('listKeyVaults', async () => {
-      const vaults = await collectPages(this.clients.keyVault.vaults.listBySubscription({ abortSignal }), abortSignal);
+      // One list per managed subscription (issue 17), in the configured order.
+      const subscriptions = await this.clients.all(options);
+      const vaults = (
+        await Promise.all(
+          subscriptions.map((c) => collectPages(c.keyVault.vaults.listBySubscription({ abortSignal }), abortSignal)),
+        )
+      ).flat();
       return vaults.flatMap((vault) => {
         const ref = parseResourceId(vault.id);
         if (!ref) return [];
@@ -51,8 +58,9 @@ export class KeyVaultOperations {
           model: vault.properties?.enableRbacAuthorization === true ? 'rbac' : 'accessPolicy',
           vaultUri: vault.properties?.vaultUri,
         };
-        listedBodies.set(summary, vault);
-        return [summary];
+        const labelled = this.clients.subscriptions.label(summary);
+        listedBodies.set(labelled, vault);
+        return [labelled];
       });
     });
   }
@@ -94,9 +102,10 @@ export class KeyVaultOperations {
       const change = access.change;
       if (access.granted || !change) return { changed: false, access };
       let changed = true;
+      const clients = await this.clients.of(access.keyVault.id, options);
       if (change.kind === 'accessPolicy') {
         const permissions = { ...(change.keys.length ? { keys: change.keys } : {}), secrets: change.secrets };
-        await this.clients.keyVault.vaults.updateAccessPolicy(
+        await clients.keyVault.vaults.updateAccessPolicy(
           access.keyVault.resourceGroup,
           access.keyVault.name,
           'add',
@@ -111,7 +120,7 @@ export class KeyVaultOperations {
         );
       } else {
         try {
-          await this.clients.authorization.roleAssignments.create(
+          await clients.authorization.roleAssignments.create(
             armScope(change.scope),
             randomUUID(),
             {
@@ -197,12 +206,13 @@ export class KeyVaultOperations {
     options: OperationOptions,
     known?: Vault,
   ): Promise<{ access: KeyVaultAccess; vault?: Vault }> {
-    const keyVault = keyVaultRef(this.clients.settings.subscriptionId, ref);
+    const keyVault = await this.placed(ref, options);
+    const clients = await this.clients.of(keyVault.id, options);
     let vault: Vault;
     try {
       vault =
         known ??
-        (await this.clients.keyVault.vaults.get(keyVault.resourceGroup, keyVault.name, {
+        (await clients.keyVault.vaults.get(keyVault.resourceGroup, keyVault.name, {
           abortSignal: options.abortSignal,
         }));
     } catch (err) {
@@ -219,9 +229,10 @@ export class KeyVaultOperations {
       return { vault, access: { ...base, model: rbac ? 'rbac' : 'accessPolicy', granted: true, missing: [] } };
     const bms = await this.directory.backupManagementServiceObjectId(options);
     if (rbac) {
-      const settings = this.clients.settings;
+      // The role definition id is the key vault's subscription's (roles are assigned by a subscription-scoped id).
+      const settings = clients.settings;
       const assignments = await collectPages(
-        this.clients.authorization.roleAssignments.listForScope(armScope(base.keyVault.id), {
+        clients.authorization.roleAssignments.listForScope(armScope(base.keyVault.id), {
           filter: `principalId eq '${bms}'`,
           abortSignal: options.abortSignal,
         }),
@@ -254,6 +265,21 @@ export class KeyVaultOperations {
           : undefined,
       },
     };
+  }
+
+  /**
+   * A key vault ref with its ARM id. A name and resource group without an id, with several managed subscriptions:
+   * one Resource Graph query says which subscription holds it (issue 17); the same name in two is AmbiguousNameError.
+   */
+  private async placed(ref: KeyVaultRef, options: OperationOptions): Promise<ResourceRef> {
+    if (typeof ref === 'string' || ('id' in ref && ref.id) || this.clients.subscriptions.single)
+      return keyVaultRef(this.clients.settings.subscriptionId, ref);
+    const hits = (await new ResourceLookup(this.clients).byName(['keyVault'], [ref.name], options)).filter((h) =>
+      sameId(h.resourceGroup, ref.resourceGroup),
+    );
+    if (hits.length > 1) throw new AmbiguousNameError('Key vault', ref.name, hits);
+    if (!hits.length) return keyVaultRef((await this.clients.all(options))[0]?.settings.subscriptionId ?? '', ref);
+    return { id: hits[0].id, name: hits[0].name, resourceGroup: hits[0].resourceGroup };
   }
 
   /**

@@ -3,7 +3,7 @@ import type { AzureClients } from './clients';
 import { toPolicyResource, toPolicySummary, validateNewPolicy } from './mapping/policy';
 import { collectPages } from './paging';
 import type { NewPolicy, OperationOptions, PolicySummary, VaultRef } from './types';
-import { resolveVault } from './vaults';
+import { vaultAndClients } from './vaults';
 
 const IAAS_VM_POLICIES = "backupManagementType eq 'AzureIaasVM'";
 
@@ -16,9 +16,9 @@ export class PolicyOperations {
    * Needs `Microsoft.RecoveryServices/Vaults/backupPolicies/read` (Backup Reader).
    */
   async list(vault: VaultRef, options: OperationOptions = {}): Promise<PolicySummary[]> {
-    const v = await resolveVault(this.clients, vault, options);
+    const { vault: v, clients } = await vaultAndClients(this.clients, vault, options);
     return azureCall('listPolicies', async () => {
-      const pages = this.clients.backup.backupPolicies.list(v.name, v.resourceGroup, {
+      const pages = clients.backup.backupPolicies.list(v.name, v.resourceGroup, {
         filter: IAAS_VM_POLICIES,
         abortSignal: options.abortSignal,
       });
@@ -28,10 +28,10 @@ export class PolicyOperations {
 
   /** One policy. Needs `Microsoft.RecoveryServices/Vaults/backupPolicies/read`. */
   async get(vault: VaultRef, policyName: string, options: OperationOptions = {}): Promise<PolicySummary> {
-    const v = await resolveVault(this.clients, vault, options);
+    const { vault: v, clients } = await vaultAndClients(this.clients, vault, options);
     return azureCall('getPolicy', async () =>
       toPolicySummary(
-        await this.clients.backup.protectionPolicies.get(v.name, v.resourceGroup, policyName, {
+        await clients.backup.protectionPolicies.get(v.name, v.resourceGroup, policyName, {
           abortSignal: options.abortSignal,
         }),
         v.name,
@@ -46,9 +46,9 @@ export class PolicyOperations {
    */
   async create(vault: VaultRef, input: NewPolicy, options: OperationOptions = {}): Promise<PolicySummary> {
     validateNewPolicy(input);
-    const v = await resolveVault(this.clients, vault, options);
+    const { vault: v, clients } = await vaultAndClients(this.clients, vault, options);
     return azureCall('createPolicy', async () => {
-      const created = await this.clients.backup.protectionPolicies.createOrUpdate(
+      const created = await clients.backup.protectionPolicies.createOrUpdate(
         v.name,
         v.resourceGroup,
         input.name,
@@ -60,7 +60,7 @@ export class PolicyOperations {
       // A 202 answer has no body: read the policy back.
       if (created?.properties) return toPolicySummary(created, v.name);
       return toPolicySummary(
-        await this.clients.backup.protectionPolicies.get(v.name, v.resourceGroup, input.name, {
+        await clients.backup.protectionPolicies.get(v.name, v.resourceGroup, input.name, {
           abortSignal: options.abortSignal,
         }),
         v.name,

@@ -15,7 +15,7 @@ import type {
   TriggerBackupInput,
   VaultSummary,
 } from './types';
-import { resolveVault } from './vaults';
+import { vaultAndClients } from './vaults';
 
 const IAAS_VM_PROTECTABLE = "backupManagementType eq 'AzureIaasVM'";
 
@@ -44,14 +44,19 @@ export class ProtectionOperations {
     }
     const vmRef = parseResourceId(vmId);
     if (!vmRef) throw new InvalidInputError('vm', `'${vmId}' is not a virtual machine id.`);
-    const vault = await resolveVault(this.clients, input.vault, options);
+    const { vault, clients } = await vaultAndClients(this.clients, input.vault, options);
+    // Backup protects a VM from a vault in its own subscription (and region): the VM's subscription must be managed too.
+    if (!sameId(vmRef.subscriptionId, parseResourceId(vault.id)?.subscriptionId)) {
+      await this.clients.of(vmId, options);
+      throw new InvalidInputError('vault', `'${vmName}' and vault '${vault.name}' are in different subscriptions.`);
+    }
     if (typeof input.vm !== 'string') checkVm(input.vm, vault, input.allowBekOnly === true);
     const policyId = `${vault.id}/backupPolicies/${input.policyName}`;
     return azureCall('enableProtection', async () => {
-      let protectable = await this.findProtectable(vault, vmId, options);
+      let protectable = await this.findProtectable(clients, vault, vmId, options);
       if (!protectable) {
-        await refreshContainers(this.clients, vault, options);
-        protectable = await this.findProtectable(vault, vmId, options);
+        await refreshContainers(clients, vault, options);
+        protectable = await this.findProtectable(clients, vault, vmId, options);
       }
       if (!protectable) {
         throw new AzureRequestError(`'${vmName}' is not among the VMs vault '${vault.name}' can protect.`, {
@@ -61,7 +66,7 @@ export class ProtectionOperations {
       }
       const names = backupNamesFromId(protectable.id) ?? backupNamesFor(vmRef.resourceGroup, vmRef.name);
       const capture = new ResponseCapture();
-      await this.clients.backup.protectedItems.createOrUpdate(
+      await clients.backup.protectedItems.createOrUpdate(
         vault.name,
         vault.resourceGroup,
         'Azure',
@@ -74,7 +79,7 @@ export class ProtectionOperations {
       const operationUrl = capture.header('azure-asyncoperation') ?? capture.header('location');
       if (capture.status === 202 && operationUrl) {
         result.jobId = await followToJob(
-          this.clients,
+          clients,
           vault,
           operationUrl,
           capture.header('retry-after'),
@@ -104,10 +109,15 @@ export class ProtectionOperations {
       throw new InvalidInputError('retainUntil', 'The recovery point must be kept until a date in the future.');
     }
     const rg = 'vaultResourceGroup' in item ? item.vaultResourceGroup : undefined;
-    const vault = await resolveVault(this.clients, rg ? { name: item.vault, resourceGroup: rg } : item.vault, options);
+    const sub = 'vaultSubscriptionId' in item ? (item.vaultSubscriptionId as string | undefined) : undefined;
+    const { vault, clients } = await vaultAndClients(
+      this.clients,
+      rg ? { name: item.vault, resourceGroup: rg, ...(sub ? { subscriptionId: sub } : {}) } : item.vault,
+      options,
+    );
     return azureCall('triggerBackup', async () => {
       const capture = new ResponseCapture();
-      await this.clients.backup.backups.trigger(
+      await clients.backup.backups.trigger(
         vault.name,
         vault.resourceGroup,
         'Azure',
@@ -124,7 +134,7 @@ export class ProtectionOperations {
         });
       }
       const jobId = await followToJob(
-        this.clients,
+        clients,
         vault,
         operationUrl,
         capture.header('retry-after'),
@@ -137,11 +147,12 @@ export class ProtectionOperations {
 
   /** The VM among the vault's protectable items (server-side filter), matched by VM id, reading no more pages than needed. */
   private findProtectable(
+    clients: AzureClients,
     vault: VaultSummary,
     vmId: string,
     options: OperationOptions,
   ): Promise<WorkloadProtectableItemResource | undefined> {
-    const pages = this.clients.backup.backupProtectableItems.list(vault.name, vault.resourceGroup, {
+    const pages = clients.backup.backupProtectableItems.list(vault.name, vault.resourceGroup, {
       filter: IAAS_VM_PROTECTABLE,
       abortSignal: options.abortSignal,
     });

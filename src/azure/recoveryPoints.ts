@@ -5,6 +5,7 @@ import { NotFoundError } from './errors';
 import { ENCRYPTION_INFO_BLOB_SINCE, formatBackupDate, TEMPLATE_RESTORE_SINCE } from './restore/backupDate';
 import { KeyAndSecretMaterial } from './restore/material';
 import type { OperationOptions, ProtectedItemRef, RecoveryPointSummary } from './types';
+import { itemVault, vaultAndClients } from './vaults';
 
 const FABRIC = 'Azure';
 
@@ -24,7 +25,8 @@ export class RecoveryPointOperations {
     return azureCall('listRecoveryPoints', async () => {
       const filter = rangeFilter(range);
       const out: RecoveryPointSummary[] = [];
-      const pages = this.clients.backup.recoveryPoints.list(
+      const { clients } = await vaultAndClients(this.clients, itemVault(item), options);
+      const pages = clients.backup.recoveryPoints.list(
         item.vault,
         item.vaultResourceGroup,
         FABRIC,
@@ -64,7 +66,8 @@ export async function readRecoveryPoint(
   options: OperationOptions = {},
 ): Promise<{ summary: RecoveryPointSummary; keyAndSecret?: KeyAndSecretMaterial }> {
   return azureCall('getRecoveryPoint', async () => {
-    const rp = await clients.backup.recoveryPoints.get(
+    const { clients: c } = await vaultAndClients(clients, itemVault(item), options);
+    const rp = await c.backup.recoveryPoints.get(
       item.vault,
       item.vaultResourceGroup,
       FABRIC,

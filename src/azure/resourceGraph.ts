@@ -28,6 +28,8 @@ export interface FoundResource {
   name: string;
   resourceGroup: string;
   subscriptionId: string;
+  /** The subscription's display name, when the bot manages more than one (issue 17). */
+  subscriptionName?: string;
   location: string;
   /** Key vaults: true when the vault authorises its data plane with Azure RBAC (absent when unknown). */
   rbac?: boolean;
@@ -60,6 +62,14 @@ export class ResourceLookup {
 
   /** Every resource of these kinds called one of `names` (case-insensitive): one query. */
   async byName(kinds: ResourceKind[], names: string[], options: OperationOptions = {}): Promise<FoundResource[]> {
+    return (await this.byNameUnlabelled(kinds, names, options)).map((r) => this.clients.subscriptions.label(r));
+  }
+
+  private async byNameUnlabelled(
+    kinds: ResourceKind[],
+    names: string[],
+    options: OperationOptions = {},
+  ): Promise<FoundResource[]> {
     // A string that cannot be a resource name names nothing: it is not sent (nor spliced into a query).
     const wanted = [...new Set(names.map((n) => n.trim()).filter((n) => NAME.test(n)))];
     if (!wanted.length || !kinds.length) return [];
@@ -84,9 +94,36 @@ export class ResourceLookup {
    */
   async page(
     kind: ResourceKind,
-    query: { contains?: string; location?: string; excludeIds?: string[]; top: number; skip: number },
+    query: {
+      contains?: string;
+      location?: string;
+      excludeIds?: string[];
+      top: number;
+      skip: number;
+      /** Only this managed subscription (a vault's: Backup protects VMs of its own subscription); default all. */
+      subscriptionId?: string;
+    },
     options: OperationOptions = {},
   ): Promise<{ items: FoundResource[]; total: number }> {
+    const { items, total } = await this.pageUnlabelled(kind, query, options);
+    return { items: items.map((r) => this.clients.subscriptions.label(r)), total };
+  }
+
+  private async pageUnlabelled(
+    kind: ResourceKind,
+    query: {
+      contains?: string;
+      location?: string;
+      excludeIds?: string[];
+      top: number;
+      skip: number;
+      subscriptionId?: string;
+    },
+    options: OperationOptions,
+  ): Promise<{ items: FoundResource[]; total: number }> {
+    const subscriptions = query.subscriptionId
+      ? [(await this.clients.of(query.subscriptionId, options)).settings.subscriptionId]
+      : await this.clients.subscriptions.readableIds(options);
     const excluded = (query.excludeIds ?? []).filter((id) => /^\/subscriptions\/[A-Za-z0-9/._()-]+$/.test(id));
     // What the person typed, kept to the characters a resource name can have (nothing else can match).
     const contains = (query.contains ?? '').replace(/[^A-Za-z0-9._()-]/g, '').slice(0, 80);
@@ -102,7 +139,7 @@ export class ResourceLookup {
           if (excluded.length) where.push(`id !in~ (${excluded.map(kql).join(', ')})`);
           const res: QueryResponse = await this.clients.resourceGraph.resources(
             {
-              subscriptions: [this.clients.settings.subscriptionId],
+              subscriptions,
               query: `Resources | where ${where.join(' and ')} | project id, name, type, location, resourceGroup, subscriptionId | order by name asc`,
               options: { resultFormat: 'objectArray', top, skip },
             },
@@ -116,7 +153,7 @@ export class ResourceLookup {
         }
       }
       const skipIds = new Set(excluded.map((id) => id.toLowerCase()));
-      const all = (await this.listOfType(kind, location, options))
+      const all = (await this.listOfType(kind, location, subscriptions, options))
         .filter((r) => !contains || r.name.toLowerCase().includes(contains.toLowerCase()))
         .filter((r) => !skipIds.has(r.id.toLowerCase()))
         .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
@@ -124,9 +161,17 @@ export class ResourceLookup {
     });
   }
 
-  /** ARM's generic list of one type (and region), every page: the fallback of `page`. */
-  private async listOfType(kind: ResourceKind, location: string | undefined, options: OperationOptions) {
-    const sub = this.clients.settings.subscriptionId;
+  /** ARM's generic list of one type (and region), every page, in every managed subscription: the fallback of `page`. */
+  private async listOfType(
+    kind: ResourceKind,
+    location: string | undefined,
+    subs: string[],
+    options: OperationOptions,
+  ) {
+    return (await Promise.all(subs.map((sub) => this.listOfTypeIn(sub, kind, location, options)))).flat();
+  }
+
+  private async listOfTypeIn(sub: string, kind: ResourceKind, location: string | undefined, options: OperationOptions) {
     const armType = ARM_TYPES[kind];
     const clauses = [`resourceType eq '${armType}'`];
     if (location) clauses.push(`location eq '${location.replace(/\s+/g, '').toLowerCase()}'`);
@@ -144,7 +189,7 @@ export class ResourceLookup {
     return rows;
   }
 
-  /** `Resources | where type in~ (…) and name in~ (…) | project …` in the managed subscription. */
+  /** `Resources | where type in~ (…) and name in~ (…) | project …` across every managed subscription: one query. */
   private async query(kinds: ResourceKind[], names: string[], options: OperationOptions): Promise<FoundResource[]> {
     const types = kinds.map((k) => RESOURCE_TYPES[k]);
     const typeClause = types.length === 1 ? `type =~ ${kql(types[0])}` : `type in~ (${types.map(kql).join(', ')})`;
@@ -153,12 +198,13 @@ export class ResourceLookup {
     if (kinds.includes('keyVault')) columns.push('rbac = tobool(properties.enableRbacAuthorization)');
     const query = `Resources | where ${typeClause} and ${nameClause} | project ${columns.join(', ')}`;
     const found: FoundResource[] = [];
+    const subscriptions = await this.clients.subscriptions.readableIds(options);
     let skipToken: string | undefined;
     do {
       // Names match a handful of rows; a second page would take more than 1000 resources of one name.
       const page: QueryResponse = await this.clients.resourceGraph.resources(
         {
-          subscriptions: [this.clients.settings.subscriptionId],
+          subscriptions,
           query,
           options: { resultFormat: 'objectArray', top: 1000, ...(skipToken ? { skipToken } : {}) },
         },
@@ -180,9 +226,11 @@ export class ResourceLookup {
     options: OperationOptions,
   ): Promise<FoundResource[]> {
     const types = new Set<string>(kinds.map((k) => RESOURCE_TYPES[k]));
-    const sub = this.clients.settings.subscriptionId;
+    // One filtered list per name and managed subscription (ARM lists are per subscription).
+    const subs = await this.clients.subscriptions.readableIds(options);
+    const pairs = subs.flatMap((sub) => names.map((name) => ({ sub, name })));
     const lists = await Promise.all(
-      names.map(async (name) => {
+      pairs.map(async ({ sub, name }) => {
         const rows: FoundResource[] = [];
         const filter = encodeURIComponent(`name eq '${name}'`);
         let next: string | undefined =

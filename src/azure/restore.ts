@@ -12,6 +12,8 @@ import type { KeyAndSecretMaterial } from './restore/material';
 import { TERMINAL_JOB_STATUSES, toRestoreJob } from './restore/restoreJob';
 import { StagingBlobs } from './restore/staging';
 import { triggerRestoreDisks } from './restore/trigger';
+import { parseResourceId, sameId } from './names';
+import { itemVault, vaultAndClients } from './vaults';
 import type {
   CreatedVm,
   CreateVmPlan,
@@ -26,7 +28,9 @@ import type {
   RestorePollOptions,
 } from './types';
 
-type VaultOf = Pick<ProtectedItemRef, 'vault' | 'vaultResourceGroup'>;
+type VaultOf = Pick<ProtectedItemRef, 'vault' | 'vaultResourceGroup' | 'vaultSubscriptionId'>;
+/** A vault by name and resource group, and (issue 17) its subscription when known. */
+type VaultPlace = { name: string; resourceGroup: string; subscriptionId?: string };
 
 /** Default wait between polls of a restore job (jobs carry no Retry-After; restores take minutes). */
 const JOB_POLL_MS = 30_000;
@@ -49,7 +53,25 @@ export class RestoreOperations {
    * on the staging account, Microsoft.Compute/disks/write on the target resource group.
    */
   async beginRestoreDisks(input: RestoreDisksInput, options: OperationOptions = {}): Promise<{ jobId: string }> {
-    return azureCall('beginRestoreDisks', () => triggerRestoreDisks(this.clients, input, options));
+    return azureCall('beginRestoreDisks', async () => {
+      const { vault, clients } = await vaultAndClients(this.clients, itemVault(input.item), options);
+      // Azure Backup restores an ADE-encrypted VM within its vault's subscription ("You can back up and restore ADE
+      // encrypted VMs within the same subscription": https://learn.microsoft.com/azure/backup/backup-azure-encrypted-vm-troubleshoot#before-you-start):
+      // a target or staging account elsewhere is refused before anything is sent.
+      const vaultSub = parseResourceId(vault.id)?.subscriptionId;
+      for (const [field, id] of [
+        ['targetResourceGroupId', input.targetResourceGroupId],
+        ['stagingAccountId', input.stagingAccountId],
+      ] as const) {
+        const sub = /^\/subscriptions\/([^/]+)/i.exec(id)?.[1];
+        if (sub && vaultSub && !sameId(sub, vaultSub))
+          throw new InvalidInputError(
+            field,
+            `A restore lands in the vault's subscription (${vaultSub}), not in ${sub}.`,
+          );
+      }
+      return triggerRestoreDisks(clients, input, options);
+    });
   }
 
   /**
@@ -58,12 +80,15 @@ export class RestoreOperations {
    * Permission: Microsoft.RecoveryServices/Vaults/backupJobs/read.
    */
   async findRestoreJob(
-    vault: { name: string; resourceGroup: string },
+    vault: VaultPlace,
     vmName: string,
     since: Date,
     options: OperationOptions = {},
   ): Promise<string | undefined> {
-    return azureCall('findRestoreJob', () => findRestoreJob(this.clients, vault, vmName, since, options));
+    return azureCall('findRestoreJob', async () => {
+      const { clients } = await vaultAndClients(this.clients, vault, options);
+      return findRestoreJob(clients, vault, vmName, since, options);
+    });
   }
 
   /**
@@ -72,12 +97,15 @@ export class RestoreOperations {
    * Permission: Microsoft.RecoveryServices/Vaults/backupJobs/read.
    */
   async listRestoreJobs(
-    vault: { name: string; resourceGroup: string },
+    vault: VaultPlace,
     vmName: string,
     window: { from: Date; to: Date },
     options: OperationOptions = {},
   ): Promise<RestoreJobCandidate[]> {
-    return azureCall('listRestoreJobs', () => listRestoreJobs(this.clients, vault, vmName, window, options));
+    return azureCall('listRestoreJobs', async () => {
+      const { clients } = await vaultAndClients(this.clients, vault, options);
+      return listRestoreJobs(clients, vault, vmName, window, options);
+    });
   }
 
   /**
@@ -86,7 +114,8 @@ export class RestoreOperations {
    */
   async getRestoreJob(vault: VaultOf, jobId: string, options: OperationOptions = {}): Promise<RestoreJob> {
     return azureCall('getRestoreJob', async () => {
-      const job = await this.clients.backup.jobDetails.get(vault.vault, vault.vaultResourceGroup, jobId, {
+      const { clients } = await vaultAndClients(this.clients, itemVault(vault), options);
+      const job = await clients.backup.jobDetails.get(vault.vault, vault.vaultResourceGroup, jobId, {
         abortSignal: options.abortSignal,
       });
       return toRestoreJob(vault.vault, job);
@@ -145,8 +174,16 @@ export class RestoreOperations {
     kekVault?: KeyVaultTarget,
   ): Promise<KeyAndSecretPutBack> {
     const material = await this.materialFrom(source, options);
-    return azureCall('putBackKeyAndSecret', () =>
-      putBackKeyAndSecret(this.clients, material, keyVault, osType, vmName, options, kekVault),
+    return azureCall('putBackKeyAndSecret', async () =>
+      putBackKeyAndSecret(
+        await this.clients.of(keyVault.id, options),
+        material,
+        keyVault,
+        osType,
+        vmName,
+        options,
+        kekVault,
+      ),
     );
   }
 
@@ -161,7 +198,10 @@ export class RestoreOperations {
    * Microsoft.KeyVault/vaults/deploy/action; blob read on the staging account.
    */
   async createVm(plan: CreateVmPlan, options: RestorePollOptions = {}): Promise<CreatedVm> {
-    return azureCall('createVm', () => createVmFromRestore(this.clients, this.staging, plan, options));
+    // The VM lands in its subnet's subscription: the vault's, where the disks were restored.
+    return azureCall('createVm', async () =>
+      createVmFromRestore(await this.clients.of(plan.subnetId, options), this.staging, plan, options),
+    );
   }
 
   /**

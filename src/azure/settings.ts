@@ -1,6 +1,15 @@
 /** What the Azure layer needs from configuration (built by src/config.ts, passed in by src/index.ts). */
 export interface AzureSettings {
+  /**
+   * The subscription these settings' clients address. For the bot as a whole: the first managed subscription (empty
+   * when they are discovered), which single-subscription settings (no `subscriptionIds`) manage alone.
+   */
   subscriptionId: string;
+  /**
+   * Issue 17: the subscriptions the bot manages (AZURE_SUBSCRIPTION_IDS). Absent: `subscriptionId` alone, asking
+   * Azure nothing. Empty: every subscription the managed identity can read (GET /subscriptions).
+   */
+  subscriptionIds?: string[];
   tenantId: string;
   /** Client id of the user-assigned managed identity every Azure call runs under. */
   managedIdentityClientId: string;

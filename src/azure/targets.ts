@@ -13,20 +13,36 @@ const RESOURCE_GROUPS_API = '2025-04-01';
 const PERMISSIONS_API = '2022-04-01';
 const KEY_VAULT_DEPLOY = 'Microsoft.KeyVault/vaults/deploy/action';
 
+/**
+ * Where a restore lands (issue 17): the vault's subscription. Azure Backup restores ADE-encrypted VMs within the
+ * subscription that holds them ("You can back up and restore ADE encrypted VMs within the same subscription":
+ * https://learn.microsoft.com/azure/backup/backup-azure-encrypted-vm-troubleshoot#before-you-start), so every
+ * target question asks in one subscription: `subscriptionId` (the vault's), else the first managed one.
+ */
+export type TargetOptions = OperationOptions & { subscriptionId?: string };
+
 /** The choices a restore plan offers (one ARM call each, filtered here, never one call per item). */
 export class TargetOperations {
   constructor(readonly clients: AzureClients) {}
+
+  /** The clients of the subscription the options name, else of the first managed subscription. */
+  private async in(options: TargetOptions, resourceId?: string): Promise<AzureClients> {
+    const named = options.subscriptionId ?? resourceId;
+    if (named) return this.clients.of(named, options);
+    return (await this.clients.all(options))[0] ?? this.clients;
+  }
 
   /**
    * Storage accounts a restore may stage in: the vault's region, general purpose (StorageV2 / Storage), not
    * zone-redundant and not premium, as the restore docs require. Permission: Microsoft.Storage/storageAccounts/read.
    */
-  async listStagingAccounts(region: string, options: OperationOptions = {}): Promise<StagingAccount[]> {
+  async listStagingAccounts(region: string, options: TargetOptions = {}): Promise<StagingAccount[]> {
     return azureCall('listStagingAccounts', async () => {
       const want = normalizeRegion(region);
       const out: StagingAccount[] = [];
       const endpoints = blobEndpoints(this.clients);
-      for await (const a of this.clients.storage.storageAccounts.list({ abortSignal: options.abortSignal })) {
+      const clients = await this.in(options);
+      for await (const a of clients.storage.storageAccounts.list({ abortSignal: options.abortSignal })) {
         const blobEndpoint = a.primaryEndpoints?.blob;
         // Kept for the restore run, which reads and deletes the staged files: it need not list the accounts again.
         if (a.name && blobEndpoint) endpoints.set(a.name.toLowerCase(), blobEndpoint);
@@ -40,11 +56,12 @@ export class TargetOperations {
   }
 
   /** Resource groups of the subscription (restore targets). Permission: Microsoft.Resources/subscriptions/resourceGroups/read. */
-  async listResourceGroups(options: OperationOptions = {}): Promise<ResourceGroupChoice[]> {
+  async listResourceGroups(options: TargetOptions = {}): Promise<ResourceGroupChoice[]> {
     return azureCall('listResourceGroups', async () => {
       const out: ResourceGroupChoice[] = [];
+      const clients = await this.in(options);
       let path: string | undefined =
-        `/subscriptions/${this.clients.settings.subscriptionId}/resourcegroups?api-version=${RESOURCE_GROUPS_API}`;
+        `/subscriptions/${clients.settings.subscriptionId}/resourcegroups?api-version=${RESOURCE_GROUPS_API}`;
       while (path) {
         const page: ArmPage<{ id: string; name: string; location: string }> = await this.clients.armRequest(
           'GET',
@@ -61,11 +78,12 @@ export class TargetOperations {
   }
 
   /** Subnets of the virtual networks in a region (for the new VM's NIC). Permission: Microsoft.Network/virtualNetworks/read. */
-  async listSubnets(region: string, options: OperationOptions = {}): Promise<SubnetChoice[]> {
+  async listSubnets(region: string, options: TargetOptions = {}): Promise<SubnetChoice[]> {
     return azureCall('listSubnets', async () => {
       const want = normalizeRegion(region);
       const out: SubnetChoice[] = [];
-      for await (const vnet of this.clients.network.virtualNetworks.listAll({ abortSignal: options.abortSignal })) {
+      const clients = await this.in(options);
+      for await (const vnet of clients.network.virtualNetworks.listAll({ abortSignal: options.abortSignal })) {
         const ref = parseResourceId(vnet.id);
         if (!ref || normalizeRegion(vnet.location ?? '') !== want) continue;
         for (const s of vnet.subnets ?? []) {
@@ -92,10 +110,12 @@ export class TargetOperations {
   async checkRestorePermissions(
     targetResourceGroup: string,
     network: { subnetId?: string } = {},
-    options: OperationOptions = {},
+    options: TargetOptions = {},
   ): Promise<PermissionCheck> {
     return azureCall('checkRestorePermissions', async () => {
-      const sub = this.clients.settings.subscriptionId;
+      // The subnet's subscription is the target's (a NIC joins a network of its own subscription here).
+      const clients = await this.in(options, network.subnetId);
+      const sub = clients.settings.subscriptionId;
       const subnetRg = parseResourceId(network.subnetId)?.resourceGroup ?? targetResourceGroup;
       const targetScope = resourceGroupId(sub, targetResourceGroup);
       const subnetScope = resourceGroupId(sub, subnetRg);
@@ -106,7 +126,7 @@ export class TargetOperations {
       ]) {
         if (byScope.has(scope.toLowerCase())) continue;
         const perms: Permission[] = [];
-        for await (const p of this.clients.authorization.permissions.listForResourceGroup(rg, {
+        for await (const p of clients.authorization.permissions.listForResourceGroup(rg, {
           abortSignal: options.abortSignal,
         })) {
           perms.push(p);
@@ -121,10 +141,11 @@ export class TargetOperations {
    * Whether a NIC of this name exists in the resource group (the new VM's NIC may not take an existing one's name):
    * one GET. Needs `Microsoft.Network/networkInterfaces/read`.
    */
-  async nicExists(name: string, resourceGroup: string, options: OperationOptions = {}): Promise<boolean> {
+  async nicExists(name: string, resourceGroup: string, options: TargetOptions = {}): Promise<boolean> {
     return azureCall('nicExists', async () => {
+      const clients = await this.in(options);
       try {
-        await this.clients.network.networkInterfaces.get(resourceGroup, name, { abortSignal: options.abortSignal });
+        await clients.network.networkInterfaces.get(resourceGroup, name, { abortSignal: options.abortSignal });
         return true;
       } catch (err) {
         if (isNotFound(err)) return false;
@@ -143,7 +164,8 @@ export class TargetOperations {
       const ref = parseResourceId(keyVaultId);
       if (!ref) throw new InvalidInputError('keyVaultId', `'${keyVaultId}' is not a key vault id.`);
       // The SDK's listForResource needs an empty parentResourcePath, which yields a '//' in the URL; the plain
-      // path is the same API.
+      // path is the same API. A key vault in a subscription the bot does not manage is refused first.
+      await this.clients.of(ref.id, options);
       const page: ArmPage<Permission> = await this.clients.armRequest(
         'GET',
         `${ref.id}/providers/Microsoft.Authorization/permissions?api-version=${PERMISSIONS_API}`,

@@ -13,6 +13,11 @@ export interface ResourceRef {
   id: string;
   name: string;
   resourceGroup: string;
+  /**
+   * The display name of the resource's subscription, set by lists and look-ups only when the bot manages more than
+   * one subscription (issue 17), so pickers can say which.
+   */
+  subscriptionName?: string;
 }
 
 export interface VaultSummary extends ResourceRef {
@@ -88,6 +93,8 @@ export interface VmSummary extends ResourceRef {
 export interface ProtectionSummary {
   vault: string;
   vaultResourceGroup: string;
+  /** The vault's subscription (issue 17); absent in records from before several subscriptions. */
+  vaultSubscriptionId?: string;
   policyName?: string;
   state: string;
   lastBackupStatus?: string;
@@ -183,7 +190,11 @@ export interface RecoveryPointSummary {
 }
 
 /** A Recovery Services vault by name (its resource group is looked up once), or by name and resource group. */
-export type VaultRef = string | { name: string; resourceGroup: string };
+/**
+ * A vault by name, by ARM id, or by name and resource group (and, with several subscriptions, the subscription it is
+ * in: issue 17; without it the vault lists of every managed subscription say which).
+ */
+export type VaultRef = string | { name: string; resourceGroup: string; subscriptionId?: string };
 
 /** A key vault by ARM id, or by name and resource group. */
 export type KeyVaultRef = string | Pick<ResourceRef, 'name' | 'resourceGroup'>;
@@ -245,6 +256,8 @@ export interface KeyVaultGrantResult {
 export interface ProtectedItemRef {
   vault: string;
   vaultResourceGroup: string;
+  /** The vault's subscription (issue 17); absent: the managed subscriptions' vault lists say which. */
+  vaultSubscriptionId?: string;
   containerName: string;
   protectedItemName: string;
 }

@@ -41,18 +41,28 @@ export class VmOperations {
    * `Microsoft.RecoveryServices/locations/backupStatus/action` and read on classic VMs for the classic answer.
    */
   async get(vmName: string, resourceGroup?: string, options: OperationOptions = {}): Promise<VmSummary> {
-    const { compute, backup } = this.clients;
     const abortSignal = options.abortSignal;
     return azureCall('getVm', async () => {
+      // A VM id (issue 17) names its subscription and resource group: no look-up.
+      const byId = parseResourceId(vmName);
+      if (byId) {
+        vmName = byId.name;
+        resourceGroup = byId.resourceGroup;
+      }
       let rg = resourceGroup;
-      if (!rg) {
-        // One Resource Graph query for the name (Resource Manager and classic VMs alike), whatever the estate's size.
+      let sub =
+        byId?.subscriptionId ?? (this.clients.subscriptions.single ? this.clients.settings.subscriptionId : undefined);
+      if (!rg || !sub) {
+        // One Resource Graph query for the name (Resource Manager and classic VMs alike) across the managed
+        // subscriptions, whatever the estate's size; with a resource group but several subscriptions, it says which.
         const hits = await this.lookup.byName(['vm', 'classicVm'], [vmName], options);
-        const arm = hits.filter((h) => h.kind === 'vm');
+        const arm = hits.filter((h) => h.kind === 'vm' && (!rg || sameId(h.resourceGroup, rg)));
         if (arm.length > 1) throw new AmbiguousNameError('Virtual machine', vmName, arm.map(toPlace));
         if (!arm.length) return classicOrMissing(vmName, hits);
         rg = arm[0].resourceGroup;
+        sub = arm[0].subscriptionId;
       }
+      const { compute, backup } = await this.clients.of(sub, options);
       let vm: VirtualMachine;
       try {
         vm = await compute.virtualMachines.get(rg, vmName, { expand: 'instanceView', abortSignal });
@@ -92,26 +102,31 @@ export class VmOperations {
    * Needs `Microsoft.Compute/virtualMachines/read` and `Microsoft.RecoveryServices/Vaults/backupProtectedItems/read`.
    */
   async list(options: OperationOptions = {}): Promise<VmListItem[]> {
-    const { compute, backup } = this.clients;
     const abortSignal = options.abortSignal;
     return azureCall('listVms', async () => {
       const vaults = await loadVaults(this.clients, options, false);
-      const [vms, ...protectedLists] = await Promise.all([
-        collectPages(compute.virtualMachines.listAll({ abortSignal }), abortSignal),
+      const subscriptions = await this.clients.all(options);
+      const [vmLists, ...protectedLists] = await Promise.all([
+        Promise.all(
+          subscriptions.map((c) => collectPages(c.compute.virtualMachines.listAll({ abortSignal }), abortSignal)),
+        ),
         ...vaults.map(async (v) =>
           (
             await collectPages(
-              backup.backupProtectedItems.list(v.name, v.resourceGroup, { filter: IAAS_VM_ITEMS, abortSignal }),
+              (await this.clients.of(v.id, options)).backup.backupProtectedItems.list(v.name, v.resourceGroup, {
+                filter: IAAS_VM_ITEMS,
+                abortSignal,
+              }),
               abortSignal,
             )
           ).map((item) => ({ vmId: protectedVmId(item), protection: fromProtectedItem(item, v) })),
         ),
       ]);
       const protectedItems = protectedLists.flat();
-      return vms.map((vm): VmListItem => {
+      return vmLists.flat().map((vm): VmListItem => {
         const ref = parseResourceId(vm.id);
         const hit: { protection: ProtectionSummary } | undefined = protectedItems.find((p) => sameId(p.vmId, vm.id));
-        return {
+        return this.clients.subscriptions.label({
           id: vm.id ?? '',
           name: vm.name ?? ref?.name ?? '',
           resourceGroup: ref?.resourceGroup ?? '',
@@ -120,7 +135,7 @@ export class VmOperations {
           vault: hit?.protection.vault,
           ...(hit ? { policy: hit.protection.policyName, protectionState: hit.protection.state } : {}),
           hasRecoveryPoint: !!hit?.protection.lastRecoveryPoint,
-        };
+        });
       });
     });
   }
@@ -132,7 +147,6 @@ export class VmOperations {
    * Needs `Microsoft.RecoveryServices/Vaults/backupProtectedItems/read`.
    */
   async listProtected(options: OperationOptions = {}): Promise<VmListItem[]> {
-    const { backup } = this.clients;
     const abortSignal = options.abortSignal;
     return azureCall('listProtectedVms', async () => {
       const vaults = await loadVaults(this.clients, options, false);
@@ -140,14 +154,17 @@ export class VmOperations {
         vaults.map(async (v) =>
           (
             await collectPages(
-              backup.backupProtectedItems.list(v.name, v.resourceGroup, { filter: IAAS_VM_ITEMS, abortSignal }),
+              (await this.clients.of(v.id, options)).backup.backupProtectedItems.list(v.name, v.resourceGroup, {
+                filter: IAAS_VM_ITEMS,
+                abortSignal,
+              }),
               abortSignal,
             )
           ).flatMap((item): VmListItem[] => {
             const ref = parseResourceId(protectedVmId(item));
             if (!ref || !/^Microsoft\.Compute\/virtualMachines$/i.test(ref.type)) return [];
             return [
-              {
+              this.clients.subscriptions.label({
                 id: ref.id,
                 name: ref.name,
                 resourceGroup: ref.resourceGroup,
@@ -155,7 +172,7 @@ export class VmOperations {
                 protected: true,
                 vault: v.name,
                 ...protectionFacts(fromProtectedItem(item, v)),
-              },
+              }),
             ];
           }),
         ),
@@ -203,7 +220,15 @@ export class VmOperations {
    * Needs `Microsoft.Compute/virtualMachines/read`.
    */
   async page(
-    query: { contains?: string; location?: string; excludeIds?: string[]; top: number; skip: number },
+    query: {
+      contains?: string;
+      location?: string;
+      excludeIds?: string[];
+      top: number;
+      skip: number;
+      /** Only this managed subscription (the vault's, in `enable backup`); default all. */
+      subscriptionId?: string;
+    },
     options: OperationOptions = {},
   ): Promise<{ items: VmPlace[]; total: number }> {
     const { items, total } = await this.lookup.page('vm', query, options);
@@ -216,7 +241,8 @@ export class VmOperations {
    */
   async getProtection(vm: VmPlace, options: OperationOptions = {}): Promise<ProtectionSummary | undefined> {
     return azureCall('getProtection', async () => {
-      const status = await this.clients.backup.backupStatus.get(
+      const { backup } = await this.clients.of(vm.id, options);
+      const status = await backup.backupStatus.get(
         vm.location,
         { resourceType: 'VM', resourceId: vm.id },
         { abortSignal: options.abortSignal },
@@ -229,10 +255,18 @@ export class VmOperations {
    * Whether a Resource Manager VM of this name exists in the resource group (a name a new VM may not take): one GET,
    * no classic look-up. Needs `Microsoft.Compute/virtualMachines/read`.
    */
-  async exists(vmName: string, resourceGroup: string, options: OperationOptions = {}): Promise<boolean> {
+  async exists(
+    vmName: string,
+    resourceGroup: string,
+    options: OperationOptions & { subscriptionId?: string } = {},
+  ): Promise<boolean> {
     return azureCall('vmExists', async () => {
+      // The resource group of the subscription named (a restore's target: the vault's), else the first managed one.
+      const clients = options.subscriptionId
+        ? await this.clients.of(options.subscriptionId, options)
+        : ((await this.clients.all(options))[0] ?? this.clients);
       try {
-        await this.clients.compute.virtualMachines.get(resourceGroup, vmName, { abortSignal: options.abortSignal });
+        await clients.compute.virtualMachines.get(resourceGroup, vmName, { abortSignal: options.abortSignal });
         return true;
       } catch (err) {
         if (isNotFound(err)) return false;
@@ -248,6 +282,7 @@ const toPlace = (h: FoundResource): VmPlace => ({
   name: h.name,
   resourceGroup: h.resourceGroup,
   location: h.location,
+  ...(h.subscriptionName ? { subscriptionName: h.subscriptionName } : {}),
 });
 
 /** The classic VM among the hits for a name that no Resource Manager VM has, or NotFoundError. */

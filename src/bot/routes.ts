@@ -72,7 +72,13 @@ export function commandRegistry(deps: BotDeps): CommandRegistry {
       description: 'command.language',
       handler: language(),
     })
-    .add({ name: 'help', aliases: ['?', '說明'], usage: 'help', description: 'command.help', handler: help(commands) });
+    .add({
+      name: 'help',
+      aliases: ['?', '說明'],
+      usage: 'help',
+      description: 'command.help',
+      handler: help(commands, subscriptionsOf(deps)),
+    });
 }
 
 /** Registers every route of the bot, in matching order (first match wins). */
@@ -120,4 +126,10 @@ function runCommand(commands: CommandRegistry) {
     if (!command.handler) return planned(command)(ctx);
     await command.handler(ctx, state, args);
   };
+}
+
+/** The managed subscriptions for the help card (issue 17), from whichever part of the bot holds the Azure layer. */
+function subscriptionsOf(deps: BotDeps) {
+  const vms = deps.protect?.azure.vms ?? deps.posture?.azure.vms;
+  return vms ? () => vms.clients.subscriptions.describe() : undefined;
 }

@@ -3,8 +3,9 @@ import { t, type Locale } from '../i18n';
 /**
  * Links from a card to the Azure portal: `https://portal.azure.com/#@<tenant>/resource<ARM id>` opens a resource in
  * the directory (tenant) that holds it, whichever directory the user last used. One bot manages one tenant's
- * subscription, so the tenant (and the subscription, for ids built from a resource group and a name) is set once by
- * the composition root (src/index.ts) — like the message tables of src/i18n, process-wide, not per turn.
+ * subscriptions, so the tenant (and, when it manages one subscription, that subscription, for ids built from a
+ * resource group and a name) is set once by the composition root (src/index.ts) — like the message tables of
+ * src/i18n, process-wide, not per turn. Every link names the resource's own subscription (its ARM id).
  */
 export interface PortalScope {
   tenantId?: string;
@@ -79,22 +80,34 @@ export function portalLinks(locale: Locale, refs: (PortalRef | undefined)[]): Po
   return links.slice(0, MAX_LINKS);
 }
 
-/** ARM ids built from a resource group and a name, in the managed subscription (records that kept only names). */
+/**
+ * ARM ids built from a resource group and a name (records that kept only names), in the resource's own subscription
+ * when the record knows it (issue 17), else in the one managed subscription. With several managed subscriptions and
+ * none named, no id: no link rather than a link into the wrong subscription.
+ */
 export const armId = {
-  vm: (rg: string | undefined, name: string | undefined) =>
+  vm: (rg: string | undefined, name: string | undefined, subscriptionId?: string) =>
     rg && name
-      ? inSubscription(`/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`)
+      ? inSubscription(`/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`, subscriptionId)
       : undefined,
-  vault: (rg: string | undefined, name: string | undefined) =>
+  vault: (rg: string | undefined, name: string | undefined, subscriptionId?: string) =>
     rg && name
-      ? inSubscription(`/resourceGroups/${rg}/providers/Microsoft.RecoveryServices/vaults/${name}`)
+      ? inSubscription(`/resourceGroups/${rg}/providers/Microsoft.RecoveryServices/vaults/${name}`, subscriptionId)
       : undefined,
-  keyVault: (rg: string | undefined, name: string | undefined) =>
-    rg && name ? inSubscription(`/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${name}`) : undefined,
+  keyVault: (rg: string | undefined, name: string | undefined, subscriptionId?: string) =>
+    rg && name
+      ? inSubscription(`/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${name}`, subscriptionId)
+      : undefined,
 };
 
-function inSubscription(path: string): string | undefined {
-  return scope.subscriptionId ? `/subscriptions/${scope.subscriptionId}${path}` : undefined;
+function inSubscription(path: string, subscriptionId?: string): string | undefined {
+  const sub = subscriptionId ?? scope.subscriptionId;
+  return sub ? `/subscriptions/${sub}${path}` : undefined;
+}
+
+/** The subscription id in an ARM id (/subscriptions/{id}/...). */
+export function subscriptionOfId(id: string | undefined): string | undefined {
+  return id ? /^\/subscriptions\/([^/]+)/i.exec(id)?.[1] : undefined;
 }
 
 /** The resource group segment of an ARM id. */

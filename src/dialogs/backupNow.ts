@@ -1,6 +1,6 @@
 import { explain, trackWrites, UnsupportedVmError, type ProtectionSummary, type VmListItem } from '../azure';
 import type { AdaptiveCardJson } from '../cards/render';
-import { armId } from '../cards/portal';
+import { armId, subscriptionOfId } from '../cards/portal';
 import { t } from '../i18n';
 import { FOLLOW_BACKUP_JOB, followBackupJobId, type FollowBackupJobCheckpoint } from '../runs/followBackupJob';
 import { backupConfirmCard, backupVmCard, progressCard, retentionCard, type BackupTarget } from './backupNow/cards';
@@ -180,7 +180,8 @@ async function triggerAndFollow(
 ): Promise<void> {
   const { target, retainUntil } = w;
   const locale = w.locale === 'zh-TW' ? 'zh-TW' : 'en';
-  const auditTarget = { kind: 'vm' as const, name: target.vm };
+  // The VM's id, when known, says which subscription (issue 17: audit entries carry it).
+  const auditTarget = { kind: 'vm' as const, name: target.vm, ...(target.id ? { id: target.id } : {}) };
   let jobId: string;
   let vault: string;
   let vaultId: string | undefined;
@@ -199,7 +200,7 @@ async function triggerAndFollow(
     ({ jobId, vault } = await trackWrites(armRequestIds, () =>
       deps.azure.protection.triggerBackup({ item, retainUntil: new Date(`${retainUntil}T23:59:00Z`) }),
     ));
-    vaultId = armId.vault(item.vaultResourceGroup, vault);
+    vaultId = armId.vault(item.vaultResourceGroup, vault, item.vaultSubscriptionId ?? subscriptionOfId(target.id));
   } catch (err) {
     await audit(deps, w.who, {
       action: 'backup.trigger',
@@ -250,7 +251,8 @@ async function triggerAndFollow(
 /** The ARM ids a progress card links to (the vault's only when its resource group is known). */
 const progressIds = (target: BackupTarget) => ({
   vmId: target.id ?? armId.vm(target.resourceGroup, target.vm),
-  vaultId: armId.vault(target.vaultResourceGroup, target.vault),
+  // Backup protects a VM from a vault in the VM's own subscription.
+  vaultId: armId.vault(target.vaultResourceGroup, target.vault, subscriptionOfId(target.id)),
 });
 
 /** Backup's status for the VM now: one call (records from before the VM's id and region were kept read the VM). */
@@ -259,7 +261,7 @@ async function protectionNow(deps: DialogDeps, target: BackupTarget): Promise<Pr
   if (id && location) {
     return deps.azure.vms.getProtection({ id, name: target.vm, resourceGroup: target.resourceGroup, location });
   }
-  return (await deps.azure.vms.get(target.vm, target.resourceGroup)).protection;
+  return (await deps.azure.vms.get(target.id || target.vm, target.id ? undefined : target.resourceGroup)).protection;
 }
 
 /** The followed job's card, updated in place (the run kind's onChange). */

@@ -24,7 +24,11 @@ export function checkFlow(deps: DialogDeps): FlowDefinition<Record<string, never
       if (!item) return { kind: 'reask', problem: t(turn.locale, 'flow.notOffered') };
       return {
         kind: 'end',
-        card: await checkCard(deps, turn, await deps.azure.vms.get(item.name, item.resourceGroup)),
+        card: await checkCard(
+          deps,
+          turn,
+          await deps.azure.vms.get(item.id || item.name, item.id ? undefined : item.resourceGroup),
+        ),
       };
     },
   };
@@ -60,7 +64,11 @@ export async function startCheck(
     );
     return deps.runtime.begin(turn, 'check', 'vm', {}, await all(), { problem });
   }
-  return checkCard(deps, turn, await deps.azure.vms.get(found.vm.name, found.vm.resourceGroup));
+  return checkCard(
+    deps,
+    turn,
+    await deps.azure.vms.get(found.vm.id || found.vm.name, found.vm.id ? undefined : found.vm.resourceGroup),
+  );
 }
 
 /** A page of the VM question: every Resource Manager VM whose name contains what was typed, by name. */
@@ -74,7 +82,7 @@ const vmLinks = (vm: VmSummary): (PortalRef | undefined)[] => [
   vm.protection
     ? {
         kind: 'vault',
-        id: armId.vault(vm.protection.vaultResourceGroup, vm.protection.vault),
+        id: armId.vault(vm.protection.vaultResourceGroup, vm.protection.vault, vm.protection.vaultSubscriptionId),
         name: vm.protection.vault,
       }
     : undefined,

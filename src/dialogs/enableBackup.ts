@@ -1,4 +1,4 @@
-import { explain, UnsupportedVmError, type VaultSummary, type VmSummary } from '../azure';
+import { explain, subscriptionOf, UnsupportedVmError, type VaultSummary, type VmSummary } from '../azure';
 import { armId } from '../cards/portal';
 import type { AdaptiveCardJson } from '../cards/render';
 import { t } from '../i18n';
@@ -21,11 +21,11 @@ import type { EnableState } from './enableBackup/state';
 import { explainCard, noticeCard } from './flow/cards';
 import { choiceList, PAGE_SIZE, picked, remoteChoiceList } from './flow/list';
 import type { Choice, FlowDefinition, FlowRecord, Input, Outcome, Turn } from './flow/types';
-import { auditWho, byName, placeChoice, words } from './shared';
+import { auditWho, bySubscriptionThenName, placeChoice, placeTitle, words } from './shared';
 
 type Rec = FlowRecord<EnableState>;
 
-const vaultChoice = (v: VaultSummary) => ({ value: v.id, title: `${v.name} (${v.resourceGroup}, ${v.location})` });
+const vaultChoice = (v: VaultSummary) => ({ value: v.id, title: placeTitle(v) });
 const vaultPick = (v: VaultSummary): VaultPick => ({
   id: v.id,
   name: v.name,
@@ -95,14 +95,22 @@ export async function startEnableBackup(deps: DialogDeps, turn: Turn, args: stri
     });
     if (state.requested.length === 1) {
       const ref = state.requested[0];
-      const vm = await deps.azure.vms.get(ref.name, ref.resourceGroup);
+      const vm = await deps.azure.vms.get(ref.id || ref.name, ref.id ? undefined : ref.resourceGroup);
       const refused = refusedUpFront(deps, turn, vm);
       if (refused) return refused;
       state.requested = [vmFacts(vm, ref)];
     }
     for (const f of found) if (f.kind === 'found' && !state.region) state.region = f.vm.location;
+    // Backup protects a VM from a vault in its own subscription (issue 17): only those vaults are offered.
+    const first = found.find((f) => f.kind === 'found');
+    if (first?.kind === 'found') state.subscriptionId = subscriptionOf(first.vm.id);
   }
-  const vaults = await deps.azure.vaults.list(state.region ? { location: state.region } : {});
+  const vaults = (
+    await deps.azure.vaults.list({
+      ...(state.region ? { location: state.region } : {}),
+      ...(state.subscriptionId ? { subscriptionId: state.subscriptionId } : {}),
+    })
+  ).filter((v) => !state.subscriptionId || subscriptionOf(v.id)?.toLowerCase() === state.subscriptionId.toLowerCase());
   if (vaults.length === 0) {
     return noticeCard(l, {
       title: t(l, 'enable.noVault.title'),
@@ -110,7 +118,7 @@ export async function startEnableBackup(deps: DialogDeps, turn: Turn, args: stri
       tone: 'attention',
     });
   }
-  const sorted = [...vaults].sort(byName);
+  const sorted = [...vaults].sort(bySubscriptionThenName);
   const choices = sorted.map(vaultChoice);
   return deps.runtime.begin(
     turn,
@@ -145,7 +153,7 @@ function refusedUpFront(deps: DialogDeps, turn: Turn, vm: VmSummary): AdaptiveCa
         { kind: 'vm', id: vm.id, name: vm.name },
         {
           kind: 'vault',
-          id: armId.vault(vm.protection.vaultResourceGroup, vm.protection.vault),
+          id: armId.vault(vm.protection.vaultResourceGroup, vm.protection.vault, vm.protection.vaultSubscriptionId),
           name: vm.protection.vault,
         },
       ],
@@ -237,7 +245,11 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
   }
 }
 
-const vaultRef = (s: EnableState) => ({ name: s.vault!.name, resourceGroup: s.vault!.resourceGroup });
+const vaultRef = (s: EnableState) => ({
+  name: s.vault!.name,
+  resourceGroup: s.vault!.resourceGroup,
+  subscriptionId: subscriptionOf(s.vault!.id),
+});
 
 async function policyStep(deps: DialogDeps, r: Rec, s: EnableState, turn: Turn): Promise<Outcome<EnableState>> {
   const policies = await deps.azure.policies.list(vaultRef(s));
@@ -297,6 +309,8 @@ async function unprotectedVmPage(
   const { items, total } = await deps.azure.vms.page({
     contains: filter,
     location: s.vault!.location,
+    // The vault's subscription only: Backup protects VMs of the vault's own subscription.
+    subscriptionId: subscriptionOf(s.vault!.id),
     excludeIds: protectedIds,
     top: PAGE_SIZE,
     skip: page * PAGE_SIZE,

@@ -74,7 +74,10 @@ export async function startGrantAccess(
       planned = await planForKeyVault(deps, turn, target.keyVault);
       break;
     case 'vm': {
-      const vm = await deps.azure.vms.get(target.vm.name, target.vm.resourceGroup);
+      const vm = await deps.azure.vms.get(
+        target.vm.id || target.vm.name,
+        target.vm.id ? undefined : target.vm.resourceGroup,
+      );
       planned = await planForVm(deps, turn, vm, target.keyVaults);
       break;
     }
@@ -210,7 +213,14 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
     const planned =
       target.kind === 'keyVault'
         ? await planForKeyVault(deps, turn, target.ref)
-        : await planForVm(deps, turn, await deps.azure.vms.get(target.ref.name, target.ref.resourceGroup));
+        : await planForVm(
+            deps,
+            turn,
+            await deps.azure.vms.get(
+              target.ref.id || target.ref.name,
+              target.ref.id ? undefined : target.ref.resourceGroup,
+            ),
+          );
     if ('card' in planned) return { kind: 'end', card: planned.card };
     return { kind: 'next', record: { ...r, step: 'confirm', state: planned.state, list: undefined } };
   }

@@ -1,4 +1,4 @@
-import { explain, type JobSummary, type VaultSummary } from '../azure';
+import { explain, subscriptionOf, type JobSummary, type VaultSummary } from '../azure';
 import type { AdaptiveCardJson } from '../cards/render';
 import { t } from '../i18n';
 import type { DialogDeps } from './deps';
@@ -6,10 +6,10 @@ import { noticeCard } from './flow/cards';
 import { choiceList, picked } from './flow/list';
 import type { FlowDefinition, FlowRecord, Input, Outcome, Turn } from './flow/types';
 import { jobDetailCard, jobsListCard, jobsVaultCard, jobTitle, type JobDetail } from './jobs/cards';
-import { byName, echo, utc, withSuggestion, words } from './shared';
+import { bySubscriptionThenName, echo, placeTitle, utc, withSuggestion, words } from './shared';
 
 export interface JobsState {
-  vault?: { name: string; resourceGroup: string };
+  vault?: { name: string; resourceGroup: string; subscriptionId?: string };
   failed?: number;
   /** Failed backup job id -> when a later backup of the same VM succeeded (UTC text). */
   superseded?: Record<string, string>;
@@ -39,12 +39,13 @@ export function jobsFlow(deps: DialogDeps): FlowDefinition<JobsState> {
   };
 }
 
-const vaultChoice = (v: VaultSummary) => ({ value: v.id, title: `${v.name} (${v.resourceGroup}, ${v.location})` });
+const vaultChoice = (v: VaultSummary) => ({ value: v.id, title: placeTitle(v) });
 
 export async function startJobs(deps: DialogDeps, turn: Turn, args: string): Promise<AdaptiveCardJson> {
   const l = turn.locale;
   const name = words(args)[0];
-  const vaults = [...(await deps.azure.vaults.list())].sort(byName);
+  // Grouped by subscription when the bot manages several (issue 17).
+  const vaults = [...(await deps.azure.vaults.list())].sort(bySubscriptionThenName);
   if (!vaults.length) return noticeCard(l, { title: t(l, 'jobs.title'), text: t(l, 'jobs.noVaults') });
   const vault = name
     ? vaults.find((v) => v.name.toLowerCase() === name.toLowerCase())
@@ -57,11 +58,19 @@ export async function startJobs(deps: DialogDeps, turn: Turn, args: string): Pro
       : undefined;
     return deps.runtime.begin(turn, 'jobs', 'vault', {}, choiceList(vaults.map(vaultChoice)), notice);
   }
-  const { state, list } = await listed(deps, { name: vault.name, resourceGroup: vault.resourceGroup }, turn);
+  const { state, list } = await listed(
+    deps,
+    { name: vault.name, resourceGroup: vault.resourceGroup, subscriptionId: subscriptionOf(vault.id) },
+    turn,
+  );
   return deps.runtime.begin(turn, 'jobs', 'list', state, list);
 }
 
-async function listed(deps: DialogDeps, vault: { name: string; resourceGroup: string }, turn: Turn) {
+async function listed(
+  deps: DialogDeps,
+  vault: { name: string; resourceGroup: string; subscriptionId?: string },
+  turn: Turn,
+) {
   const jobs = await deps.azure.jobs.list(vault, { startTime: new Date(Date.now() - RECENT_MS), endTime: new Date() });
   const superseded = supersededFailures(jobs);
   // Standing failures first, then failures a later backup superseded, then the rest; newest first within each.
@@ -98,7 +107,11 @@ async function act(deps: DialogDeps, verb: string, input: Input, r: Rec, turn: T
     const choice = picked(r.list!, input)?.[0];
     const vault = choice && (await deps.azure.vaults.list()).find((v) => v.id === choice.value);
     if (!vault) return { kind: 'reask', problem: t(l, 'flow.notOffered') };
-    const { state, list } = await listed(deps, { name: vault.name, resourceGroup: vault.resourceGroup }, turn);
+    const { state, list } = await listed(
+      deps,
+      { name: vault.name, resourceGroup: vault.resourceGroup, subscriptionId: subscriptionOf(vault.id) },
+      turn,
+    );
     return { kind: 'next', record: { ...r, step: 'list', state, list } };
   }
   if (verb === 'jobs.back')

@@ -8,14 +8,27 @@ import type { Choice, Turn } from './flow/types';
 /** A VM as a choice: its ARM id is the value (unique, and checked against what was offered). */
 export const vmChoice = (vm: VmListItem): Choice => ({
   value: vm.id,
-  title: `${vm.name} (${vm.resourceGroup}, ${vm.location}${vm.vault ? `, ${vm.vault}` : ''})`,
+  title: `${vm.name} (${vm.resourceGroup}, ${vm.location}${vm.vault ? `, ${vm.vault}` : ''}${
+    vm.subscriptionName ? `, ${vm.subscriptionName}` : ''
+  })`,
 });
 
 /** A VM a name look-up found (no protection read yet) as a choice, for "which of these did you mean?". */
 export const placeChoice = (vm: ResourceRef & { location: string }): Choice => ({
   value: vm.id,
-  title: `${vm.name} (${vm.resourceGroup}, ${vm.location})`,
+  title: placeTitle(vm),
 });
+
+/**
+ * `name (resource group, region)`, and the subscription's display name when the bot manages more than one
+ * (issue 17: the Azure layer sets `subscriptionName` only then).
+ */
+export const placeTitle = (r: ResourceRef & { location: string }): string =>
+  `${r.name} (${r.resourceGroup}, ${r.location}${r.subscriptionName ? `, ${r.subscriptionName}` : ''})`;
+
+/** Resources grouped by subscription (its display name, when several are managed), then by name. */
+export const bySubscriptionThenName = (a: ResourceRef, b: ResourceRef): number =>
+  (a.subscriptionName ?? '').localeCompare(b.subscriptionName ?? '') || a.name.localeCompare(b.name);
 
 /** The resource group and name in a VM's ARM id (a choice's value), or undefined when it is not one. */
 export function parseVmId(id: string): (ResourceRef & { location?: string }) | undefined {

@@ -40,7 +40,14 @@ export function azureProtectedItems(
       };
       const at = now();
       for (const v of vaults) {
-        const ref = v.resourceGroup ? { name: v.vault, resourceGroup: v.resourceGroup } : v.vault;
+        // The vault's subscription when the subscription record knows it (issue 17: the RPO watch spans them all).
+        const ref = v.resourceGroup
+          ? {
+              name: v.vault,
+              resourceGroup: v.resourceGroup,
+              ...(v.subscriptionId ? { subscriptionId: v.subscriptionId } : {}),
+            }
+          : v.vault;
         const jobs = await azure.jobs.list(ref, {
           startTime: new Date(at - lookBackMs),
           endTime: new Date(at + 60_000),

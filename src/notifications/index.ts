@@ -12,7 +12,7 @@ export {
   type NotificationSettings,
   type SettingsOverrides,
 } from './settings';
-export { createNotifications, NotificationService, type NotificationDeps } from './service';
+export { createNotifications, managedSubscriptionCheck, NotificationService, type NotificationDeps } from './service';
 export { errorLabel } from './storm';
 export { SubscriptionStore } from './subscriptions';
 export { ItemOwnership, SNOOZE_HOURS, snoozeActive, type OwnershipOutcome, type SnoozeHours } from './ownership';

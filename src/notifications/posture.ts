@@ -71,7 +71,7 @@ export async function readPosture(deps: PostureDeps, scope: { vault?: string } =
       return access.get(key)!;
     };
     await inParallel(inScope, PARALLEL, async (item: VmListItem) => {
-      const vm = await deps.azure.vms.get(item.name, item.resourceGroup);
+      const vm = await deps.azure.vms.get(item.id || item.name, item.id ? undefined : item.resourceGroup);
       if (vm.deployment !== 'resourceManager') return;
       const enc = vm.encryption;
       const ref = { id: vm.id, name: vm.name, resourceGroup: vm.resourceGroup };

@@ -19,7 +19,7 @@ export interface ProtectedItemBackup extends RpoInputs {
 /** Where the RPO watch reads protected items from; `reads` is what it cost in ARM reads. */
 export interface ProtectedItemSource {
   lastSuccesses(
-    vaults: { vault: string; resourceGroup?: string }[],
+    vaults: { vault: string; resourceGroup?: string; subscriptionId?: string }[],
     lookBackMs: number,
   ): Promise<{ items: ProtectedItemBackup[]; reads: number }>;
 }

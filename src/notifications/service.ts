@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Azure } from '../azure';
+import { SubscriptionNotManagedError, type Azure } from '../azure';
 import type { Logger } from '../log';
 import type { Store } from '../store';
 import { azureJobSource, azureProtectedItems } from './azureSources';
@@ -33,6 +33,8 @@ export interface NotificationDeps {
   now?: () => number;
   /** POSTURE_DIGEST=weekly: what the weekly posture digest reads Azure with; absent = off. */
   posture?: PostureDeps;
+  /** Whether the bot manages an Azure subscription (issue 17): alerts from others are refused. Absent: all taken. */
+  isManagedSubscription?(subscriptionId: string): Promise<boolean>;
 }
 
 /**
@@ -112,6 +114,7 @@ export class NotificationService {
       token: deps.alerts.token,
       entra: deps.alerts.entra ? new EntraWebhookVerifier(deps.alerts.entra) : undefined,
       ingest: (events) => this.stream.accept(events),
+      isManagedSubscription: deps.isManagedSubscription,
       logger,
     });
   }
@@ -151,20 +154,29 @@ export class NotificationService {
     await this.stream.recoverStranded(settings.strandedAfterMs);
     const poll = await this.watcher.poll();
     let reads = poll.reads;
+    // The interval follows the busiest subscription's reads (ARM's limit is per subscription, issue 17), plus the
+    // reads not tied to one (RPO check, posture digest).
+    let unattributed = 0;
     if (this.now() - this.lastRpoCheck >= settings.rpoCheckIntervalMs && this.budget.waitFor(1) === 0) {
       this.lastRpoCheck = this.now();
       try {
-        reads += (await this.rpo.check()).reads;
+        const rpoReads = (await this.rpo.check()).reads;
+        reads += rpoReads;
+        unattributed += rpoReads;
       } catch (err) {
         logger.warn({ err }, 'RPO check failed');
       }
     }
-    if (this.postureDigest)
-      reads += await this.postureDigest
+    if (this.postureDigest) {
+      const digestReads = await this.postureDigest
         .run()
         .catch((err: unknown) => (logger.warn({ err }, 'posture digest failed'), 0));
+      reads += digestReads;
+      unattributed += digestReads;
+    }
+    const busiest = Math.max(0, ...Object.values(poll.readsBySubscription));
     const nextInMs = Math.max(
-      this.budget.intervalFor(reads, settings.watchIntervalMs),
+      this.budget.intervalFor(busiest + unattributed, settings.watchIntervalMs),
       this.budget.waitFor(poll.vaults),
     );
     logger.debug(
@@ -235,6 +247,7 @@ export function createNotifications(
   return new NotificationService({
     store: deps.store,
     jobs: azureJobSource(deps.azure),
+    isManagedSubscription: managedSubscriptionCheck(deps.azure),
     protectedItems: azureProtectedItems(deps.azure, settings.jobsPageSize),
     sender: deps.sender,
     settings,
@@ -245,4 +258,20 @@ export function createNotifications(
         ? { ...deps.posture, azure: deps.azure as PostureDeps['azure'] }
         : undefined,
   });
+}
+
+/**
+ * Whether the Azure layer manages (and can read) a subscription (issue 17): what the alert intake asks before taking
+ * an alert. A failed listing of the subscriptions is thrown (the intake answers 503: Azure Monitor retries).
+ */
+export function managedSubscriptionCheck(azure: Pick<Azure, 'vms'>): (subscriptionId: string) => Promise<boolean> {
+  return async (id) => {
+    try {
+      await azure.vms.clients.of(id);
+      return true;
+    } catch (err) {
+      if (err instanceof SubscriptionNotManagedError) return false;
+      throw err;
+    }
+  };
 }

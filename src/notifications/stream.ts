@@ -148,7 +148,13 @@ export class NotificationStream {
     const { ledger } = this.deps;
     const done = new Set(fresh ? [] : await ledger.folded(event));
     const vault = vaultKey(event.vault);
-    const subs = all.filter((s) => vaultKey(s.vault) === vault && event.at >= s.at);
+    // Routed by the vault's subscription too (issue 17): a vault of the same name in another subscription is not it.
+    const subs = all.filter(
+      (s) =>
+        vaultKey(s.vault) === vault &&
+        event.at >= s.at &&
+        sameSubscription(s.vaultSubscriptionId, event.subscriptionId),
+    );
     for (const sub of subs) {
       if (done.has(sub.conversationId)) continue;
       if (event.outcome === 'failed') await this.foldFailure(event, sub);
@@ -208,3 +214,7 @@ export class NotificationStream {
 }
 
 const withSnooze = (card: RpoCard, snooze: RpoCard['snooze']): RpoCard => (snooze ? { ...card, snooze } : card);
+
+/** Unknown on either side (records from before issue 17, alerts without ids) matches; else the ids must be equal. */
+const sameSubscription = (a: string | undefined, b: string | undefined): boolean =>
+  !a || !b || a.toLowerCase() === b.toLowerCase();

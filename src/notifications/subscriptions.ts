@@ -87,16 +87,26 @@ export class SubscriptionStore {
   }
 
   /** Each vault with an active subscription once, with its resource group and the earliest subscription time (nothing before it is posted). */
-  async vaults(): Promise<{ vault: string; resourceGroup?: string; since: string }[]> {
-    const byVault = new Map<string, { vault: string; resourceGroup?: string; since: string }>();
+  async vaults(): Promise<{ vault: string; resourceGroup?: string; subscriptionId?: string; since: string }[]> {
+    const byVault = new Map<
+      string,
+      { vault: string; resourceGroup?: string; subscriptionId?: string; since: string }
+    >();
     for (const s of await this.all()) {
       if (s.inactive) continue;
       const key = vaultKey(s.vault);
       const seen = byVault.get(key);
-      if (!seen) byVault.set(key, { vault: s.vault, resourceGroup: s.vaultResourceGroup, since: s.at });
+      if (!seen)
+        byVault.set(key, {
+          vault: s.vault,
+          resourceGroup: s.vaultResourceGroup,
+          ...(s.vaultSubscriptionId ? { subscriptionId: s.vaultSubscriptionId } : {}),
+          since: s.at,
+        });
       else {
         if (s.at < seen.since) seen.since = s.at;
         seen.resourceGroup ??= s.vaultResourceGroup;
+        seen.subscriptionId ??= s.vaultSubscriptionId;
       }
     }
     return [...byVault.values()];

@@ -10,6 +10,11 @@ export interface JobEvent {
   vm: string;
   /** For the VM's portal link (the watcher knows it from the job; alerts do not). */
   vmResourceGroup?: string;
+  /**
+   * The Azure subscription of the vault (issue 17): the watcher's from the vault it polled, an alert's from the ids it
+   * names. Events route to the conversations subscribed to that subscription's vault of that name.
+   */
+  subscriptionId?: string;
   operation: string;
   outcome: 'failed' | 'succeeded';
   /** When it ended (job end time, or the alert's fired time). */
@@ -26,6 +31,8 @@ export interface Subscription {
   /** The vault as Azure spells it. */
   vault: string;
   vaultResourceGroup?: string;
+  /** The vault's Azure subscription (issue 17); absent in records from before several subscriptions. */
+  vaultSubscriptionId?: string;
   /** The conversation id without a channel thread's `;messageid=` suffix. */
   conversationId: string;
   conversationType?: string;
@@ -64,6 +71,8 @@ export interface FailureCard extends CardDelivery {
   /** Resource groups of the vault and the VM, for the card's portal links (absent in older records: no link). */
   vaultResourceGroup?: string;
   vmResourceGroup?: string;
+  /** The vault's (and so the VM's) Azure subscription, for the portal links (issue 17). */
+  vaultSubscriptionId?: string;
   operation: string;
   count: number;
   firstAt: string;
@@ -105,6 +114,8 @@ export interface RpoCard extends CardDelivery {
   vm: string;
   vaultResourceGroup?: string;
   vmResourceGroup?: string;
+  /** The vault's (and so the VM's) Azure subscription, for the portal links (issue 17). */
+  vaultSubscriptionId?: string;
   lastSuccess?: string;
   /** When protection (or its latest change) started, if within the look-back: the card says "since protection". */
   protectedAt?: string;

@@ -30,6 +30,8 @@ export interface PollResult {
   reads: number;
   events: number;
   accepted: number;
+  /** Reads per Azure subscription ('' when a vault's is unknown): the budget is per subscription (issue 17). */
+  readsBySubscription: Record<string, number>;
 }
 
 /**
@@ -60,34 +62,52 @@ export class JobWatcher {
 
   async poll(): Promise<PollResult> {
     const vaults = await this.deps.subscriptions.vaults();
-    const result: PollResult = { vaults: vaults.length, polled: 0, reads: 0, events: 0, accepted: 0 };
+    const result: PollResult = {
+      vaults: vaults.length,
+      polled: 0,
+      reads: 0,
+      events: 0,
+      accepted: 0,
+      readsBySubscription: {},
+    };
+    const count = (sub: string | undefined, reads: number) => {
+      const k = (sub ?? '').toLowerCase();
+      result.readsBySubscription[k] = (result.readsBySubscription[k] ?? 0) + reads;
+    };
     // Start with a different vault each poll, so a budget cut-off never starves the same ones.
     const start = vaults.length ? this.rotation++ % vaults.length : 0;
     const ordered = [...vaults.slice(start), ...vaults.slice(0, start)];
+    // ARM's read limit is per subscription (issue 17): a vault whose subscription's share is spent waits for the next
+    // poll; vaults in other subscriptions are still read.
+    let skipped = 0;
     for (const vault of ordered) {
-      if (this.deps.budget.waitFor(1) > 0) {
-        this.deps.logger.warn(
-          { skipped: vaults.length - result.polled, used: this.deps.budget.used() },
-          'ARM read budget reached; the other vaults wait for the next poll',
-        );
-        break;
+      if (this.deps.budget.waitFor(1, vault.subscriptionId) > 0) {
+        skipped++;
+        continue;
       }
       try {
         const r = await this.pollVault(vault);
         result.polled++;
         result.reads += r.reads;
+        count(vault.subscriptionId, r.reads);
         result.events += r.events;
         result.accepted += r.accepted;
       } catch (err) {
         result.reads += 1;
-        this.deps.budget.record(1);
+        count(vault.subscriptionId, 1);
+        this.deps.budget.record(1, vault.subscriptionId);
         this.deps.logger.warn({ err, vault: vault.vault }, "could not read the vault's backup jobs");
       }
     }
+    if (skipped)
+      this.deps.logger.warn(
+        { skipped, used: this.deps.budget.used() },
+        'ARM read budget reached; the other vaults wait for the next poll',
+      );
     return result;
   }
 
-  private async pollVault(v: { vault: string; resourceGroup?: string; since: string }) {
+  private async pollVault(v: { vault: string; resourceGroup?: string; subscriptionId?: string; since: string }) {
     const { settings, now } = this.deps;
     const key = vaultKey(v.vault);
     const at = now();
@@ -97,12 +117,18 @@ export class JobWatcher {
     from = Math.max(from, at - settings.maxJobDurationMs);
 
     // A vault named with its resource group costs no vault look-up.
-    const ref: VaultRef = v.resourceGroup ? { name: v.vault, resourceGroup: v.resourceGroup } : v.vault;
+    const ref: VaultRef = v.resourceGroup
+      ? {
+          name: v.vault,
+          resourceGroup: v.resourceGroup,
+          ...(v.subscriptionId ? { subscriptionId: v.subscriptionId } : {}),
+        }
+      : v.vault;
     // The filter's dates have whole seconds: the end reaches a minute ahead so a job started this second is in.
     const until = new Date(at + 60_000);
     const jobs = await this.deps.jobs.list(ref, { operation: 'Backup', startTime: new Date(from), endTime: until });
     const reads = Math.max(1, Math.ceil(jobs.length / settings.jobsPageSize));
-    this.deps.budget.record(reads);
+    this.deps.budget.record(reads, v.subscriptionId);
 
     const running: Record<string, string> = {};
     const events: JobEvent[] = [];
@@ -121,6 +147,7 @@ export class JobWatcher {
         jobId: job.id,
         vm: job.vmName,
         vmResourceGroup: job.vmResourceGroup,
+        ...(v.subscriptionId ? { subscriptionId: v.subscriptionId } : {}),
         operation: job.operation || 'Backup',
         outcome,
         at: ended,

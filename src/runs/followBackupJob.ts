@@ -52,7 +52,8 @@ export function followBackupJobKind(options: FollowBackupJobOptions): RunKind<Fo
     steps: {
       poll: async (run, ctx) => {
         const c = run.checkpoint;
-        const job = await options.jobs.get(c.vault, c.jobId, { abortSignal: ctx.signal });
+        // The vault's ARM id when the run has it: it names the vault's subscription (issue 17), and costs no vault list.
+        const job = await options.jobs.get(c.vaultId ?? c.vault, c.jobId, { abortSignal: ctx.signal });
         const seen: FollowBackupJobCheckpoint = {
           ...c,
           status: job.status,

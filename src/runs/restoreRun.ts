@@ -127,7 +127,12 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
     const to = new Date(at + MATCH_WINDOW_MS);
     const same = (a: string | undefined, b: string) => a === undefined || a.toLowerCase() === b.toLowerCase();
     const jobs = await restore.listRestoreJobs(
-      { name: plan.item.vault, resourceGroup: plan.item.vaultResourceGroup },
+      {
+        name: plan.item.vault,
+        resourceGroup: plan.item.vaultResourceGroup,
+        // The vault's subscription (issue 17): the item's, else the VM's own (Backup protects a VM from there).
+        subscriptionId: plan.item.vaultSubscriptionId ?? /^\/subscriptions\/([^/]+)/i.exec(plan.vm.id)?.[1],
+      },
       plan.vm.name,
       { from, to },
       { abortSignal: signal },

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   Key vaults       ${Object.entries(e.keyVaults)
     .map(([n, u]) => `${n}=${u}`)
     .join('\n                   ')}
+  Subscriptions    ${sandbox.worlds.map((w) => `${w.subscriptionId} ${w.subscriptionName}`).join('\n                   ')}
   Admin            ${e.arm}/_sandbox/requests | /_sandbox/faults | /_sandbox/clock
   CA certificate   ${caFile}${
     botAccess === 'none'

@@ -17,6 +17,7 @@ import { PROVIDERS } from './providers';
 import { keyVaultUnreachable } from './providers/keyVaultData';
 import { stripBotAccess } from './world/bare';
 import { loadWorld, readSeed } from './world/load';
+import { readSubscriptionSeeds, seedFor, worldForPath, worldOf } from './world/subscriptions';
 import type { World } from './world/types';
 
 export type { SandboxTiming } from './http/types';
@@ -35,10 +36,19 @@ export interface SandboxOptions {
    * infra/ must grant), and `id-platform-engineer` holds Owner to deploy it (world/bare.ts). Default 'seeded'.
    */
   botAccess?: 'seeded' | 'none';
+  /**
+   * The further subscriptions of world/subscriptions.json (Contoso Finance, Research, Restricted; issue 17). Default:
+   * loaded with the seeded world, left out with a `seedFile` of its own or `botAccess: 'none'` (the infra deployment
+   * world is one subscription).
+   */
+  subscriptions?: boolean;
 }
 
 export interface Sandbox {
+  /** The primary subscription's world (seed.json). */
   world: World;
+  /** Every subscription's world, the primary first (issue 17). A request goes to the one its path names. */
+  worlds: World[];
   engine: Engine;
   faults: Faults;
   log: RequestLog;
@@ -76,6 +86,8 @@ const SPARE_KEY_VAULT_LISTENERS = 2;
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const timing: SandboxTiming = { ...DEFAULT_TIMING, ...options.timing };
   const seed = readSeed(options.seedFile);
+  const withSubscriptions = options.subscriptions ?? (!options.seedFile && options.botAccess !== 'none');
+  const otherSeeds = withSubscriptions ? readSubscriptionSeeds().map((s) => seedFor(seed, s)) : [];
   const pems = await generate([{ name: 'commonName', value: 'ade-backup-bot sandbox' }], {
     keySize: 2048,
     algorithm: 'sha256',
@@ -112,7 +124,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // Key vault listeners first: the world's key and secret URLs name their origins.
   const kvServers = new Map<string, https.Server>();
   const keyVaultUris: Record<string, string> = {};
-  for (const kv of seed.keyVaults) {
+  for (const kv of [...seed.keyVaults, ...otherSeeds.flatMap((s) => s.keyVaults)]) {
     const server = https.createServer(tls);
     const port = await listen(server);
     kvServers.set(kv.name, server);
@@ -129,6 +141,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const world = loadWorld(seed, { now: engine.now(), vaultUri: (name) => keyVaultUris[name] });
   if (options.botAccess === 'none') stripBotAccess(world, engine.nowIso());
+  const worlds = [
+    world,
+    ...otherSeeds.map((s) => loadWorld(s, { now: engine.now(), vaultUri: (name) => keyVaultUris[name] })),
+  ];
+  /** The world that holds a key vault (names are unique across Azure), or a storage account. */
+  const worldOfKeyVault = (name: string) => worlds.find((w) => w.keyVaults.some((k) => sameId(k.name, name))) ?? world;
+  const worldOfAccount = (name: string | undefined) =>
+    (name && worlds.find((w) => w.storageAccounts.some((a) => sameId(a.name, name)))) || world;
 
   const armServer = https.createServer(tls);
   const blobServer = https.createServer(tls);
@@ -142,12 +162,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const context: ProviderContext = {
     world,
+    worlds,
     engine,
     timing,
     faults,
     log,
     urls: { arm: armOrigin, blob: blobOrigin, identity: `${identityOrigin}/msi/token` },
-    keyVaultUri: (name) => keyVaultUris[name] ?? world.keyVaults.find((k) => sameId(k.name, name))?.vaultUri,
+    keyVaultUri: (name) =>
+      keyVaultUris[name] ?? worldOfKeyVault(name).keyVaults.find((k) => sameId(k.name, name))?.vaultUri,
     openKeyVault: (name) => {
       const known = Object.keys(keyVaultUris).find((k) => sameId(k, name));
       if (known) return keyVaultUris[known];
@@ -211,8 +233,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     return caller;
   };
+  // A permission is checked in the world of the subscription its scope names (each subscription has its own roles).
   const armAuthorize: Authorize = (_req, caller, permission) =>
-    isAllowed(world, caller.objectId, permission)
+    isAllowed(worldForPath(worlds, permission.scope), caller.objectId, permission)
       ? undefined
       : new AzureError(
           403,
@@ -228,17 +251,47 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     authenticate?: Authenticate,
     authorize?: Authorize,
     keyVaultName?: string,
-  ) => createDispatcher({ surface, router: r, faults, log, context, authenticate, authorize, keyVaultName });
+    worldFor?: (req: SandboxRequest) => World,
+    ctx: ProviderContext = context,
+  ) =>
+    createDispatcher({
+      surface,
+      router: r,
+      faults,
+      log,
+      context: ctx,
+      authenticate,
+      authorize,
+      keyVaultName,
+      worldFor,
+    });
 
   const armDispatch = dispatcher(
     'arm',
     router((p) => [...(p.arm ?? []), ...(p.graph ?? [])]),
     (req) => bearer(req, req.path.startsWith('/v1.0/') ? [GRAPH_AUDIENCE] : [...ARM_AUDIENCES, armOrigin]),
     armAuthorize,
+    undefined,
+    (req) => worldForPath(worlds, req.path),
   );
+  // Admin routes name a subscription (`subscriptionId` in the query or body) or a VM, whose world they act on.
+  const adminWorld = (req: SandboxRequest): World => {
+    const named =
+      req.query.get('subscriptionId') ?? (req.body as { subscriptionId?: string } | undefined)?.subscriptionId;
+    const vm = (req.body as { vm?: unknown } | undefined)?.vm;
+    return (
+      worldOf(worlds, named ?? undefined) ??
+      (typeof vm === 'string' ? worlds.find((w) => w.vms.some((v) => sameId(v.name, vm))) : undefined) ??
+      world
+    );
+  };
   const adminDispatch = dispatcher(
     'admin',
     router((p) => p.admin),
+    undefined,
+    undefined,
+    undefined,
+    adminWorld,
   );
   armServer.on(
     'request',
@@ -250,11 +303,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ),
   );
 
+  const blobWorld = (req: SandboxRequest) => worldOfAccount(req.path.split('/').filter(Boolean)[0]);
   const blobDispatch = dispatcher(
     'blob',
     router((p) => p.blob),
     (req) => bearer(req, [STORAGE_AUDIENCE, `${STORAGE_AUDIENCE}/`]),
-    blobAuthorize ? (req, caller, perm) => blobAuthorize(req, caller, perm, context) : undefined,
+    blobAuthorize
+      ? (req, caller, perm) => blobAuthorize(req, caller, perm, { ...context, world: blobWorld(req) })
+      : undefined,
+    undefined,
+    blobWorld,
   );
   blobServer.on('request', (req, res) => void blobDispatch(req, res, blobOrigin));
 
@@ -262,16 +320,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const challenge = `Bearer authorization="https://login.microsoftonline.com/${world.tenantId}", resource="${VAULT_AUDIENCE}"`;
   function wireKeyVault(name: string, server: https.Server): void {
     const origin = keyVaultUris[name].replace(/\/$/, '');
+    // The vault's own subscription's world (a vault a template creates lands in the primary).
+    const kvContext = (): ProviderContext => ({ ...context, world: worldOfKeyVault(name) });
     const d = dispatcher(
       'keyvault',
       kvRouter,
       (req) => bearer(req, [VAULT_AUDIENCE], challenge),
-      kvAuthorize ? (req, caller, perm) => kvAuthorize(req, caller, perm, context) : undefined,
+      kvAuthorize ? (req, caller, perm) => kvAuthorize(req, caller, perm, kvContext()) : undefined,
       name,
+      () => worldOfKeyVault(name),
     );
     server.on('request', (req, res) => {
       // A deleted vault's host name no longer resolves: the client's connection fails (see keyVaultUnreachable).
-      if (keyVaultUnreachable(world, name)) return void req.socket.destroy();
+      if (keyVaultUnreachable(worldOfKeyVault(name), name)) return void req.socket.destroy();
       void d(req, res, origin);
     });
   }
@@ -283,6 +344,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   return {
     world,
+    worlds,
     engine,
     faults,
     log,

@@ -15,6 +15,11 @@ export interface AuditEntry {
   /** Stable action code, e.g. `protection.enable`, `keyVault.grant`, `restore.request`. */
   action: string;
   target?: { kind: AuditTargetKind; name: string; id?: string };
+  /**
+   * The Azure subscription the action was in (issue 17: the bot manages several): given, or read from the target's
+   * ARM id when it has one.
+   */
+  subscriptionId?: string;
   /** Small facts (vault, policy, job id). Never key or secret material, never tokens. */
   details?: Record<string, string | number | boolean>;
   /** For actions that needed a second person: the request and who approved or rejected it. */
@@ -98,7 +103,12 @@ export class AuditTrail {
     const at = this.now().toISOString();
     // Sortable by time in the key too, for backends that list by key order.
     const id = `${at.replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
-    const full: AuditEntry = { id, at, ...entry };
+    // A subscription id only when it is one (a GUID): the entry's, else the target id's.
+    const named = entry.subscriptionId ?? /^\/subscriptions\/([^/]+)\//i.exec(entry.target?.id ?? '')?.[1];
+    const { subscriptionId: _given, ...rest } = entry;
+    const subscriptionId =
+      named && /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(named) ? named.toLowerCase() : undefined;
+    const full: AuditEntry = { id, at, ...rest, ...(subscriptionId ? { subscriptionId } : {}) };
     // Indexed under the name as given (the stored one may be cut short), so `audit <name>` finds it; the index key
     // is kept with the entry (not shown) so retention deletes both.
     const indexed = input.target && entry.target ? byTarget(input.target.name) : undefined;

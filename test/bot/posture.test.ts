@@ -46,7 +46,7 @@ describe('posture command', () => {
   it('the subscription: encrypted VMs without backup and BEK-only VMs too, in Traditional Chinese', async () => {
     const [sent] = await t.send(message('posture', o({ locale: 'zh-TW' })));
     const text = textsOf(cardOf(sent)).join('\n');
-    expect(text).toMatch(/備份狀態：整個訂用帳戶/);
+    expect(text).toMatch(/備份狀態：我管理的所有訂用帳戶/);
     expect(text).toMatch(/已檢查 \d+ 部 VM/);
     expect(verbsOf(cardOf(sent)).map((f) => f.verb)).toEqual(
       expect.arrayContaining(['enableBackup.start', 'check.start']),

@@ -3,7 +3,7 @@ import { SANDBOX_USERS } from '../../src/sandboxUsers';
 /**
  * English allowed on a zh-TW card, as Taiwan's Azure portal and Microsoft's zh-TW docs keep it: product and feature
  * names, Azure built-in role names, the commands users type (they are typed in English), Key Vault permission names,
- * region names, and the people of the sandbox. Phrases are taken out before words are read.
+ * region names, and the people and subscriptions of the sandbox. Phrases are taken out before words are read.
  */
 const PHRASES = [
   'Key Vault Administrator',
@@ -21,6 +21,11 @@ const PHRASES = [
   // The welcome card's pointer for English readers who got Chinese from their locale.
   'For English, type',
   ...Object.values(SANDBOX_USERS).map((u) => u.name),
+  // The sandbox's subscriptions by display name (issue 17): names the customer gave, shown as they are.
+  'Sandbox Production',
+  'Contoso Finance',
+  'Contoso Research',
+  'Contoso Restricted',
 ];
 
 const WORDS = new Set([

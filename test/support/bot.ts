@@ -80,10 +80,22 @@ export function captureLogs(): { logger: Logger; lines: () => Record<string, any
   };
 }
 
-/** A test configuration: sandbox mode (unless `env` says otherwise), SQLite in a temp folder, any free port. */
+/** The sandbox's primary subscription (seed.json): what the bot manages in tests unless they name others. */
+export const PRIMARY_SUBSCRIPTION = '22222222-2222-4222-8222-222222222222';
+
+/**
+ * A test configuration: sandbox mode (unless `env` says otherwise), SQLite in a temp folder, any free port. The bot
+ * manages the sandbox's primary subscription alone unless `env` sets AZURE_SUBSCRIPTION_IDS (or AZURE_SUBSCRIPTION_ID,
+ * or `AZURE_SUBSCRIPTION_IDS: ''` for every subscription the identity can read): the tests written for one
+ * subscription see the world they were written for (issue 17's tests name the others).
+ */
 export function testConfig(env: Record<string, string> = {}): { config: Config; dir: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ade-bot-'));
-  const config = loadConfig({ SQLITE_PATH: path.join(dir, 'bot.sqlite'), ...env });
+  const subscriptions =
+    'AZURE_SUBSCRIPTION_IDS' in env || 'AZURE_SUBSCRIPTION_ID' in env
+      ? {}
+      : { AZURE_SUBSCRIPTION_ID: PRIMARY_SUBSCRIPTION };
+  const config = loadConfig({ SQLITE_PATH: path.join(dir, 'bot.sqlite'), ...subscriptions, ...env });
   // A loaded test machine must not turn answers into progress cards, unless the test sets REPLY_WITHIN_MS.
   const bot = env.REPLY_WITHIN_MS ? config.bot : { ...config.bot, replyWithinMs: 60_000 };
   return { config: { ...config, bot, port: 0 }, dir };

@@ -22,6 +22,7 @@ export function fromBackupStatus(
   return {
     vault: vault?.name ?? status.vaultId.split('/').pop() ?? '',
     vaultResourceGroup: vault?.resourceGroup ?? '',
+    ...(vault?.subscriptionId ? { vaultSubscriptionId: vault.subscriptionId } : {}),
     policyName: status.policyName || undefined,
     state: status.protectionStatus ?? 'Protected',
     containerName: withPrefix(status.containerName, 'iaasvmcontainer;') ?? built.containerName,
@@ -32,15 +33,17 @@ export function fromBackupStatus(
 /** A protected item from the vault's list, in the bot's words. */
 export function fromProtectedItem(
   item: ProtectedItemResource,
-  vault: { name: string; resourceGroup: string },
+  vault: { name: string; resourceGroup: string; id?: string },
 ): ProtectionSummary {
   const p = (item.properties ?? {}) as AzureIaaSVMProtectedItem;
+  const vaultSubscriptionId = parseResourceId(vault.id)?.subscriptionId;
   const vmRef = parseResourceId(p.virtualMachineId ?? p.sourceResourceId);
   const names =
     backupNamesFromId(item.id) ?? backupNamesFor(vmRef?.resourceGroup ?? '', vmRef?.name ?? p.friendlyName ?? '');
   return {
     vault: vault.name,
     vaultResourceGroup: vault.resourceGroup,
+    ...(vaultSubscriptionId ? { vaultSubscriptionId } : {}),
     policyName: p.policyName ?? (p.policyId ? p.policyId.split('/').pop() : undefined),
     state: p.protectionState ?? p.protectionStatus ?? 'Unknown',
     lastBackupStatus: p.lastBackupStatus,

@@ -152,7 +152,9 @@ export async function lookUpVaultUri(
 ): Promise<string> {
   const ref = parseResourceId(keyVaultId);
   if (!ref) throw new AzureRequestError(`'${keyVaultId}' is not a key vault id.`, { code: 'InvalidKeyVaultId' });
-  const vault = await clients.keyVault.vaults.get(ref.resourceGroup, ref.name, { abortSignal: options.abortSignal });
+  // The key vault's own subscription (issue 17: a KEK vault may be in another managed subscription).
+  const inSub = await clients.of(keyVaultId, options);
+  const vault = await inSub.keyVault.vaults.get(ref.resourceGroup, ref.name, { abortSignal: options.abortSignal });
   if (!vault.properties.vaultUri)
     throw new AzureRequestError(`Key vault ${ref.name} has no URI.`, { code: 'KeyVaultNotReady' });
   return vault.properties.vaultUri;

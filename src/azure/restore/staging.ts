@@ -3,7 +3,8 @@ import { NotFoundError } from '../errors';
 import { sameId } from '../names';
 import type { OperationOptions } from '../types';
 
-const endpointsByClients = new WeakMap<AzureClients, Map<string, string>>();
+/** Keyed by the subscription directory: one map per bot, whichever subscription's clients filled it. */
+const endpointsByClients = new WeakMap<object, Map<string, string>>();
 
 /**
  * Blob endpoints by storage account name, for the process (one map per set of clients): whatever lists the storage
@@ -11,8 +12,8 @@ const endpointsByClients = new WeakMap<AzureClients, Map<string, string>>();
  * Not a cache of state: an account name is global and its endpoint never changes.
  */
 export function blobEndpoints(clients: AzureClients): Map<string, string> {
-  let map = endpointsByClients.get(clients);
-  if (!map) endpointsByClients.set(clients, (map = new Map()));
+  let map = endpointsByClients.get(clients.subscriptions);
+  if (!map) endpointsByClients.set(clients.subscriptions, (map = new Map()));
   return map;
 }
 
@@ -32,9 +33,12 @@ export class StagingBlobs {
   async endpoint(accountName: string, options: OperationOptions = {}): Promise<string> {
     const known = this.endpoints.get(accountName.toLowerCase());
     if (known) return known;
-    // The job names the account, not its resource group: one subscription-wide list finds it.
-    for await (const a of this.clients.storage.storageAccounts.list({ abortSignal: options.abortSignal })) {
-      if (a.name && a.primaryEndpoints?.blob) this.endpoints.set(a.name.toLowerCase(), a.primaryEndpoints.blob);
+    // The job names the account, not its resource group: one subscription-wide list (per managed subscription) finds it.
+    for (const clients of await this.clients.all(options)) {
+      for await (const a of clients.storage.storageAccounts.list({ abortSignal: options.abortSignal })) {
+        if (a.name && a.primaryEndpoints?.blob) this.endpoints.set(a.name.toLowerCase(), a.primaryEndpoints.blob);
+      }
+      if (this.endpoints.has(accountName.toLowerCase())) break;
     }
     const found = this.endpoints.get(accountName.toLowerCase());
     if (!found) throw new NotFoundError('Storage account', accountName);

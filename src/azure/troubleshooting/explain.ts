@@ -4,6 +4,7 @@ import {
   IdentityNotApprovedError,
   InvalidInputError,
   NotFoundError,
+  SubscriptionNotManagedError,
   UnsupportedVmError,
 } from '../errors';
 import type { JobError } from '../types';
@@ -118,6 +119,8 @@ function cluesOf(error: unknown): Clues {
     return { codes: [error.code], numbers: [], texts: [], facts: { vm: error.vm, ...error.context } };
   if (error instanceof InvalidInputError)
     return { codes: [error.code], numbers: [], texts: [], facts: { field: error.field, detail: clean(error.message) } };
+  if (error instanceof SubscriptionNotManagedError)
+    return { codes: [error.code], numbers: [], texts: [], facts: { scope: error.subscriptionId } };
   if (error instanceof NotFoundError)
     return { codes: [error.code], numbers: [], texts: [], facts: { resource: `'${error.name}'` } };
   if ((error as Error | undefined)?.name === 'AbortError')

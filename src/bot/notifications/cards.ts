@@ -32,12 +32,13 @@ const azureWords = (message: string) => {
 /** The VM, its vault and the vault's Backup jobs blade, for the cards of one protected item. */
 function itemLinks(
   l: Locale,
-  c: { vm: string; vault: string; vmResourceGroup?: string; vaultResourceGroup?: string },
+  c: { vm: string; vault: string; vmResourceGroup?: string; vaultResourceGroup?: string; vaultSubscriptionId?: string },
   jobs: boolean,
 ): PortalLink[] {
-  const vaultId = armId.vault(c.vaultResourceGroup, c.vault);
+  // The vault's subscription is the VM's too (Backup protects a VM from a vault in its own subscription).
+  const vaultId = armId.vault(c.vaultResourceGroup, c.vault, c.vaultSubscriptionId);
   return portalLinks(l, [
-    { kind: 'vm', id: armId.vm(c.vmResourceGroup, c.vm), name: c.vm },
+    { kind: 'vm', id: armId.vm(c.vmResourceGroup, c.vm, c.vaultSubscriptionId), name: c.vm },
     { kind: 'vault', id: vaultId, name: c.vault },
     jobs ? { kind: 'backupJobs', id: vaultId } : undefined,
   ]);
@@ -245,14 +246,15 @@ function conversationLabel(s: Subscription): string {
 /** cards/notify.vaults.json: `subscribe` without a vault: the subscription's vaults to choose from. */
 export function vaultChoiceCard(
   l: Locale,
-  vaults: { name: string; location: string; resourceGroup: string }[],
+  vaults: { name: string; location: string; resourceGroup: string; subscriptionName?: string }[],
 ): AdaptiveCardJson {
   return renderCard('notify.vaults', {
     title: t(l, 'notify.vaults.title'),
     intro: t(l, 'notify.vaults.intro'),
     vaults: vaults.map((v) => ({
       vault: v.name,
-      detail: `${v.location} · ${v.resourceGroup}`,
+      // The subscription's display name when the bot manages several (issue 17).
+      detail: [v.location, v.resourceGroup, v.subscriptionName].filter(Boolean).join(' · '),
       subscribeLabel: t(l, 'notify.button.subscribe'),
     })),
   });

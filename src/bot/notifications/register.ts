@@ -80,7 +80,10 @@ export function registerNotifications(
       const refusal = await refused(ctx, 'notify.subscribe', vault);
       if (refusal) return sendText(ctx, refusal);
       if (!vault) {
-        const vaults = [...(await notifications.azure.vaults.list())].sort((a, b) => a.name.localeCompare(b.name));
+        // Grouped by subscription when the bot manages several (issue 17), then by name.
+        const vaults = [...(await notifications.azure.vaults.list())].sort(
+          (a, b) => (a.subscriptionName ?? '').localeCompare(b.subscriptionName ?? '') || a.name.localeCompare(b.name),
+        );
         await sendCard(ctx, vaultChoiceCard(localeOf(ctx), vaults));
         return;
       }

@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import { explain, NotFoundError, type Azure } from '../../azure';
+import { explain, NotFoundError, subscriptionOf, type Azure } from '../../azure';
 import { t, type Locale } from '../../i18n';
 import { channelConversationId, SubscriptionStore, type Subscription } from '../../notifications';
 import type { AuditTrail } from '../../store';
@@ -44,6 +44,8 @@ export async function subscribe(
   const sub: Subscription = {
     vault: vault.name,
     vaultResourceGroup: vault.resourceGroup,
+    // The vault's Azure subscription (issue 17): the watcher reads it there, alerts from it route here.
+    ...(subscriptionOf(vault.id) ? { vaultSubscriptionId: subscriptionOf(vault.id)!.toLowerCase() } : {}),
     conversationId,
     conversationType: ctx.activity.conversation.conversationType,
     reference,
@@ -55,7 +57,7 @@ export async function subscribe(
   await deps.audit.append({
     who: sub.by,
     action: 'notify.subscribe',
-    target: { kind: 'vault', name: vault.name },
+    target: { kind: 'vault', name: vault.name, id: vault.id },
     details: { conversationType: sub.conversationType ?? 'personal', already: result === 'already' },
     result: 'succeeded',
   });

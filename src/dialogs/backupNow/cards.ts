@@ -1,6 +1,6 @@
 import { explain, type JobError } from '../../azure';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
-import { armId, portalLinks } from '../../cards/portal';
+import { armId, portalLinks, subscriptionOfId } from '../../cards/portal';
 import { t, type Locale } from '../../i18n';
 import { fixButtons, startData, stepData } from '../flow/cards';
 import { listView } from '../flow/list';
@@ -23,7 +23,11 @@ export interface BackupTarget {
 const targetLinks = (l: Locale, target: BackupTarget) =>
   portalLinks(l, [
     { kind: 'vm', id: target.id ?? armId.vm(target.resourceGroup, target.vm), name: target.vm },
-    { kind: 'vault', id: armId.vault(target.vaultResourceGroup, target.vault), name: target.vault },
+    {
+      kind: 'vault',
+      id: armId.vault(target.vaultResourceGroup, target.vault, subscriptionOfId(target.id)),
+      name: target.vault,
+    },
   ]);
 
 export function backupVmCard(view: View, list: ChoiceList): AdaptiveCardJson {

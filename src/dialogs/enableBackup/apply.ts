@@ -1,4 +1,4 @@
-import { explain, trackWrites } from '../../azure';
+import { explain, subscriptionOf, trackWrites } from '../../azure';
 import type { Locale } from '../../i18n';
 import type { DialogDeps } from '../deps';
 import type { CardAddress } from '../flow/types';
@@ -17,7 +17,13 @@ export interface EnableWork {
 }
 
 export function initialResults(vms: VmCheck[]): EnableResult[] {
-  return vms.map((c) => ({ name: c.name, resourceGroup: c.resourceGroup, status: 'working', agent: c.agent }));
+  return vms.map((c) => ({
+    id: c.id,
+    name: c.name,
+    resourceGroup: c.resourceGroup,
+    status: 'working',
+    agent: c.agent,
+  }));
 }
 
 /**
@@ -45,7 +51,8 @@ export async function enableProtection(deps: DialogDeps, work: EnableWork, card:
       deps.logger.warn({ err }, 'could not update the enable backup card');
     }
   };
-  const vaultRef = { name: vault.name, resourceGroup: vault.resourceGroup };
+  // The vault's id names its subscription (issue 17).
+  const vaultRef = { name: vault.name, resourceGroup: vault.resourceGroup, subscriptionId: subscriptionOf(vault.id) };
 
   if (policy.kind === 'new') {
     const target = { kind: 'vault' as const, name: vault.name, id: vault.id };
@@ -77,10 +84,10 @@ export async function enableProtection(deps: DialogDeps, work: EnableWork, card:
 
   await Promise.all(
     results.map(async (r) => {
-      const target = { kind: 'vm' as const, name: r.name };
+      const target = { kind: 'vm' as const, name: r.name, ...(r.id ? { id: r.id } : {}) };
       const armRequestIds: string[] = [];
       try {
-        const vm = await deps.azure.vms.get(r.name, r.resourceGroup);
+        const vm = await deps.azure.vms.get(r.id || r.name, r.id ? undefined : r.resourceGroup);
         r.agent = vm.agent;
         const done = await trackWrites(armRequestIds, () =>
           deps.azure.protection.enableProtection({

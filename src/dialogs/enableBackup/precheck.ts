@@ -83,7 +83,9 @@ const hasFacts = (vm: VmRef | VmFacts): vm is VmFacts => 'agent' in vm && 'encry
  * (read every time: an inline grant changes it). Changes nothing.
  */
 export async function precheck(deps: DialogDeps, vault: VaultPick, vm: VmRef | VmFacts): Promise<VmCheck> {
-  const f = hasFacts(vm) ? vm : vmFacts(await deps.azure.vms.get(vm.name, vm.resourceGroup), vm);
+  const f = hasFacts(vm)
+    ? vm
+    : vmFacts(await deps.azure.vms.get(vm.id || vm.name, vm.id ? undefined : vm.resourceGroup), vm);
   const base: VmCheck = {
     id: f.id,
     name: f.name,

@@ -10,6 +10,8 @@ export interface EnableState {
   /** Names in the command that matched no VM (said once, on the vault card). */
   unknown: string[];
   region?: string;
+  /** The named VMs' subscription (issue 17): only vaults there are offered. */
+  subscriptionId?: string;
   /** The vaults the vault question offered, as listed: the answer needs no second list. */
   vaults?: VaultPick[];
   vault?: VaultPick;
@@ -25,6 +27,8 @@ export interface EnableState {
 
 /** One VM's line on the result card, as the enable work goes. */
 export interface EnableResult {
+  /** The VM's ARM id (issue 17: names its subscription); absent in records from before. */
+  id?: string;
   name: string;
   resourceGroup: string;
   status: 'working' | 'enabled' | 'failed';

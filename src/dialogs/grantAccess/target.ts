@@ -2,7 +2,7 @@ import type { FoundResource, KeyVaultSummary, ResourceKind, ResourceRef, VmSumma
 import { t, type Locale } from '../../i18n';
 import type { DialogDeps } from '../deps';
 import type { Choice } from '../flow/types';
-import { byName } from '../shared';
+import { bySubscriptionThenName } from '../shared';
 
 type VmRef = ResourceRef & { location: string };
 
@@ -63,13 +63,15 @@ const keyVaultOf = (h: FoundResource): KeyVaultSummary => ({
 
 /** Every key vault of the subscription, by name. */
 export const keyVaultChoices = (l: Locale, keyVaults: KeyVaultSummary[]): Choice[] =>
-  [...keyVaults].sort(byName).map((k) => keyVaultChoice(l, k, false));
+  [...keyVaults].sort(bySubscriptionThenName).map((k) => keyVaultChoice(l, k, false));
 
 /** A key vault as a choice: its ARM id is the value (checked against what was offered), its access model shown. */
 function keyVaultChoice(l: Locale, kv: KeyVaultSummary, withKind: boolean): Choice {
   const model = t(l, kv.model === 'rbac' ? 'grant.model.rbac' : 'grant.model.accessPolicy');
   const key = withKind ? 'grant.choice.keyVaultKind' : 'grant.choice.keyVault';
-  return { value: kv.id, title: t(l, key, { name: kv.name, rg: kv.resourceGroup, location: kv.location, model }) };
+  const title = t(l, key, { name: kv.name, rg: kv.resourceGroup, location: kv.location, model });
+  // The subscription's display name when the bot manages several (issue 17).
+  return { value: kv.id, title: kv.subscriptionName ? `${title} — ${kv.subscriptionName}` : title };
 }
 
 const vmChoice = (vm: VmRef): Choice => ({

@@ -44,8 +44,8 @@ export function jobsVaultCard(view: View, list: ChoiceList): AdaptiveCardJson {
 }
 
 /** The vault (by name and resource group) and its Backup jobs blade in the portal. */
-const vaultLinks = (l: Locale, vault: { name: string; resourceGroup?: string }) => {
-  const id = armId.vault(vault.resourceGroup, vault.name);
+const vaultLinks = (l: Locale, vault: { name: string; resourceGroup?: string; subscriptionId?: string }) => {
+  const id = armId.vault(vault.resourceGroup, vault.name, vault.subscriptionId);
   return [
     { kind: 'vault' as const, id, name: vault.name },
     { kind: 'backupJobs' as const, id },
@@ -54,7 +54,7 @@ const vaultLinks = (l: Locale, vault: { name: string; resourceGroup?: string }) 
 
 export function jobsListCard(
   view: View,
-  vault: string | { name: string; resourceGroup?: string },
+  vault: string | { name: string; resourceGroup?: string; subscriptionId?: string },
   list: ChoiceList,
   failed: number,
 ): AdaptiveCardJson {
@@ -74,7 +74,7 @@ export function jobsListCard(
 
 export function jobDetailCard(
   view: View,
-  vaultRef: string | { name: string; resourceGroup?: string },
+  vaultRef: string | { name: string; resourceGroup?: string; subscriptionId?: string },
   job: JobDetail,
 ): AdaptiveCardJson {
   const l = view.locale;
@@ -122,7 +122,8 @@ export function jobDetailCard(
     closeLabel: t(l, 'flow.close'),
     ...startData(fix),
     links: portalLinks(l, [
-      { kind: 'vm', id: armId.vm(job.vmResourceGroup, job.vmName), name: job.vmName },
+      // A VM is protected from a vault in its own subscription: the vault's.
+      { kind: 'vm', id: armId.vm(job.vmResourceGroup, job.vmName, v.subscriptionId), name: job.vmName },
       ...vaultLinks(l, v),
     ]),
   });

@@ -7,7 +7,11 @@ import type { FlowVm } from './flow';
 export function vmLinks(locale: Locale, vm: FlowVm): PortalLink[] {
   return portalLinks(locale, [
     { kind: 'vm', id: vm.id, name: vm.name },
-    { kind: 'vault', id: armId.vault(vm.item.vaultResourceGroup, vm.item.vault), name: vm.item.vault },
+    {
+      kind: 'vault',
+      id: armId.vault(vm.item.vaultResourceGroup, vm.item.vault, vm.item.vaultSubscriptionId),
+      name: vm.item.vault,
+    },
     vm.encryption ? { kind: 'keyVault', id: vm.encryption.keyVaultId, name: vm.encryption.keyVaultName } : undefined,
   ]);
 }
@@ -24,7 +28,11 @@ export function planLinks(locale: Locale, plan: RestorePlan, restored = false): 
   const refs: (PortalRef | undefined)[] = [
     restored ? { kind: 'restoredVm', id: restoredVmId(plan), name: plan.newVmName } : undefined,
     { kind: 'vm', id: plan.vm.id, name: plan.vm.name },
-    { kind: 'vault', id: armId.vault(plan.item.vaultResourceGroup, plan.item.vault), name: plan.item.vault },
+    {
+      kind: 'vault',
+      id: armId.vault(plan.item.vaultResourceGroup, plan.item.vault, plan.item.vaultSubscriptionId),
+      name: plan.item.vault,
+    },
     plan.encryption
       ? { kind: 'keyVault', id: plan.encryption.keyVault.id, name: plan.encryption.keyVault.name }
       : undefined,

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AmbiguousNameError, explain, NotFoundError, type VmListItem, type VmSummary } from '../../azure';
+import {
+  AmbiguousNameError,
+  explain,
+  NotFoundError,
+  subscriptionOf,
+  type VmListItem,
+  type VmSummary,
+} from '../../azure';
 import { t } from '../../i18n';
 import { planHash, type RestorePlan } from '../../runs/restorePlan';
 import type { AuditTrail } from '../../store';
@@ -104,7 +111,10 @@ export async function openPoint(
 ): Promise<RestoreFlow> {
   const locale = user.locale;
   const summary =
-    'deployment' in vm ? vm : await deps.azure.vms.get(vm.name, vm.resourceGroup, { abortSignal: signal });
+    'deployment' in vm
+      ? vm
+      : // By id when known: it names the VM's subscription (issue 17).
+        await deps.azure.vms.get(vm.id || vm.name, vm.id ? undefined : vm.resourceGroup, { abortSignal: signal });
   const p = summary.protection;
   if (!p) {
     const text = t(locale, 'restore.vm.notProtected', { vm: summary.name });
@@ -113,6 +123,7 @@ export async function openPoint(
   const item = {
     vault: p.vault,
     vaultResourceGroup: p.vaultResourceGroup,
+    ...(p.vaultSubscriptionId ? { vaultSubscriptionId: p.vaultSubscriptionId } : {}),
     containerName: p.containerName,
     protectedItemName: p.protectedItemName,
   };
@@ -178,7 +189,9 @@ export async function onPoint(
     });
     return ended(flow, views.refusedView(locale, explanation, views.vmFacts(locale, vm), vmLinks(locale, vm)));
   }
-  const options = { abortSignal: signal };
+  // A restore lands in the vault's subscription (Azure restores ADE-encrypted VMs within their subscription), so the
+  // target questions offer only what is there (issue 17).
+  const options = { abortSignal: signal, subscriptionId: restoreSubscription(vm) };
   const [staging, groups, subnets] = await Promise.all([
     deps.azure.targets.listStagingAccounts(vm.location, options),
     deps.azure.targets.listResourceGroups(options),
@@ -268,8 +281,11 @@ export async function onTarget(
   // Neither the VM nor its NIC may take an existing resource's name (checked again right before each is created).
   const nicName = restoreNicName(selected.vmName);
   const [vmTaken, nicTaken] = await Promise.all([
-    vmExists(deps, selected.vmName, group.name, signal),
-    deps.azure.targets.nicExists(nicName, group.name, { abortSignal: signal }),
+    vmExists(deps, selected.vmName, group.name, signal, restoreSubscription(flow.vm!)),
+    deps.azure.targets.nicExists(nicName, group.name, {
+      abortSignal: signal,
+      subscriptionId: restoreSubscription(flow.vm!),
+    }),
   ]);
   if (vmTaken) return again(t(locale, 'restore.target.nameTaken', { name: selected.vmName, group: group.name }));
   if (nicTaken) return again(t(locale, 'restore.target.nicTaken', { name: nicName, group: group.name }));
@@ -312,9 +328,19 @@ export async function onRequest(deps: StepDeps, flow: RestoreFlow, data: Data): 
 export const restoreNicName = (vmName: string): string => `${vmName.slice(0, 58)}-nic`;
 
 /** Whether the new VM's name is taken in the target group: one GET (a classic VM cannot live in a Resource Manager group). */
-export function vmExists(deps: StepDeps, name: string, resourceGroup: string, signal?: AbortSignal): Promise<boolean> {
-  return deps.azure.vms.exists(name, resourceGroup, { abortSignal: signal });
+export function vmExists(
+  deps: StepDeps,
+  name: string,
+  resourceGroup: string,
+  signal?: AbortSignal,
+  subscriptionId?: string,
+): Promise<boolean> {
+  return deps.azure.vms.exists(name, resourceGroup, { abortSignal: signal, subscriptionId });
 }
+
+/** The subscription a restore lands in: the vault's (the VM's own: Backup protects a VM from its subscription). */
+export const restoreSubscription = (vm: Pick<FlowVm, 'id' | 'item'>): string | undefined =>
+  vm.item?.vaultSubscriptionId ?? subscriptionOf(vm.id);
 
 function flowVm(summary: VmSummary, item: FlowVm['item'], pointOsType?: string): FlowVm {
   const enc = summary.encryption;

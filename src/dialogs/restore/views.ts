@@ -42,7 +42,10 @@ export function vmView(locale: Locale, at: Position, vms: VmListItem[], notice =
       required: t(locale, 'restore.required.vm'),
       selected: vms.length === 1 ? vms[0].id : '',
       choices: vms.map((v) => ({
-        title: t(locale, 'restore.vm.choice', { vm: v.name, vault: v.vault ?? '' }),
+        // The subscription's display name when the bot manages several (issue 17).
+        title: `${t(locale, 'restore.vm.choice', { vm: v.name, vault: v.vault ?? '' })}${
+          v.subscriptionName ? ` — ${v.subscriptionName}` : ''
+        }`,
         value: v.id,
       })),
       labels: labels(locale),

@@ -3,6 +3,8 @@ export const en = {
   'help.title': 'What I can do',
   'help.intro': 'Type a command. Words in [brackets] are optional: leave them out and I will ask.',
   'help.planned': 'Not available in this version yet.',
+  'help.subscriptions': 'Subscriptions I manage: {list}.',
+  'help.unreadable': 'Configured, but my identity cannot read them (nothing is listed from them): {list}.',
   'help.footer':
     'Every change is shown on a card first and made only after you confirm. Restores also need an approver.',
   'command.enableBackup':
@@ -25,6 +27,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'help.title': '我能做什麼',
   'help.intro': '請輸入指令。[方括號] 內的字可省略：省略時我會再詢問您。',
   'help.planned': '此版本尚未提供。',
+  'help.subscriptions': '我管理的訂用帳戶：{list}。',
+  'help.unreadable': '已設定但我的身分識別無法讀取的訂用帳戶 (不會列出其中任何資源)：{list}。',
   'help.footer': '每項變更都會先顯示在卡片上，經您確認後才會執行。還原另外需要核准者核准。',
   'command.enableBackup': '為一或多部 VM 啟用備份：選擇復原服務保存庫與備份原則、檢查每部 VM，然後確認。',
   'command.grantAccess':

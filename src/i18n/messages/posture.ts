@@ -2,7 +2,7 @@
 export const en = {
   'command.posture':
     'What will fail before it fails: encrypted VMs without backup, key vault access, BEK-only VMs, backups past the RPO.',
-  'posture.title': 'Backup posture: the subscription',
+  'posture.title': 'Backup posture: every subscription I manage',
   'posture.titleVault': 'Backup posture: {vault}',
   'posture.summary': '{vms} VMs checked, {count} to look at ({reads} Azure reads).',
   'posture.clean': '{vms} VMs checked: nothing to fix ({reads} Azure reads).',
@@ -23,7 +23,7 @@ export const en = {
 
 export const zhTW: Record<keyof typeof en, string> = {
   'command.posture': '在失敗前找出問題：未備份的已加密 VM、金鑰保存庫存取權、僅 BEK 的 VM、超過 RPO 的備份。',
-  'posture.title': '備份狀態：整個訂用帳戶',
+  'posture.title': '備份狀態：我管理的所有訂用帳戶',
   'posture.titleVault': '備份狀態：{vault}',
   'posture.summary': '已檢查 {vms} 部 VM，{count} 項需要處理 (Azure 讀取 {reads} 次)。',
   'posture.clean': '已檢查 {vms} 部 VM：沒有需要修正的項目 (Azure 讀取 {reads} 次)。',

@@ -13,6 +13,11 @@ export interface AlertIntakeDeps {
   /** The action group's secure webhook (Microsoft Entra token), when configured. */
   entra?: EntraWebhookVerifier;
   ingest(events: JobEvent[]): Promise<{ accepted: number; duplicates: number }>;
+  /**
+   * Whether the bot manages (and can read) an Azure subscription (issue 17): an alert about a vault in another
+   * subscription is refused and logged, never posted. Absent: every alert is taken.
+   */
+  isManagedSubscription?(subscriptionId: string): Promise<boolean>;
   logger: Logger;
   maxBytes?: number;
 }
@@ -81,6 +86,13 @@ async function handle(req: Request, deps: AlertIntakeDeps, maxBytes: number): Pr
   if (result.kind === 'invalid') return bad(400, 'BadRequest', result.reason);
   if (result.kind === 'ignored')
     return { status: 202, body: { status: 'ignored', message: result.reason }, log: { reason: 'ignored' } };
+  const sub = result.event.subscriptionId;
+  if (sub && deps.isManagedSubscription && !(await deps.isManagedSubscription(sub))) {
+    return {
+      ...bad(422, 'UnmanagedSubscription', 'The alert is about a vault in a subscription this bot does not manage.'),
+      log: { reason: 'UnmanagedSubscription', subscription: sub, vault: result.event.vault },
+    };
+  }
   const { accepted } = await deps.ingest([result.event]);
   const status = accepted ? 'accepted' : 'duplicate';
   return {

@@ -58,6 +58,10 @@ export type Interpreted =
 
 const VAULT_IN_ID = /\/providers\/microsoft\.recoveryservices\/vaults\/([^/]+)/i;
 const VM_IN_ID = /\/providers\/microsoft\.compute\/virtualmachines\/([^/]+)/i;
+/** The subscription of the vault the alert is about (alertTargetIDs / protectedItemId), issue 17. */
+const VAULT_SUBSCRIPTION =
+  /^\/subscriptions\/([^/]+)\/resourcegroups\/[^/]+\/providers\/microsoft\.recoveryservices\/vaults\//i;
+const SUBSCRIPTION_IN_ID = /^\/subscriptions\/([^/]+)\//i;
 
 /**
  * An Azure Backup job-failure alert as a job event. Routed on monitoringService "Azure Backup" and category "Jobs"
@@ -89,6 +93,9 @@ export function interpret(alert: CommonAlert): Interpreted {
   if (!vm) return { kind: 'unsupported', reason: 'The alert names no virtual machine.' };
   if (!jobId)
     return { kind: 'unsupported', reason: 'The alert carries no backup job id (alertContext.extendedInfo.jobId).' };
+  // The vault's subscription (the ids the alert names; the alert's own id as a last resort): routes the alert.
+  const subscriptionId =
+    firstMatch(VAULT_SUBSCRIPTION, ...e.alertTargetIDs, c.protectedItemId) ?? firstMatch(SUBSCRIPTION_IN_ID, e.alertId);
   const code = /([a-z][a-z0-9]{5,})$/i.exec(e.originAlertId ?? '')?.[1];
   const recommended = c.extendedInfo?.recommendedActions;
   return {
@@ -98,6 +105,7 @@ export function interpret(alert: CommonAlert): Interpreted {
       vault: vaultName,
       jobId,
       vm,
+      ...(subscriptionId ? { subscriptionId: subscriptionId.toLowerCase() } : {}),
       operation: 'Backup',
       outcome: 'failed',
       at: new Date(e.firedDateTime).toISOString(),

@@ -23,6 +23,8 @@ export interface DispatcherOptions {
   authorize?: Authorize;
   /** For key vault listeners: the vault this origin serves. */
   keyVaultName?: string;
+  /** The world a request addresses (the subscription in its path, issue 17); the context's own world otherwise. */
+  worldFor?: (req: SandboxRequest) => ProviderContext['world'];
 }
 
 /**
@@ -113,7 +115,12 @@ export function createDispatcher(opts: DispatcherOptions) {
                   `The sandbox has no route for ${method} ${url.pathname}.`,
                 ).toResponse();
           } else {
-            response = await serve(sreq, match.route, opts);
+            const world = opts.worldFor?.(sreq);
+            response = await serve(
+              sreq,
+              match.route,
+              world && world !== opts.context.world ? { ...opts, context: { ...opts.context, world } } : opts,
+            );
           }
         }
       }

@@ -73,7 +73,13 @@ export interface SandboxTiming {
 
 /** Everything a provider module may use. */
 export interface ProviderContext {
+  /** The world of the subscription the request names (its path, scope or key vault / account); the primary otherwise. */
   world: World;
+  /**
+   * Every subscription's world, the primary first (issue 17): routes that span subscriptions (GET /subscriptions,
+   * Resource Graph) read them all. Absent in contexts built by hand: then `world` alone.
+   */
+  worlds?: World[];
   engine: Engine;
   timing: SandboxTiming;
   /** Origins of the listeners, for building absolute URLs. */

@@ -11,6 +11,7 @@ import { recoveryServices } from './recoveryServices';
 import { resourceGraph } from './resourceGraph';
 import { resources } from './resources';
 import { storage } from './storage';
+import { subscriptions } from './subscriptions';
 
 /** Every resource provider the sandbox serves. */
 export const PROVIDERS: Provider[] = [
@@ -24,6 +25,7 @@ export const PROVIDERS: Provider[] = [
   authorization,
   deployments,
   resources,
+  subscriptions,
   resourceGraph,
   directory,
 ];

@@ -45,6 +45,8 @@ export interface RestoreBotOptions {
   replyWithinMs?: number;
   /** Extra settings (e.g. APPROVER_IDS). */
   env?: Record<string, string>;
+  /** The managed subscriptions (issue 17). Default: the sandbox's primary alone. */
+  subscriptionIds?: string[];
 }
 
 /**
@@ -76,7 +78,7 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
     access,
     replyWithinMs: options.replyWithinMs ?? 60_000,
     restore: {
-      azure: createAzure(azure.settings),
+      azure: createAzure({ ...azure.settings, subscriptionIds: options.subscriptionIds }),
       runs,
       approvals: {
         ttlMinutes: options.ttlMinutes ?? config.approvals.ttlMinutes,

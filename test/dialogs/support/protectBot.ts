@@ -31,7 +31,13 @@ export interface ProtectBot {
  * composition root is to pass in.
  */
 export async function startProtectBot(
-  options: { allowBekOnly?: boolean; replyWithinMs?: number; azure?: TestAzure } = {},
+  options: {
+    allowBekOnly?: boolean;
+    replyWithinMs?: number;
+    azure?: TestAzure;
+    /** The managed subscriptions (issue 17; `[]`: every one the identity can read). Default: the primary alone. */
+    subscriptionIds?: string[];
+  } = {},
 ): Promise<ProtectBot> {
   // A sandbox handed in (e.g. one infra/ was deployed into) is shared, and left running by close().
   const azure = options.azure ?? (await startTestAzure());
@@ -51,7 +57,12 @@ export async function startProtectBot(
       access,
       // A loaded test machine must not turn answers into progress cards (test/dialogs/slowAzure.test.ts tests those).
       replyWithinMs: options.replyWithinMs ?? 60_000,
-      protect: { azure: createAzure(azure.settings), runs, allowBekOnly: options.allowBekOnly ?? false, jobPollMs: 20 },
+      protect: {
+        azure: createAzure({ ...azure.settings, subscriptionIds: options.subscriptionIds }),
+        runs,
+        allowBekOnly: options.allowBekOnly ?? false,
+        jobPollMs: 20,
+      },
     },
   );
   await runs.resumeAll();

@@ -2,7 +2,7 @@ import { createHttpApp, listen, type Listening } from '../../../src/server';
 import type { NotificationService } from '../../../src/notifications';
 import type { Logger } from '../../../src/log';
 
-const SUB = '22222222-2222-4222-8222-222222222222';
+const PRIMARY = '22222222-2222-4222-8222-222222222222';
 
 /** An Azure Backup job-failure alert in the common alert schema, shaped as backup-alerts.md describes it. */
 export function backupAlert(o: {
@@ -11,11 +11,18 @@ export function backupAlert(o: {
   jobId: string;
   code?: string;
   fired?: Date;
+  /** The vault's subscription and resource groups (issue 17); default the sandbox's primary, rg-backup, rg-app. */
+  subscriptionId?: string;
+  vaultResourceGroup?: string;
+  vmResourceGroup?: string;
 }): Record<string, any> {
+  const SUB = o.subscriptionId ?? PRIMARY;
+  const vaultRg = o.vaultResourceGroup ?? 'rg-backup';
+  const vmRg = o.vmResourceGroup ?? 'rg-app';
   const vault = o.vault ?? 'rsv-prod-eastasia';
   const vm = o.vm ?? 'vm-nogrant-01';
   const code = (o.code ?? 'UserErrorKeyVaultPermissionsNotConfigured').toLowerCase();
-  const item = `VM;iaasvmcontainerv2;rg-app;${vm}`;
+  const item = `VM;iaasvmcontainerv2;${vmRg};${vm}`;
   return {
     schemaId: 'azureMonitorCommonAlertSchema',
     data: {
@@ -27,7 +34,7 @@ export function backupAlert(o: {
         monitorCondition: 'Fired',
         monitoringService: 'Azure Backup',
         alertTargetIDs: [
-          `/subscriptions/${SUB}/resourcegroups/rg-backup/providers/microsoft.recoveryservices/vaults/${vault}`,
+          `/subscriptions/${SUB}/resourcegroups/${vaultRg}/providers/microsoft.recoveryservices/vaults/${vault}`,
         ],
         configurationItems: [vault],
         originAlertId: `${o.jobId}_${code}`,
@@ -36,14 +43,14 @@ export function backupAlert(o: {
         essentialsVersion: '1.0',
         alertContextVersion: '1.0',
         targetResourceType: 'microsoft.recoveryservices/vaults',
-        targetResourceGroup: 'rg-backup',
+        targetResourceGroup: vaultRg,
       },
       alertContext: {
         category: 'Jobs',
-        sourceId: `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/${vm}/providers/Microsoft.RecoveryServices/backupProtectedItem/${item}`,
+        sourceId: `/subscriptions/${SUB}/resourceGroups/${vmRg}/providers/Microsoft.Compute/virtualMachines/${vm}/providers/Microsoft.RecoveryServices/backupProtectedItem/${item}`,
         sourceType: 'VM',
-        protectedItemId: `/subscriptions/${SUB}/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/${vault}/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;rg-app;${vm}/protectedItems/${item}`,
-        linkedResourceId: `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/${vm}`,
+        protectedItemId: `/subscriptions/${SUB}/resourceGroups/${vaultRg}/providers/Microsoft.RecoveryServices/vaults/${vault}/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;${vmRg};${vm}/protectedItems/${item}`,
+        linkedResourceId: `/subscriptions/${SUB}/resourceGroups/${vmRg}/providers/Microsoft.Compute/virtualMachines/${vm}`,
         linkedResourceName: vm,
         alertVersionNumber: 'V2020_10',
         extendedInfo: {

@@ -43,9 +43,10 @@ export interface SandboxAzure {
 }
 
 /** One sandbox per test file (its managed-identity tokens are cached per process), shared by the file's tests. */
-export async function startSandboxAzure(): Promise<SandboxAzure> {
+export async function startSandboxAzure(options: { subscriptionIds?: string[] } = {}): Promise<SandboxAzure> {
   const azure = await startTestAzure();
-  const az = createAzure(azure.settings);
+  // The managed subscriptions (issue 17); default: the sandbox's primary alone.
+  const az = createAzure({ ...azure.settings, subscriptionIds: options.subscriptionIds });
   return { azure, az, admin: (pathname, body) => admin(azure, pathname, body), close: () => azure.close() };
 }
 
@@ -62,12 +63,14 @@ export interface Harness extends Omit<SandboxAzure, 'close'> {
     alerts?: NotificationDeps['alerts'];
     /** The replica's clock (the RPO watch reads Azure's jobs around it). */
     now?: () => number;
+    /** Alerts from subscriptions this says are not managed are refused (issue 17). */
+    isManagedSubscription?: NotificationDeps['isManagedSubscription'];
   }): NotificationService;
   /** Subscribes a conversation (stored with a reference whose serviceUrl is the connector stand-in). */
   subscribe(
     service: NotificationService,
     conversationId: string,
-    options?: { vault?: string; at?: Date },
+    options?: { vault?: string; at?: Date; resourceGroup?: string; subscriptionId?: string },
   ): Promise<void>;
   close(): Promise<void>;
 }
@@ -102,6 +105,7 @@ export async function startHarness(sandbox: SandboxAzure, overrides: SettingsOve
         alerts: options.alerts ?? { token: TOKEN },
         replicaId: options.id,
         now: options.now,
+        isManagedSubscription: options.isManagedSubscription,
       });
       services.push(service);
       return service;
@@ -109,7 +113,8 @@ export async function startHarness(sandbox: SandboxAzure, overrides: SettingsOve
     async subscribe(service, conversationId, options = {}) {
       await service.subscriptions.add({
         vault: options.vault ?? VAULT,
-        vaultResourceGroup: 'rg-backup',
+        vaultResourceGroup: options.resourceGroup ?? 'rg-backup',
+        ...(options.subscriptionId ? { vaultSubscriptionId: options.subscriptionId } : {}),
         conversationId,
         conversationType: 'channel',
         reference: { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: conversationId }, bot: BOT },

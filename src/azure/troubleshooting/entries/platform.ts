@@ -177,18 +177,37 @@ export const platformEntries: CatalogueEntry[] = [
     },
   },
   {
+    // Issue 17: a resource in a subscription outside AZURE_SUBSCRIPTION_IDS, or one the identity cannot read.
+    code: 'SubscriptionNotManaged',
+    match: { codes: ['SubscriptionNotManaged'] },
+    text: {
+      en: {
+        title: 'Subscription not managed',
+        cause: 'It is in subscription {scope}, which this bot does not manage or cannot read. Nothing was changed.',
+        resolution:
+          'Use a resource in one of the subscriptions the help card lists, or ask an administrator to add the subscription (AZURE_SUBSCRIPTION_IDS) and give the bot its roles there.',
+      },
+      'zh-TW': {
+        title: '不在管理範圍內的訂用帳戶',
+        cause: '它位於訂用帳戶 {scope}，此 Bot 未管理或無法讀取該訂用帳戶。未進行任何變更。',
+        resolution:
+          '請使用說明卡片所列訂用帳戶中的資源，或請系統管理員加入該訂用帳戶 (AZURE_SUBSCRIPTION_IDS) 並在其中授與 Bot 所需角色。',
+      },
+    },
+  },
+  {
     code: 'NotFound',
     match: { codes: ['NotFound', 'ResourceNotFound', 'ResourceGroupNotFound', 'VaultNotFound', 'Http404'] },
     text: {
       en: {
         title: 'Not found',
-        cause: '{resource} was not found in this subscription.',
-        resolution: 'Check the name (and that it is in this subscription), then try again.',
+        cause: '{resource} was not found in the subscriptions I manage.',
+        resolution: 'Check the name (and that it is in one of those subscriptions), then try again.',
       },
       'zh-TW': {
         title: '找不到資源',
-        cause: '在此訂用帳戶中找不到 {resource}。',
-        resolution: '請檢查名稱 (以及它是否位於此訂用帳戶中)，然後再試一次。',
+        cause: '在我管理的訂用帳戶中找不到 {resource}。',
+        resolution: '請檢查名稱 (以及它是否位於這些訂用帳戶中)，然後再試一次。',
       },
     },
   },

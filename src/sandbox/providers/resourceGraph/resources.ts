@@ -1,6 +1,7 @@
 import { sameId } from '../../authorization/rbac';
 import { resourceId } from '../../http/arm';
 import type { ProviderContext, Route, SandboxRequest } from '../../http/types';
+import type { World } from '../../world/types';
 import { canRead } from '../resources/common';
 import { invalidQuery, parseQuery, type Column, type ParsedQuery } from './query';
 
@@ -29,8 +30,7 @@ interface Row {
 }
 
 /** The world's resources of one type (lower case), built only for the types a query names: cost follows the type. */
-function rowsOf(ctx: ProviderContext, type: string): Row[] {
-  const w = ctx.world;
+function rowsOf(w: World, type: string): Row[] {
   const row = (armType: string, r: { name: string; resourceGroup: string; location: string }): Row => ({
     id: resourceId(w.subscriptionId, r.resourceGroup, armType, r.name),
     name: r.name,
@@ -100,10 +100,17 @@ function query(req: SandboxRequest, ctx: ProviderContext) {
     throw invalidQuery('The sandbox answers resultFormat objectArray only.');
   const q = parseQuery(body.query);
   const subs = Array.isArray(body.subscriptions) ? body.subscriptions.map(String) : undefined;
-  const inScope = !subs || subs.some((s) => sameId(s, ctx.world.subscriptionId));
+  // Every subscription the request names (issue 17: one query across the managed subscriptions), and of their rows only
+  // those the caller may read: a subscription it holds no role in answers nothing
+  // (https://learn.microsoft.com/azure/governance/resource-graph/overview#permissions-in-azure-resource-graph).
+  const worlds = (ctx.worlds ?? [ctx.world]).filter((w) => !subs || subs.some((s) => sameId(s, w.subscriptionId)));
   const { skip, top } = window(body.options);
-  let rows = inScope ? q.types.flatMap((t) => rowsOf(ctx, t)).filter(matches(q)) : [];
-  rows = rows.filter((r) => canRead(ctx, req.caller, r.type, r.id));
+  const rows = worlds.flatMap((w) =>
+    q.types
+      .flatMap((t) => rowsOf(w, t))
+      .filter(matches(q))
+      .filter((r) => canRead({ ...ctx, world: w }, req.caller, r.type, r.id)),
+  );
   if (q.orderByName) rows.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   const data = rows.slice(skip, skip + top).map((r) => project(r, q.columns));
   const more = skip + top < rows.length;
