@@ -6,7 +6,7 @@ import type { ProviderContext, Route, SandboxRequest } from '../../http/types';
 import type { VirtualNetwork } from '../../world/types';
 import { NETWORK_API_VERSIONS } from '../resources/apiVersions';
 import { lroHeaders, requireResourceGroup, requireSubscription } from '../resources/common';
-import { findNic, findVnet, NIC_TYPE, nicBody, subnetBody, SUBNET_TYPE, VNET_TYPE, vnetBody } from './bodies';
+import { findNic, findVnet, NIC_TYPE, nicBody, nicId, subnetBody, SUBNET_TYPE, VNET_TYPE, vnetBody } from './bodies';
 import { applyNic, parseNicBody } from './nicApply';
 
 const RG_PATH = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network';
@@ -172,6 +172,36 @@ export const networkRoutes: Route[] = [
         headers: lroHeaders(req, ctx, { asyncOperation }),
         body: nicBody(ctx, nic, 'Updating'),
       };
+    },
+  },
+  {
+    // https://learn.microsoft.com/rest/api/virtualnetwork/network-interfaces/delete: 202 (Location and
+    // Azure-AsyncOperation), 204 when absent; a NIC a VM still uses is refused (NicInUse).
+    id: 'networkInterfaces.delete',
+    method: 'DELETE',
+    path: `${RG_PATH}/networkInterfaces/{networkInterfaceName}`,
+    apiVersions: NETWORK_API_VERSIONS,
+    permission: (req) => ({ action: `${NIC_TYPE}/delete`, scope: nicScope(req) }),
+    handler: (req, ctx) => {
+      const rg = requireResourceGroup(req, ctx);
+      const nic = findNic(ctx, rg.name, req.params.networkInterfaceName);
+      if (!nic) return { status: 204 };
+      const id = nicId(ctx, nic);
+      const user = ctx.world.vms.find((v) => v.networkInterfaceIds.some((n) => sameId(n, id)));
+      if (user) {
+        throw new AzureError(
+          400,
+          'NicInUse',
+          `Network Interface ${id} is used by existing resource ${user.name}. In order to delete the network interface, it must be dissociated from the resource.`,
+        );
+      }
+      const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
+        const i = ctx.world.networkInterfaces.indexOf(nic);
+        if (i >= 0) ctx.world.networkInterfaces.splice(i, 1);
+        return { status: 'Succeeded' };
+      });
+      const path = `/subscriptions/${ctx.world.subscriptionId}/providers/Microsoft.Network/locations/${nic.location}/operations/${op.id}`;
+      return { status: 202, headers: lroHeaders(req, ctx, { asyncOperation: path, location: path }) };
     },
   },
   {
