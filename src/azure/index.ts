@@ -24,6 +24,7 @@ export type { RestoreJobCandidate } from './restoreJobCandidates';
 export * from './troubleshooting';
 export { countRequests, trackWrites } from './trail';
 export { TRAIL_TAGS, trailTags } from './restore/tags';
+export { RESTORE_TAG } from './restore/createOnce';
 export {
   NETWORK_NOT_ISOLATED,
   REHEARSAL_PURPOSE_TAG,

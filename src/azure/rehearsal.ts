@@ -162,11 +162,12 @@ export class RehearsalOperations {
   }
 
   /**
-   * Deletes one resource a rehearsal made (VM, NIC or managed disk) only if it carries `REHEARSAL_TAG` = `runId`:
-   * 'notOurs' (left untouched) otherwise, 'gone' when it no longer exists. A VM is deleted first (its disks and NIC
+   * Deletes one resource a rehearsal made (VM, NIC or managed disk) only if it carries one of `own` (tag name and
+   * value: the rehearsal's run id, or its request's create tag): 'notOurs' (left untouched) otherwise, 'gone' when it
+   * no longer exists. A VM is deleted first (its disks and NIC
    * are then free). Permission: read and delete on the resource.
    */
-  async deleteIfOurs(id: string, runId: string, options: OperationOptions = {}): Promise<CleanupOutcome> {
+  async deleteIfOurs(id: string, own: Record<string, string>, options: OperationOptions = {}): Promise<CleanupOutcome> {
     return azureCall('deleteRehearsalResource', async () => {
       const ref = parseResourceId(id);
       if (!ref) return 'notOurs';
@@ -190,7 +191,7 @@ export class RehearsalOperations {
       };
       const tags = await read();
       if (!tags) return 'gone';
-      if (tags[REHEARSAL_TAG] !== runId) return 'notOurs';
+      if (!Object.entries(own).some(([k, v]) => v && tags[k] === v)) return 'notOurs';
       if (kind === 'microsoft.compute/virtualmachines')
         await compute.virtualMachines.beginDeleteAndWait(ref.resourceGroup, ref.name, poll);
       else if (kind === 'microsoft.compute/disks')

@@ -316,7 +316,7 @@ export function vmExists(deps: StepDeps, name: string, resourceGroup: string, si
   return deps.azure.vms.exists(name, resourceGroup, { abortSignal: signal });
 }
 
-function flowVm(summary: VmSummary, item: FlowVm['item'], pointOsType?: string): FlowVm {
+export function flowVm(summary: VmSummary, item: FlowVm['item'], pointOsType?: string): FlowVm {
   const enc = summary.encryption;
   const keyVault = enc.keyVault ?? enc.kekVault;
   const osType = summary.osType ?? (/linux/i.test(pointOsType ?? '') ? 'Linux' : 'Windows');
