@@ -16,8 +16,14 @@ export const rehearsalRunId = (requestId: string): string => `rehearsal:${reques
 export const REHEARSAL_FAILED = 'RehearsalFailed';
 /** Compute's answer to an extension pushed onto a VM whose agent does not report. */
 const AGENT_DOWN = 'VMAgentStatusCommunicationError';
-/** A check of the restored VM that did not pass in time. */
-export const CHECK_FAILED = 'RehearsalCheckFailed';
+/** A check of the restored VM that did not pass in time, by check (troubleshooting entries of the same codes). */
+export const CHECK_FAILED = {
+  provisioning: 'RehearsalVmNotProvisioned',
+  agent: 'RehearsalAgentNotReady',
+  encryption: 'RehearsalDisksNotEncrypted',
+} as const;
+/** Clean-up gave up with resources left (the run's failure code when nothing else failed). */
+export const CLEANUP_INCOMPLETE = 'RehearsalCleanupIncomplete';
 
 export interface RehearsalRunOptions {
   azure: Pick<Azure, 'restore' | 'rehearsal'>;
@@ -213,7 +219,7 @@ export function rehearsalRunKind(options: RehearsalRunOptions): RunKind<Rehearsa
     if (now() - Date.parse(at.checksFrom!) < checkTimeoutMs) {
       return { again: true, delayMs: pollMs, checkpoint: { ...cp, checks: checked, times: at } };
     }
-    throw Object.assign(new Error(checkMessage(verdict)), { code: CHECK_FAILED, check: verdict });
+    throw Object.assign(new Error(checkMessage(verdict)), { code: CHECK_FAILED[verdict] });
   };
 
   const cleanup: Step = async ({ id, checkpoint: cp }, ctx) => {

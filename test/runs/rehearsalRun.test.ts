@@ -127,7 +127,7 @@ describe('the rehearsal run', () => {
     expect(run.error).toMatchObject({ code: 'RehearsalFailed', step: 'report' });
     const cp = run.checkpoint;
     expect(cp.result).toBe('failed');
-    expect(cp.failure).toMatchObject({ step: 'checks', code: 'RehearsalCheckFailed' });
+    expect(cp.failure).toMatchObject({ step: 'checks', code: 'RehearsalAgentNotReady' });
     expect(cp.failure!.message).toMatch(/VM agent not ready/);
     expect(cp.checks).toMatchObject({ provisioning: 'succeeded', agentReady: false, verdict: 'agent' });
     expect(rehearsalDurations(cp.times).restoreJobMs).toBeGreaterThanOrEqual(0);
