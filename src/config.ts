@@ -75,6 +75,13 @@ const schema = z.object({
   TEAMS_SUPPORTS_FILES: toggle(false),
   // The weekly posture digest to every subscribed conversation (Monday 08:00 UTC onwards, once a week).
   POSTURE_DIGEST: oneOf(['off', 'weekly'], 'off'),
+  // Restore rehearsals: the isolated subnet (`<resource group>/<virtual network>/<subnet>`, unpeered and tagged
+  // ade-backup-bot:purpose=rehearsal; the sandbox's rg-rehearsal by default in sandbox mode), how many at once, how
+  // long a standing approval lasts, how long the checks wait for the VM.
+  REHEARSAL_SUBNET: optionalText(),
+  REHEARSAL_MAX_CONCURRENT: integer(1, 50, 2),
+  REHEARSAL_STANDING_DAYS: integer(1, 365, 90),
+  REHEARSAL_CHECK_TIMEOUT_MINUTES: integer(1, 240, 15),
   // OpenTelemetry traces and metrics to Azure Monitor Application Insights; unset = telemetry off.
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText(),
 });
@@ -169,6 +176,13 @@ export interface Config {
   auditExport: { publicUrl?: string; linkMinutes: number; supportsFiles: boolean };
   /** POSTURE_DIGEST: the weekly posture digest per subscribed conversation (default off). */
   postureDigest: 'off' | 'weekly';
+  /** REHEARSAL_*: restore rehearsals (docs/rehearsal.md); no network = rehearsals not configured. */
+  rehearsal: {
+    network?: { resourceGroup: string; vnet: string; subnet: string };
+    maxConcurrent: number;
+    standingDays: number;
+    checkTimeoutMinutes: number;
+  };
   /** APPLICATIONINSIGHTS_CONNECTION_STRING: where traces and metrics go (a credential: never logged). */
   telemetry: { connectionString?: string };
 }
@@ -280,8 +294,26 @@ function toConfig(s: Settings): Config {
       supportsFiles: s.TEAMS_SUPPORTS_FILES,
     },
     postureDigest: s.POSTURE_DIGEST,
+    rehearsal: {
+      network: rehearsalNetwork(s.REHEARSAL_SUBNET ?? (sandbox ? SANDBOX_REHEARSAL_SUBNET : undefined)),
+      maxConcurrent: s.REHEARSAL_MAX_CONCURRENT,
+      standingDays: s.REHEARSAL_STANDING_DAYS,
+      checkTimeoutMinutes: s.REHEARSAL_CHECK_TIMEOUT_MINUTES,
+    },
     telemetry: { connectionString: s.APPLICATIONINSIGHTS_CONNECTION_STRING },
   };
+}
+
+/** The sandbox world's isolated rehearsal network (docs/sandbox.md). */
+const SANDBOX_REHEARSAL_SUBNET = 'rg-rehearsal/vnet-rehearsal-eastasia/snet-rehearsal';
+
+function rehearsalNetwork(value: string | undefined): Config['rehearsal']['network'] {
+  if (!value) return undefined;
+  const parts = value.split('/').map((p) => p.trim());
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9._()-]+$/.test(p))) {
+    throw new ConfigError('REHEARSAL_SUBNET', `must be <resource group>/<virtual network>/<subnet> (got '${value}')`);
+  }
+  return { resourceGroup: parts[0], vnet: parts[1], subnet: parts[2] };
 }
 
 /**

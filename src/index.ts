@@ -147,6 +147,18 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         ownership: () => notifications.ownership,
       },
       restore: { azure, runs, approvals: config.approvals, jobPollMs: config.mode === 'sandbox' ? 1000 : 15_000 },
+      rehearsal: {
+        azure,
+        runs,
+        network: config.rehearsal.network,
+        pollMs: config.mode === 'sandbox' ? 1000 : 15_000,
+        checkTimeoutMs: config.rehearsal.checkTimeoutMinutes * 60_000,
+        standing: { days: config.rehearsal.standingDays, maxConcurrent: config.rehearsal.maxConcurrent },
+        // Monthly schedules run on the sandbox's controllable clock in sandbox mode (src/sandbox/engine.ts).
+        now: sandbox ? () => sandbox.engine.now() : undefined,
+        // A failed rehearsal is a failure notification, as a failed backup is.
+        notify: (events) => notifications.stream.accept(events),
+      },
       // The protect flows follow backup jobs as durable runs; the sandbox's jobs finish in seconds.
       protect: {
         azure,

@@ -2,6 +2,7 @@ import type { Azure } from '../../azure';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { planRehearsal, type RehearsalNetwork } from '../../dialogs/rehearsal/plan';
 import { rehearsalExplanation, resultLines } from '../../dialogs/rehearsal/view';
+import { planLinks } from '../../dialogs/restore/links';
 import { t, type Locale } from '../../i18n';
 import type { Logger } from '../../log';
 import type { JobEvent } from '../../notifications/types';
@@ -279,6 +280,8 @@ export function resultCard(locale: Locale, run: RehearsalRun): AdaptiveCardJson 
     failure: failure
       ? { title: failure.title, cause: failure.cause, resolution: failure.resolution }
       : { title: '', cause: '', resolution: '' },
-    reference: run.id,
+    reference: t(locale, 'approval.reference', { id: run.checkpoint.requestId }),
+    // The protected VM, its vault, key vault and staging account (the rehearsal's own VM is gone by now).
+    links: planLinks(locale, run.checkpoint.plan),
   });
 }

@@ -4,6 +4,7 @@ import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import type { RehearsalRefusal } from '../../dialogs/rehearsal/plan';
 import { rehearsalFacts, rehearsalSteps, stepName, timesLine } from '../../dialogs/rehearsal/view';
 import { formatTime } from '../../dialogs/restore/format';
+import { planLinks } from '../../dialogs/restore/links';
 import { echo } from '../../dialogs/shared';
 import { t, type Locale, type MessageKey } from '../../i18n';
 import { planHash } from '../../runs/restorePlan';
@@ -220,6 +221,7 @@ async function planCard(deps: RehearsalHandlerDeps, ctx: TurnContext, vm: string
     facts: rehearsalFacts(locale, plan),
     stepsTitle: t(locale, 'restore.plan.steps'),
     steps: rehearsalSteps(locale, plan).map((s) => ({ text: `▫️ ${s.text}` })),
+    links: planLinks(locale, plan),
     selected: plan.recoveryPoint.name,
     points: points.map((p) => ({ title: formatTime(p.time), value: p.name })),
     labels: {

@@ -25,7 +25,7 @@ export const rehearsalEntries: CatalogueEntry[] = [
         cause:
           '從 {vm} 還原的磁碟所建立的 VM 一直未回報 VM 代理程式就緒，因此其上無法執行任何延伸模組 (包括 Azure 磁碟加密)：實際還原此復原點會得到一部無法解除鎖定資料磁碟的 VM。',
         resolution:
-          '請檢查 {vm} 本身的 VM 代理程式：Windows Azure Guest Agent 服務 (Linux 為 waagent) 必須已安裝、設為自動啟動，且能連線到 168.63.129.16；請更新到最新版本。然後觸發新的備份並再次演練。Microsoft 指南：https://learn.microsoft.com/troubleshoot/azure/virtual-machines/windows/windows-azure-guest-agent',
+          '請檢查 {vm} 本身的 VM 代理程式：其服務必須已安裝、設為自動啟動，且能連線到 168.63.129.16；請更新到最新版本。然後觸發新的備份並再次演練。Microsoft 指南：https://learn.microsoft.com/troubleshoot/azure/virtual-machines/windows/windows-azure-guest-agent',
       },
     },
     fix: () => ({ kind: 'backupNow' }),
@@ -44,7 +44,7 @@ export const rehearsalEntries: CatalogueEntry[] = [
       'zh-TW': {
         title: '還原的磁碟未回報為已加密',
         cause: '從 {vm} 還原的 VM 上的 Azure 磁碟加密延伸模組未在時限內回報其磁碟區已加密。',
-        resolution: '請確認 {keyVault} 仍保有該 VM 的金鑰和密碼，且允許 Bot 從中部署，然後再次演練。',
+        resolution: '請確認 {keyVault} 仍保有該 VM 的金鑰和祕密，且允許 Bot 從中部署，然後再次演練。',
       },
     },
   },
