@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './log';
 import { createNotifications, type NotificationService } from './notifications';
 import { DurableRunEngine } from './runs/engine';
 import type { RunRecord } from './runs/types';
+import type { RehearsalStanding } from './notifications/posture';
 import type { Sandbox, SandboxTiming } from './sandbox';
 import { createHttpApp, listen } from './server';
 import {
@@ -121,6 +122,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       baseUrl: () => config.auditExport.publicUrl ?? (config.mode === 'sandbox' ? listening.url : undefined),
       ttlMinutes: config.auditExport.linkMinutes,
     });
+    // Each VM's latest restore rehearsal (src/bot/rehearsal/results.ts), for posture: never rehearsed, or failing.
+    const rehearsals = config.rehearsal.network
+      ? async () => (await store.records<RehearsalStanding>('rehearsal-results').list()).map((r) => r.value)
+      : undefined;
     const bot = createBot(config, {
       mode: config.mode,
       logger,
@@ -133,6 +138,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         azure,
         allowBekOnly: config.azure.allowBekOnly,
         rpoHours: config.notifications.rpoHours,
+        rehearsals,
         budget: () => notifications.budget,
       },
       auditExport: {
@@ -175,7 +181,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       logger,
       posture:
         config.postureDigest === 'weekly'
-          ? { allowBekOnly: config.azure.allowBekOnly, rpoHours: config.notifications.rpoHours }
+          ? { allowBekOnly: config.azure.allowBekOnly, rpoHours: config.notifications.rpoHours, rehearsals }
           : undefined,
     });
     cleanup.push(() => notifications.stop());

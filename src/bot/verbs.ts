@@ -20,7 +20,13 @@ export const RESTORE_VERBS = [
 ] as const;
 
 /** Restore rehearsals (src/bot/rehearsal/register.ts): the request cards and revoking a standing rehearsal. */
-export const REHEARSAL_VERBS = ['rehearsal.vm', 'rehearsal.request', 'rehearsal.cancel', 'rehearsal.revoke'] as const;
+export const REHEARSAL_VERBS = [
+  'rehearsal.start',
+  'rehearsal.vm',
+  'rehearsal.request',
+  'rehearsal.cancel',
+  'rehearsal.revoke',
+] as const;
 
 /** The protect flows (src/dialogs, routed by src/bot/protect/register.ts), the card-step mechanism's own verbs first. */
 export const PROTECT_VERBS = [

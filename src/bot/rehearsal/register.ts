@@ -64,6 +64,8 @@ export function registerRehearsal(
   commands.plug('rehearse', rehearseCommand(handlers));
   commands.plug('rehearsals', rehearsalsCommand(handlers));
   const routes: Record<(typeof REHEARSAL_VERBS)[number], VerbHandler> = {
+    // The posture card's "Rehearse" on a VM: the same plan card as `rehearse <vm>`.
+    'rehearsal.start': vmVerb(handlers),
     'rehearsal.vm': vmVerb(handlers),
     'rehearsal.request': requestVerb(handlers),
     'rehearsal.cancel': cancelVerb(handlers),

@@ -77,6 +77,9 @@ export const en = {
   'rehearsal.standing.approversOnly': 'Only an approver can approve or revoke a standing rehearsal.',
   'rehearsal.standing.usage': 'Name a VM or a vault: `rehearse monthly <vm | vault>`.',
   'rehearsal.notify.title': 'Restore rehearsal failed: {vm}',
+  'rehearsal.fix.rehearse': 'Rehearse',
+  'posture.rehearsalFailed': '🧪 **{vm}**: its last restore rehearsal failed at {step} ({when}): it may not come back.',
+  'posture.neverRehearsed': '🧪 **{vm}** has never been restored in a rehearsal: its recovery is unproven.',
 };
 
 export const zhTW: Record<keyof typeof en, string> = {
@@ -151,4 +154,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   'rehearsal.standing.approversOnly': '只有核准者可以核准或撤銷常設演練。',
   'rehearsal.standing.usage': '請指定 VM 或保存庫：`rehearse monthly <VM 或保存庫名稱>`。',
   'rehearsal.notify.title': '還原演練失敗：{vm}',
+  'rehearsal.fix.rehearse': '演練',
+  'posture.rehearsalFailed': '🧪 **{vm}**：最近一次還原演練在「{step}」失敗 ({when})：可能無法復原。',
+  'posture.neverRehearsed': '🧪 **{vm}** 從未在演練中還原過：其復原能力未經證實。',
 };
