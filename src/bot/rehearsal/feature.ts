@@ -158,6 +158,24 @@ export class RehearsalFeature {
   /** The result card to the requester's and the approvers' conversations; a failure also as a notification. */
   private async report(run: RehearsalRun): Promise<void> {
     const cp = run.checkpoint;
+    // A standing rehearsal has no request to follow it in the audit trail: its end is audited here.
+    if (cp.standingId) {
+      await this.deps.audit.append({
+        who: { name: 'ade-backup-bot' },
+        action: 'rehearsal.run',
+        target: { kind: 'vm', name: cp.plan.vm.name, id: cp.plan.vm.id },
+        details: {
+          runId: run.id,
+          standingId: cp.standingId,
+          purpose: 'rehearsal',
+          ...(cp.failure ? { step: cp.failure.step, error: cp.failure.code } : {}),
+          ...(cp.cleanup?.left.length ? { left: cp.cleanup.left.length } : {}),
+        },
+        approval: { requestId: cp.standingId },
+        result: cp.result === 'passed' ? 'succeeded' : 'failed',
+        ...(cp.armRequestIds?.length ? { armRequestIds: cp.armRequestIds } : {}),
+      });
+    }
     const targets: { reference: Record<string, unknown>; locale: Locale }[] = [];
     if (cp.standingId) {
       const s = (await this.standing.list()).find((x) => x.id === cp.standingId);

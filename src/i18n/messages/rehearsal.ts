@@ -78,6 +78,8 @@ export const en = {
   'rehearsal.standing.usage': 'Name a VM or a vault: `rehearse monthly <vm | vault>`.',
   'rehearsal.notify.title': 'Restore rehearsal failed: {vm}',
   'rehearsal.fix.rehearse': 'Rehearse',
+  'audit.action.rehearsal.standing': 'Standing rehearsal',
+  'audit.action.rehearsal.run': 'Rehearsal run',
   'posture.rehearsalFailed': '🧪 **{vm}**: its last restore rehearsal failed at {step} ({when}): it may not come back.',
   'posture.neverRehearsed': '🧪 **{vm}** has never been restored in a rehearsal: its recovery is unproven.',
 };
@@ -155,6 +157,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'rehearsal.standing.usage': '請指定 VM 或保存庫：`rehearse monthly <VM 或保存庫名稱>`。',
   'rehearsal.notify.title': '還原演練失敗：{vm}',
   'rehearsal.fix.rehearse': '演練',
+  'audit.action.rehearsal.standing': '常設演練',
+  'audit.action.rehearsal.run': '演練執行',
   'posture.rehearsalFailed': '🧪 **{vm}**：最近一次還原演練在「{step}」失敗 ({when})：可能無法復原。',
   'posture.neverRehearsed': '🧪 **{vm}** 從未在演練中還原過：其復原能力未經證實。',
 };
