@@ -79,6 +79,9 @@ const schema = z.object({
   // ade-backup-bot:purpose=rehearsal; the sandbox's rg-rehearsal by default in sandbox mode), how many at once, how
   // long a standing approval lasts, how long the checks wait for the VM.
   REHEARSAL_SUBNET: optionalText(),
+  // When REHEARSAL_SUBNET's virtual network does not exist: the address space a rehearsal makes it with (in the
+  // existing resource group, unpeered, tagged); unset = it must exist.
+  REHEARSAL_NETWORK_PREFIX: optionalText(),
   REHEARSAL_MAX_CONCURRENT: integer(1, 50, 2),
   REHEARSAL_STANDING_DAYS: integer(1, 365, 90),
   REHEARSAL_CHECK_TIMEOUT_MINUTES: integer(1, 240, 15),
@@ -178,7 +181,7 @@ export interface Config {
   postureDigest: 'off' | 'weekly';
   /** REHEARSAL_*: restore rehearsals (docs/rehearsal.md); no network = rehearsals not configured. */
   rehearsal: {
-    network?: { resourceGroup: string; vnet: string; subnet: string };
+    network?: { resourceGroup: string; vnet: string; subnet: string; addressPrefix?: string };
     maxConcurrent: number;
     standingDays: number;
     checkTimeoutMinutes: number;
@@ -295,7 +298,10 @@ function toConfig(s: Settings): Config {
     },
     postureDigest: s.POSTURE_DIGEST,
     rehearsal: {
-      network: rehearsalNetwork(s.REHEARSAL_SUBNET ?? (sandbox ? SANDBOX_REHEARSAL_SUBNET : undefined)),
+      network: rehearsalNetwork(
+        s.REHEARSAL_SUBNET ?? (sandbox ? SANDBOX_REHEARSAL_SUBNET : undefined),
+        s.REHEARSAL_NETWORK_PREFIX,
+      ),
       maxConcurrent: s.REHEARSAL_MAX_CONCURRENT,
       standingDays: s.REHEARSAL_STANDING_DAYS,
       checkTimeoutMinutes: s.REHEARSAL_CHECK_TIMEOUT_MINUTES,
@@ -307,13 +313,19 @@ function toConfig(s: Settings): Config {
 /** The sandbox world's isolated rehearsal network (docs/sandbox.md). */
 const SANDBOX_REHEARSAL_SUBNET = 'rg-rehearsal/vnet-rehearsal-eastasia/snet-rehearsal';
 
-function rehearsalNetwork(value: string | undefined): Config['rehearsal']['network'] {
+function rehearsalNetwork(value: string | undefined, prefix: string | undefined): Config['rehearsal']['network'] {
+  if (prefix && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(prefix)) {
+    throw new ConfigError(
+      'REHEARSAL_NETWORK_PREFIX',
+      `must be an IPv4 address range like 10.250.0.0/24 (got '${prefix}')`,
+    );
+  }
   if (!value) return undefined;
   const parts = value.split('/').map((p) => p.trim());
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9._()-]+$/.test(p))) {
     throw new ConfigError('REHEARSAL_SUBNET', `must be <resource group>/<virtual network>/<subnet> (got '${value}')`);
   }
-  return { resourceGroup: parts[0], vnet: parts[1], subnet: parts[2] };
+  return { resourceGroup: parts[0], vnet: parts[1], subnet: parts[2], ...(prefix ? { addressPrefix: prefix } : {}) };
 }
 
 /**

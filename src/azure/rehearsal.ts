@@ -83,6 +83,41 @@ export class RehearsalOperations {
   }
 
   /**
+   * Makes the rehearsal network when it does not exist yet (REHEARSAL_NETWORK_PREFIX): one virtual network with one
+   * subnet over the whole prefix, tagged for rehearsals, with no peering (peerings are a child resource this never
+   * makes), in the existing resource group. An existing network is left as it is (and then checked). Returns whether
+   * it made it. Permission: Microsoft.Network/virtualNetworks/read and /write on the resource group.
+   */
+  async ensureIsolatedNetwork(
+    where: { resourceGroup: string; vnet: string; subnet: string },
+    create: { location: string; addressPrefix: string },
+    options: OperationOptions = {},
+  ): Promise<boolean> {
+    return azureCall('ensureIsolatedNetwork', async () => {
+      try {
+        await this.clients.network.virtualNetworks.get(where.resourceGroup, where.vnet, {
+          abortSignal: options.abortSignal,
+        });
+        return false;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      await this.clients.network.virtualNetworks.beginCreateOrUpdateAndWait(
+        where.resourceGroup,
+        where.vnet,
+        {
+          location: create.location,
+          tags: { [REHEARSAL_PURPOSE_TAG]: 'rehearsal' },
+          addressSpace: { addressPrefixes: [create.addressPrefix] },
+          subnets: [{ name: where.subnet, addressPrefix: create.addressPrefix }],
+        },
+        { abortSignal: options.abortSignal, updateIntervalInMs: 10 },
+      );
+      return true;
+    });
+  }
+
+  /**
    * Adds the tags to managed disks (a rehearsal's restored disks, the moment its restore job names them, so that a
    * clean-up after any later failure knows them as its own). Permission: Microsoft.Compute/disks/write.
    */

@@ -27,8 +27,11 @@ export const CLEANUP_INCOMPLETE = 'RehearsalCleanupIncomplete';
 
 export interface RehearsalRunOptions {
   azure: Pick<Azure, 'restore' | 'rehearsal'>;
-  /** Where rehearsals run (REHEARSAL_SUBNET): `<resource group>/<virtual network>/<subnet>`. */
-  network: { resourceGroup: string; vnet: string; subnet: string };
+  /**
+   * Where rehearsals run (REHEARSAL_SUBNET): `<resource group>/<virtual network>/<subnet>`; with `addressPrefix`
+   * (REHEARSAL_NETWORK_PREFIX) the network is made when it does not exist.
+   */
+  network: { resourceGroup: string; vnet: string; subnet: string; addressPrefix?: string };
   /** Wait between polls of the restore job and of the VM's instance view. */
   pollMs?: number;
   /** How long the checks wait for the VM to report ready and encrypted (REHEARSAL_CHECK_TIMEOUT_MINUTES). */
@@ -109,7 +112,16 @@ export function rehearsalRunKind(options: RehearsalRunOptions): RunKind<Rehearsa
   });
 
   const ensureIsolatedNetwork: Step = async ({ checkpoint: cp }, ctx) => {
-    const net = await azure.rehearsal.checkIsolatedSubnet(options.network, { abortSignal: ctx.signal });
+    const { addressPrefix, ...where } = options.network;
+    // Made once when a prefix is configured and it does not exist yet (unpeered, tagged); then checked like any other.
+    const made = addressPrefix
+      ? await azure.rehearsal.ensureIsolatedNetwork(
+          where,
+          { location: cp.plan.region, addressPrefix },
+          { abortSignal: ctx.signal },
+        )
+      : false;
+    const net = await azure.rehearsal.checkIsolatedSubnet(where, { abortSignal: ctx.signal });
     const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
     // The approved plan must name this very network: the run never restores anywhere else.
     if (!same(cp.plan.subnet.id, net.id) || !same(cp.plan.targetResourceGroup.name, net.resourceGroup)) {
@@ -119,7 +131,11 @@ export function rehearsalRunKind(options: RehearsalRunOptions): RunKind<Rehearsa
     }
     return {
       next: 'restoreDisks',
-      checkpoint: { ...cp, network: { subnetId: net.id, resourceGroup: net.resourceGroup }, times: times(cp, {}) },
+      checkpoint: {
+        ...cp,
+        network: { subnetId: net.id, resourceGroup: net.resourceGroup, ...(made ? { created: true } : {}) },
+        times: times(cp, {}),
+      },
     };
   };
 

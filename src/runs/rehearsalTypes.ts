@@ -27,7 +27,8 @@ export interface RehearsalCheckpoint extends Omit<RestoreCheckpoint, 'vm'> {
   standingId?: string;
   /** Who the result goes to besides the team: the requester's conversation (a conversation reference key). */
   notify?: { conversationId?: string };
-  network?: { subnetId: string; resourceGroup: string };
+  /** The isolated subnet as checked (and whether this rehearsal made its network). */
+  network?: { subnetId: string; resourceGroup: string; created?: boolean };
   vm?: { id: string; name: string; path: 'template' | 'compute'; osDiskId?: string; dataDiskIds: string[] };
   /** Every resource id this rehearsal made (or was about to make): the only ids clean-up may delete. */
   created?: string[];

@@ -93,6 +93,46 @@ describe('the rehearsal run', () => {
     expect(writes).toEqual([]);
   });
 
+  it('makes the rehearsal network when it does not exist and a prefix is set: unpeered, tagged, then used', async () => {
+    const network = {
+      resourceGroup: 'rg-rehearsal',
+      vnet: 'vnet-rehearsal-made',
+      subnet: 'snet-made',
+      addressPrefix: '10.251.0.0/24',
+    };
+    const requestId = `rh-req-${++n}`;
+    const planned = await planRehearsal(createAzure(azure.settings), { vmName: 'vm-db-01', network, requestId });
+    if (!('plan' in planned)) throw new Error(`no plan: ${planned.refused}`);
+    expect(planned.plan.subnet).toMatchObject({ vnet: 'vnet-rehearsal-made', subnet: 'snet-made' });
+    const e = new DurableRunEngine({
+      store: runs,
+      logger,
+      owner: `owner-${n}`,
+      leaseMs: 60_000,
+      retryDelayMs: () => 10,
+      takeoverIntervalMs: 0,
+    });
+    e.register(
+      rehearsalRunKind({
+        azure: createAzure(azure.settings),
+        network,
+        pollMs: 20,
+        checkTimeoutMs: 2000,
+        authorize: async () => undefined,
+      }),
+    );
+    await e.start(REHEARSAL_RUN_KIND, rehearsalRunId(requestId), { requestId, plan: planned.plan });
+    await e.idle();
+    const run = (await e.get<RehearsalCheckpoint>(rehearsalRunId(requestId)))!;
+    await e.stop();
+    expect(run.checkpoint).toMatchObject({ result: 'passed', network: { created: true } });
+    const vnet = await azure.clients.network.virtualNetworks.get('rg-rehearsal', 'vnet-rehearsal-made');
+    expect(vnet.tags).toEqual({ 'ade-backup-bot:purpose': 'rehearsal' });
+    expect(vnet.virtualNetworkPeerings).toEqual([]);
+    expect(vnet.subnets?.map((x) => x.name)).toEqual(['snet-made']);
+    expect(await leftInRehearsalGroup()).toEqual([]);
+  });
+
   it('rehearses vm-db-01: restores, creates the VM in the isolated subnet, checks it, deletes everything, times it', async () => {
     const jobsBefore = azure.sandbox.world.jobs.filter((j) => j.operation === 'Restore').length;
     const run = await rehearse('vm-db-01');

@@ -12,6 +12,11 @@ export interface RehearsalNetwork {
   resourceGroup: string;
   vnet: string;
   subnet: string;
+  /**
+   * REHEARSAL_NETWORK_PREFIX: when the virtual network does not exist, the rehearsal makes it (in the existing resource
+   * group, in the VM's region, unpeered and tagged) with this address space; absent = it must exist.
+   */
+  addressPrefix?: string;
 }
 
 export interface RehearsalPlanInput {
@@ -80,12 +85,16 @@ export async function planRehearsal(
     net = await azure.rehearsal.checkIsolatedSubnet(input.network, options);
   } catch (err) {
     const code = (err as { details?: { code?: string } }).details?.code;
-    if (
-      code === 'RehearsalNetworkNotIsolated' ||
-      (err as { details?: { statusCode?: number } }).details?.statusCode === 404
-    )
+    const missing = (err as { details?: { statusCode?: number } }).details?.statusCode === 404;
+    if (missing && input.network.addressPrefix) {
+      // The run makes it (ensureIsolatedNetwork) in the VM's region; the plan names it as it will be.
+      const { resourceGroup, vnet, subnet } = input.network;
+      const sub = /^\/subscriptions\/[^/]+/i.exec(chosen.id)?.[0] ?? '';
+      const id = `${sub}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnet}`;
+      net = { id, resourceGroup, vnet, subnet, location: chosen.location };
+    } else if (code === 'RehearsalNetworkNotIsolated' || missing) {
       return { refused: 'notIsolated', vm: chosen.name, detail: (err as Error).message };
-    throw err;
+    } else throw err;
   }
   const region = chosen.location;
   if (net.location.toLowerCase() !== region.toLowerCase())

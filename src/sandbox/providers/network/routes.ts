@@ -71,6 +71,60 @@ export const networkRoutes: Route[] = [
     handler: (req, ctx) => ({ status: 200, body: vnetBody(ctx, requireVnet(req, ctx)) }),
   },
   {
+    // https://learn.microsoft.com/rest/api/virtualnetwork/virtual-networks/create-or-update: 201 (200 on update) with
+    // Azure-AsyncOperation. Peerings are a child resource (virtualNetworkPeerings PUT), never made by this call; an
+    // update keeps the network's peerings. The sandbox does not check that subnet prefixes lie in the address space.
+    id: 'virtualNetworks.createOrUpdate',
+    method: 'PUT',
+    path: `${RG_PATH}/virtualNetworks/{virtualNetworkName}`,
+    apiVersions: NETWORK_API_VERSIONS,
+    permission: (req) => ({ action: `${VNET_TYPE}/write`, scope: vnetScope(req) }),
+    handler: (req, ctx) => {
+      const rg = requireResourceGroup(req, ctx);
+      const name = req.params.virtualNetworkName;
+      const existing = findVnet(ctx, rg.name, name);
+      requireAbsentIfNoneMatch(req, !!existing, VNET_TYPE, name);
+      const body = (req.body ?? {}) as {
+        location?: string;
+        properties?: {
+          addressSpace?: { addressPrefixes?: string[] };
+          subnets?: { name?: string; properties?: { addressPrefix?: string } }[];
+        };
+      };
+      const location = body.location ?? existing?.location;
+      const prefix = body.properties?.addressSpace?.addressPrefixes?.[0];
+      if (!location || !prefix) {
+        throw new AzureError(400, 'InvalidRequestFormat', 'The virtual network needs a location and an address space.');
+      }
+      const subnets = (body.properties?.subnets ?? []).map((x) => ({
+        name: x.name ?? '',
+        addressPrefix: x.properties?.addressPrefix ?? '',
+      }));
+      if (subnets.some((x) => !x.name || !x.addressPrefix)) {
+        throw new AzureError(400, 'InvalidRequestFormat', 'Every subnet needs a name and an address prefix.');
+      }
+      const vnet: VirtualNetwork = existing ?? {
+        name,
+        resourceGroup: rg.name,
+        location,
+        addressPrefix: prefix,
+        subnets,
+      };
+      Object.assign(vnet, { location, addressPrefix: prefix, subnets, tags: tagsOf(req.body) });
+      if (!existing) ctx.world.virtualNetworks.push(vnet);
+      const op = ctx.engine.startOperation(ctx.timing.lroMs, () => ({ status: 'Succeeded' }));
+      const asyncOperation = `/subscriptions/${ctx.world.subscriptionId}/providers/Microsoft.Network/locations/${location}/operations/${op.id}`;
+      return {
+        status: existing ? 200 : 201,
+        headers: lroHeaders(req, ctx, { asyncOperation }),
+        body: {
+          ...vnetBody(ctx, vnet),
+          properties: { ...(vnetBody(ctx, vnet).properties as object), provisioningState: 'Updating' },
+        },
+      };
+    },
+  },
+  {
     id: 'subnets.list',
     method: 'GET',
     path: `${RG_PATH}/virtualNetworks/{virtualNetworkName}/subnets`,
