@@ -238,13 +238,54 @@ export function rehearsalRunKind(options: RehearsalRunOptions): RunKind<Rehearsa
     throw Object.assign(new Error(checkMessage(verdict)), { code: CHECK_FAILED[verdict] });
   };
 
-  const cleanup: Step = async ({ id, checkpoint: cp }, ctx) => {
+  /**
+   * A restore job the run stopped following (a step failed meanwhile) may still make disks: clean-up waits for it to
+   * end, then records and tags its disks like followJob does, so they are deleted too. Undefined when there is
+   * nothing to wait for; 'wait' while the job runs (bounded by the check timeout, then the disks count as left).
+   */
+  const adoptLateDisks = async (
+    cp: RehearsalCheckpoint,
+    runId: string,
+    signal: AbortSignal,
+  ): Promise<'wait' | Partial<RehearsalCheckpoint> | undefined> => {
+    if (!cp.jobId || cp.outputs || cp.jobStatus === 'Failed' || cp.jobStatus === 'Cancelled') return undefined;
+    const job = await azure.restore.getRestoreJob(cp.plan.item, cp.jobId, { abortSignal: signal });
+    if (job.status === 'Failed' || job.status === 'Cancelled') return { jobStatus: job.status };
+    if (!job.outputs) return 'wait';
+    const disks = await azure.rehearsal.restoredDiskIds(
+      job.outputs,
+      cp.plan.targetResourceGroup.name,
+      cp.plan.vm.name,
+      {
+        abortSignal: signal,
+      },
+    );
+    await azure.rehearsal.tagDisks(disks, ownTags(runId, cp), { abortSignal: signal });
+    return { jobStatus: job.status, outputs: job.outputs, created: merge(cp.created, disks) };
+  };
+
+  const cleanup: Step = async (run, ctx) => {
+    const { id } = run;
+    let cp = run.checkpoint;
+    let jobError: string | undefined;
+    try {
+      const late = await adoptLateDisks(cp, id, ctx.signal);
+      const waitedMs = cp.failureAt ? now() - Date.parse(cp.failureAt) : 0;
+      if (late === 'wait' && waitedMs < checkTimeoutMs)
+        return { again: true, delayMs: pollMs, checkpoint: cp.failureAt ? cp : { ...cp, failureAt: iso() } };
+      if (late === 'wait')
+        jobError = `The restore job ${cp.jobId} was still running: its disks are not cleaned up yet.`;
+      else if (late) cp = { ...cp, ...late };
+    } catch (err) {
+      if (isAbort(err) || ctx.signal.aborted) throw err;
+      jobError = describeFailure(err, 'cleanup').message;
+    }
     const state = cp.cleanup ?? { attempts: 0, deleted: [], left: [] };
     const attempt = state.attempts + 1;
     const deleted = [...state.deleted];
     const left: string[] = [];
     const notOurs: string[] = [];
-    let error: string | undefined;
+    let error: string | undefined = jobError;
     // The VM first (its NIC and disks are attached to it), then NICs, then disks.
     const order = (x: string) => (/\/virtualMachines\//i.test(x) ? 0 : /\/networkInterfaces\//i.test(x) ? 1 : 2);
     const own = [...(cp.created ?? [])].filter((x) => !deleted.includes(x)).sort((a, b) => order(a) - order(b));
@@ -269,8 +310,16 @@ export function rehearsalRunKind(options: RehearsalRunOptions): RunKind<Rehearsa
         error ??= describeFailure(err, 'cleanup').message;
       }
     }
-    const pending = left.length > 0 || (!!cp.outputs && !stagingDeleted);
-    const next = { attempts: attempt, deleted, left, notOurs, stagingDeleted, ...(error ? { error } : {}) };
+    const pending = left.length > 0 || (!!cp.outputs && !stagingDeleted) || !!jobError;
+    const next = {
+      attempts: attempt,
+      deleted,
+      left,
+      notOurs,
+      stagingDeleted,
+      ...(jobError ? { jobPending: true } : {}),
+      ...(error ? { error } : {}),
+    };
     if (pending && attempt < cleanupAttempts) {
       return { again: true, delayMs: pollMs * attempt, checkpoint: { ...cp, cleanup: next } };
     }
@@ -278,7 +327,8 @@ export function rehearsalRunKind(options: RehearsalRunOptions): RunKind<Rehearsa
   };
 
   const report: Step = async ({ checkpoint: cp }) => {
-    const cleanupFailed = (cp.cleanup?.left.length ?? 0) > 0 || (!!cp.outputs && !cp.cleanup?.stagingDeleted);
+    const cleanupFailed =
+      (cp.cleanup?.left.length ?? 0) > 0 || (!!cp.outputs && !cp.cleanup?.stagingDeleted) || !!cp.cleanup?.jobPending;
     const result = cp.failure ? 'failed' : cleanupFailed ? 'failed' : 'passed';
     const done = { ...cp, result, times: cp.times?.endedAt ? cp.times : times(cp, { endedAt: iso() }) } as const;
     if (result === 'passed') return { next: 'done', checkpoint: done };

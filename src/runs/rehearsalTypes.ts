@@ -39,6 +39,8 @@ export interface RehearsalCheckpoint extends Omit<RestoreCheckpoint, 'vm'> {
     encryption: 'encrypted' | 'notEncrypted' | 'unknown';
     verdict: RehearsalCheck | 'passed';
   };
+  /** When clean-up began waiting for a restore job still running (it waits at most the check timeout). */
+  failureAt?: string;
   /** The step that failed (the run then cleaned up). */
   failure?: { step: RehearsalStep; code: string; message: string; requestId?: string };
   cleanup?: {
@@ -49,6 +51,8 @@ export interface RehearsalCheckpoint extends Omit<RestoreCheckpoint, 'vm'> {
     /** Ids recorded but not carrying this rehearsal's tag: never deleted. */
     notOurs?: string[];
     stagingDeleted?: boolean;
+    /** A restore job this rehearsal started was still running when clean-up gave up (its disks may appear later). */
+    jobPending?: boolean;
     error?: string;
   };
   result?: 'passed' | 'failed';

@@ -175,6 +175,25 @@ describe('the rehearsal run', () => {
     expect(await stagedBlobs(azure, cp.outputs!)).toEqual([]);
   });
 
+  it('a step failing while its restore job still runs: clean-up waits for the job and deletes its disks too', async () => {
+    // Reading the job fails once with a non-transient error (403) while the job runs: the run goes to clean-up.
+    const fault = azure.sandbox.faults.add({ routeId: 'jobDetails.get', kind: 'error', status: 403, times: 1 });
+    let run;
+    try {
+      run = await rehearse('vm-db-01');
+    } finally {
+      azure.sandbox.faults.remove(fault.id);
+    }
+    expect(run.status).toBe('failed');
+    expect(run.checkpoint.failure).toMatchObject({ step: 'followJob' });
+    // The job ended after the failure; its disks were found, tagged, deleted; its staged files too.
+    expect(run.checkpoint.outputs).toBeDefined();
+    expect(run.checkpoint.cleanup).toMatchObject({ left: [], stagingDeleted: true });
+    expect(run.checkpoint.cleanup!.deleted.filter((x) => /\/disks\//i.test(x))).toHaveLength(2);
+    expect(await leftInRehearsalGroup()).toEqual([]);
+    expect(await stagedBlobs(azure, run.checkpoint.outputs!)).toEqual([]);
+  });
+
   it('never deletes a recorded id that does not carry its tag', async () => {
     const foreign = `/subscriptions/${azure.settings.subscriptionId}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-web-01`;
     const run = await rehearse('vm-db-01', { created: [foreign] });
