@@ -164,6 +164,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         now: sandbox ? () => sandbox.engine.now() : undefined,
         // A failed rehearsal is a failure notification, as a failed backup is.
         notify: (events) => notifications.stream.accept(events),
+        // One replica runs the monthly schedule: the one holding the notifications watcher's lease.
+        scheduleWhen: () => notifications.isLeader,
       },
       // The protect flows follow backup jobs as durable runs; the sandbox's jobs finish in seconds.
       protect: {

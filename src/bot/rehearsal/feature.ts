@@ -40,6 +40,11 @@ export interface RehearsalOptions {
   now?: () => number;
   /** A failed rehearsal as a failure notification (NotificationService.stream.accept); absent = result cards only. */
   notify?: (events: JobEvent[]) => Promise<unknown>;
+  /**
+   * Whether this replica runs the schedule now (the composition root: the notifications watcher's lease holder, so
+   * one replica counts and starts standing rehearsals); absent = always.
+   */
+  scheduleWhen?: () => boolean;
   /** Hands the feature to whoever wires it (the composition root, tests): its schedule's `tick()`, its results. */
   expose?: (feature: RehearsalFeature) => void;
 }
@@ -195,23 +200,8 @@ export class RehearsalFeature {
         .catch((err: unknown) => this.deps.logger.warn({ err, runId: run.id }, 'rehearsal result card not sent'));
     }
     if (cp.result !== 'passed' && this.deps.options.notify) {
-      const explanation = rehearsalExplanation('en', run);
       await this.deps.options
-        .notify([
-          {
-            source: 'watcher',
-            vault: cp.plan.item.vault,
-            jobId: run.id,
-            vm: cp.plan.vm.name,
-            vmResourceGroup: cp.plan.vm.resourceGroup,
-            operation: 'Rehearsal',
-            outcome: 'failed',
-            at: cp.times?.endedAt ?? new Date().toISOString(),
-            startTime: cp.times?.startedAt,
-            // The catalogue entry's code as the error's name: the card explains it and offers its fix.
-            error: { title: explanation.code, message: cp.failure?.message ?? explanation.title, recommendations: [] },
-          },
-        ])
+        .notify([failureEvent(run)])
         .catch((err: unknown) => this.deps.logger.warn({ err, runId: run.id }, 'rehearsal failure not notified'));
     }
   }
@@ -224,7 +214,7 @@ export class RehearsalFeature {
    */
   async tick(signal?: AbortSignal): Promise<{ started: string[] }> {
     const started: string[] = [];
-    if (!this.configured) return { started };
+    if (!this.configured || this.deps.options.scheduleWhen?.() === false) return { started };
     await this.standing.sweepExpired();
     const active = await this.standing.active();
     if (!active.length) return { started };
@@ -281,6 +271,28 @@ export class RehearsalFeature {
     }
     return n;
   }
+}
+
+/**
+ * A failed rehearsal as the notifications take a failed backup job (operation `Rehearsal`, the run id as its job
+ * id: posted once per conversation subscribed to the VM's vault, with the catalogue entry and its fix).
+ */
+export function failureEvent(run: RehearsalRun): JobEvent {
+  const cp = run.checkpoint;
+  const explanation = rehearsalExplanation('en', run);
+  return {
+    source: 'watcher',
+    vault: cp.plan.item.vault,
+    jobId: run.id,
+    vm: cp.plan.vm.name,
+    vmResourceGroup: cp.plan.vm.resourceGroup,
+    operation: 'Rehearsal',
+    outcome: 'failed',
+    at: cp.times?.endedAt ?? new Date().toISOString(),
+    startTime: cp.times?.startedAt,
+    // The catalogue entry's code as the error's name: the card explains it and offers its fix.
+    error: { title: explanation.code, message: cp.failure?.message ?? explanation.title, recommendations: [] },
+  };
 }
 
 /** cards/rehearsal.result.json: passed or failed at which step, the times (the RTO to quote), the clean-up. */
