@@ -194,6 +194,41 @@ describe('the rehearsal run', () => {
     expect(await stagedBlobs(azure, run.checkpoint.outputs!)).toEqual([]);
   });
 
+  it('a replica stopped mid clean-up: the next one finishes it, and nothing is left', async () => {
+    const requestId = `rh-req-${++n}`;
+    const plan = await planFor('vm-db-01', requestId);
+    // Deleting the VM is slow, and the replica goes away meanwhile.
+    const slow = azure.sandbox.faults.add({
+      routeId: 'virtualMachines.delete',
+      kind: 'latency',
+      latencyMs: 4000,
+      times: 1,
+    });
+    const first = engine('first-cleaner');
+    await first.start(REHEARSAL_RUN_KIND, rehearsalRunId(requestId), { requestId, plan });
+    const until = async (check: () => Promise<boolean>) => {
+      const end = Date.now() + 20_000;
+      while (!(await check())) {
+        if (Date.now() > end) throw new Error('timed out');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await until(async () => (await first.get(rehearsalRunId(requestId)))?.step === 'cleanup');
+    await first.stop();
+    azure.sandbox.faults.remove(slow.id);
+    expect(await first.get(rehearsalRunId(requestId))).toMatchObject({ status: 'running', step: 'cleanup' });
+
+    const second = engine('second-cleaner');
+    expect(await second.resumeAll()).toBe(1);
+    await second.idle();
+    const run = (await second.get<RehearsalCheckpoint>(rehearsalRunId(requestId)))!;
+    await second.stop();
+    expect(run.status).toBe('succeeded');
+    expect(run.checkpoint.result).toBe('passed');
+    expect(await leftInRehearsalGroup()).toEqual([]);
+    expect(await stagedBlobs(azure, run.checkpoint.outputs!)).toEqual([]);
+  });
+
   it('never deletes a recorded id that does not carry its tag', async () => {
     const foreign = `/subscriptions/${azure.settings.subscriptionId}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-web-01`;
     const run = await rehearse('vm-db-01', { created: [foreign] });
