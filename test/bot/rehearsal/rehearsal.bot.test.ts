@@ -116,6 +116,29 @@ describe('restore rehearsal, requested and approved in chat', () => {
     expect(listText).toMatch(/❌ \*\*vm-agentdown-01\*\*: failed .* at Checks/);
   });
 
+  it("posture's Rehearse button opens the plan; only its requester may request it, once", async () => {
+    const sent = await bot.say(operator, 'help');
+    const anyMessage = bot.idOf(sent[0]);
+    const opened = await bot.click(operator, 'rehearsal.start', { vm: 'vm-legacy-01' }, anyMessage);
+    expect(cardId(opened.card)).toBe('card.rehearsal.plan');
+    const draftId: string = actionsOf(opened.card).find((a) => a.verb === 'rehearsal.request')!.data.draftId;
+    const point = choicesOf(opened.card, 'point')[0].value;
+    // Someone else's click on this card (the approver, who is also an operator) is refused; nothing is requested.
+    const before = (await bot.approvals()).length;
+    const stolen = await bot.click(approver, 'rehearsal.request', { draftId, point }, anyMessage);
+    expect(textsOf(stolen.card).join('\n')).toMatch(/This card is out of date/);
+    // A point that was not offered is refused too.
+    const forged = await bot.click(operator, 'rehearsal.request', { draftId, point: 'rp-forged' }, anyMessage);
+    expect(textsOf(forged.card).join('\n')).toMatch(/This card is out of date/);
+    expect((await bot.approvals()).length).toBe(before);
+    // Cancel: the draft is gone, a later click on it is stale.
+    const cancelled = await bot.click(operator, 'rehearsal.cancel', { draftId }, anyMessage);
+    expect(textsOf(cancelled.card).join('\n')).toMatch(/Rehearsal request cancelled/);
+    const late = await bot.click(operator, 'rehearsal.request', { draftId, point }, anyMessage);
+    expect(textsOf(late.card).join('\n')).toMatch(/This card is out of date/);
+    expect((await bot.approvals()).length).toBe(before);
+  });
+
   it('a viewer may not rehearse; an unknown VM gets a clear answer and nothing is created', async () => {
     const { viewer } = await import('../approvals/restoreBot');
     const refused = await bot.say(viewer, 'rehearse vm-db-01');
