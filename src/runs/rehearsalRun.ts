@@ -1,9 +1,11 @@
 import type { Azure, RestoredVmHealth } from '../azure';
-import { REHEARSAL_TAG, RESTORE_TAG, trackWrites, trailTags } from '../azure';
+import { trackWrites } from '../azure';
 import { describeFailure, isAbort, isTransient } from './failures';
+import { cleanupStep } from './rehearsalCleanup';
+import { merge, ownTags } from './rehearsalTags';
 import { rehearsalNames, type RehearsalCheckpoint, type RehearsalRun, type RehearsalStep } from './rehearsalTypes';
-import { restoreRunKind, type RestoreCheckpoint } from './restoreRun';
-import type { RunKind, RunRecord, StepContext, StepResult } from './types';
+import { restoreRunKind } from './restoreRun';
+import type { RunKind, StepContext, StepResult } from './types';
 
 export * from './rehearsalTypes';
 
@@ -238,93 +240,7 @@ export function rehearsalRunKind(options: RehearsalRunOptions): RunKind<Rehearsa
     throw Object.assign(new Error(checkMessage(verdict)), { code: CHECK_FAILED[verdict] });
   };
 
-  /**
-   * A restore job the run stopped following (a step failed meanwhile) may still make disks: clean-up waits for it to
-   * end, then records and tags its disks like followJob does, so they are deleted too. Undefined when there is
-   * nothing to wait for; 'wait' while the job runs (bounded by the check timeout, then the disks count as left).
-   */
-  const adoptLateDisks = async (
-    cp: RehearsalCheckpoint,
-    runId: string,
-    signal: AbortSignal,
-  ): Promise<'wait' | Partial<RehearsalCheckpoint> | undefined> => {
-    if (!cp.jobId || cp.outputs || cp.jobStatus === 'Failed' || cp.jobStatus === 'Cancelled') return undefined;
-    const job = await azure.restore.getRestoreJob(cp.plan.item, cp.jobId, { abortSignal: signal });
-    if (job.status === 'Failed' || job.status === 'Cancelled') return { jobStatus: job.status };
-    if (!job.outputs) return 'wait';
-    const disks = await azure.rehearsal.restoredDiskIds(
-      job.outputs,
-      cp.plan.targetResourceGroup.name,
-      cp.plan.vm.name,
-      {
-        abortSignal: signal,
-      },
-    );
-    await azure.rehearsal.tagDisks(disks, ownTags(runId, cp), { abortSignal: signal });
-    return { jobStatus: job.status, outputs: job.outputs, created: merge(cp.created, disks) };
-  };
-
-  const cleanup: Step = async (run, ctx) => {
-    const { id } = run;
-    let cp = run.checkpoint;
-    let jobError: string | undefined;
-    try {
-      const late = await adoptLateDisks(cp, id, ctx.signal);
-      const waitedMs = cp.failureAt ? now() - Date.parse(cp.failureAt) : 0;
-      if (late === 'wait' && waitedMs < checkTimeoutMs)
-        return { again: true, delayMs: pollMs, checkpoint: cp.failureAt ? cp : { ...cp, failureAt: iso() } };
-      if (late === 'wait')
-        jobError = `The restore job ${cp.jobId} was still running: its disks are not cleaned up yet.`;
-      else if (late) cp = { ...cp, ...late };
-    } catch (err) {
-      if (isAbort(err) || ctx.signal.aborted) throw err;
-      jobError = describeFailure(err, 'cleanup').message;
-    }
-    const state = cp.cleanup ?? { attempts: 0, deleted: [], left: [] };
-    const attempt = state.attempts + 1;
-    const deleted = [...state.deleted];
-    const left: string[] = [];
-    const notOurs: string[] = [];
-    let error: string | undefined = jobError;
-    // The VM first (its NIC and disks are attached to it), then NICs, then disks.
-    const order = (x: string) => (/\/virtualMachines\//i.test(x) ? 0 : /\/networkInterfaces\//i.test(x) ? 1 : 2);
-    const own = [...(cp.created ?? [])].filter((x) => !deleted.includes(x)).sort((a, b) => order(a) - order(b));
-    for (const resource of own) {
-      try {
-        const outcome = await azure.rehearsal.deleteIfOurs(resource, cleanupTags(id, cp), { abortSignal: ctx.signal });
-        if (outcome === 'notOurs') notOurs.push(resource);
-        else deleted.push(resource);
-      } catch (err) {
-        if (isAbort(err) || ctx.signal.aborted) throw err;
-        error ??= describeFailure(err, 'cleanup').message;
-        left.push(resource);
-      }
-    }
-    let stagingDeleted = state.stagingDeleted ?? false;
-    if (cp.outputs && !stagingDeleted) {
-      try {
-        await azure.restore.deleteStagingBlobs(cp.outputs, { abortSignal: ctx.signal });
-        stagingDeleted = true;
-      } catch (err) {
-        if (isAbort(err) || ctx.signal.aborted) throw err;
-        error ??= describeFailure(err, 'cleanup').message;
-      }
-    }
-    const pending = left.length > 0 || (!!cp.outputs && !stagingDeleted) || !!jobError;
-    const next = {
-      attempts: attempt,
-      deleted,
-      left,
-      notOurs,
-      stagingDeleted,
-      ...(jobError ? { jobPending: true } : {}),
-      ...(error ? { error } : {}),
-    };
-    if (pending && attempt < cleanupAttempts) {
-      return { again: true, delayMs: pollMs * attempt, checkpoint: { ...cp, cleanup: next } };
-    }
-    return { next: 'report', checkpoint: { ...cp, cleanup: next, times: times(cp, { endedAt: iso() }) } };
-  };
+  const cleanup = cleanupStep({ azure, pollMs, checkTimeoutMs, cleanupAttempts, now });
 
   const report: Step = async ({ checkpoint: cp }) => {
     const cleanupFailed =
@@ -372,22 +288,6 @@ export function rehearsalRunKind(options: RehearsalRunOptions): RunKind<Rehearsa
   };
 }
 
-/** The tags on everything the rehearsal makes: the restore trail, and the rehearsal's run id. */
-function ownTags(runId: string, cp: RehearsalCheckpoint): Record<string, string> {
-  return {
-    ...trailTags({ requestId: cp.requestId, requestedBy: cp.requestedBy, approvedBy: cp.approvedBy }),
-    [REHEARSAL_TAG]: runId,
-  };
-}
-
-/** What marks a resource as this rehearsal's for clean-up: its run id tag, or the create tag of its request id. */
-const cleanupTags = (runId: string, cp: RehearsalCheckpoint): Record<string, string> => ({
-  [REHEARSAL_TAG]: runId,
-  [RESTORE_TAG]: cp.requestId,
-});
-
-const merge = (a: string[] | undefined, b: string[]) => [...new Set([...(a ?? []), ...b])];
-
 const subscriptionOf = (id: string) => /\/subscriptions\/([^/]+)/i.exec(id)?.[1] ?? '';
 
 /** The first check that does not pass yet, or undefined when all pass. */
@@ -408,9 +308,3 @@ function checkMessage(check: 'provisioning' | 'agent' | 'encryption'): string {
       return 'The ADE extension did not report the disks encrypted.';
   }
 }
-
-/** For code outside the run: a record's checkpoint, typed. */
-export const rehearsalOf = (run: RunRecord): RehearsalRun | undefined =>
-  run.kind === REHEARSAL_RUN_KIND ? (run as unknown as RehearsalRun) : undefined;
-
-export type { RestoreCheckpoint };
