@@ -6,7 +6,7 @@ import { botAdded, cardAction, cardOf, message, startTestBot, type TestBot } fro
 import { actionsIn } from '../support/cardTemplates';
 import { raw } from '../sandbox/recoveryServices.support';
 import { englishWords } from './englishWords';
-import { resultCard } from '../../src/bot/rehearsal/feature';
+import { resultCard } from '../../src/bot/rehearsal/cards';
 import { rehearsalRunSample } from '../support/rehearsal';
 
 const rehearsalResultSample = () => resultCard('zh-TW', rehearsalRunSample('failed'));

@@ -1,4 +1,4 @@
-import { failureEvent } from '../../src/bot/rehearsal/feature';
+import { failureEvent } from '../../src/bot/rehearsal/cards';
 import { rehearsalRunSample } from '../support/rehearsal';
 import { ConnectorStandIn } from './support/connector';
 import { cardText, startHarness, startSandboxAzure, waitFor, type Harness, type SandboxAzure } from './support/harness';

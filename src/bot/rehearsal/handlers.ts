@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import type { RehearsalRefusal } from '../../dialogs/rehearsal/plan';
-import { rehearsalFacts, rehearsalSteps, stepName, timesLine } from '../../dialogs/rehearsal/view';
+import { rehearsalFacts, rehearsalSteps } from '../../dialogs/rehearsal/view';
 import { formatTime } from '../../dialogs/restore/format';
 import { planLinks } from '../../dialogs/restore/links';
 import { echo } from '../../dialogs/shared';
@@ -17,7 +17,7 @@ import { addressOf, type Promptly } from '../promptly';
 import { sendText } from '../reply';
 import { localeOf, markTurn, sender } from '../turnInfo';
 import type { RehearsalFeature } from './feature';
-import type { StandingRehearsal } from './standing';
+import { listCard, scopeLabel } from './list';
 
 /** A rehearsal being requested: the VM and the points offered, by whom (server-side; the card carries its id only). */
 export interface RehearsalDraft {
@@ -131,7 +131,7 @@ export function revokeVerb(deps: RehearsalHandlerDeps): VerbHandler {
     const who = sender(ctx);
     const id = typeof data.standingId === 'string' ? data.standingId : '';
     await deps.feature.standing.revoke(id, { aadObjectId: who.aadObjectId ?? '', name: who.name });
-    return deps.promptly.answer(ctx, locale, () => listCard(deps, locale));
+    return deps.promptly.answer(ctx, locale, () => listCard(deps.feature, locale));
   };
 }
 
@@ -142,7 +142,7 @@ export function rehearsalsCommand(deps: RehearsalHandlerDeps): CommandHandler {
     const locale = localeOf(ctx);
     const refusal = await refuse(deps, ctx, 'operate');
     if (refusal) return sendText(ctx, refusal);
-    await deps.promptly.reply(ctx, locale, () => listCard(deps, locale, args.split(/\s+/)[0] || undefined));
+    await deps.promptly.reply(ctx, locale, () => listCard(deps.feature, locale, args.split(/\s+/)[0] || undefined));
   };
 }
 
@@ -231,64 +231,6 @@ async function planCard(deps: RehearsalHandlerDeps, ctx: TurnContext, vm: string
     },
   });
 }
-
-async function listCard(deps: RehearsalHandlerDeps, locale: Locale, vault?: string): Promise<AdaptiveCardJson> {
-  const all = await deps.feature.protectedVms();
-  const vms = vault ? all.filter((v) => v.vault?.toLowerCase() === vault.toLowerCase()) : all;
-  const title = vault
-    ? t(locale, 'rehearsal.list.titleVault', { vault: echo(vault) })
-    : t(locale, 'rehearsal.list.title');
-  if (vault && !vms.length && !all.some((v) => v.vault?.toLowerCase() === vault.toLowerCase()))
-    return message(locale, title, t(locale, 'rehearsal.list.unknownVault', { vault: echo(vault) }));
-  const results = new Map((await deps.feature.results.list()).map((r) => [r.vmId.toLowerCase(), r]));
-  const lines = vms
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((v) => {
-      const r = results.get(v.id.toLowerCase());
-      if (!r) return { text: t(locale, 'rehearsal.list.never', { vm: v.name }) };
-      const when = formatTime(r.endedAt ?? r.startedAt);
-      if (r.status === 'running') return { text: t(locale, 'rehearsal.list.running', { vm: v.name, when }) };
-      const times = timesLine(locale, r.times);
-      return r.status === 'passed'
-        ? { text: t(locale, 'rehearsal.list.passed', { vm: v.name, when, times }) }
-        : {
-            text: t(locale, 'rehearsal.list.failed', {
-              vm: v.name,
-              when,
-              times,
-              step: stepName(locale, r.failedStep ?? 'report'),
-            }),
-          };
-    });
-  if (!lines.length) lines.push({ text: t(locale, 'rehearsal.list.none') });
-  const standing = (await deps.feature.standing.active())
-    .filter((s) => !vault || s.scope.kind === 'vm' || s.scope.name.toLowerCase() === vault.toLowerCase())
-    .map((s) => standingLine(deps, locale, s));
-  return renderCard('rehearsal.list', {
-    title,
-    lines,
-    standingTitle: t(locale, 'rehearsal.standing.title'),
-    standingNone: t(locale, 'rehearsal.standing.none'),
-    standing,
-  });
-}
-
-function standingLine(deps: RehearsalHandlerDeps, locale: Locale, s: StandingRehearsal) {
-  const scope = scopeLabel(locale, s.scope);
-  return {
-    id: s.id,
-    text: t(locale, 'rehearsal.standing.line', {
-      scope,
-      who: s.approvedBy.name ?? s.approvedBy.aadObjectId,
-      expires: formatTime(s.expiresAt),
-      max: deps.feature.maxConcurrent,
-    }),
-    revoke: t(locale, 'rehearsal.standing.revoke', { scope }),
-  };
-}
-
-const scopeLabel = (locale: Locale, scope: StandingRehearsal['scope']) =>
-  scope.kind === 'vm' ? scope.name : `${locale === 'zh-TW' ? '保存庫' : 'vault'} ${scope.name}`;
 
 function refusedCard(locale: Locale, r: RehearsalRefusal): AdaptiveCardJson {
   const params: Record<string, string> = { vm: echo(r.vm) };
