@@ -26,6 +26,7 @@ export const REHEARSAL_VERBS = [
   'rehearsal.request',
   'rehearsal.cancel',
   'rehearsal.revoke',
+  'rehearsal.approveMonthly',
 ] as const;
 
 /** The protect flows (src/dialogs, routed by src/bot/protect/register.ts), the card-step mechanism's own verbs first. */

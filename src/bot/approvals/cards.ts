@@ -101,6 +101,8 @@ export function approvalCard(
     showFailure: !!failure,
     failure: failure ?? { title: '', step: '', cause: '', resolution: '', reference: '' },
     showDecision: options.audience === 'approvers' && record.status === 'pending',
+    // A rehearsal may be approved as a standing monthly one for its VM (src/bot/rehearsal/handlers.ts).
+    showStanding: rehearsal && options.audience === 'approvers' && record.status === 'pending',
     showCancel: options.audience === 'requester' && record.status === 'pending',
     showRetry: options.audience !== 'readOnly' && retryable,
     refreshUserIds: options.refresh?.userIds ?? [],
@@ -108,6 +110,7 @@ export function approvalCard(
     links: planLinks(locale, plan, record.status === 'succeeded' && !rehearsal),
     labels: {
       approve: t(locale, 'approval.approve'),
+      approveMonthly: t(locale, 'rehearsal.approveMonthly'),
       reject: t(locale, 'approval.reject'),
       reason: t(locale, 'approval.reason'),
       cancel: t(locale, 'approval.cancel'),

@@ -10,7 +10,7 @@ import { t, type Locale, type MessageKey } from '../../i18n';
 import { planHash } from '../../runs/restorePlan';
 import type { RecordStore } from '../../store';
 import { refusalKey, type AccessAction, type AccessPolicy } from '../accessPolicy';
-import { approvalCard } from '../approvals/cards';
+import { approvalCard, refusalNotice } from '../approvals/cards';
 import type { ApprovalService } from '../approvals/service';
 import type { CommandHandler } from '../commands';
 import { addressOf, type Promptly } from '../promptly';
@@ -132,6 +132,44 @@ export function revokeVerb(deps: RehearsalHandlerDeps): VerbHandler {
     const id = typeof data.standingId === 'string' ? data.standingId : '';
     await deps.feature.standing.revoke(id, { aadObjectId: who.aadObjectId ?? '', name: who.name });
     return deps.promptly.answer(ctx, locale, () => listCard(deps.feature, locale));
+  };
+}
+
+/**
+ * "Approve, and monthly from now on" on a rehearsal's approval card (approvers): approves this request as Approve
+ * does (the server decides: not one's own request, the plan the card showed), then sets a standing monthly rehearsal
+ * of its VM (audited, revocable). Answers with the approvers' copy of the card.
+ */
+export function approveMonthlyVerb(deps: RehearsalHandlerDeps): VerbHandler {
+  return async (ctx, _state, data) => {
+    markTurn(ctx, 'rehearsal.approveMonthly');
+    const locale = localeOf(ctx);
+    const who = sender(ctx);
+    if (!who.aadObjectId || (await refuse(deps, ctx, 'approve'))) return t(locale, 'rehearsal.standing.approversOnly');
+    const requestId = typeof data.requestId === 'string' ? data.requestId : '';
+    const by = { aadObjectId: who.aadObjectId, name: who.name };
+    const before = await deps.approvals.get(requestId);
+    if (!before || before.plan.purpose !== 'rehearsal') return t(locale, 'approval.notice.notFound');
+    const result = await deps.approvals.act(
+      requestId,
+      'approve',
+      { ...by, tenantId: who.tenantId },
+      { planHash: typeof data.planHash === 'string' ? data.planHash : undefined },
+    );
+    const record = result.record ?? before;
+    let notice = result.refused ? refusalNotice(locale, result.refused, record, who.aadObjectId) : '';
+    if (!result.refused) {
+      const scope = { kind: 'vm' as const, name: record.plan.vm.name };
+      const { standing } = await deps.feature.standing.create(scope, by, {
+        reference: addressOf(ctx).reference as Record<string, unknown>,
+        locale,
+      });
+      notice = t(locale, 'rehearsal.standing.created', {
+        scope: scope.name,
+        expires: formatTime(standing.expiresAt),
+      });
+    }
+    return approvalCard(locale, record, await deps.approvals.run(record.id), { audience: 'approvers', notice });
   };
 }
 

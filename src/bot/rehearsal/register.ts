@@ -10,6 +10,7 @@ import type { AppTurnState } from '../state';
 import { REHEARSAL_VERBS } from '../verbs';
 import { RehearsalFeature, type RehearsalOptions } from './feature';
 import {
+  approveMonthlyVerb,
   cancelVerb,
   rehearsalsCommand,
   rehearseCommand,
@@ -70,6 +71,7 @@ export function registerRehearsal(
     'rehearsal.request': requestVerb(handlers),
     'rehearsal.cancel': cancelVerb(handlers),
     'rehearsal.revoke': revokeVerb(handlers),
+    'rehearsal.approveMonthly': approveMonthlyVerb(handlers),
   };
   for (const [verb, handler] of Object.entries(routes)) {
     app.adaptiveCards.actionExecute(verb, (ctx, state, data) =>

@@ -116,6 +116,43 @@ describe('restore rehearsal, requested and approved in chat', () => {
     expect(listText).toMatch(/❌ \*\*vm-agentdown-01\*\*: failed .* at Checks/);
   });
 
+  it('an approver may approve a rehearsal as a standing monthly one for its VM', async () => {
+    const sent = await bot.say(operator, 'rehearse vm-softkey-01');
+    const first = sent.find((s) => s.method === 'POST' && cardOf(s))!;
+    const plan = cardOf(first);
+    const point = choicesOf(plan, 'point')[0].value;
+    const requested = await press(bot, operator, plan, 'rehearsal.request', bot.idOf(first), { point });
+    const requestId: string = actionsOf(requested.card).find((a) => a.verb === 'approval.cancel')!.data.requestId;
+    // The requester's copy has no such button; the approvers' has it.
+    expect(actionsOf(requested.card).some((a) => a.verb === 'rehearsal.approveMonthly')).toBe(false);
+    const posted = approverCard(bot)!;
+    const answer = await press(
+      bot,
+      approver,
+      posted.card(),
+      'rehearsal.approveMonthly',
+      posted.messageId,
+      {},
+      'personal-user-id-1',
+    );
+    expect(textsOf(answer.card).join('\n')).toMatch(/Standing rehearsal approved for vm-softkey-01: monthly/);
+    const standing = await bot.rehearsal!.standing.active();
+    expect(standing.map((x) => x.scope)).toContainEqual({ kind: 'vm', name: 'vm-softkey-01' });
+    const audit = await bot.audit('vm-softkey-01');
+    expect(audit.some((e) => e.action === 'rehearsal.standing' && e.result === 'approved')).toBe(true);
+    // And this request is approved: its rehearsal runs.
+    const run = await until(
+      'the rehearsal to end',
+      async () => {
+        const r = await bot.runs.get<RehearsalCheckpoint>(`rehearsal:${requestId}`);
+        return r && r.status !== 'running' ? r : undefined;
+      },
+      30_000,
+    );
+    expect(run.checkpoint.plan.vm.name).toBe('vm-softkey-01');
+    expect(await leftInRehearsalGroup()).toEqual([]);
+  });
+
   it("posture's Rehearse button opens the plan; only its requester may request it, once", async () => {
     const sent = await bot.say(operator, 'help');
     const anyMessage = bot.idOf(sent[0]);
