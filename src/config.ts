@@ -87,6 +87,16 @@ const schema = z.object({
   TEAMS_SUPPORTS_FILES: toggle(false),
   // The weekly posture digest to every subscribed conversation (Monday 08:00 UTC onwards, once a week).
   POSTURE_DIGEST: oneOf(['off', 'weekly'], 'off'),
+  // Restore rehearsals: the isolated subnet (`<resource group>/<virtual network>/<subnet>`, unpeered and tagged
+  // ade-backup-bot:purpose=rehearsal; the sandbox's rg-rehearsal by default in sandbox mode), how many at once, how
+  // long a standing approval lasts, how long the checks wait for the VM.
+  REHEARSAL_SUBNET: optionalText(),
+  // When REHEARSAL_SUBNET's virtual network does not exist: the address space a rehearsal makes it with (in the
+  // existing resource group, unpeered, tagged); unset = it must exist.
+  REHEARSAL_NETWORK_PREFIX: optionalText(),
+  REHEARSAL_MAX_CONCURRENT: integer(1, 50, 2),
+  REHEARSAL_STANDING_DAYS: integer(1, 365, 90),
+  REHEARSAL_CHECK_TIMEOUT_MINUTES: integer(1, 240, 15),
   // OpenTelemetry traces and metrics to Azure Monitor Application Insights; unset = telemetry off.
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText(),
 });
@@ -186,6 +196,13 @@ export interface Config {
   auditExport: { publicUrl?: string; linkMinutes: number; supportsFiles: boolean };
   /** POSTURE_DIGEST: the weekly posture digest per subscribed conversation (default off). */
   postureDigest: 'off' | 'weekly';
+  /** REHEARSAL_*: restore rehearsals (docs/rehearsal.md); no network = rehearsals not configured. */
+  rehearsal: {
+    network?: { resourceGroup: string; vnet: string; subnet: string; addressPrefix?: string };
+    maxConcurrent: number;
+    standingDays: number;
+    checkTimeoutMinutes: number;
+  };
   /** APPLICATIONINSIGHTS_CONNECTION_STRING: where traces and metrics go (a credential: never logged). */
   telemetry: { connectionString?: string };
 }
@@ -298,8 +315,35 @@ function toConfig(s: Settings): Config {
       supportsFiles: s.TEAMS_SUPPORTS_FILES,
     },
     postureDigest: s.POSTURE_DIGEST,
+    rehearsal: {
+      network: rehearsalNetwork(
+        s.REHEARSAL_SUBNET ?? (sandbox ? SANDBOX_REHEARSAL_SUBNET : undefined),
+        s.REHEARSAL_NETWORK_PREFIX,
+      ),
+      maxConcurrent: s.REHEARSAL_MAX_CONCURRENT,
+      standingDays: s.REHEARSAL_STANDING_DAYS,
+      checkTimeoutMinutes: s.REHEARSAL_CHECK_TIMEOUT_MINUTES,
+    },
     telemetry: { connectionString: s.APPLICATIONINSIGHTS_CONNECTION_STRING },
   };
+}
+
+/** The sandbox world's isolated rehearsal network (docs/sandbox.md). */
+const SANDBOX_REHEARSAL_SUBNET = 'rg-rehearsal/vnet-rehearsal-eastasia/snet-rehearsal';
+
+function rehearsalNetwork(value: string | undefined, prefix: string | undefined): Config['rehearsal']['network'] {
+  if (prefix && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(prefix)) {
+    throw new ConfigError(
+      'REHEARSAL_NETWORK_PREFIX',
+      `must be an IPv4 address range like 10.250.0.0/24 (got '${prefix}')`,
+    );
+  }
+  if (!value) return undefined;
+  const parts = value.split('/').map((p) => p.trim());
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9._()-]+$/.test(p))) {
+    throw new ConfigError('REHEARSAL_SUBNET', `must be <resource group>/<virtual network>/<subnet> (got '${value}')`);
+  }
+  return { resourceGroup: parts[0], vnet: parts[1], subnet: parts[2], ...(prefix ? { addressPrefix: prefix } : {}) };
 }
 
 /**

@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './log';
 import { createNotifications, type NotificationService } from './notifications';
 import { DurableRunEngine } from './runs/engine';
 import type { RunRecord } from './runs/types';
+import type { RehearsalStanding } from './notifications/posture';
 import type { Sandbox, SandboxTiming } from './sandbox';
 import { createHttpApp, listen } from './server';
 import {
@@ -146,6 +147,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       baseUrl: () => config.auditExport.publicUrl ?? (config.mode === 'sandbox' ? listening.url : undefined),
       ttlMinutes: config.auditExport.linkMinutes,
     });
+    // Each VM's latest restore rehearsal (src/bot/rehearsal/results.ts), for posture: never rehearsed, or failing.
+    const rehearsals = config.rehearsal.network
+      ? async () => (await store.records<RehearsalStanding>('rehearsal-results').list()).map((r) => r.value)
+      : undefined;
     const bot = createBot(config, {
       mode: config.mode,
       logger,
@@ -158,6 +163,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         azure,
         allowBekOnly: config.azure.allowBekOnly,
         rpoHours: config.notifications.rpoHours,
+        rehearsals,
         budget: () => notifications.budget,
       },
       auditExport: {
@@ -172,6 +178,20 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         ownership: () => notifications.ownership,
       },
       restore: { azure, runs, approvals: config.approvals, jobPollMs: config.mode === 'sandbox' ? 1000 : 15_000 },
+      rehearsal: {
+        azure,
+        runs,
+        network: config.rehearsal.network,
+        pollMs: config.mode === 'sandbox' ? 1000 : 15_000,
+        checkTimeoutMs: config.rehearsal.checkTimeoutMinutes * 60_000,
+        standing: { days: config.rehearsal.standingDays, maxConcurrent: config.rehearsal.maxConcurrent },
+        // Monthly schedules run on the sandbox's controllable clock in sandbox mode (src/sandbox/engine.ts).
+        now: sandbox ? () => sandbox.engine.now() : undefined,
+        // A failed rehearsal is a failure notification, as a failed backup is.
+        notify: (events) => notifications.stream.accept(events),
+        // One replica runs the monthly schedule: the one holding the notifications watcher's lease.
+        scheduleWhen: () => notifications.isLeader,
+      },
       // The protect flows follow backup jobs as durable runs; the sandbox's jobs finish in seconds.
       protect: {
         azure,
@@ -188,7 +208,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       logger,
       posture:
         config.postureDigest === 'weekly'
-          ? { allowBekOnly: config.azure.allowBekOnly, rpoHours: config.notifications.rpoHours }
+          ? { allowBekOnly: config.azure.allowBekOnly, rpoHours: config.notifications.rpoHours, rehearsals }
           : undefined,
     });
     cleanup.push(() => notifications.stop());

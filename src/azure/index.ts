@@ -7,6 +7,7 @@ import { PolicyOperations } from './policies';
 import { ProtectionOperations } from './protection';
 import { RecoveryPointOperations } from './recoveryPoints';
 import { ResourceLookup } from './resourceGraph';
+import { RehearsalOperations } from './rehearsal';
 import { RestoreOperations } from './restore';
 import type { AzureSettings } from './settings';
 import type { SubscriptionDirectory } from './subscriptions';
@@ -26,6 +27,15 @@ export type { RestoreJobCandidate } from './restoreJobCandidates';
 export * from './troubleshooting';
 export { countRequests, trackWrites } from './trail';
 export { TRAIL_TAGS, trailTags } from './restore/tags';
+export { RESTORE_TAG } from './restore/createOnce';
+export {
+  NETWORK_NOT_ISOLATED,
+  REHEARSAL_PURPOSE_TAG,
+  REHEARSAL_TAG,
+  type CleanupOutcome,
+  type IsolatedSubnet,
+  type RestoredVmHealth,
+} from './rehearsal';
 
 /**
  * The Azure layer, in the bot's vocabulary. The only importer of @azure/*; everything runs under the one approved
@@ -46,6 +56,8 @@ export interface Azure {
   directory: DirectoryOperations;
   recoveryPoints: RecoveryPointOperations;
   restore: RestoreOperations;
+  /** Restore rehearsals: the isolated network, the restored VM's health, clean-up of what a rehearsal made. */
+  rehearsal: RehearsalOperations;
   targets: TargetOperations;
   /** Live mode's record signing key, from Key Vault (src/store/signing.ts). */
   signingKey: SigningKeyOperations;
@@ -68,6 +80,7 @@ export function createAzure(settings: AzureSettings): Azure {
     directory: new DirectoryOperations(clients),
     recoveryPoints: new RecoveryPointOperations(clients),
     restore: new RestoreOperations(clients),
+    rehearsal: new RehearsalOperations(clients),
     targets: new TargetOperations(clients),
     signingKey: new SigningKeyOperations(clients),
   };

@@ -7,6 +7,7 @@ import type { AuditExportOptions } from './auditExport/handler';
 import type { PostureOptions } from './posture/handler';
 import type { NotificationOptions } from './notifications/register';
 import type { ProtectOptions } from './protect/register';
+import type { RehearsalOptions } from './rehearsal/register';
 import type { RestoreOptions } from './restore/register';
 
 /** What handlers are given (through src/bot/app.ts), never reach for globally. Later flows add the Azure layer here. */
@@ -21,6 +22,8 @@ export interface BotDeps {
   protect?: ProtectOptions;
   /** The restore request, approvals and runs (src/bot/restore/register.ts); absent = listed as planned. */
   restore?: RestoreOptions;
+  /** Restore rehearsals (src/bot/rehearsal/register.ts), on top of the restore's approvals; absent = planned. */
+  rehearsal?: RehearsalOptions;
   /** `audit export [days]`: the links it serves and whether Teams may send files (src/bot/auditExport). */
   auditExport?: AuditExportOptions;
   /** `posture [vault | subscription]` (src/bot/posture): absent = not offered. */

@@ -51,8 +51,8 @@ export class RateLimiter {
   }
 }
 
-/** Typed commands and card verbs that start a request (a restore, an access grant). */
-export const LIMITED_COMMANDS = ['restore', 'grant access'];
+/** Typed commands and card verbs that start a request (a restore, a rehearsal, an access grant). */
+export const LIMITED_COMMANDS = ['restore', 'rehearse', 'grant access'];
 export const LIMITED_VERBS = ['grantAccess.start'];
 
 /**

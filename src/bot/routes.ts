@@ -14,10 +14,11 @@ import { unknown } from './handlers/unknown';
 import { welcomeOnInstallationUpdate, welcomeOnMembersAdded } from './handlers/welcome';
 import { registerNotifications } from './notifications/register';
 import { registerProtectFlows } from './protect/register';
+import { registerRehearsal } from './rehearsal/register';
 import { registerRestore } from './restore/register';
 import type { AppTurnState } from './state';
 import { markTurn, turnInfo } from './turnInfo';
-import { NOTIFICATION_VERBS, PROTECT_VERBS, RESTORE_VERBS, type Verb } from './verbs';
+import { NOTIFICATION_VERBS, PROTECT_VERBS, REHEARSAL_VERBS, RESTORE_VERBS, type Verb } from './verbs';
 
 type VerbHandler = (ctx: TurnContext, state: AppTurnState, data: any) => Promise<AdaptiveCard | string>;
 
@@ -32,7 +33,7 @@ const VERB_ROUTES: { [V in Verb]?: (deps: BotDeps) => VerbHandler } = {
 
 /** Every card verb routed here (test/cards/verbs.test.ts checks it against cards/ and src/bot/verbs.ts). */
 export function registeredVerbs(): string[] {
-  return [...Object.keys(VERB_ROUTES), ...PROTECT_VERBS, ...RESTORE_VERBS, ...NOTIFICATION_VERBS];
+  return [...Object.keys(VERB_ROUTES), ...PROTECT_VERBS, ...RESTORE_VERBS, ...REHEARSAL_VERBS, ...NOTIFICATION_VERBS];
 }
 
 /**
@@ -47,6 +48,8 @@ export function commandRegistry(deps: BotDeps): CommandRegistry {
     .add({ name: 'grant access', usage: 'grant access [key vault | vm]', description: 'command.grantAccess' })
     .add({ name: 'backup now', usage: 'backup now [vm]', description: 'command.backupNow' })
     .add({ name: 'restore', usage: 'restore [vm]', description: 'command.restore' })
+    .add({ name: 'rehearse', usage: 'rehearse [vm]', description: 'command.rehearse' })
+    .add({ name: 'rehearsals', usage: 'rehearsals [vault]', description: 'command.rehearsals' })
     .add({ name: 'jobs', usage: 'jobs [vault]', description: 'command.jobs' })
     .add({ name: 'check', usage: 'check [vm]', description: 'command.check' })
     .add({ name: 'subscribe', usage: 'subscribe [vault]', description: 'command.subscribe' })
@@ -106,6 +109,7 @@ export function registerRoutes(app: Application<AppTurnState>, deps: BotDeps): C
   // Enable backup, grant access, backup now, check, jobs: only with the Azure layer wired in.
   const protect = deps.protect ? registerProtectFlows(app, { ...deps, protect: deps.protect }, commands) : undefined;
   const restore = deps.restore ? registerRestore(app, { ...deps, restore: deps.restore }, commands) : undefined;
+  if (restore && deps.rehearsal) registerRehearsal(app, { ...deps, rehearsal: deps.rehearsal }, commands, restore);
   if (deps.notifications) registerNotifications(app, { ...deps, notifications: deps.notifications }, commands);
   // Typed `cancel` and text while a card waits: acts on the latest open card of either kind.
   registerMidFlow(app, { runtime: protect?.runtime, restore: restore?.dialog }, commands);

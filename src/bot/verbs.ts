@@ -19,6 +19,16 @@ export const RESTORE_VERBS = [
   'approval.refresh',
 ] as const;
 
+/** Restore rehearsals (src/bot/rehearsal/register.ts): the request cards and revoking a standing rehearsal. */
+export const REHEARSAL_VERBS = [
+  'rehearsal.start',
+  'rehearsal.vm',
+  'rehearsal.request',
+  'rehearsal.cancel',
+  'rehearsal.revoke',
+  'rehearsal.approveMonthly',
+] as const;
+
 /** The protect flows (src/dialogs, routed by src/bot/protect/register.ts), the card-step mechanism's own verbs first. */
 export const PROTECT_VERBS = [
   'flow.cancel',
@@ -62,6 +72,7 @@ export const VERBS = [
   'language.set',
   ...AUDIT_VERBS,
   ...RESTORE_VERBS,
+  ...REHEARSAL_VERBS,
   ...PROTECT_VERBS,
   ...NOTIFICATION_VERBS,
 ] as const;

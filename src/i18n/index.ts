@@ -10,6 +10,7 @@ import * as portal from './messages/portal';
 import * as posture from './messages/posture';
 import * as ownership from './messages/ownership';
 import * as protect from './messages/protect';
+import * as rehearsal from './messages/rehearsal';
 import * as restore from './messages/restore';
 
 export * from './locale';
@@ -22,6 +23,7 @@ const en = {
   ...access.en,
   ...audit.en,
   ...restore.en,
+  ...rehearsal.en,
   ...protect.en,
   ...notifications.en,
   ...firstHour.en,
@@ -41,6 +43,7 @@ const dictionaries: Record<Locale, Record<MessageKey, string>> = {
     ...audit.zhTW,
     ...auditExport.zhTW,
     ...restore.zhTW,
+    ...rehearsal.zhTW,
     ...protect.zhTW,
     ...notifications.zhTW,
     ...firstHour.zhTW,

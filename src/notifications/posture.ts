@@ -17,7 +17,22 @@ import { countRequests, type Azure, type VmListItem, type VmSummary } from '../a
  * Backup jobs list for the RPO.
  */
 export type PostureKind =
-  'unprotectedEncrypted' | 'permissionDrift' | 'encryptedAfterProtection' | 'noGrant' | 'bekOnly' | 'pastRpo';
+  | 'unprotectedEncrypted'
+  | 'permissionDrift'
+  | 'encryptedAfterProtection'
+  | 'noGrant'
+  | 'bekOnly'
+  | 'pastRpo'
+  | 'rehearsalFailed'
+  | 'neverRehearsed';
+
+/** A VM's latest restore rehearsal (src/bot/rehearsal/results.ts keeps them in the store). */
+export interface RehearsalStanding {
+  vmId: string;
+  status: 'running' | 'passed' | 'failed';
+  failedStep?: string;
+  endedAt?: string;
+}
 
 export interface PostureFinding {
   kind: PostureKind;
@@ -26,6 +41,8 @@ export interface PostureFinding {
   keyVault?: { id: string; name: string };
   /** pastRpo: the end of the last successful backup (ISO), if any within the look-back. */
   lastSuccess?: string;
+  /** rehearsalFailed: the step its latest rehearsal failed at, and when. */
+  rehearsal?: { failedStep?: string; at?: string };
 }
 
 export interface PostureReport {
@@ -43,6 +60,11 @@ export interface PostureDeps {
   allowBekOnly: boolean;
   rpoHours: number;
   now?: () => number;
+  /**
+   * Restore rehearsals configured: each encrypted, protected VM never rehearsed, or whose latest rehearsal failed, is
+   * a finding (`neverRehearsed`, `rehearsalFailed`). Read from the store; no Azure call.
+   */
+  rehearsals?: () => Promise<RehearsalStanding[]>;
 }
 
 const PARALLEL = 4;
@@ -58,6 +80,9 @@ export async function readPosture(deps: PostureDeps, scope: { vault?: string } =
     const inScope = scope.vault ? listed.filter((v) => v.protected && same(v.vault, scope.vault)) : listed;
     scanned.count = inScope.length;
     const out: PostureFinding[] = [];
+    const rehearsed = deps.rehearsals
+      ? new Map((await deps.rehearsals()).map((r) => [r.vmId.toLowerCase(), r]))
+      : undefined;
     const access = new Map<string, Promise<boolean | undefined>>();
     const granted = (vm: VmSummary) => {
       const kv = vm.encryption.keyVault!;
@@ -85,6 +110,17 @@ export async function readPosture(deps: PostureDeps, scope: { vault?: string } =
         out.push({ kind: 'unprotectedEncrypted', vm: ref, keyVault: kv });
         return;
       }
+      if (rehearsed) {
+        const r = rehearsed.get(vm.id.toLowerCase());
+        if (!r) out.push({ kind: 'neverRehearsed', vm: ref, vault: vm.protection.vault });
+        else if (r.status === 'failed')
+          out.push({
+            kind: 'rehearsalFailed',
+            vm: ref,
+            vault: vm.protection.vault,
+            rehearsal: { failedStep: r.failedStep, at: r.endedAt },
+          });
+      }
       if (!kv || (await granted(vm)) !== false) return;
       const p = vm.protection;
       const points = await deps.azure.recoveryPoints.list(
@@ -107,8 +143,10 @@ export async function readPosture(deps: PostureDeps, scope: { vault?: string } =
     'encryptedAfterProtection',
     'noGrant',
     'pastRpo',
+    'rehearsalFailed',
     'unprotectedEncrypted',
     'bekOnly',
+    'neverRehearsed',
   ];
   findings.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.vm.name.localeCompare(b.vm.name));
   return { vault: scope.vault, vms: scanned.count, findings, reads: counter.requests, at: new Date(now).toISOString() };

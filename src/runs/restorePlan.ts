@@ -51,6 +51,11 @@ export interface RestorePlan {
    * only if it holds exactly this plan's NIC and VM.
    */
   path: 'template' | 'compute';
+  /**
+   * 'rehearsal': a restore rehearsal (src/runs/rehearsalRun.ts) into the isolated rehearsal network, checked and then
+   * deleted; the approval card says so. Absent: a restore.
+   */
+  purpose?: 'rehearsal';
 }
 
 /** A stable hash of the plan (keys sorted): any change to the plan gives another hash, and needs a new approval. */

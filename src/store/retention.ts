@@ -43,6 +43,20 @@ export function retentionRules(r: Config['retention']): RetentionRule[] {
       prefix: 'notify.takes/',
       expired: (item, now) => olderThan((item.owner as { at?: unknown } | undefined)?.at, r.ledgerDays, now),
     },
+    // Restore rehearsals (src/bot/rehearsal): a plan card nobody acted on is stale after a day; "result sent" marks
+    // live as long as their runs; standing approvals revoked or expired as long as decided requests. Each VM's
+    // latest result is kept (one per VM).
+    { name: 'rehearsal drafts', prefix: 'rehearsal-drafts/', expired: (item, now) => olderThan(item.at, 1, now) },
+    {
+      name: 'rehearsal reports',
+      prefix: 'rehearsal-reported/',
+      expired: (item, now) => olderThan(item.at, r.runsDays, now),
+    },
+    {
+      name: 'standing rehearsals',
+      prefix: 'rehearsal-standing/',
+      expired: (item, now) => olderThan(item.expiresAt, r.approvalsDays, now),
+    },
   ];
 }
 

@@ -25,6 +25,7 @@ describe('restore targets', () => {
     expect(subnets.map((s) => `${s.vnet}/${s.subnet}`)).toEqual([
       'vnet-app-eastasia/snet-app',
       'vnet-app-eastasia/snet-restore',
+      'vnet-rehearsal-eastasia/snet-rehearsal',
     ]);
     expect(subnets[1]).toMatchObject({
       resourceGroup: 'rg-app',

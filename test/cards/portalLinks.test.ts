@@ -36,6 +36,7 @@ const LIST_CARDS: Record<string, string> = {
   'grantAccess.target': 'a picker of key vaults',
   'enableBackup.vault': 'a picker of vaults',
   'posture.report': 'one line per finding across many VMs, each with its fix button',
+  'rehearsal.list': 'one line per protected VM with its last rehearsal, and the standing rehearsals',
 };
 
 describe('portal links', () => {

@@ -6,6 +6,10 @@ import { botAdded, cardAction, cardOf, message, startTestBot, type TestBot } fro
 import { actionsIn } from '../support/cardTemplates';
 import { raw } from '../sandbox/recoveryServices.support';
 import { englishWords } from './englishWords';
+import { resultCard } from '../../src/bot/rehearsal/cards';
+import { rehearsalRunSample } from '../support/rehearsal';
+
+const rehearsalResultSample = () => resultCard('zh-TW', rehearsalRunSample('failed'));
 
 /**
  * Issue 20, zh-TW: a Traditional Chinese user reads no stray English. The real bot (startBot: every flow) is driven in
@@ -194,6 +198,12 @@ describe('zh-TW cards carry no English outside the allowed terms', () => {
     const [lost] = await say('restore vm-lostkv-01', 'zh-refused');
     await click(lost, 'restore.point', { point: choice(lost.card, 'point', /./) }, 'zh-refused');
 
+    // Restore rehearsals: the VM picker, the plan card, the request, the list; the result card as posted.
+    const [rehearsePick] = await say('rehearse', 'zh-rehearsal');
+    const rehearsePlan = await click(rehearsePick, 'rehearsal.vm', { vm: 'vm-db-01' }, 'zh-rehearsal');
+    await click(rehearsePlan, 'rehearsal.cancel', {}, 'zh-rehearsal');
+    await say('rehearsals', 'zh-rehearsal');
+    seen.push({ where: 'rehearsal result card', card: rehearsalResultSample() });
     await say('audit vm-db-01');
     await say('subscriptions');
     await say('posture rsv-prod-eastasia');

@@ -25,7 +25,7 @@ describe('sandbox network: virtual networks, subnets and NICs', () => {
     expect(inRg.sort()).toEqual(['vnet-app-eastasia@eastasia', 'vnet-app-sea@southeastasia']);
     const all: string[] = [];
     for await (const v of net().virtualNetworks.listAll()) all.push(v.name!);
-    expect(all).toHaveLength(2);
+    expect(all).toHaveLength(3); // vnet-app-eastasia, vnet-app-sea and the rehearsal network
     const vnet = await net().virtualNetworks.get('rg-app', 'vnet-app-eastasia');
     expect(vnet.addressSpace?.addressPrefixes).toEqual(['10.10.0.0/16']);
     expect(vnet.subnets?.map((s) => s.name)).toEqual(['snet-app', 'snet-restore']);

@@ -56,6 +56,7 @@ describe('Recovery Services sandbox: discovery and protection', () => {
   it('offers a VM for protection only after a container refresh, and only VMs in the vault region', async () => {
     const before = await protectable();
     expect(before.map((p) => p.properties.friendlyName).sort()).toEqual([
+      'vm-agentdown-01',
       'vm-db-01',
       'vm-drift-01',
       'vm-dual-01',

@@ -39,7 +39,7 @@ describe('Recovery Services sandbox: vaults, policies, cross-cutting behaviour',
       list.push(p);
     const byName = Object.fromEntries(list.map((p) => [p.name, p.properties as any]));
     expect(Object.keys(byName).sort()).toEqual(['Daily-90d', 'DefaultPolicy']);
-    expect(byName.DefaultPolicy.protectedItemsCount).toBe(11);
+    expect(byName.DefaultPolicy.protectedItemsCount).toBe(12);
     expect(byName.DefaultPolicy.schedulePolicy.scheduleRunFrequency).toBe('Daily');
     expect(byName.DefaultPolicy.retentionPolicy.dailySchedule.retentionDuration).toEqual({
       count: 30,

@@ -37,6 +37,11 @@ describe('retention', () => {
     await put('notify.takes/old', { vault: 'v', vm: 'vm-a', episode: 'j1', owner: { name: 'Alex', at: ago(31) } });
     await put('notify.takes/recent', { vault: 'v', vm: 'vm-b', episode: 'j2', owner: { name: 'Alex', at: ago(2) } });
     await put('quarantine/20250101-abc', { key: 'runs/x', reason: 'unsigned', at: ago(900) });
+    await put('rehearsal-drafts/old', { vm: 'vm-a', at: ago(2) });
+    await put('rehearsal-drafts/recent', { vm: 'vm-a', at: new Date(NOW - 3600_000).toISOString() });
+    await put('rehearsal-reported/rehearsal:old', { at: ago(31) });
+    await put('rehearsal-standing/expired-long-ago', { expiresAt: ago(91) });
+    await put('rehearsal-standing/active', { expiresAt: new Date(NOW + 30 * DAY).toISOString() });
     let clock = NOW - 400 * DAY;
     const audit = new AuditTrail(storage, () => new Date(clock));
     await audit.append({
@@ -61,12 +66,23 @@ describe('retention', () => {
       logger: createLogger({ level: 'silent' }),
       now: () => NOW,
     });
-    expect(await sweep.sweep()).toEqual({ runs: 2, approvals: 1, ledger: 1, takes: 1, audit: 1 });
+    expect(await sweep.sweep()).toEqual({
+      runs: 2,
+      approvals: 1,
+      ledger: 1,
+      takes: 1,
+      audit: 1,
+      'rehearsal drafts': 1,
+      'rehearsal reports': 1,
+      'standing rehearsals': 1,
+    });
     const keys = (await storage.list('')).map((i) => i.key).filter((k) => !k.startsWith('audit/'));
     expect(keys.sort()).toEqual([
       'notify.jobs/recent',
       'notify.takes/recent',
       'quarantine/20250101-abc',
+      'rehearsal-drafts/recent',
+      'rehearsal-standing/active',
       'restore-approvals/old-pending',
       'restore-approvals/recent-succeeded',
       'runs/restore:old-running',

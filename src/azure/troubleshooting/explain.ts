@@ -11,6 +11,7 @@ import type { JobError } from '../types';
 import { backupEntries } from './entries/backup';
 import { encryptionEntries } from './entries/encryption';
 import { platformEntries } from './entries/platform';
+import { rehearsalEntries } from './entries/rehearsal';
 import { restoreEntries } from './entries/restore';
 import { PLACEHOLDERS, type CatalogueEntry, type Explanation, type Facts, type Locale } from './types';
 
@@ -19,6 +20,7 @@ export const catalogue: readonly CatalogueEntry[] = [
   ...encryptionEntries,
   ...backupEntries,
   ...restoreEntries,
+  ...rehearsalEntries,
   ...platformEntries,
 ];
 

@@ -5,6 +5,16 @@ import { formatTime, planFacts, planLinks, planStepIds, planSteps } from '../../
 import { t, type Locale, type MessageKey } from '../../i18n';
 import { restoreRetryable, type RestoreRun, type RestoreStep } from '../../runs/restoreRun';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import {
+  failedStep,
+  rehearsalExplanation,
+  rehearsalFacts,
+  rehearsalStepIds,
+  rehearsalSteps,
+  resultLines,
+  stepName,
+} from '../../dialogs/rehearsal/view';
+import type { RehearsalRun } from '../../runs/rehearsalRun';
 import type { ApprovalRecord, ApprovalStatus, Refusal } from './types';
 
 /**
@@ -55,12 +65,19 @@ export function approvalCard(
   options: ApprovalCardOptions,
 ): AdaptiveCardJson {
   const { plan } = record;
-  const failure = record.status === 'failed' && run?.error ? failureOf(locale, record, run) : undefined;
-  const retryable = !!failure && !!run?.error && restoreRetryable(run.error.step, run.error);
+  // A rehearsal goes through the same request and approval; the card says what it is and that it cleans up.
+  const rehearsal = plan.purpose === 'rehearsal';
+  const failure =
+    record.status === 'failed' && run?.error
+      ? rehearsal
+        ? rehearsalFailureOf(locale, run as unknown as RehearsalRun)
+        : failureOf(locale, record, run)
+      : undefined;
+  const retryable = !rehearsal && !!failure && !!run?.error && restoreRetryable(run.error.step, run.error);
   const card = renderCard('approval.request', {
     requestId: record.id,
     planHash: record.planHash,
-    title: t(locale, 'approval.title', { vm: plan.vm.name }),
+    title: t(locale, rehearsal ? 'rehearsal.approval.title' : 'approval.title', { vm: plan.vm.name }),
     state: t(locale, `approval.state.${record.status}`),
     stateColor: STATE_COLOR[record.status],
     notice: options.notice ?? '',
@@ -71,7 +88,7 @@ export function approvalCard(
     }),
     requestReason: record.reason ? t(locale, 'approval.requestReason', { reason: record.reason }) : '',
     expires: record.status === 'pending' ? t(locale, 'approval.expires', { when: formatTime(record.expiresAt) }) : '',
-    facts: planFacts(locale, plan),
+    facts: rehearsal ? rehearsalFacts(locale, plan) : planFacts(locale, plan),
     stepsTitle: t(locale, STEPS_TITLE[record.status]),
     steps: stepLines(locale, record, run),
     progress: progressLine(locale, record, run),
@@ -80,16 +97,20 @@ export function approvalCard(
     reason: record.decision?.reason
       ? t(locale, 'approval.decision.reason', { reason: escapeMarkdown(record.decision.reason) })
       : '',
-    result: resultLine(locale, record, run),
+    result: rehearsal ? rehearsalResultLine(locale, record, run) : resultLine(locale, record, run),
     showFailure: !!failure,
     failure: failure ?? { title: '', step: '', cause: '', resolution: '', reference: '' },
     showDecision: options.audience === 'approvers' && record.status === 'pending',
+    // A rehearsal may be approved as a standing monthly one for its VM (src/bot/rehearsal/handlers.ts).
+    showStanding: rehearsal && options.audience === 'approvers' && record.status === 'pending',
     showCancel: options.audience === 'requester' && record.status === 'pending',
     showRetry: options.audience !== 'readOnly' && retryable,
     refreshUserIds: options.refresh?.userIds ?? [],
-    links: planLinks(locale, plan, record.status === 'succeeded'),
+    // A rehearsal's VM is gone by the end: no link to it.
+    links: planLinks(locale, plan, record.status === 'succeeded' && !rehearsal),
     labels: {
       approve: t(locale, 'approval.approve'),
+      approveMonthly: t(locale, 'rehearsal.approveMonthly'),
       reject: t(locale, 'approval.reject'),
       reason: t(locale, 'approval.reason'),
       cancel: t(locale, 'approval.cancel'),
@@ -114,10 +135,13 @@ export function refusalNotice(locale: Locale, refusal: Refusal, record?: Approva
 }
 
 function stepLines(locale: Locale, record: ApprovalRecord, run: RestoreRun | undefined) {
-  const ids = planStepIds(record.plan);
-  const texts = planSteps(locale, record.plan);
+  const rehearsal = record.plan.purpose === 'rehearsal';
+  const ids: string[] = rehearsal ? rehearsalStepIds(record.plan) : planStepIds(record.plan);
+  const texts = rehearsal ? rehearsalSteps(locale, record.plan) : planSteps(locale, record.plan);
   const started = run && ['running', 'succeeded', 'failed'].includes(record.status);
-  const current = run ? ids.indexOf(run.step as RestoreStep) : -1;
+  // A failed rehearsal still ran its clean-up: the step that failed is the one marked.
+  const at = rehearsal && run ? (failedStep(run as unknown as RehearsalRun) ?? run.step) : run?.step;
+  const current = run ? ids.indexOf(at as RestoreStep) : -1;
   return texts.map(({ text }, i) => {
     if (!started || !run) return { text: `▫️ ${text}`, color: 'Default' };
     if (run.status === 'succeeded' || i < current) return { text: `✅ ${text}`, color: 'Good' };
@@ -188,6 +212,27 @@ function resultLine(locale: Locale, record: ApprovalRecord, run: RestoreRun | un
   // Dual pass: the restore stopped after creating the VM; the operator runs the ADE command (no secret in it).
   if (!vm.adeCommand) return done;
   return `${done}\n\n${t(locale, 'approval.result.dualPass', { vm: vm.name, command: vm.adeCommand })}`;
+}
+
+/** A rehearsal's result and measured times, once it passed. */
+function rehearsalResultLine(locale: Locale, record: ApprovalRecord, run: RestoreRun | undefined): string {
+  if (record.status !== 'succeeded' || !run) return '';
+  const r = resultLines(locale, run as unknown as RehearsalRun);
+  return [r.result, r.times, r.cleanup].filter(Boolean).join('\n\n');
+}
+
+/** A failed rehearsal: the step that failed, its troubleshooting entry, the times and what clean-up did. */
+function rehearsalFailureOf(locale: Locale, run: RehearsalRun) {
+  const explanation = rehearsalExplanation(locale, run);
+  const r = resultLines(locale, run);
+  const step = failedStep(run) ?? 'report';
+  return {
+    title: explanation.title,
+    step: t(locale, 'approval.failedStep', { step: stepName(locale, step) }),
+    cause: explanation.cause,
+    resolution: [explanation.resolution, r.times, r.cleanup].filter(Boolean).join('\n\n'),
+    reference: t(locale, 'approval.reference', { id: run.checkpoint.failure?.requestId ?? run.id }),
+  };
 }
 
 /** The failed step's troubleshooting entry: from the restore job's own error, or from the step's error. */

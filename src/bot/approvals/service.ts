@@ -9,6 +9,7 @@ import {
   type RestoreCheckpoint,
   type RestoreRun,
 } from '../../runs/restoreRun';
+import { REHEARSAL_RUN_KIND, rehearsalRunId } from '../../runs/rehearsalRun';
 import type { RunEngine } from '../../runs/types';
 import type { AuditResult, AuditTrail, RecordStore } from '../../store';
 import type { AccessPolicy } from '../accessPolicy';
@@ -68,7 +69,8 @@ export class ApprovalService {
   }
 
   async run(id: string): Promise<RestoreRun | undefined> {
-    return this.deps.runs.get<RestoreCheckpoint>(restoreRunId(id));
+    const record = await this.get(id);
+    return this.deps.runs.get<RestoreCheckpoint>(record ? runIdOf(record) : restoreRunId(id));
   }
 
   /** Creates the request (once per id: a repeated click returns the same one) and posts it to the approvers. */
@@ -125,7 +127,9 @@ export class ApprovalService {
         : (await this.deps.access.can({ aadObjectId: by.aadObjectId, tenantId: by.tenantId }, 'approve')).allowed;
     if (action === 'retry') {
       const run = await this.run(id);
-      if (!run || run.status !== 'failed' || !run.error || !restoreRetryable(run.error.step, run.error)) {
+      // A rehearsal is never retried: it cleaned up after itself; another rehearsal is a new request.
+      const retryable = !!run?.error && run.kind !== REHEARSAL_RUN_KIND && restoreRetryable(run.error.step, run.error);
+      if (!run || run.status !== 'failed' || !retryable) {
         const record = await this.get(id);
         return { record, refused: record ? (record.status === 'failed' ? 'notRetryable' : 'decided') : 'notFound' };
       }
@@ -210,7 +214,7 @@ export class ApprovalService {
     const requestId = typeof cp?.requestId === 'string' ? cp.requestId : '';
     const record = requestId ? await this.get(requestId) : undefined;
     let problem: string | undefined;
-    if (!record || run.id !== restoreRunId(record.id)) problem = 'noApproval';
+    if (!record || run.id !== runIdOf(record)) problem = 'noApproval';
     else if (!['approved', 'running', 'failed'].includes(record.status) || !record.decision?.by)
       problem = 'notApproved';
     else if (record.decision.by.aadObjectId.toLowerCase() === record.requester.aadObjectId.toLowerCase())
@@ -301,7 +305,7 @@ export class ApprovalService {
       case 'running':
         if (from === 'failed') {
           await this.audit(record, by, 'restore.retry', 'started', { retry: record.retries });
-          await this.deps.runs.retry(restoreRunId(record.id));
+          await this.deps.runs.retry(runIdOf(record));
         }
         break;
     }
@@ -310,7 +314,8 @@ export class ApprovalService {
 
   private async startRun(record: ApprovalRecord): Promise<void> {
     // create-if-absent on the run id: however many clicks or replicas get here, one run, one restore job.
-    const run = await this.deps.runs.start<RestoreCheckpoint>(RESTORE_RUN_KIND, restoreRunId(record.id), {
+    const kind = record.plan.purpose === 'rehearsal' ? REHEARSAL_RUN_KIND : RESTORE_RUN_KIND;
+    const run = await this.deps.runs.start<RestoreCheckpoint>(kind, runIdOf(record), {
       requestId: record.id,
       plan: record.plan,
       requestedBy: record.requester.aadObjectId,
@@ -336,12 +341,18 @@ export class ApprovalService {
       who: by ?? { name: 'ade-backup-bot' },
       action,
       target: { kind: 'vm', name: record.plan.vm.name, id: record.plan.vm.id },
-      details,
+      // A rehearsal's entries say so (same actions as a restore's: it is one, into the isolated network).
+      details: record.plan.purpose ? { ...details, purpose: record.plan.purpose } : details,
       approval: { requestId: record.id, by: decider },
       result,
       ...(armRequestIds?.length ? { armRequestIds } : {}),
     });
   }
+}
+
+/** The run an approved request starts: a restore, or a rehearsal (the plan's purpose, covered by its hash). */
+export function runIdOf(record: Pick<ApprovalRecord, 'id' | 'plan'>): string {
+  return record.plan.purpose === 'rehearsal' ? rehearsalRunId(record.id) : restoreRunId(record.id);
 }
 
 /** The plan in the audit trail: what will be restored, from where, to where. */

@@ -89,7 +89,11 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
   const grantFix = e?.fix?.kind === 'grantKeyVaultAccess' ? e.fix : undefined;
   // Real job errors do not name the key vault: the grant flow finds it from the VM's encryption settings.
   const hasGrant = !recovered && (!!grantFix || e?.code === 'KeyVaultPermissionsNotConfigured');
-  const operation = /^backup$/i.test(c.operation) ? t(l, 'notify.operation.backup') : c.operation;
+  const operation = /^backup$/i.test(c.operation)
+    ? t(l, 'notify.operation.backup')
+    : /^rehearsal$/i.test(c.operation)
+      ? t(l, 'rehearsal.operation')
+      : c.operation;
   // The error's documented name where the catalogue knows it, else Azure's number: a job's errorTitle is the entity
   // the error is about (AzureIaaSVMErrorInfo), an alert's is the error's name.
   const errorCode = e?.azureName ?? (c.error?.code !== undefined ? String(c.error.code) : (c.error?.title ?? ''));

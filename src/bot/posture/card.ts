@@ -15,6 +15,8 @@ const FIX: Record<PostureFinding['kind'], { verb: string; label: MessageKey; col
   pastRpo: { verb: 'backupNow.start', label: 'flow.fix.backupNow', color: 'Warning' },
   unprotectedEncrypted: { verb: 'enableBackup.start', label: 'flow.fix.enable', color: 'Default' },
   bekOnly: { verb: 'check.start', label: 'flow.fix.check', color: 'Default' },
+  rehearsalFailed: { verb: 'rehearsal.start', label: 'rehearsal.fix.rehearse', color: 'Attention' },
+  neverRehearsed: { verb: 'rehearsal.start', label: 'rehearsal.fix.rehearse', color: 'Default' },
 };
 
 /** cards/posture.report.json: one line per finding, each with the flow that fixes it, pre-filled. */
@@ -32,6 +34,8 @@ export function postureCard(l: Locale, report: PostureReport, rpoHours: number):
         keyVault: f.keyVault?.name ?? '',
         hours: rpoHours,
         last: f.lastSuccess ? formatTime(f.lastSuccess) : t(l, 'posture.never'),
+        step: f.rehearsal?.failedStep ? t(l, `rehearsal.stepName.${f.rehearsal.failedStep}` as MessageKey) : '',
+        when: f.rehearsal?.at ? formatTime(f.rehearsal.at) : '',
       }),
       color: FIX[f.kind].color,
       verb: FIX[f.kind].verb,

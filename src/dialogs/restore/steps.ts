@@ -342,7 +342,7 @@ export function vmExists(
 export const restoreSubscription = (vm: Pick<FlowVm, 'id' | 'item'>): string | undefined =>
   vm.item?.vaultSubscriptionId ?? subscriptionOf(vm.id);
 
-function flowVm(summary: VmSummary, item: FlowVm['item'], pointOsType?: string): FlowVm {
+export function flowVm(summary: VmSummary, item: FlowVm['item'], pointOsType?: string): FlowVm {
   const enc = summary.encryption;
   const keyVault = enc.keyVault ?? enc.kekVault;
   const osType = summary.osType ?? (/linux/i.test(pointOsType ?? '') ? 'Linux' : 'Windows');

@@ -189,6 +189,7 @@ function addVm(w: World, s: SeedVm, now: number, kvId: (name: string) => string)
     osType: s.os,
     vmSize: s.vmSize ?? 'Standard_D2s_v5',
     agentReady: s.agentReady !== false,
+    ...(s.restoredAgentReady === false ? { restoredAgentReady: false } : {}),
     encryption,
     osDiskName,
     dataDiskNames,
@@ -370,6 +371,8 @@ export interface SeedVm {
   kekVault?: string;
   keyState?: 'purged' | 'deleted';
   agentReady?: boolean;
+  /** False: a VM created from this VM's restored disks never reports its agent ready. */
+  restoredAgentReady?: boolean;
   dataDisks?: number;
   protectedBy?: {
     vault: string;

@@ -142,6 +142,11 @@ export interface VirtualMachine {
   /** Resource tags as last PUT (ARM replaces the set on PUT). */
   tags?: Record<string, string>;
   createdBy?: string;
+  /**
+   * False: a VM created from disks restored from this VM never reports its agent ready (the world's
+   * `vm-agentdown-01`: its restore works, a rehearsal of it fails at the check step). Absent = ready.
+   */
+  restoredAgentReady?: boolean;
 }
 
 export interface VmExtension {
@@ -163,6 +168,8 @@ export interface ManagedDisk {
   /** Single-pass ADE settings (encryptionSettingsCollection, version 1.1). */
   encryption?: DiskKeyRef & { version: '1.0' | '1.1' };
   managedBy?: string;
+  /** A disk a Restore job made: the ARM id of the VM it was backed up from. */
+  restoredFrom?: string;
 }
 
 export interface KeyVault {
@@ -282,6 +289,10 @@ export interface VirtualNetwork {
   location: string;
   addressPrefix: string;
   subnets: { name: string; addressPrefix: string }[];
+  /** Resource tags (a rehearsal network carries `ade-backup-bot:purpose: rehearsal`). */
+  tags?: Record<string, string>;
+  /** Peerings: the name and the remote virtual network's ARM id of each. */
+  peerings?: { name: string; remoteId: string }[];
 }
 
 export interface NetworkInterface {

@@ -12,6 +12,8 @@ import { SANDBOX_USERS, type SandboxUser } from '../../../src/sandboxUsers';
 import { createHttpApp, listen } from '../../../src/server';
 import { localSigningKey, RecordSigner, SqliteStorage, storeOn, type AuditEntry, type Store } from '../../../src/store';
 import type { ApprovalRecord } from '../../../src/bot/approvals/types';
+import type { RehearsalFeature, RehearsalOptions } from '../../../src/bot/rehearsal/feature';
+import { REHEARSAL_NETWORK } from '../../support/rehearsal';
 import { startTestAzure, type TestAzure } from '../../support/azure';
 import {
   captureLogs,
@@ -47,6 +49,11 @@ export interface RestoreBotOptions {
   env?: Record<string, string>;
   /** The managed subscriptions (issue 17). Default: the sandbox's primary alone. */
   subscriptionIds?: string[];
+  /** Restore rehearsals into the sandbox's isolated network (test/bot/rehearsal). */
+  rehearsal?: Partial<Pick<RehearsalOptions, 'checkTimeoutMs' | 'now' | 'notify'>> & {
+    maxConcurrent?: number;
+    days?: number;
+  };
 }
 
 /**
@@ -71,6 +78,7 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
     retryDelayMs: () => 20,
   });
   const access = new AccessPolicy(config.access);
+  let rehearsal: RehearsalFeature | undefined;
   const bot = createBot(config, {
     mode: 'sandbox',
     logger: logs.logger,
@@ -88,6 +96,22 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
       expirySweepMs: options.expirySweepMs ?? 60_000,
       now: options.now,
     },
+    ...(options.rehearsal
+      ? {
+          rehearsal: {
+            azure: createAzure(azure.settings),
+            runs,
+            network: REHEARSAL_NETWORK,
+            pollMs: 25,
+            checkTimeoutMs: options.rehearsal.checkTimeoutMs ?? 5000,
+            standing: { days: options.rehearsal.days ?? 90, maxConcurrent: options.rehearsal.maxConcurrent ?? 2 },
+            scheduleEveryMs: 0,
+            now: options.rehearsal.now,
+            notify: options.rehearsal.notify,
+            expose: (f: RehearsalFeature) => (rehearsal = f),
+          },
+        }
+      : {}),
   });
   const http = createHttpApp({
     adapter: bot.adapter,
@@ -120,6 +144,10 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
   });
 
   const harness = {
+    /** The rehearsal feature, when `rehearsal` was asked for (its schedule's tick, its results). */
+    get rehearsal() {
+      return rehearsal;
+    },
     azure,
     connector,
     logs,

@@ -1,5 +1,5 @@
 import { page, rgId } from '../../http/arm';
-import { badRequest, notFound } from '../../http/errors';
+import { AzureError, badRequest, notFound } from '../../http/errors';
 import type { ProviderContext, Route, SandboxRequest } from '../../http/types';
 import type { ManagedDisk } from '../../world/types';
 import { DISK_API_VERSIONS } from '../resources/apiVersions';
@@ -113,6 +113,30 @@ export const diskRoutes: Route[] = [
           100,
         ),
       };
+    },
+  },
+  {
+    // https://learn.microsoft.com/rest/api/compute/disks/delete: 202 with Azure-AsyncOperation, 204 when absent; an
+    // attached disk is refused (OperationNotAllowed) until its VM lets it go.
+    id: 'disks.delete',
+    method: 'DELETE',
+    path: `${DISK_PATH}/{diskName}`,
+    apiVersions: DISK_API_VERSIONS,
+    permission: (req) => ({ action: `${DISK_TYPE}/delete`, scope: diskScope(req) }),
+    handler: (req, ctx) => {
+      const rg = requireResourceGroup(req, ctx);
+      const disk = findDisk(ctx, rg.name, req.params.diskName);
+      if (!disk) return { status: 204 };
+      if (disk.managedBy) {
+        throw new AzureError(409, 'OperationNotAllowed', `Disk ${disk.name} is attached to VM ${disk.managedBy}.`);
+      }
+      const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
+        const i = ctx.world.disks.indexOf(disk);
+        if (i >= 0) ctx.world.disks.splice(i, 1);
+        return { status: 'Succeeded' };
+      });
+      const path = diskOperationPath(ctx, disk.location, op.id);
+      return { status: 202, headers: lroHeaders(req, ctx, { asyncOperation: path, location: path }) };
     },
   },
   {

@@ -7,6 +7,7 @@ import { parseResourceId, requireLinkedAccess } from '../resources/common';
 import { checkKeyVaultRefs, type KeyVaultRefs } from './keyVaultRefs';
 import { disksOf, findDiskById, findVm, vmResourceId } from './lookup';
 import type { VmSpec } from './vmSpec';
+import { findVmById } from '../recoveryServices/names';
 
 /**
  * Creates (or replaces) a VM from a spec, with Compute's consequences: every disk exists, is in the VM's region and
@@ -48,7 +49,8 @@ export function applyVm(
     kind: 'arm',
     osType,
     vmSize: spec.vmSize,
-    agentReady: true,
+    // A VM made from restored disks boots the backed-up OS: its agent comes up unless that VM's never does.
+    agentReady: !(osDisk.restoredFrom && findVmById(ctx.world, osDisk.restoredFrom)?.restoredAgentReady === false),
     osDiskName: osDisk.name,
     dataDiskNames: [],
     networkInterfaceIds: [],

@@ -69,7 +69,14 @@ export function vmBody(
   return body;
 }
 
-/** GET …/instanceView (and $expand=instanceView): agent state, disks with their ADE settings, extensions, power state. */
+/**
+ * GET …/instanceView (and $expand=instanceView): agent state, disks with their ADE settings, extensions, power state.
+ * Shape after the azure-rest-api-specs example `VirtualMachine_InstanceView.json` (specification/compute/
+ * resource-manager/Microsoft.Compute/ComputeRP/stable/<api-version>/examples/virtualMachineExamples/), and
+ * https://learn.microsoft.com/rest/api/compute/virtual-machines/instance-view: `vmAgent.statuses` carries
+ * `ProvisioningState/succeeded` with displayStatus "Ready" while the guest agent runs; `extensions[].statuses` and
+ * `substatuses` are what each extension last reported through the agent.
+ */
 export function instanceViewBody(ctx: ProviderContext, vm: VirtualMachine): Record<string, unknown> {
   const time = new Date(ctx.engine.now()).toISOString();
   const succeeded = {
@@ -126,13 +133,18 @@ export function instanceViewBody(ctx: ProviderContext, vm: VirtualMachine): Reco
       name: e.name,
       type: `${e.publisher}.${e.type}`,
       typeHandlerVersion: e.typeHandlerVersion,
-      statuses: [
-        {
-          ...succeeded,
-          code: `ProvisioningState/${e.provisioningState.toLowerCase()}`,
-          displayStatus: `Provisioning ${e.provisioningState.toLowerCase()}`,
-        },
-      ],
+      // The guest agent relays extension statuses: with the agent down, an extension reports nothing (the sandbox's
+      // simplification; Azure shows the last status it had, and none for a VM whose agent never came up).
+      statuses: vm.agentReady
+        ? [
+            {
+              ...succeeded,
+              code: `ProvisioningState/${e.provisioningState.toLowerCase()}`,
+              displayStatus: `Provisioning ${e.provisioningState.toLowerCase()}`,
+            },
+          ]
+        : [],
+      ...(vm.agentReady && isAde(e) ? { substatuses: [adeEncryptionStatus(ctx, vm, e, time)] } : {}),
     })),
     hyperVGeneration: 'V2',
     statuses: [
@@ -172,3 +184,30 @@ export const encryptionSettings = (k: DiskKeyRef): Record<string, unknown> => ({
   diskEncryptionKey: { secretUrl: k.secretUrl, sourceVault: { id: k.vaultId } },
   ...(k.keyUrl ? { keyEncryptionKey: { keyUrl: k.keyUrl, sourceVault: { id: k.kekVaultId ?? k.vaultId } } } : {}),
 });
+
+const isAde = (e: VmExtension): boolean =>
+  e.publisher === 'Microsoft.Azure.Security' && /^AzureDiskEncryption(ForLinux)?$/.test(e.type);
+
+/**
+ * The ADE extension's substatus naming the volumes' encryption state, as `Get-AzVMDiskEncryptionStatus` reads it
+ * (https://learn.microsoft.com/azure/virtual-machines/linux/disk-encryption-linux#verify-the-encryption-status:
+ * OsVolumeEncrypted / DataVolumesEncrypted "Encrypted"). The message's exact JSON has no Microsoft example: this is
+ * the sandbox's own shape, `{"os": "Encrypted", "data": "Encrypted" | "NotEncrypted"}`, read by src/azure/rehearsal.
+ */
+function adeEncryptionStatus(
+  ctx: ProviderContext,
+  vm: VirtualMachine,
+  e: VmExtension,
+  time: string,
+): Record<string, unknown> {
+  const disks = disksOf(ctx, vm);
+  const encrypted = e.provisioningState === 'Succeeded' && (vm.encryption !== undefined || !!disks.os?.encryption);
+  const state = encrypted ? 'Encrypted' : 'NotEncrypted';
+  return {
+    code: 'ComponentStatus/EncryptionStatus/succeeded',
+    level: 'Info',
+    displayStatus: 'Provisioning succeeded',
+    message: JSON.stringify({ os: state, data: disks.data.length ? state : 'NotMounted' }),
+    time,
+  };
+}

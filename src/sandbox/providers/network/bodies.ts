@@ -63,13 +63,27 @@ export function vnetBody(ctx: ProviderContext, v: VirtualNetwork): Record<string
     type: VNET_TYPE,
     location: v.location,
     etag: weakEtag(id),
-    tags: {},
+    tags: v.tags ?? {},
     properties: {
       provisioningState: 'Succeeded',
       resourceGuid: stableGuid(`vnet:${id}`),
       addressSpace: { addressPrefixes: [v.addressPrefix] },
       subnets: v.subnets.map((s) => subnetBody(ctx, v, s)),
-      virtualNetworkPeerings: [],
+      // VirtualNetworkPeering (https://learn.microsoft.com/rest/api/virtualnetwork/virtual-network-peerings/get).
+      virtualNetworkPeerings: (v.peerings ?? []).map((p) => ({
+        id: `${id}/virtualNetworkPeerings/${p.name}`,
+        name: p.name,
+        type: `${VNET_TYPE}/virtualNetworkPeerings`,
+        properties: {
+          provisioningState: 'Succeeded',
+          peeringState: 'Connected',
+          remoteVirtualNetwork: { id: p.remoteId },
+          allowVirtualNetworkAccess: true,
+          allowForwardedTraffic: false,
+          allowGatewayTransit: false,
+          useRemoteGateways: false,
+        },
+      })),
       enableDdosProtection: false,
     },
   };

@@ -6,7 +6,7 @@ import type { ProviderContext, Route, SandboxRequest } from '../../http/types';
 import type { VirtualNetwork } from '../../world/types';
 import { NETWORK_API_VERSIONS } from '../resources/apiVersions';
 import { lroHeaders, requireResourceGroup, requireSubscription } from '../resources/common';
-import { findNic, findVnet, NIC_TYPE, nicBody, subnetBody, SUBNET_TYPE, VNET_TYPE, vnetBody } from './bodies';
+import { findNic, findVnet, NIC_TYPE, nicBody, nicId, subnetBody, SUBNET_TYPE, VNET_TYPE, vnetBody } from './bodies';
 import { applyNic, parseNicBody } from './nicApply';
 
 const RG_PATH = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network';
@@ -69,6 +69,60 @@ export const networkRoutes: Route[] = [
     apiVersions: NETWORK_API_VERSIONS,
     permission: (req) => ({ action: `${VNET_TYPE}/read`, scope: vnetScope(req) }),
     handler: (req, ctx) => ({ status: 200, body: vnetBody(ctx, requireVnet(req, ctx)) }),
+  },
+  {
+    // https://learn.microsoft.com/rest/api/virtualnetwork/virtual-networks/create-or-update: 201 (200 on update) with
+    // Azure-AsyncOperation. Peerings are a child resource (virtualNetworkPeerings PUT), never made by this call; an
+    // update keeps the network's peerings. The sandbox does not check that subnet prefixes lie in the address space.
+    id: 'virtualNetworks.createOrUpdate',
+    method: 'PUT',
+    path: `${RG_PATH}/virtualNetworks/{virtualNetworkName}`,
+    apiVersions: NETWORK_API_VERSIONS,
+    permission: (req) => ({ action: `${VNET_TYPE}/write`, scope: vnetScope(req) }),
+    handler: (req, ctx) => {
+      const rg = requireResourceGroup(req, ctx);
+      const name = req.params.virtualNetworkName;
+      const existing = findVnet(ctx, rg.name, name);
+      requireAbsentIfNoneMatch(req, !!existing, VNET_TYPE, name);
+      const body = (req.body ?? {}) as {
+        location?: string;
+        properties?: {
+          addressSpace?: { addressPrefixes?: string[] };
+          subnets?: { name?: string; properties?: { addressPrefix?: string } }[];
+        };
+      };
+      const location = body.location ?? existing?.location;
+      const prefix = body.properties?.addressSpace?.addressPrefixes?.[0];
+      if (!location || !prefix) {
+        throw new AzureError(400, 'InvalidRequestFormat', 'The virtual network needs a location and an address space.');
+      }
+      const subnets = (body.properties?.subnets ?? []).map((x) => ({
+        name: x.name ?? '',
+        addressPrefix: x.properties?.addressPrefix ?? '',
+      }));
+      if (subnets.some((x) => !x.name || !x.addressPrefix)) {
+        throw new AzureError(400, 'InvalidRequestFormat', 'Every subnet needs a name and an address prefix.');
+      }
+      const vnet: VirtualNetwork = existing ?? {
+        name,
+        resourceGroup: rg.name,
+        location,
+        addressPrefix: prefix,
+        subnets,
+      };
+      Object.assign(vnet, { location, addressPrefix: prefix, subnets, tags: tagsOf(req.body) });
+      if (!existing) ctx.world.virtualNetworks.push(vnet);
+      const op = ctx.engine.startOperation(ctx.timing.lroMs, () => ({ status: 'Succeeded' }));
+      const asyncOperation = `/subscriptions/${ctx.world.subscriptionId}/providers/Microsoft.Network/locations/${location}/operations/${op.id}`;
+      return {
+        status: existing ? 200 : 201,
+        headers: lroHeaders(req, ctx, { asyncOperation }),
+        body: {
+          ...vnetBody(ctx, vnet),
+          properties: { ...(vnetBody(ctx, vnet).properties as object), provisioningState: 'Updating' },
+        },
+      };
+    },
   },
   {
     id: 'subnets.list',
@@ -172,6 +226,36 @@ export const networkRoutes: Route[] = [
         headers: lroHeaders(req, ctx, { asyncOperation }),
         body: nicBody(ctx, nic, 'Updating'),
       };
+    },
+  },
+  {
+    // https://learn.microsoft.com/rest/api/virtualnetwork/network-interfaces/delete: 202 (Location and
+    // Azure-AsyncOperation), 204 when absent; a NIC a VM still uses is refused (NicInUse).
+    id: 'networkInterfaces.delete',
+    method: 'DELETE',
+    path: `${RG_PATH}/networkInterfaces/{networkInterfaceName}`,
+    apiVersions: NETWORK_API_VERSIONS,
+    permission: (req) => ({ action: `${NIC_TYPE}/delete`, scope: nicScope(req) }),
+    handler: (req, ctx) => {
+      const rg = requireResourceGroup(req, ctx);
+      const nic = findNic(ctx, rg.name, req.params.networkInterfaceName);
+      if (!nic) return { status: 204 };
+      const id = nicId(ctx, nic);
+      const user = ctx.world.vms.find((v) => v.networkInterfaceIds.some((n) => sameId(n, id)));
+      if (user) {
+        throw new AzureError(
+          400,
+          'NicInUse',
+          `Network Interface ${id} is used by existing resource ${user.name}. In order to delete the network interface, it must be dissociated from the resource.`,
+        );
+      }
+      const op = ctx.engine.startOperation(ctx.timing.lroMs, () => {
+        const i = ctx.world.networkInterfaces.indexOf(nic);
+        if (i >= 0) ctx.world.networkInterfaces.splice(i, 1);
+        return { status: 'Succeeded' };
+      });
+      const path = `/subscriptions/${ctx.world.subscriptionId}/providers/Microsoft.Network/locations/${nic.location}/operations/${op.id}`;
+      return { status: 202, headers: lroHeaders(req, ctx, { asyncOperation: path, location: path }) };
     },
   },
   {

@@ -57,6 +57,7 @@ export function completeRestore(
       location: v.location,
       osType,
       sizeGb: osType ? 128 : 256,
+      restoredFrom: rp.vmId,
       encryption: enc
         ? {
             vaultId: enc.vaultId,

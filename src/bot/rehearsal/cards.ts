@@ -1,0 +1,49 @@
+import { renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { rehearsalExplanation, resultLines } from '../../dialogs/rehearsal/view';
+import { planLinks } from '../../dialogs/restore/links';
+import { t, type Locale } from '../../i18n';
+import type { JobEvent } from '../../notifications/types';
+import type { RehearsalRun } from '../../runs/rehearsalRun';
+
+/**
+ * A failed rehearsal as the notifications take a failed backup job (operation `Rehearsal`, the run id as its job
+ * id: posted once per conversation subscribed to the VM's vault, with the catalogue entry and its fix).
+ */
+export function failureEvent(run: RehearsalRun): JobEvent {
+  const cp = run.checkpoint;
+  const explanation = rehearsalExplanation('en', run);
+  return {
+    source: 'watcher',
+    vault: cp.plan.item.vault,
+    jobId: run.id,
+    vm: cp.plan.vm.name,
+    vmResourceGroup: cp.plan.vm.resourceGroup,
+    operation: 'Rehearsal',
+    outcome: 'failed',
+    at: cp.times?.endedAt ?? new Date().toISOString(),
+    startTime: cp.times?.startedAt,
+    // The catalogue entry's code as the error's name: the card explains it and offers its fix.
+    error: { title: explanation.code, message: cp.failure?.message ?? explanation.title, recommendations: [] },
+  };
+}
+
+/** cards/rehearsal.result.json: passed or failed at which step, the times (the RTO to quote), the clean-up. */
+export function resultCard(locale: Locale, run: RehearsalRun): AdaptiveCardJson {
+  const r = resultLines(locale, run);
+  const passed = run.checkpoint.result === 'passed';
+  const failure = passed ? undefined : rehearsalExplanation(locale, run);
+  return renderCard('rehearsal.result', {
+    title: t(locale, 'rehearsal.card.title', { vm: run.checkpoint.plan.vm.name }),
+    result: r.result,
+    color: passed ? 'Good' : 'Attention',
+    times: r.times,
+    cleanup: r.cleanup,
+    showFailure: !!failure,
+    failure: failure
+      ? { title: failure.title, cause: failure.cause, resolution: failure.resolution }
+      : { title: '', cause: '', resolution: '' },
+    reference: t(locale, 'approval.reference', { id: run.checkpoint.requestId }),
+    // The protected VM, its vault, key vault and staging account (the rehearsal's own VM is gone by now).
+    links: planLinks(locale, run.checkpoint.plan),
+  });
+}
