@@ -133,20 +133,9 @@ export class StandingRequests {
     let refused: Refusal | undefined;
     const at = new Date(this.deps.now());
     const { value, changed } = await this.deps.records.update(id, (cur) => {
-      refused = undefined;
-      if (!cur) return ((refused = 'notFound'), undefined);
-      if (cur.status !== 'pending') return ((refused = 'decided'), undefined);
-      if (at.getTime() >= Date.parse(cur.expiresAt)) {
-        refused = 'expired';
-        return { ...cur, status: 'expired', decision: { at: cur.expiresAt } };
-      }
-      if (same(cur.requester.aadObjectId, person.aadObjectId)) return ((refused = 'self'), undefined);
-      if (!isApprover) return ((refused = 'notApprover'), undefined);
-      return {
-        ...cur,
-        status: action === 'approve' ? 'approved' : 'rejected',
-        decision: { by: person, at: at.toISOString() },
-      };
+      const d = decideStanding(cur, person, isApprover, action, at);
+      refused = d.refused;
+      return d.next;
     });
     if (!value) return { refused: 'notFound' };
     if (refused) {
@@ -231,6 +220,25 @@ export class StandingRequests {
       result,
     });
   }
+}
+
+/** The click, as plain logic (as restore requests: stateMachine.ts decide()); a refusal changes nothing but expiry. */
+function decideStanding(
+  cur: StandingRequest | undefined,
+  by: Person,
+  isApprover: boolean,
+  action: 'approve' | 'reject',
+  at: Date,
+): { next?: StandingRequest; refused?: Refusal } {
+  if (!cur) return { refused: 'notFound' };
+  if (cur.status !== 'pending') return { refused: 'decided' };
+  if (at.getTime() >= Date.parse(cur.expiresAt)) {
+    return { refused: 'expired', next: { ...cur, status: 'expired', decision: { at: cur.expiresAt } } };
+  }
+  if (same(cur.requester.aadObjectId, by.aadObjectId)) return { refused: 'self' };
+  if (!isApprover) return { refused: 'notApprover' };
+  const status = action === 'approve' ? 'approved' : 'rejected';
+  return { next: { ...cur, status, decision: { by, at: at.toISOString() } } };
 }
 
 const STATE_COLOR: Record<StandingRequest['status'], string> = {
