@@ -191,8 +191,17 @@ describe('standing rehearsals', () => {
   });
 
   it('expires after REHEARSAL_STANDING_DAYS: no rehearsal starts, the expiry is audited', async () => {
+    // A request nobody decided expires too (as a restore request), and both its cards say so.
+    const { requestId, messageId } = await requestStanding(operator, 'vm-agentdown-01', secondApprover);
     azure.sandbox.engine.advance(91 * DAY);
     expect((await feature().tick()).started).toEqual([]);
+    expect((await feature().requests.get(requestId))?.status).toBe('expired');
+    expect(cardText(bot.cardNow(messageId))).toMatch(/Expired/);
+    expect((await decide(secondApprover, 'approve', requestId, messageId)).card).toBeDefined();
+    expect((await feature().standing.active()).some((s) => s.scope.name === 'vm-agentdown-01')).toBe(false);
+    expect(
+      (await bot.audit('vm-agentdown-01')).some((e) => e.action === 'rehearsal.standing' && e.result === 'expired'),
+    ).toBe(true);
     expect(await feature().standing.active()).toEqual([]);
     const audit = await bot.audit('vm-db-01');
     expect(audit.some((e) => e.action === 'rehearsal.standing' && e.result === 'expired')).toBe(true);
