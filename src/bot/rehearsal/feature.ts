@@ -23,7 +23,7 @@ import { StandingRequests, type StandingRequest } from './standingRequests';
 
 /** What rehearsals need beyond the restore's approvals (BotDeps.rehearsal). */
 export interface RehearsalOptions {
-  azure: Pick<Azure, 'vms' | 'recoveryPoints' | 'keyVaults' | 'targets' | 'restore' | 'rehearsal'>;
+  azure: Pick<Azure, 'vms' | 'vaults' | 'recoveryPoints' | 'keyVaults' | 'targets' | 'restore' | 'rehearsal'>;
   runs: RunEngine;
   /** REHEARSAL_SUBNET, parsed; absent = rehearsals are not configured (the commands say so). */
   network?: RehearsalNetwork;
@@ -125,6 +125,12 @@ export class RehearsalFeature {
   /** Protected VMs (one list across the vaults). */
   protectedVms(signal?: AbortSignal): Promise<VmListItem[]> {
     return this.deps.options.azure.vms.listProtected({ abortSignal: signal });
+  }
+
+  /** A vault's ARM id by name (a standing request's card links it), if the bot can see it. */
+  async vaultId(name: string, signal?: AbortSignal): Promise<string | undefined> {
+    const vaults = await this.deps.options.azure.vaults.list({}, { abortSignal: signal });
+    return vaults.find((v) => v.name.toLowerCase() === name.toLowerCase())?.id;
   }
 
   /** A VM's recovery points, newest first (the plan card's choice). */

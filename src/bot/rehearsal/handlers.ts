@@ -260,7 +260,14 @@ async function standingCommand(
   // A request, never a standing approval on the asker's say-so: it goes to the approvers as a restore request does.
   await sendText(ctx, t(locale, 'rehearsal.standingRequest.sent', { scope: label }));
   const reference = addressOf(ctx).reference;
-  const record = await deps.feature.requests.request({ scope, requester: by, locale, requesterCard: { reference } });
+  const resourceId = vm ? vm.id : await deps.feature.vaultId(scope.name).catch(() => undefined);
+  const record = await deps.feature.requests.request({
+    scope,
+    resourceId,
+    requester: by,
+    locale,
+    requesterCard: { reference },
+  });
   // The requester's copy, updated in place from now on.
   const activityId = await sendCard(ctx, deps.feature.requests.card(locale, record, 'requester'));
   if (activityId) await deps.feature.requests.attachRequesterCard(record.id, activityId);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { portalLinks } from '../../cards/portal';
 import { renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { formatTime } from '../../dialogs/restore/format';
 import type { RehearsalNetwork } from '../../dialogs/rehearsal/plan';
@@ -19,6 +20,8 @@ import type { StandingRehearsal, StandingRehearsals } from './standing';
 export interface StandingRequest {
   id: string;
   scope: StandingRehearsal['scope'];
+  /** The VM's or the vault's ARM id (the card's portal link), when known. */
+  resourceId?: string;
   status: 'pending' | 'approved' | 'rejected' | 'expired';
   requester: Person;
   createdAt: string;
@@ -62,6 +65,7 @@ export class StandingRequests {
    */
   async request(input: {
     scope: StandingRehearsal['scope'];
+    resourceId?: string;
     requester: Person;
     locale: Locale;
     requesterCard: CardAddress;
@@ -70,6 +74,7 @@ export class StandingRequests {
     const record: StandingRequest = {
       id: randomUUID(),
       scope: input.scope,
+      ...(input.resourceId ? { resourceId: input.resourceId } : {}),
       status: 'pending',
       requester: input.requester,
       createdAt: new Date(now).toISOString(),
@@ -307,6 +312,7 @@ export function standingRequestCard(
       },
     ],
     decision: decision[r.status],
+    links: r.resourceId ? portalLinks(locale, [{ kind: r.scope.kind, id: r.resourceId, name: r.scope.name }]) : [],
     showDecision: audience === 'approvers' && pending,
     labels: { approve: t(locale, 'approval.approve'), reject: t(locale, 'approval.reject') },
   });
