@@ -193,7 +193,11 @@ export function standingDecisionVerb(deps: RehearsalHandlerDeps, action: 'approv
     });
     if (!result.record) return t(locale, 'approval.notice.notFound');
     const notice = result.refused
-      ? refusalNotice(locale, result.refused, undefined, who.aadObjectId ?? '')
+      ? result.refused === 'expired'
+        ? t(locale, 'rehearsal.standingRequest.expired')
+        : result.refused === 'decided'
+          ? t(locale, 'approval.notice.decided', { state: t(locale, `approval.state.${result.record.status}`) })
+          : refusalNotice(locale, result.refused, undefined, who.aadObjectId ?? '')
       : result.standing
         ? t(locale, result.created ? 'rehearsal.standing.created' : 'rehearsal.standing.exists', {
             scope: scopeLabel(locale, result.standing.scope),

@@ -197,7 +197,9 @@ describe('standing rehearsals', () => {
     expect((await feature().tick()).started).toEqual([]);
     expect((await feature().requests.get(requestId))?.status).toBe('expired');
     expect(cardText(bot.cardNow(messageId))).toMatch(/Expired/);
-    expect((await decide(secondApprover, 'approve', requestId, messageId)).card).toBeDefined();
+    expect(cardText((await decide(secondApprover, 'approve', requestId, messageId)).card)).toMatch(
+      /This request is already Expired: nothing more was done/,
+    );
     expect((await feature().standing.active()).some((s) => s.scope.name === 'vm-agentdown-01')).toBe(false);
     expect(
       (await bot.audit('vm-agentdown-01')).some((e) => e.action === 'rehearsal.standing' && e.result === 'expired'),
