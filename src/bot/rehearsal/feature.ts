@@ -19,10 +19,11 @@ import type { Messenger } from '../messenger';
 import { failureEvent, resultCard } from './cards';
 import { RehearsalResults, type RehearsalResult } from './results';
 import { StandingRehearsals, type StandingRehearsal } from './standing';
+import { StandingRequests, type StandingRequest } from './standingRequests';
 
 /** What rehearsals need beyond the restore's approvals (BotDeps.rehearsal). */
 export interface RehearsalOptions {
-  azure: Pick<Azure, 'vms' | 'recoveryPoints' | 'keyVaults' | 'targets' | 'restore' | 'rehearsal'>;
+  azure: Pick<Azure, 'vms' | 'vaults' | 'recoveryPoints' | 'keyVaults' | 'targets' | 'restore' | 'rehearsal'>;
   runs: RunEngine;
   /** REHEARSAL_SUBNET, parsed; absent = rehearsals are not configured (the commands say so). */
   network?: RehearsalNetwork;
@@ -50,7 +51,7 @@ export interface RehearsalOptions {
 export interface RehearsalFeatureDeps {
   options: RehearsalOptions;
   approvals: ApprovalService;
-  messenger: Pick<Messenger, 'sendCard'>;
+  messenger: Pick<Messenger, 'sendCard' | 'updateCard'>;
   store: Store;
   audit: AuditTrail;
   logger: Logger;
@@ -66,6 +67,8 @@ const MONTH = (ms: number) => new Date(ms).toISOString().slice(0, 7);
 export class RehearsalFeature {
   readonly results: RehearsalResults;
   readonly standing: StandingRehearsals;
+  /** `rehearse monthly` requests waiting for a second person. */
+  readonly requests: StandingRequests;
   private readonly now: () => number;
   private readonly reported: RecordStore<{ at: string }>;
   private timer?: NodeJS.Timeout;
@@ -79,6 +82,18 @@ export class RehearsalFeature {
       records: store.signed<StandingRehearsal>('rehearsal-standing'),
       audit: deps.audit,
       days: options.standing.days,
+      now: this.now,
+    });
+    this.requests = new StandingRequests({
+      records: store.signed<StandingRequest>('rehearsal-standing-requests'),
+      standing: this.standing,
+      approvals: deps.approvals,
+      messenger: deps.messenger,
+      audit: deps.audit,
+      logger: deps.logger,
+      network: options.network,
+      days: options.standing.days,
+      maxConcurrent: options.standing.maxConcurrent,
       now: this.now,
     });
     this.reported = store.records<{ at: string }>('rehearsal-reported');
@@ -110,6 +125,12 @@ export class RehearsalFeature {
   /** Protected VMs (one list across the vaults). */
   protectedVms(signal?: AbortSignal): Promise<VmListItem[]> {
     return this.deps.options.azure.vms.listProtected({ abortSignal: signal });
+  }
+
+  /** A vault's ARM id by name (a standing request's card links it), if the bot can see it. */
+  async vaultId(name: string, signal?: AbortSignal): Promise<string | undefined> {
+    const vaults = await this.deps.options.azure.vaults.list({}, { abortSignal: signal });
+    return vaults.find((v) => v.name.toLowerCase() === name.toLowerCase())?.id;
   }
 
   /** A VM's recovery points, newest first (the plan card's choice). */
@@ -213,6 +234,7 @@ export class RehearsalFeature {
   async tick(signal?: AbortSignal): Promise<{ started: string[] }> {
     const started: string[] = [];
     if (!this.configured || this.deps.options.scheduleWhen?.() === false) return { started };
+    await this.requests.expireDue();
     await this.standing.sweepExpired();
     const active = await this.standing.active();
     if (!active.length) return { started };
@@ -242,6 +264,7 @@ export class RehearsalFeature {
           requestId,
           plan: planned.plan,
           standingId: s.id,
+          requestedBy: s.requestedBy?.aadObjectId,
           approvedBy: s.approvedBy.aadObjectId,
         });
         await this.deps.audit.append({
@@ -249,7 +272,7 @@ export class RehearsalFeature {
           action: 'rehearsal.run',
           target: { kind: 'vm', name: vm.name, id: vm.id },
           details: { runId, standingId: s.id, schedule: 'monthly', purpose: 'rehearsal' },
-          approval: { requestId: s.id, by: s.approvedBy },
+          approval: { requestId: s.requestId ?? s.id, by: s.approvedBy },
           result: 'started',
         });
         started.push(runId);

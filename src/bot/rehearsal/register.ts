@@ -16,6 +16,7 @@ import {
   rehearseCommand,
   requestVerb,
   revokeVerb,
+  standingDecisionVerb,
   vmVerb,
   type RehearsalDraft,
   type RehearsalHandlerDeps,
@@ -72,6 +73,8 @@ export function registerRehearsal(
     'rehearsal.cancel': cancelVerb(handlers),
     'rehearsal.revoke': revokeVerb(handlers),
     'rehearsal.approveMonthly': approveMonthlyVerb(handlers),
+    'rehearsal.standingApprove': standingDecisionVerb(handlers, 'approve'),
+    'rehearsal.standingReject': standingDecisionVerb(handlers, 'reject'),
   };
   for (const [verb, handler] of Object.entries(routes)) {
     app.adaptiveCards.actionExecute(verb, (ctx, state, data) =>
