@@ -27,6 +27,7 @@ export const REHEARSAL_VERBS = [
   'rehearsal.cancel',
   'rehearsal.revoke',
   'rehearsal.approveMonthly',
+  'rehearsal.list',
 ] as const;
 
 /** The protect flows (src/dialogs, routed by src/bot/protect/register.ts), the card-step mechanism's own verbs first. */

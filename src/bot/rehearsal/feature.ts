@@ -16,7 +16,7 @@ import type { AuditTrail, RecordStore, Store } from '../../store';
 import type { ProtectedItemRef, VmListItem } from '../../azure';
 import type { ApprovalService } from '../approvals/service';
 import type { Messenger } from '../messenger';
-import { failureEvent, resultCard } from './cards';
+import { rehearsalEvent, resultCard } from './cards';
 import { RehearsalResults, type RehearsalResult } from './results';
 import { StandingRehearsals, type StandingRehearsal } from './standing';
 
@@ -197,10 +197,11 @@ export class RehearsalFeature {
         .sendCard(target.reference, resultCard(target.locale, run))
         .catch((err: unknown) => this.deps.logger.warn({ err, runId: run.id }, 'rehearsal result card not sent'));
     }
-    if (cp.result !== 'passed' && this.deps.options.notify) {
+    // Failed: the VM's failed-rehearsal card; passed: that card (if any) says the rehearsal passed again.
+    if (this.deps.options.notify) {
       await this.deps.options
-        .notify([failureEvent(run)])
-        .catch((err: unknown) => this.deps.logger.warn({ err, runId: run.id }, 'rehearsal failure not notified'));
+        .notify([rehearsalEvent(run)])
+        .catch((err: unknown) => this.deps.logger.warn({ err, runId: run.id }, 'rehearsal end not notified'));
     }
   }
 

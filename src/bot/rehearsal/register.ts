@@ -9,6 +9,7 @@ import type { RestoreFeature } from '../restore/register';
 import type { AppTurnState } from '../state';
 import { REHEARSAL_VERBS } from '../verbs';
 import { RehearsalFeature, type RehearsalOptions } from './feature';
+import { listVerb } from './listVerb';
 import {
   approveMonthlyVerb,
   cancelVerb,
@@ -72,6 +73,8 @@ export function registerRehearsal(
     'rehearsal.cancel': cancelVerb(handlers),
     'rehearsal.revoke': revokeVerb(handlers),
     'rehearsal.approveMonthly': approveMonthlyVerb(handlers),
+    // A failed rehearsal's notification card: "Show rehearsals" (the `rehearsals <vault>` card).
+    'rehearsal.list': listVerb(handlers),
   };
   for (const [verb, handler] of Object.entries(routes)) {
     app.adaptiveCards.actionExecute(verb, (ctx, state, data) =>
