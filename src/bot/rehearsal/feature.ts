@@ -24,8 +24,11 @@ import { StandingRehearsals, type StandingRehearsal } from './standing';
 export interface RehearsalOptions {
   azure: Pick<Azure, 'vms' | 'recoveryPoints' | 'keyVaults' | 'targets' | 'restore' | 'rehearsal'>;
   runs: RunEngine;
-  /** REHEARSAL_SUBNET, parsed; absent = rehearsals are not configured (the commands say so). */
-  network?: RehearsalNetwork;
+  /**
+   * REHEARSAL_SUBNET, parsed: one network per subscription (a rehearsal uses its VM's subscription's); absent or empty
+   * = rehearsals are not configured (the commands say so).
+   */
+  networks?: RehearsalNetwork[];
   /** Polls of the restore job and of the VM's instance view. */
   pollMs?: number;
   /** REHEARSAL_CHECK_TIMEOUT_MINUTES, in ms. */
@@ -82,11 +85,11 @@ export class RehearsalFeature {
       now: this.now,
     });
     this.reported = store.records<{ at: string }>('rehearsal-reported');
-    if (options.network) {
+    if (options.networks?.length) {
       options.runs.register(
         rehearsalRunKind({
           azure: options.azure,
-          network: options.network,
+          networks: options.networks,
           pollMs: options.pollMs,
           checkTimeoutMs: options.checkTimeoutMs,
           onChange: (run) => this.onRunChange(run),
@@ -100,7 +103,7 @@ export class RehearsalFeature {
   }
 
   get configured(): boolean {
-    return !!this.deps.options.network;
+    return !!this.deps.options.networks?.length;
   }
 
   get maxConcurrent(): number {
@@ -143,7 +146,7 @@ export class RehearsalFeature {
   plan(vmName: string, requestId: string, pointName?: string, signal?: AbortSignal) {
     return planRehearsal(
       this.deps.options.azure,
-      { vmName, pointName, requestId, network: this.deps.options.network! },
+      { vmName, pointName, requestId, networks: this.deps.options.networks ?? [] },
       signal,
     );
   }

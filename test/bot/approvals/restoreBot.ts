@@ -101,7 +101,7 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
           rehearsal: {
             azure: createAzure(azure.settings),
             runs,
-            network: REHEARSAL_NETWORK,
+            networks: [REHEARSAL_NETWORK],
             pollMs: 25,
             checkTimeoutMs: options.rehearsal.checkTimeoutMs ?? 5000,
             standing: { days: options.rehearsal.days ?? 90, maxConcurrent: options.rehearsal.maxConcurrent ?? 2 },
