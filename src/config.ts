@@ -201,7 +201,13 @@ export interface Config {
   /** REHEARSAL_*: restore rehearsals (docs/rehearsal.md); no network = rehearsals not configured. */
   rehearsal: {
     /** One per subscription (no subscriptionId = the primary one); empty = rehearsals not configured. */
-    networks: { subscriptionId?: string; resourceGroup: string; vnet: string; subnet: string; addressPrefix?: string }[];
+    networks: {
+      subscriptionId?: string;
+      resourceGroup: string;
+      vnet: string;
+      subnet: string;
+      addressPrefix?: string;
+    }[];
     maxConcurrent: number;
     standingDays: number;
     checkTimeoutMinutes: number;

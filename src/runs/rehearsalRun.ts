@@ -119,7 +119,7 @@ export function rehearsalRunKind(options: RehearsalRunOptions): RunKind<Rehearsa
     // The network of the VM's subscription (Azure restores only within the vault's subscription).
     const chosen = await azure.rehearsal.networkFor(options.networks, cp.plan.vm.id, { abortSignal: ctx.signal });
     if (!chosen) {
-      throw Object.assign(new Error('No rehearsal network is configured in the VM\'s subscription.'), {
+      throw Object.assign(new Error("No rehearsal network is configured in the VM's subscription."), {
         code: 'RehearsalNetworkMismatch',
       });
     }

@@ -71,7 +71,11 @@ export async function planRehearsal(
   const network = await azure.rehearsal.networkFor(input.networks, summary.id, options);
   if (!network) {
     const sub = /^\/subscriptions\/([^/]+)/i.exec(summary.id)?.[1] ?? '';
-    return { refused: 'noNetwork', vm: summary.name, subscription: await azure.rehearsal.subscriptionName(sub, options) };
+    return {
+      refused: 'noNetwork',
+      vm: summary.name,
+      subscription: await azure.rehearsal.subscriptionName(sub, options),
+    };
   }
   const item = {
     vault: p.vault,
@@ -115,7 +119,10 @@ export async function planRehearsal(
   if (net.location.toLowerCase() !== region.toLowerCase())
     return { refused: 'otherRegion', vm: chosen.name, region, networkRegion: net.location };
   // Staged in the vault's subscription too (the restore's staging account must be there).
-  const [staging] = await azure.targets.listStagingAccounts(region, { ...options, subscriptionId: network.subscriptionId });
+  const [staging] = await azure.targets.listStagingAccounts(region, {
+    ...options,
+    subscriptionId: network.subscriptionId,
+  });
   if (!staging) return { refused: 'noStaging', vm: chosen.name };
   const newVmName = rehearsalVmName(chosen.name, input.requestId);
   const rgId = staging.id.replace(/\/resourceGroups\/.*$/i, `/resourceGroups/${net.resourceGroup}`);
