@@ -1,5 +1,6 @@
 import { failureEvent, rehearsalEvent } from '../../src/bot/rehearsal/cards';
-import type { JobEvent } from '../../src/notifications/types';
+import { failureCard } from '../../src/bot/notifications/cards';
+import type { FailureCard, JobEvent } from '../../src/notifications/types';
 import { rehearsalRunSample } from '../support/rehearsal';
 import { ConnectorStandIn } from './support/connector';
 import {
@@ -119,5 +120,36 @@ describe('a failed rehearsal, notified', () => {
     // Posted once: the same pass again is a duplicate.
     expect(await service.stream.accept([passed])).toMatchObject({ accepted: 0, duplicates: 1 });
     await service.stop();
+  });
+
+  it('says it in Traditional Chinese: its titles, its run, Rehearse again and Show rehearsals', () => {
+    const record: FailureCard = {
+      kind: 'failure',
+      conversationId: 'channel-zh',
+      reference: {},
+      locale: 'zh-TW',
+      version: 1,
+      attempts: 0,
+      createdAt: '2026-03-13T10:00:00.000Z',
+      vault: VAULT,
+      vm: 'vm-agentdown-01',
+      operation: 'Rehearsal',
+      count: 2,
+      firstAt: '2026-03-13T10:00:00.000Z',
+      lastAt: '2026-03-13T11:00:00.000Z',
+      lastJobId: 'rehearsal:run-2',
+      recentJobs: ['rehearsal:run-1', 'rehearsal:run-2'],
+    };
+    const failing = failureCard(record);
+    expect(cardText(failing)).toMatch(/還原演練已失敗 2 次：vm-agentdown-01/);
+    expect(cardText(failing)).toMatch(/演練執行: rehearsal:run-2/);
+    expect(buttons(failing).map((b) => b.title)).toEqual(expect.arrayContaining(['再次演練', '顯示還原演練']));
+    expect(buttons(failing).map((b) => b.verb)).not.toContain('notify.showJob');
+    const recovered = failureCard({
+      ...record,
+      recovered: { at: '2026-03-13T12:00:00.000Z', jobId: 'rehearsal:run-3' },
+    });
+    expect(cardText(recovered)).toMatch(/還原演練已通過：vm-agentdown-01/);
+    expect(cardText(recovered)).toMatch(/後續還原演練已於 2026-03-13 12:00 UTC 通過/);
   });
 });

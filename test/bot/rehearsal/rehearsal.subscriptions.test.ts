@@ -1,5 +1,6 @@
 import { cardId } from '../../../src/cards/render';
 import type { RehearsalCheckpoint } from '../../../src/runs/rehearsalRun';
+import { failureCard } from '../../../src/bot/notifications/cards';
 import { t } from '../../../src/i18n';
 import { cardOf } from '../../support/bot';
 import { REHEARSAL_NETWORK } from '../../support/rehearsal';
@@ -88,6 +89,40 @@ describe('restore rehearsals across subscriptions', () => {
     expect((await bot.approvals()).length).toBe(approvalsBefore);
     const research = bot.azure.sandbox.worlds.find((w) => w.subscriptionId === RESEARCH)!;
     expect(research.vms.filter((v) => /^rh-/.test(v.name))).toEqual([]);
+  });
+
+  it("the failed-rehearsal card's buttons: Show rehearsals lists the vault, Rehearse again opens the VM's plan", async () => {
+    // The notification card as a subscribed conversation receives it (src/bot/notifications/cards.ts).
+    const card = failureCard({
+      kind: 'failure',
+      conversationId: 'channel-ops',
+      reference: {},
+      locale: 'en',
+      version: 1,
+      attempts: 0,
+      createdAt: '2026-03-13T10:00:00.000Z',
+      vault: 'rsv-fin-eastasia',
+      vm: 'vm-fin-01',
+      vaultSubscriptionId: FINANCE,
+      operation: 'Rehearsal',
+      count: 1,
+      firstAt: '2026-03-13T10:00:00.000Z',
+      lastAt: '2026-03-13T10:00:00.000Z',
+      lastJobId: 'rehearsal:some-run',
+      recentJobs: ['rehearsal:some-run'],
+      error: { title: 'RehearsalAgentNotReady', message: 'The VM agent did not report ready.', recommendations: [] },
+    }) as Record<string, any>;
+    const sent = await bot.say(operator, 'rehearsals');
+    const messageId = bot.idOf(sent.find((s) => cardOf(s))!);
+    const list = await press(bot, operator, card, 'rehearsal.list', messageId);
+    expect(cardId(list.card)).toBe('card.rehearsal.list');
+    const listText = JSON.stringify(list.card);
+    expect(listText).toMatch(/vm-fin-01\*\*: passed/);
+    // Only the card's vault: the primary's VMs are not listed.
+    expect(listText).not.toMatch(/vm-db-01/);
+    const again = await press(bot, operator, card, 'rehearsal.start', messageId);
+    expect(cardId(again.card)).toBe('card.rehearsal.plan');
+    expect(JSON.stringify(again.card)).toMatch(/vnet-rehearsal-fin-eastasia/);
   });
 
   it('the refusal names the subscription in Traditional Chinese too', () => {
