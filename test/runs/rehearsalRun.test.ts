@@ -101,7 +101,11 @@ describe('the rehearsal run', () => {
       addressPrefix: '10.251.0.0/24',
     };
     const requestId = `rh-req-${++n}`;
-    const planned = await planRehearsal(createAzure(azure.settings), { vmName: 'vm-db-01', networks: [network], requestId });
+    const planned = await planRehearsal(createAzure(azure.settings), {
+      vmName: 'vm-db-01',
+      networks: [network],
+      requestId,
+    });
     if (!('plan' in planned)) throw new Error(`no plan: ${planned.refused}`);
     expect(planned.plan.subnet).toMatchObject({ vnet: 'vnet-rehearsal-made', subnet: 'snet-made' });
     const e = new DurableRunEngine({
