@@ -29,6 +29,7 @@ export const REHEARSAL_VERBS = [
   'rehearsal.approveMonthly',
   'rehearsal.standingApprove',
   'rehearsal.standingReject',
+  'rehearsal.list',
 ] as const;
 
 /** The protect flows (src/dialogs, routed by src/bot/protect/register.ts), the card-step mechanism's own verbs first. */

@@ -16,7 +16,7 @@ import type { AuditTrail, RecordStore, Store } from '../../store';
 import type { ProtectedItemRef, VmListItem } from '../../azure';
 import type { ApprovalService } from '../approvals/service';
 import type { Messenger } from '../messenger';
-import { failureEvent, resultCard } from './cards';
+import { rehearsalEvent, resultCard } from './cards';
 import { RehearsalResults, type RehearsalResult } from './results';
 import { StandingRehearsals, type StandingRehearsal } from './standing';
 import { StandingRequests, type StandingRequest } from './standingRequests';
@@ -25,8 +25,11 @@ import { StandingRequests, type StandingRequest } from './standingRequests';
 export interface RehearsalOptions {
   azure: Pick<Azure, 'vms' | 'vaults' | 'recoveryPoints' | 'keyVaults' | 'targets' | 'restore' | 'rehearsal'>;
   runs: RunEngine;
-  /** REHEARSAL_SUBNET, parsed; absent = rehearsals are not configured (the commands say so). */
-  network?: RehearsalNetwork;
+  /**
+   * REHEARSAL_SUBNET, parsed: one network per subscription (a rehearsal uses its VM's subscription's); absent or empty
+   * = rehearsals are not configured (the commands say so).
+   */
+  networks?: RehearsalNetwork[];
   /** Polls of the restore job and of the VM's instance view. */
   pollMs?: number;
   /** REHEARSAL_CHECK_TIMEOUT_MINUTES, in ms. */
@@ -91,17 +94,17 @@ export class RehearsalFeature {
       messenger: deps.messenger,
       audit: deps.audit,
       logger: deps.logger,
-      network: options.network,
+      networks: options.networks,
       days: options.standing.days,
       maxConcurrent: options.standing.maxConcurrent,
       now: this.now,
     });
     this.reported = store.records<{ at: string }>('rehearsal-reported');
-    if (options.network) {
+    if (options.networks?.length) {
       options.runs.register(
         rehearsalRunKind({
           azure: options.azure,
-          network: options.network,
+          networks: options.networks,
           pollMs: options.pollMs,
           checkTimeoutMs: options.checkTimeoutMs,
           onChange: (run) => this.onRunChange(run),
@@ -115,7 +118,7 @@ export class RehearsalFeature {
   }
 
   get configured(): boolean {
-    return !!this.deps.options.network;
+    return !!this.deps.options.networks?.length;
   }
 
   get maxConcurrent(): number {
@@ -164,7 +167,7 @@ export class RehearsalFeature {
   plan(vmName: string, requestId: string, pointName?: string, signal?: AbortSignal) {
     return planRehearsal(
       this.deps.options.azure,
-      { vmName, pointName, requestId, network: this.deps.options.network! },
+      { vmName, pointName, requestId, networks: this.deps.options.networks ?? [] },
       signal,
     );
   }
@@ -218,10 +221,11 @@ export class RehearsalFeature {
         .sendCard(target.reference, resultCard(target.locale, run))
         .catch((err: unknown) => this.deps.logger.warn({ err, runId: run.id }, 'rehearsal result card not sent'));
     }
-    if (cp.result !== 'passed' && this.deps.options.notify) {
+    // Failed: the VM's failed-rehearsal card; passed: that card (if any) says the rehearsal passed again.
+    if (this.deps.options.notify) {
       await this.deps.options
-        .notify([failureEvent(run)])
-        .catch((err: unknown) => this.deps.logger.warn({ err, runId: run.id }, 'rehearsal failure not notified'));
+        .notify([rehearsalEvent(run)])
+        .catch((err: unknown) => this.deps.logger.warn({ err, runId: run.id }, 'rehearsal end not notified'));
     }
   }
 

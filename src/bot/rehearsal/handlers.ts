@@ -329,6 +329,7 @@ function refusedCard(locale: Locale, r: RehearsalRefusal): AdaptiveCardJson {
   const params: Record<string, string> = { vm: echo(r.vm) };
   if ('keyVault' in r) params.keyVault = r.keyVault;
   if ('detail' in r) params.detail = r.detail;
+  if ('subscription' in r) params.subscription = r.subscription;
   if ('region' in r) Object.assign(params, { region: r.region, networkRegion: r.networkRegion });
   return message(
     locale,

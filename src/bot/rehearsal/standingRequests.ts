@@ -41,7 +41,8 @@ export interface StandingRequestsDeps {
   messenger: Pick<Messenger, 'sendCard' | 'updateCard'>;
   audit: AuditTrail;
   logger: Logger;
-  network?: RehearsalNetwork;
+  /** The isolated networks rehearsals run in (one per subscription), named on the card. */
+  networks?: RehearsalNetwork[];
   /** REHEARSAL_STANDING_DAYS and REHEARSAL_MAX_CONCURRENT (stated on the card). */
   days: number;
   maxConcurrent: number;
@@ -258,14 +259,14 @@ export function standingRequestCard(
   locale: Locale,
   r: StandingRequest,
   audience: Audience,
-  settings: Pick<StandingRequestsDeps, 'network' | 'days' | 'maxConcurrent'>,
+  settings: Pick<StandingRequestsDeps, 'networks' | 'days' | 'maxConcurrent'>,
   notice = '',
 ): AdaptiveCardJson {
   const scope =
     r.scope.kind === 'vm'
       ? t(locale, 'rehearsal.standingRequest.scopeVm', { vm: r.scope.name })
       : t(locale, 'rehearsal.standingRequest.scopeVault', { vault: r.scope.name });
-  const network = settings.network ? `${settings.network.vnet}/${settings.network.subnet}` : '';
+  const network = (settings.networks ?? []).map((n) => `${n.vnet}/${n.subnet}`).join(', ');
   const who = r.decision?.by?.name ?? r.decision?.by?.aadObjectId ?? '';
   const when = r.decision ? formatTime(r.decision.at) : '';
   const decision: Record<StandingRequest['status'], string> = {
