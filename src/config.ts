@@ -339,7 +339,7 @@ function toConfig(s: Settings): Config {
 
 /** The sandbox world's isolated rehearsal networks (docs/sandbox.md): the primary subscription's and Contoso Finance's. */
 const SANDBOX_REHEARSAL_SUBNET = [
-  'rg-rehearsal/vnet-rehearsal-eastasia/snet-rehearsal',
+  '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-rehearsal/providers/Microsoft.Network/virtualNetworks/vnet-rehearsal-eastasia/subnets/snet-rehearsal',
   '/subscriptions/22222222-2222-4222-8222-222222222223/resourceGroups/rg-fin-rehearsal/providers/Microsoft.Network/virtualNetworks/vnet-rehearsal-fin-eastasia/subnets/snet-rehearsal',
 ].join(',');
 

@@ -65,9 +65,15 @@ describe('configuration', () => {
   it('REHEARSAL_SUBNET: one isolated subnet per subscription, full ids or the primary short form (issue 19)', () => {
     const fin = '22222222-2222-4222-8222-222222222223';
     const finId = `/subscriptions/${fin}/resourceGroups/rg-fin-rehearsal/providers/Microsoft.Network/virtualNetworks/vnet-r/subnets/snet-r`;
-    // Sandbox mode: the primary's and Contoso Finance's rehearsal networks by default.
+    // Sandbox mode: the primary's and Contoso Finance's rehearsal networks by default, both by full id (`npm start`
+    // discovers its subscriptions, where the short form would name none).
     expect(loadConfig({}).rehearsal.networks).toEqual([
-      { resourceGroup: 'rg-rehearsal', vnet: 'vnet-rehearsal-eastasia', subnet: 'snet-rehearsal' },
+      {
+        subscriptionId: '22222222-2222-4222-8222-222222222222',
+        resourceGroup: 'rg-rehearsal',
+        vnet: 'vnet-rehearsal-eastasia',
+        subnet: 'snet-rehearsal',
+      },
       {
         subscriptionId: fin,
         resourceGroup: 'rg-fin-rehearsal',

@@ -64,11 +64,16 @@ export class RehearsalOperations {
 
   /**
    * The primary subscription: the configured one (AZURE_SUBSCRIPTION_IDS' first, or AZURE_SUBSCRIPTION_ID), else the
-   * first managed one. The short REHEARSAL_SUBNET form (`<rg>/<vnet>/<subnet>`) means a network there.
+   * only managed one; '' when several were discovered. The short REHEARSAL_SUBNET form (`<rg>/<vnet>/<subnet>`) means
+   * a network there.
    */
-  async primarySubscriptionId(options: OperationOptions = {}): Promise<string | undefined> {
+  async primarySubscriptionId(options: OperationOptions = {}): Promise<string> {
     const dir = this.clients.subscriptions;
-    return dir.settings.subscriptionId || (await dir.managed(options))[0]?.id;
+    if (dir.settings.subscriptionId) return dir.settings.subscriptionId;
+    // Discovered subscriptions have no order that means anything: the short form names a subscription only when the
+    // identity can read just one (with several, REHEARSAL_SUBNET's entries must be full subnet ids).
+    const managed = await dir.managed(options);
+    return managed.length === 1 ? managed[0].id : '';
   }
 
   /**
@@ -88,8 +93,8 @@ export class RehearsalOperations {
     const short = networks.find((n) => !n.subscriptionId);
     if (!short) return undefined;
     const primary = await this.primarySubscriptionId(options);
-    // Without a known primary subscription the short form is where the bot works (as before several subscriptions).
-    return !primary || sameId(primary, sub) ? { ...short, subscriptionId: sub } : undefined;
+    // With several discovered subscriptions the short form names none of them: the refusal asks for a full subnet id.
+    return primary !== '' && sameId(primary, sub) ? { ...short, subscriptionId: sub } : undefined;
   }
 
   /** A managed subscription's display name (its id when unknown), for a refusal that names it. */

@@ -99,4 +99,22 @@ describe('the rehearsal run across subscriptions', () => {
     });
     expect(refused).toMatchObject({ refused: 'noNetwork', subscription: 'Contoso Finance' });
   });
+
+  it('with several discovered subscriptions the short form names none of them: even the VM of rg-rehearsal is refused', async () => {
+    // No AZURE_SUBSCRIPTION_ID(S): the bot manages what its identity can read, in no order that means anything.
+    const discovered = createAzure({ ...azure.settings, subscriptionId: '', subscriptionIds: [] });
+    const refused = await planRehearsal(discovered, {
+      vmName: 'vm-db-01',
+      networks: [REHEARSAL_NETWORK],
+      requestId: 'rh-db-discovered',
+    });
+    expect(refused).toMatchObject({ refused: 'noNetwork', vm: 'vm-db-01' });
+    // Its full id names it wherever the subscriptions come from.
+    const full = await planRehearsal(discovered, {
+      vmName: 'vm-db-01',
+      networks: [{ ...REHEARSAL_NETWORK, subscriptionId: PRIMARY }],
+      requestId: 'rh-db-discovered-full',
+    });
+    expect(full).not.toHaveProperty('refused');
+  });
 });
