@@ -6,7 +6,7 @@ import { ExportLinks } from './bot/auditExport/links';
 import { setPortalScope } from './cards/portal';
 import { AccessPolicy } from './bot/accessPolicy';
 import { Messenger } from './bot/messenger';
-import { messengerCardSender } from './bot/notifications/sender';
+import { messengerCardSender } from './bot/chatNotifications/sender';
 import { ConfigError, liveAzureSettings, loadConfig, managedSubscriptions, type Config } from './config';
 import { createLogger, type Logger } from './log';
 import { createNotifications, type NotificationService } from './notifications';

@@ -59,7 +59,7 @@ export const PROTECT_VERBS = [
   'jobs.back',
 ] as const;
 
-/** Failed-backup notifications (src/bot/notifications/register.ts); fix buttons reuse the protect flows' starts. */
+/** Failed-backup notifications (src/bot/chatNotifications/register.ts); fix buttons reuse the protect flows' starts. */
 export const NOTIFICATION_VERBS = [
   'notify.showJob',
   'notify.subscribe',

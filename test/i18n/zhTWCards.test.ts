@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { digestCard, failureCard, jobCard, rpoCard, vaultChoiceCard } from '../../src/bot/notifications/cards';
+import { digestCard, failureCard, jobCard, rpoCard, vaultChoiceCard } from '../../src/bot/chatNotifications/cards';
 import { cardId, CARDS_DIR } from '../../src/cards/render';
 import { SANDBOX_USERS, type SandboxUser } from '../../src/sandboxUsers';
 import { botAdded, cardAction, cardOf, message, startTestBot, type TestBot } from '../support/bot';

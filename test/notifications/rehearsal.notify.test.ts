@@ -1,5 +1,5 @@
 import { failureEvent, rehearsalEvent } from '../../src/bot/rehearsal/cards';
-import { failureCard } from '../../src/bot/notifications/cards';
+import { failureCard } from '../../src/bot/chatNotifications/cards';
 import type { FailureCard, JobEvent } from '../../src/notifications/types';
 import { rehearsalRunSample } from '../support/rehearsal';
 import { ConnectorStandIn } from './support/connector';

@@ -1,4 +1,4 @@
-// A failed restore rehearsal's own living card (src/bot/notifications/cards.ts): apart from the VM's backup failures,
+// A failed restore rehearsal's own living card (src/bot/chatNotifications/cards.ts): apart from the VM's backup failures,
 // recovered only by a later passed rehearsal of that VM. And the refusal of a VM whose subscription has no rehearsal
 // network (src/dialogs/rehearsal/plan.ts).
 export const en = {

@@ -1,6 +1,6 @@
 import { cardId } from '../../../src/cards/render';
 import type { RehearsalCheckpoint } from '../../../src/runs/rehearsalRun';
-import { failureCard } from '../../../src/bot/notifications/cards';
+import { failureCard } from '../../../src/bot/chatNotifications/cards';
 import { t } from '../../../src/i18n';
 import { cardOf } from '../../support/bot';
 import { REHEARSAL_NETWORK } from '../../support/rehearsal';
@@ -92,7 +92,7 @@ describe('restore rehearsals across subscriptions', () => {
   });
 
   it("the failed-rehearsal card's buttons: Show rehearsals lists the vault, Rehearse again opens the VM's plan", async () => {
-    // The notification card as a subscribed conversation receives it (src/bot/notifications/cards.ts).
+    // The notification card as a subscribed conversation receives it (src/bot/chatNotifications/cards.ts).
     const card = failureCard({
       kind: 'failure',
       conversationId: 'channel-ops',
