@@ -87,9 +87,11 @@ const schema = z.object({
   TEAMS_SUPPORTS_FILES: toggle(false),
   // The weekly posture digest to every subscribed conversation (Monday 08:00 UTC onwards, once a week).
   POSTURE_DIGEST: oneOf(['off', 'weekly'], 'off'),
-  // Restore rehearsals: the isolated subnet (`<resource group>/<virtual network>/<subnet>`, unpeered and tagged
-  // ade-backup-bot:purpose=rehearsal; the sandbox's rg-rehearsal by default in sandbox mode), how many at once, how
-  // long a standing approval lasts, how long the checks wait for the VM.
+  // Restore rehearsals: the isolated subnets, comma-separated, one per subscription (Azure restores only within the
+  // vault's subscription): each a full subnet id, or `<resource group>/<virtual network>/<subnet>` in the primary
+  // subscription; unpeered and tagged ade-backup-bot:purpose=rehearsal; the sandbox's rg-rehearsal and
+  // rg-fin-rehearsal by default in sandbox mode), how many at once, how long a standing approval lasts, how long the
+  // checks wait for the VM.
   REHEARSAL_SUBNET: optionalText(),
   // When REHEARSAL_SUBNET's virtual network does not exist: the address space a rehearsal makes it with (in the
   // existing resource group, unpeered, tagged); unset = it must exist.
@@ -198,7 +200,14 @@ export interface Config {
   postureDigest: 'off' | 'weekly';
   /** REHEARSAL_*: restore rehearsals (docs/rehearsal.md); no network = rehearsals not configured. */
   rehearsal: {
-    network?: { resourceGroup: string; vnet: string; subnet: string; addressPrefix?: string };
+    /** One per subscription (no subscriptionId = the primary one); empty = rehearsals not configured. */
+    networks: {
+      subscriptionId?: string;
+      resourceGroup: string;
+      vnet: string;
+      subnet: string;
+      addressPrefix?: string;
+    }[];
     maxConcurrent: number;
     standingDays: number;
     checkTimeoutMinutes: number;
@@ -316,7 +325,7 @@ function toConfig(s: Settings): Config {
     },
     postureDigest: s.POSTURE_DIGEST,
     rehearsal: {
-      network: rehearsalNetwork(
+      networks: rehearsalNetworks(
         s.REHEARSAL_SUBNET ?? (sandbox ? SANDBOX_REHEARSAL_SUBNET : undefined),
         s.REHEARSAL_NETWORK_PREFIX,
       ),
@@ -328,10 +337,43 @@ function toConfig(s: Settings): Config {
   };
 }
 
-/** The sandbox world's isolated rehearsal network (docs/sandbox.md). */
-const SANDBOX_REHEARSAL_SUBNET = 'rg-rehearsal/vnet-rehearsal-eastasia/snet-rehearsal';
+/** The sandbox world's isolated rehearsal networks (docs/sandbox.md): the primary subscription's and Contoso Finance's. */
+const SANDBOX_REHEARSAL_SUBNET = [
+  '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-rehearsal/providers/Microsoft.Network/virtualNetworks/vnet-rehearsal-eastasia/subnets/snet-rehearsal',
+  '/subscriptions/22222222-2222-4222-8222-222222222223/resourceGroups/rg-fin-rehearsal/providers/Microsoft.Network/virtualNetworks/vnet-rehearsal-fin-eastasia/subnets/snet-rehearsal',
+].join(',');
 
-function rehearsalNetwork(value: string | undefined, prefix: string | undefined): Config['rehearsal']['network'] {
+const NAME = /^[A-Za-z0-9._()-]+$/;
+const FULL_SUBNET_ID =
+  /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)$/i;
+
+/**
+ * REHEARSAL_SUBNET: comma-separated entries, each a full subnet resource id or `<rg>/<vnet>/<subnet>` (the primary
+ * subscription); at most one per subscription (a rehearsal must know which to use).
+ */
+function rehearsalNetworks(value: string | undefined, prefix: string | undefined): Config['rehearsal']['networks'] {
+  const entries = (value ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const networks = entries.map((e) => rehearsalNetwork(e, prefix)!);
+  const key = (n: { subscriptionId?: string }) => (n.subscriptionId ?? '(primary)').toLowerCase();
+  const seen = new Set<string>();
+  for (const n of networks) {
+    if (seen.has(key(n)))
+      throw new ConfigError(
+        'REHEARSAL_SUBNET',
+        `names two subnets in subscription ${n.subscriptionId ?? '(the primary one)'}: give one per subscription`,
+      );
+    seen.add(key(n));
+  }
+  return networks;
+}
+
+function rehearsalNetwork(
+  value: string | undefined,
+  prefix: string | undefined,
+): Config['rehearsal']['networks'][number] | undefined {
   if (prefix && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(prefix)) {
     throw new ConfigError(
       'REHEARSAL_NETWORK_PREFIX',
@@ -339,9 +381,17 @@ function rehearsalNetwork(value: string | undefined, prefix: string | undefined)
     );
   }
   if (!value) return undefined;
+  const full = FULL_SUBNET_ID.exec(value);
+  if (full && full.slice(2).every((p) => NAME.test(p))) {
+    const [, subscriptionId, resourceGroup, vnet, subnet] = full;
+    return { subscriptionId, resourceGroup, vnet, subnet, ...(prefix ? { addressPrefix: prefix } : {}) };
+  }
   const parts = value.split('/').map((p) => p.trim());
-  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9._()-]+$/.test(p))) {
-    throw new ConfigError('REHEARSAL_SUBNET', `must be <resource group>/<virtual network>/<subnet> (got '${value}')`);
+  if (value.startsWith('/') || parts.length !== 3 || parts.some((p) => !NAME.test(p))) {
+    throw new ConfigError(
+      'REHEARSAL_SUBNET',
+      `each entry must be a subnet resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>) or <resource group>/<virtual network>/<subnet> (got '${value}')`,
+    );
   }
   return { resourceGroup: parts[0], vnet: parts[1], subnet: parts[2], ...(prefix ? { addressPrefix: prefix } : {}) };
 }

@@ -6,7 +6,7 @@ import { ExportLinks } from './bot/auditExport/links';
 import { setPortalScope } from './cards/portal';
 import { AccessPolicy } from './bot/accessPolicy';
 import { Messenger } from './bot/messenger';
-import { messengerCardSender } from './bot/notifications/sender';
+import { messengerCardSender } from './bot/chatNotifications/sender';
 import { ConfigError, liveAzureSettings, loadConfig, managedSubscriptions, type Config } from './config';
 import { createLogger, type Logger } from './log';
 import { createNotifications, type NotificationService } from './notifications';
@@ -148,7 +148,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       ttlMinutes: config.auditExport.linkMinutes,
     });
     // Each VM's latest restore rehearsal (src/bot/rehearsal/results.ts), for posture: never rehearsed, or failing.
-    const rehearsals = config.rehearsal.network
+    const rehearsals = config.rehearsal.networks.length
       ? async () => (await store.records<RehearsalStanding>('rehearsal-results').list()).map((r) => r.value)
       : undefined;
     const bot = createBot(config, {
@@ -181,13 +181,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       rehearsal: {
         azure,
         runs,
-        network: config.rehearsal.network,
+        networks: config.rehearsal.networks,
         pollMs: config.mode === 'sandbox' ? 1000 : 15_000,
         checkTimeoutMs: config.rehearsal.checkTimeoutMinutes * 60_000,
         standing: { days: config.rehearsal.standingDays, maxConcurrent: config.rehearsal.maxConcurrent },
         // Monthly schedules run on the sandbox's controllable clock in sandbox mode (src/sandbox/engine.ts).
         now: sandbox ? () => sandbox.engine.now() : undefined,
-        // A failed rehearsal is a failure notification, as a failed backup is.
+        // A failed rehearsal is a failure notification (its own card per VM); a passed one recovers that card.
         notify: (events) => notifications.stream.accept(events),
         // One replica runs the monthly schedule: the one holding the notifications watcher's lease.
         scheduleWhen: () => notifications.isLeader,

@@ -62,6 +62,42 @@ describe('configuration', () => {
     );
   });
 
+  it('REHEARSAL_SUBNET: one isolated subnet per subscription, full ids or the primary short form (issue 19)', () => {
+    const fin = '22222222-2222-4222-8222-222222222223';
+    const finId = `/subscriptions/${fin}/resourceGroups/rg-fin-rehearsal/providers/Microsoft.Network/virtualNetworks/vnet-r/subnets/snet-r`;
+    // Sandbox mode: the primary's and Contoso Finance's rehearsal networks by default, both by full id (`npm start`
+    // discovers its subscriptions, where the short form would name none).
+    expect(loadConfig({}).rehearsal.networks).toEqual([
+      {
+        subscriptionId: '22222222-2222-4222-8222-222222222222',
+        resourceGroup: 'rg-rehearsal',
+        vnet: 'vnet-rehearsal-eastasia',
+        subnet: 'snet-rehearsal',
+      },
+      {
+        subscriptionId: fin,
+        resourceGroup: 'rg-fin-rehearsal',
+        vnet: 'vnet-rehearsal-fin-eastasia',
+        subnet: 'snet-rehearsal',
+      },
+    ]);
+    // Live mode: none unless set (rehearsals not configured).
+    expect(loadConfig(LIVE).rehearsal.networks).toEqual([]);
+    expect(loadConfig({ ...LIVE, REHEARSAL_SUBNET: ` rg-r/vnet-r/snet-r , ${finId}` }).rehearsal.networks).toEqual([
+      { resourceGroup: 'rg-r', vnet: 'vnet-r', subnet: 'snet-r' },
+      { subscriptionId: fin, resourceGroup: 'rg-fin-rehearsal', vnet: 'vnet-r', subnet: 'snet-r' },
+    ]);
+    expect(() => loadConfig({ ...LIVE, REHEARSAL_SUBNET: 'rg-r/vnet-r' })).toThrow(
+      /Configuration error: REHEARSAL_SUBNET each entry must be a subnet resource id .* \(got 'rg-r\/vnet-r'\)/,
+    );
+    expect(() => loadConfig({ ...LIVE, REHEARSAL_SUBNET: `${finId},${finId.replace('snet-r', 'snet-s')}` })).toThrow(
+      `Configuration error: REHEARSAL_SUBNET names two subnets in subscription ${fin}: give one per subscription`,
+    );
+    expect(() => loadConfig({ ...LIVE, REHEARSAL_SUBNET: 'a/b/c,d/e/f' })).toThrow(
+      'Configuration error: REHEARSAL_SUBNET names two subnets in subscription (the primary one): give one per subscription',
+    );
+  });
+
   it('reads lists, switches and numbers', () => {
     const config = loadConfig({
       ...LIVE,

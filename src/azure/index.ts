@@ -34,6 +34,7 @@ export {
   REHEARSAL_TAG,
   type CleanupOutcome,
   type IsolatedSubnet,
+  type RehearsalNetworkSetting,
   type RestoredVmHealth,
 } from './rehearsal';
 

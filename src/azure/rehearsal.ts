@@ -3,6 +3,7 @@ import type { AzureClients } from './clients';
 import { AzureRequestError } from './errors';
 import { parseResourceId, sameId } from './names';
 import { StagingBlobs } from './restore/staging';
+import { subscriptionOf } from './subscriptions';
 import { parseVmConfig, resolveRestoredDisks } from './restore/vmConfig';
 import type { OperationOptions, RestoreJobOutputs } from './types';
 
@@ -35,6 +36,18 @@ export interface RestoredVmHealth {
 /** What a clean-up did to one resource. */
 export type CleanupOutcome = 'deleted' | 'gone' | 'notOurs';
 
+/**
+ * A configured rehearsal network (REHEARSAL_SUBNET, one entry): in `subscriptionId`, or (the short form) in the
+ * primary subscription.
+ */
+export interface RehearsalNetworkSetting {
+  subscriptionId?: string;
+  resourceGroup: string;
+  vnet: string;
+  subnet: string;
+  addressPrefix?: string;
+}
+
 /** A rehearsal's refusal of a network that is not isolated; nothing was created. */
 export const NETWORK_NOT_ISOLATED = 'RehearsalNetworkNotIsolated';
 
@@ -50,16 +63,61 @@ export class RehearsalOperations {
   }
 
   /**
+   * The primary subscription: the configured one (AZURE_SUBSCRIPTION_IDS' first, or AZURE_SUBSCRIPTION_ID), else the
+   * only managed one; '' when several were discovered. The short REHEARSAL_SUBNET form (`<rg>/<vnet>/<subnet>`) means
+   * a network there.
+   */
+  async primarySubscriptionId(options: OperationOptions = {}): Promise<string> {
+    const dir = this.clients.subscriptions;
+    if (dir.settings.subscriptionId) return dir.settings.subscriptionId;
+    // Discovered subscriptions have no order that means anything: the short form names a subscription only when the
+    // identity can read just one (with several, REHEARSAL_SUBNET's entries must be full subnet ids).
+    const managed = await dir.managed(options);
+    return managed.length === 1 ? managed[0].id : '';
+  }
+
+  /**
+   * The configured rehearsal network in the subscription of `resourceId` (the VM's, which is its vault's: Azure
+   * restores only within the vault's subscription, https://learn.microsoft.com/azure/backup/backup-azure-encrypted-vm-troubleshoot),
+   * with its subscription filled in; undefined when that subscription has none. No Azure call for a full id.
+   */
+  async networkFor<T extends RehearsalNetworkSetting>(
+    networks: T[],
+    resourceId: string,
+    options: OperationOptions = {},
+  ): Promise<(T & { subscriptionId: string }) | undefined> {
+    const sub = subscriptionOf(resourceId);
+    if (!sub) return undefined;
+    const explicit = networks.find((n) => n.subscriptionId && sameId(n.subscriptionId, sub));
+    if (explicit) return { ...explicit, subscriptionId: explicit.subscriptionId! };
+    const short = networks.find((n) => !n.subscriptionId);
+    if (!short) return undefined;
+    const primary = await this.primarySubscriptionId(options);
+    // With several discovered subscriptions the short form names none of them: the refusal asks for a full subnet id.
+    return primary !== '' && sameId(primary, sub) ? { ...short, subscriptionId: sub } : undefined;
+  }
+
+  /** A managed subscription's display name (its id when unknown), for a refusal that names it. */
+  async subscriptionName(subscriptionId: string, options: OperationOptions = {}): Promise<string> {
+    const dir = this.clients.subscriptions;
+    const known = (await dir.describe(options).catch(() => dir.lastKnown ?? [])).find((s) =>
+      sameId(s.id, subscriptionId),
+    );
+    return known?.name ?? subscriptionId;
+  }
+
+  /**
    * The rehearsal subnet, refused unless its virtual network has no peering at all and is tagged for rehearsals
    * (`ade-backup-bot:purpose: rehearsal`): a production subnet is never used, whatever the setting says.
    * Permission: Microsoft.Network/virtualNetworks/read.
    */
   async checkIsolatedSubnet(
-    where: { resourceGroup: string; vnet: string; subnet: string },
+    where: { subscriptionId?: string; resourceGroup: string; vnet: string; subnet: string },
     options: OperationOptions = {},
   ): Promise<IsolatedSubnet> {
     return azureCall('checkIsolatedSubnet', async () => {
-      const vnet = await this.clients.network.virtualNetworks.get(where.resourceGroup, where.vnet, {
+      const { network } = await this.clients.of(where.subscriptionId ?? '', options);
+      const vnet = await network.virtualNetworks.get(where.resourceGroup, where.vnet, {
         abortSignal: options.abortSignal,
       });
       const refuse = (why: string) =>
@@ -89,20 +147,21 @@ export class RehearsalOperations {
    * it made it. Permission: Microsoft.Network/virtualNetworks/read and /write on the resource group.
    */
   async ensureIsolatedNetwork(
-    where: { resourceGroup: string; vnet: string; subnet: string },
+    where: { subscriptionId?: string; resourceGroup: string; vnet: string; subnet: string },
     create: { location: string; addressPrefix: string },
     options: OperationOptions = {},
   ): Promise<boolean> {
     return azureCall('ensureIsolatedNetwork', async () => {
+      const { network } = await this.clients.of(where.subscriptionId ?? '', options);
       try {
-        await this.clients.network.virtualNetworks.get(where.resourceGroup, where.vnet, {
+        await network.virtualNetworks.get(where.resourceGroup, where.vnet, {
           abortSignal: options.abortSignal,
         });
         return false;
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
-      await this.clients.network.virtualNetworks.beginCreateOrUpdateAndWait(
+      await network.virtualNetworks.beginCreateOrUpdateAndWait(
         where.resourceGroup,
         where.vnet,
         {
@@ -126,10 +185,12 @@ export class RehearsalOperations {
       for (const id of diskIds) {
         const d = parseResourceId(id);
         if (!d || !sameId(d.type, 'Microsoft.Compute/disks')) continue;
-        const disk = await this.clients.compute.disks.get(d.resourceGroup, d.name, {
+        // The disk's own subscription (a rehearsal in another managed subscription restores there).
+        const { compute } = await this.clients.of(d.id, options);
+        const disk = await compute.disks.get(d.resourceGroup, d.name, {
           abortSignal: options.abortSignal,
         });
-        await this.clients.compute.disks.beginUpdateAndWait(
+        await compute.disks.beginUpdateAndWait(
           d.resourceGroup,
           d.name,
           { tags: { ...(disk.tags ?? {}), ...tags } },
@@ -147,7 +208,7 @@ export class RehearsalOperations {
     outputs: RestoreJobOutputs,
     targetResourceGroup: string,
     sourceVmName: string,
-    options: OperationOptions = {},
+    options: OperationOptions & { targetResourceGroupId?: string } = {},
   ): Promise<string[]> {
     return azureCall('restoredDiskIds', async () => {
       const text = await this.staging.readText(
@@ -157,7 +218,8 @@ export class RehearsalOperations {
         options,
       );
       const disks = await resolveRestoredDisks(
-        this.clients,
+        // The target group's subscription (the vault's); the primary one when only its name is known.
+        await this.clients.of(options.targetResourceGroupId ?? '', options),
         parseVmConfig(text),
         targetResourceGroup,
         sourceVmName,
@@ -175,7 +237,8 @@ export class RehearsalOperations {
     return azureCall('getVmHealth', async () => {
       const ref = parseResourceId(vmId);
       if (!ref) throw new AzureRequestError(`'${vmId}' is not a VM id.`, { code: 'InvalidVmId' });
-      const view = await this.clients.compute.virtualMachines.instanceView(ref.resourceGroup, ref.name, {
+      const { compute } = await this.clients.of(vmId, options);
+      const view = await compute.virtualMachines.instanceView(ref.resourceGroup, ref.name, {
         abortSignal: options.abortSignal,
       });
       const provisioning =
@@ -208,7 +271,7 @@ export class RehearsalOperations {
       if (!ref) return 'notOurs';
       const { abortSignal } = options;
       const poll = { abortSignal, updateIntervalInMs: 10 };
-      const { compute, network } = this.clients;
+      const { compute, network } = await this.clients.of(id, options);
       const kind = ref.type.toLowerCase();
       const read = async (): Promise<Record<string, string> | undefined> => {
         try {

@@ -5,7 +5,7 @@ import type { Store } from '../store';
 import type { AccessPolicy } from './accessPolicy';
 import type { AuditExportOptions } from './auditExport/handler';
 import type { PostureOptions } from './posture/handler';
-import type { NotificationOptions } from './notifications/register';
+import type { NotificationOptions } from './chatNotifications/register';
 import type { ProtectOptions } from './protect/register';
 import type { RehearsalOptions } from './rehearsal/register';
 import type { RestoreOptions } from './restore/register';
@@ -28,7 +28,7 @@ export interface BotDeps {
   auditExport?: AuditExportOptions;
   /** `posture [vault | subscription]` (src/bot/posture): absent = not offered. */
   posture?: PostureOptions;
-  /** Failed-backup notification commands and card verbs (src/bot/notifications/register.ts); absent = planned. */
+  /** Failed-backup notification commands and card verbs (src/bot/chatNotifications/register.ts); absent = planned. */
   notifications?: NotificationOptions;
   /** BOT_APP_TYPE=UserAssignedMSI: the approved managed identity, for the Bot Connector token (src/bot/adapter.ts). */
   botCredential?: BotTokenCredential;

@@ -12,7 +12,7 @@ import { registerMidFlow } from './handlers/midFlow';
 import { planned } from './handlers/planned';
 import { unknown } from './handlers/unknown';
 import { welcomeOnInstallationUpdate, welcomeOnMembersAdded } from './handlers/welcome';
-import { registerNotifications } from './notifications/register';
+import { registerNotifications } from './chatNotifications/register';
 import { registerProtectFlows } from './protect/register';
 import { registerRehearsal } from './rehearsal/register';
 import { registerRestore } from './restore/register';

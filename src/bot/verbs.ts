@@ -19,7 +19,7 @@ export const RESTORE_VERBS = [
   'approval.refresh',
 ] as const;
 
-/** Restore rehearsals (src/bot/rehearsal/register.ts): the request cards and revoking a standing rehearsal. */
+/** Restore rehearsals (src/bot/rehearsal/register.ts): the request cards, a standing rehearsal's request and revoke. */
 export const REHEARSAL_VERBS = [
   'rehearsal.start',
   'rehearsal.vm',
@@ -27,6 +27,9 @@ export const REHEARSAL_VERBS = [
   'rehearsal.cancel',
   'rehearsal.revoke',
   'rehearsal.approveMonthly',
+  'rehearsal.standingApprove',
+  'rehearsal.standingReject',
+  'rehearsal.list',
 ] as const;
 
 /** The protect flows (src/dialogs, routed by src/bot/protect/register.ts), the card-step mechanism's own verbs first. */
@@ -56,7 +59,7 @@ export const PROTECT_VERBS = [
   'jobs.back',
 ] as const;
 
-/** Failed-backup notifications (src/bot/notifications/register.ts); fix buttons reuse the protect flows' starts. */
+/** Failed-backup notifications (src/bot/chatNotifications/register.ts); fix buttons reuse the protect flows' starts. */
 export const NOTIFICATION_VERBS = [
   'notify.showJob',
   'notify.subscribe',

@@ -11,6 +11,7 @@ import * as posture from './messages/posture';
 import * as ownership from './messages/ownership';
 import * as protect from './messages/protect';
 import * as rehearsal from './messages/rehearsal';
+import * as rehearsalNotify from './messages/rehearsalNotify';
 import * as restore from './messages/restore';
 
 export * from './locale';
@@ -24,6 +25,7 @@ const en = {
   ...audit.en,
   ...restore.en,
   ...rehearsal.en,
+  ...rehearsalNotify.en,
   ...protect.en,
   ...notifications.en,
   ...firstHour.en,
@@ -44,6 +46,7 @@ const dictionaries: Record<Locale, Record<MessageKey, string>> = {
     ...auditExport.zhTW,
     ...restore.zhTW,
     ...rehearsal.zhTW,
+    ...rehearsalNotify.zhTW,
     ...protect.zhTW,
     ...notifications.zhTW,
     ...firstHour.zhTW,

@@ -162,7 +162,8 @@ export class NotificationStream {
       // Only needed to resume a fold a crash interrupted, when more conversations remain.
       if (subs.length > 1) await ledger.markFolded(event, sub.conversationId);
     }
-    if (event.outcome === 'succeeded') await this.endBreach(event.vault, event.vm, event.at);
+    // A passed rehearsal is no backup: the item's RPO clock is not reset by it.
+    if (event.outcome === 'succeeded' && !isRehearsal(event)) await this.endBreach(event.vault, event.vm, event.at);
     await ledger.done(event);
   }
 
@@ -178,11 +179,12 @@ export class NotificationStream {
     const { route, state } = decided!;
     const iso = new Date(now).toISOString();
     if (route.to === 'card') {
-      const card = await this.deps.outbox.change<FailureCard>(`${conv}|item|${itemKey(event.vault, event.vm)}`, (c) =>
+      const card = await this.deps.outbox.change<FailureCard>(livingCardKey(conv, event), (c) =>
         foldFailure(c, event, sub, iso),
       );
       // Taken already from another conversation's card (the folds of one job reach conversations one by one).
-      if (card) await this.ownership.follow(card);
+      // "I'm on it" and Snooze belong to the item's backup card: a rehearsal's card has neither.
+      if (card && !isRehearsal(event)) await this.ownership.follow(card);
       return;
     }
     if (route.startsStorm)
@@ -195,9 +197,7 @@ export class NotificationStream {
 
   private async foldSuccess(event: JobEvent, sub: Subscription): Promise<void> {
     const conv = conversationKey(sub.conversationId);
-    await this.deps.outbox.change<FailureCard>(`${conv}|item|${itemKey(event.vault, event.vm)}`, (c) =>
-      foldSuccess(c, event, sub),
-    );
+    await this.deps.outbox.change<FailureCard>(livingCardKey(conv, event), (c) => foldSuccess(c, event, sub));
   }
 
   private async endBreach(vault: string, vm: string, at: string): Promise<void> {
@@ -212,6 +212,17 @@ export class NotificationStream {
     await this.breaches.delete(key);
   }
 }
+
+/** A restore rehearsal's event (operation `Rehearsal`, src/bot/rehearsal/cards.ts), not a Backup job's. */
+const isRehearsal = (event: { operation: string }): boolean => /^rehearsal$/i.test(event.operation);
+
+/**
+ * The living card an event folds into: the item's backup card, or (issue 19) the item's rehearsal card, a separate
+ * one: a later backup success does not recover a failed rehearsal (only a passed rehearsal of the VM does), and a
+ * rehearsal's pass does not recover a failed backup.
+ */
+const livingCardKey = (conv: string, event: JobEvent): string =>
+  `${conv}|${isRehearsal(event) ? 'rehearsal' : 'item'}|${itemKey(event.vault, event.vm)}`;
 
 const withSnooze = (card: RpoCard, snooze: RpoCard['snooze']): RpoCard => (snooze ? { ...card, snooze } : card);
 

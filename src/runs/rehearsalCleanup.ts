@@ -42,6 +42,7 @@ export function cleanupStep(options: CleanupOptions): Step {
       cp.plan.vm.name,
       {
         abortSignal: signal,
+        targetResourceGroupId: cp.plan.targetResourceGroup.id,
       },
     );
     await azure.rehearsal.tagDisks(disks, ownTags(runId, cp), { abortSignal: signal });

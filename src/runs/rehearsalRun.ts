@@ -1,4 +1,4 @@
-import type { Azure, RestoredVmHealth } from '../azure';
+import type { Azure, RehearsalNetworkSetting, RestoredVmHealth } from '../azure';
 import { trackWrites } from '../azure';
 import { describeFailure, isAbort, isTransient } from './failures';
 import { cleanupStep } from './rehearsalCleanup';
@@ -30,10 +30,12 @@ export const CLEANUP_INCOMPLETE = 'RehearsalCleanupIncomplete';
 export interface RehearsalRunOptions {
   azure: Pick<Azure, 'restore' | 'rehearsal'>;
   /**
-   * Where rehearsals run (REHEARSAL_SUBNET): `<resource group>/<virtual network>/<subnet>`; with `addressPrefix`
-   * (REHEARSAL_NETWORK_PREFIX) the network is made when it does not exist.
+   * Where rehearsals run (REHEARSAL_SUBNET): one network per subscription (a full subnet id, or the short
+   * `<resource group>/<virtual network>/<subnet>` for the primary subscription); each rehearsal uses the one in its
+   * VM's (and vault's) subscription. With `addressPrefix` (REHEARSAL_NETWORK_PREFIX) the network is made when it does
+   * not exist.
    */
-  network: { resourceGroup: string; vnet: string; subnet: string; addressPrefix?: string };
+  networks: RehearsalNetworkSetting[];
   /** Wait between polls of the restore job and of the VM's instance view. */
   pollMs?: number;
   /** How long the checks wait for the VM to report ready and encrypted (REHEARSAL_CHECK_TIMEOUT_MINUTES). */
@@ -114,7 +116,14 @@ export function rehearsalRunKind(options: RehearsalRunOptions): RunKind<Rehearsa
   });
 
   const ensureIsolatedNetwork: Step = async ({ checkpoint: cp }, ctx) => {
-    const { addressPrefix, ...where } = options.network;
+    // The network of the VM's subscription (Azure restores only within the vault's subscription).
+    const chosen = await azure.rehearsal.networkFor(options.networks, cp.plan.vm.id, { abortSignal: ctx.signal });
+    if (!chosen) {
+      throw Object.assign(new Error("No rehearsal network is configured in the VM's subscription."), {
+        code: 'RehearsalNetworkMismatch',
+      });
+    }
+    const { addressPrefix, ...where } = chosen;
     // Made once when a prefix is configured and it does not exist yet (unpeered, tagged); then checked like any other.
     const made = addressPrefix
       ? await azure.rehearsal.ensureIsolatedNetwork(
@@ -160,6 +169,7 @@ export function rehearsalRunKind(options: RehearsalRunOptions): RunKind<Rehearsa
       cp.plan.vm.name,
       {
         abortSignal: ctx.signal,
+        targetResourceGroupId: cp.plan.targetResourceGroup.id,
       },
     );
     await azure.rehearsal.tagDisks(disks, ownTags(run.id, cp), { abortSignal: ctx.signal });

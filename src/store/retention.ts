@@ -57,6 +57,12 @@ export function retentionRules(r: Config['retention']): RetentionRule[] {
       prefix: 'rehearsal-standing/',
       expired: (item, now) => olderThan(item.expiresAt, r.approvalsDays, now),
     },
+    // `rehearse monthly` requests (decided, or expired undecided): kept as long as restore requests.
+    {
+      name: 'standing rehearsal requests',
+      prefix: 'rehearsal-standing-requests/',
+      expired: (item, now) => olderThan(item.expiresAt, r.approvalsDays, now),
+    },
   ];
 }
 

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { digestCard, failureCard, jobCard, rpoCard, vaultChoiceCard } from '../../src/bot/notifications/cards';
+import { digestCard, failureCard, jobCard, rpoCard, vaultChoiceCard } from '../../src/bot/chatNotifications/cards';
 import { cardId, CARDS_DIR } from '../../src/cards/render';
 import { SANDBOX_USERS, type SandboxUser } from '../../src/sandboxUsers';
 import { botAdded, cardAction, cardOf, message, startTestBot, type TestBot } from '../support/bot';
@@ -203,6 +203,9 @@ describe('zh-TW cards carry no English outside the allowed terms', () => {
     const rehearsePlan = await click(rehearsePick, 'rehearsal.vm', { vm: 'vm-db-01' }, 'zh-rehearsal');
     await click(rehearsePlan, 'rehearsal.cancel', {}, 'zh-rehearsal');
     await say('rehearsals', 'zh-rehearsal');
+    // A standing rehearsal's request (the requester's copy of its card).
+    // By the approver (the operator has used up the rate limit of requests by now).
+    await say('rehearse monthly vm-db-01', 'zh-rehearsal', approver);
     seen.push({ where: 'rehearsal result card', card: rehearsalResultSample() });
     await say('audit vm-db-01');
     await say('subscriptions');

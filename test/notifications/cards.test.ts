@@ -1,4 +1,4 @@
-import { digestCard, failureCard, rpoCard } from '../../src/bot/notifications/cards';
+import { digestCard, failureCard, rpoCard } from '../../src/bot/chatNotifications/cards';
 import type { DigestCard, FailureCard, RpoCard } from '../../src/notifications';
 import { adaptiveCardValidator, unresolvedBindings } from '../support/cardTemplates';
 import { buttons, cardName, cardText } from './support/harness';

@@ -1,4 +1,4 @@
-import { failureCard } from '../../src/bot/notifications/cards';
+import { failureCard } from '../../src/bot/chatNotifications/cards';
 import { foldFailure } from '../../src/notifications/fold';
 import type { FailureCard, JobEvent, Subscription } from '../../src/notifications';
 import { SANDBOX_USERS } from '../../src/sandboxUsers';

@@ -1,7 +1,18 @@
-import { failureEvent } from '../../src/bot/rehearsal/cards';
+import { failureEvent, rehearsalEvent } from '../../src/bot/rehearsal/cards';
+import { failureCard } from '../../src/bot/chatNotifications/cards';
+import type { FailureCard, JobEvent } from '../../src/notifications/types';
 import { rehearsalRunSample } from '../support/rehearsal';
 import { ConnectorStandIn } from './support/connector';
-import { cardText, startHarness, startSandboxAzure, waitFor, type Harness, type SandboxAzure } from './support/harness';
+import {
+  buttons,
+  cardText,
+  startHarness,
+  startSandboxAzure,
+  waitFor,
+  type Harness,
+  type SandboxAzure,
+  VAULT,
+} from './support/harness';
 
 /**
  * A failed rehearsal is a failure notification like a failed backup: through the real notification service (stream,
@@ -37,5 +48,108 @@ describe('a failed rehearsal, notified', () => {
     // The same rehearsal again (a second replica, a restart): not posted twice.
     expect(await service.stream.accept([event])).toMatchObject({ accepted: 0, duplicates: 1 });
     await service.stop();
+  });
+
+  it('has its own card: a backup success does not recover it, a passed rehearsal of the VM does', async () => {
+    const service = h.replica({ id: 'replica-b' });
+    await h.subscribe(service, 'channel-rh', { at: new Date('2026-01-01T00:00:00Z') });
+    service.start();
+    // Another run than the first test's (that one is claimed in the ledger already).
+    const failed = { ...failureEvent(rehearsalRunSample('failed')), jobId: 'rehearsal:second-failed-run' };
+    await service.stream.accept([failed]);
+    await waitFor('the rehearsal card', () => h.connector.to('channel-rh').length === 1);
+    const rehearsalPost = h.connector.to('channel-rh')[0];
+    const card = ConnectorStandIn.card(rehearsalPost);
+    expect(cardText(card)).toMatch(/Restore rehearsal failed: vm-agentdown-01/);
+    expect(cardText(card)).toMatch(/Rehearsal run: rehearsal:/);
+    const verbs = buttons(card);
+    // Rehearse again (the `rehearse` flow for this VM) and the rehearsals list; no "Show job" with a run id in it.
+    expect(verbs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ verb: 'rehearsal.start', title: 'Rehearse again', data: { vm: 'vm-agentdown-01' } }),
+        expect.objectContaining({ verb: 'rehearsal.list', title: 'Show rehearsals', data: { vault: VAULT } }),
+        expect.objectContaining({ verb: 'backupNow.start' }),
+      ]),
+    );
+    expect(verbs.map((b) => b.verb)).not.toContain('notify.showJob');
+    expect(JSON.stringify(card)).not.toMatch(/Show job/);
+
+    // A backup failure of the same VM: a different card (the VM's backup card), posted beside it.
+    const backup = (outcome: JobEvent['outcome'], jobId: string, at: string): JobEvent => ({
+      source: 'watcher',
+      vault: VAULT,
+      jobId,
+      vm: 'vm-agentdown-01',
+      vmResourceGroup: 'rg-app',
+      operation: 'Backup',
+      outcome,
+      at,
+      ...(outcome === 'failed'
+        ? { error: { title: 'UserErrorVmNotFound', message: 'The VM was not found.', recommendations: [] } }
+        : {}),
+    });
+    await service.stream.accept([backup('failed', 'job-rh-b1', '2026-03-13T11:00:00.000Z')]);
+    await waitFor('the backup card', () => h.connector.to('channel-rh').length === 2);
+    const backupPost = h.connector.to('channel-rh')[1];
+    expect(cardText(ConnectorStandIn.card(backupPost))).toMatch(/Backup failed: vm-agentdown-01/);
+    expect(buttons(ConnectorStandIn.card(backupPost)).map((b) => b.verb)).toContain('notify.showJob');
+
+    // A later backup success recovers the backup card only: the VM was never shown to restore.
+    await service.stream.accept([backup('succeeded', 'job-rh-b2', '2026-03-13T12:00:00.000Z')]);
+    await waitFor('the backup card recovered', () =>
+      /Recovered: vm-agentdown-01/.test(cardText(ConnectorStandIn.card(backupPost))),
+    );
+    expect(rehearsalPost.updates).toHaveLength(0);
+    expect(cardText(ConnectorStandIn.card(rehearsalPost))).toMatch(/Restore rehearsal failed: vm-agentdown-01/);
+
+    // A passed rehearsal of that VM recovers the rehearsal card (edited in place, nothing new posted).
+    const passedRun = rehearsalRunSample('passed');
+    passedRun.checkpoint.plan.vm = { ...passedRun.checkpoint.plan.vm, name: 'vm-agentdown-01' };
+    passedRun.checkpoint.times = { ...passedRun.checkpoint.times!, endedAt: '2026-03-13T13:00:00.000Z' };
+    const passed = rehearsalEvent(passedRun);
+    expect(passed).toMatchObject({ operation: 'Rehearsal', outcome: 'succeeded', vm: 'vm-agentdown-01' });
+    await service.stream.accept([passed]);
+    await waitFor('the rehearsal card recovered', () => rehearsalPost.updates.length > 0);
+    const recovered = ConnectorStandIn.card(rehearsalPost);
+    expect(cardText(recovered)).toMatch(/Rehearsal passed: vm-agentdown-01/);
+    expect(cardText(recovered)).toMatch(/A later restore rehearsal of \*\*vm-agentdown-01\*\* passed/);
+    expect(buttons(recovered).map((b) => b.verb)).not.toContain('rehearsal.start');
+    expect(h.connector.to('channel-rh')).toHaveLength(2);
+    // The backup card was not touched by the rehearsal's pass (its last edit is still the backup's recovery).
+    expect(backupPost.updates).toHaveLength(1);
+    // Posted once: the same pass again is a duplicate.
+    expect(await service.stream.accept([passed])).toMatchObject({ accepted: 0, duplicates: 1 });
+    await service.stop();
+  });
+
+  it('says it in Traditional Chinese: its titles, its run, Rehearse again and Show rehearsals', () => {
+    const record: FailureCard = {
+      kind: 'failure',
+      conversationId: 'channel-zh',
+      reference: {},
+      locale: 'zh-TW',
+      version: 1,
+      attempts: 0,
+      createdAt: '2026-03-13T10:00:00.000Z',
+      vault: VAULT,
+      vm: 'vm-agentdown-01',
+      operation: 'Rehearsal',
+      count: 2,
+      firstAt: '2026-03-13T10:00:00.000Z',
+      lastAt: '2026-03-13T11:00:00.000Z',
+      lastJobId: 'rehearsal:run-2',
+      recentJobs: ['rehearsal:run-1', 'rehearsal:run-2'],
+    };
+    const failing = failureCard(record);
+    expect(cardText(failing)).toMatch(/還原演練已失敗 2 次：vm-agentdown-01/);
+    expect(cardText(failing)).toMatch(/演練執行: rehearsal:run-2/);
+    expect(buttons(failing).map((b) => b.title)).toEqual(expect.arrayContaining(['再次演練', '顯示還原演練']));
+    expect(buttons(failing).map((b) => b.verb)).not.toContain('notify.showJob');
+    const recovered = failureCard({
+      ...record,
+      recovered: { at: '2026-03-13T12:00:00.000Z', jobId: 'rehearsal:run-3' },
+    });
+    expect(cardText(recovered)).toMatch(/還原演練已通過：vm-agentdown-01/);
+    expect(cardText(recovered)).toMatch(/後續還原演練已於 2026-03-13 12:00 UTC 通過/);
   });
 });

@@ -78,7 +78,7 @@ describe('a rehearsal survives the bot process being killed', () => {
 
     // An approved rehearsal request, as the approval flow leaves it, signed with the bot's key.
     const requestId = 'rehearsal-kill-test';
-    const planned = await planRehearsal(azure, { vmName: 'vm-db-01', network: REHEARSAL_NETWORK, requestId });
+    const planned = await planRehearsal(azure, { vmName: 'vm-db-01', networks: [REHEARSAL_NETWORK], requestId });
     if (!('plan' in planned)) throw new Error(`no plan: ${planned.refused}`);
     const { operator, approver } = SANDBOX_USERS;
     const now = new Date().toISOString();

@@ -40,7 +40,7 @@ describe('the rehearsal run', () => {
     e.register(
       rehearsalRunKind({
         azure: createAzure(azure.settings),
-        network: REHEARSAL_NETWORK,
+        networks: [REHEARSAL_NETWORK],
         pollMs: 20,
         checkTimeoutMs: opts.checkTimeoutMs ?? 2000,
         cleanupAttempts: 3,
@@ -53,7 +53,7 @@ describe('the rehearsal run', () => {
   async function planFor(vm: string, requestId: string): Promise<RestorePlan> {
     const planned = await planRehearsal(createAzure(azure.settings), {
       vmName: vm,
-      network: REHEARSAL_NETWORK,
+      networks: [REHEARSAL_NETWORK],
       requestId,
     });
     if (!('plan' in planned)) throw new Error(`no plan: ${planned.refused}`);
@@ -83,7 +83,7 @@ describe('the rehearsal run', () => {
     const mark = azure.sandbox.log.mark();
     const refused = await planRehearsal(createAzure(azure.settings), {
       vmName: 'vm-db-01',
-      network: { resourceGroup: 'rg-app', vnet: 'vnet-app-eastasia', subnet: 'snet-restore' },
+      networks: [{ resourceGroup: 'rg-app', vnet: 'vnet-app-eastasia', subnet: 'snet-restore' }],
       requestId: 'rh-refused',
     });
     expect(refused).toMatchObject({ refused: 'notIsolated' });
@@ -101,7 +101,11 @@ describe('the rehearsal run', () => {
       addressPrefix: '10.251.0.0/24',
     };
     const requestId = `rh-req-${++n}`;
-    const planned = await planRehearsal(createAzure(azure.settings), { vmName: 'vm-db-01', network, requestId });
+    const planned = await planRehearsal(createAzure(azure.settings), {
+      vmName: 'vm-db-01',
+      networks: [network],
+      requestId,
+    });
     if (!('plan' in planned)) throw new Error(`no plan: ${planned.refused}`);
     expect(planned.plan.subnet).toMatchObject({ vnet: 'vnet-rehearsal-made', subnet: 'snet-made' });
     const e = new DurableRunEngine({
@@ -115,7 +119,7 @@ describe('the rehearsal run', () => {
     e.register(
       rehearsalRunKind({
         azure: createAzure(azure.settings),
-        network,
+        networks: [network],
         pollMs: 20,
         checkTimeoutMs: 2000,
         authorize: async () => undefined,

@@ -42,6 +42,8 @@ describe('retention', () => {
     await put('rehearsal-reported/rehearsal:old', { at: ago(31) });
     await put('rehearsal-standing/expired-long-ago', { expiresAt: ago(91) });
     await put('rehearsal-standing/active', { expiresAt: new Date(NOW + 30 * DAY).toISOString() });
+    await put('rehearsal-standing-requests/decided-long-ago', { status: 'rejected', expiresAt: ago(91) });
+    await put('rehearsal-standing-requests/recent', { status: 'approved', expiresAt: ago(1) });
     let clock = NOW - 400 * DAY;
     const audit = new AuditTrail(storage, () => new Date(clock));
     await audit.append({
@@ -75,6 +77,7 @@ describe('retention', () => {
       'rehearsal drafts': 1,
       'rehearsal reports': 1,
       'standing rehearsals': 1,
+      'standing rehearsal requests': 1,
     });
     const keys = (await storage.list('')).map((i) => i.key).filter((k) => !k.startsWith('audit/'));
     expect(keys.sort()).toEqual([
@@ -82,6 +85,7 @@ describe('retention', () => {
       'notify.takes/recent',
       'quarantine/20250101-abc',
       'rehearsal-drafts/recent',
+      'rehearsal-standing-requests/recent',
       'rehearsal-standing/active',
       'restore-approvals/old-pending',
       'restore-approvals/recent-succeeded',

@@ -64,6 +64,21 @@ export class ApprovalService {
     this.cards = new ApprovalCards(deps);
   }
 
+  /** APPROVAL_TTL_MINUTES: how long a request (a standing rehearsal's too) waits for a decision. */
+  get ttlMinutes(): number {
+    return this.deps.ttlMinutes;
+  }
+
+  /** Where the approvers' card of a request by `requester` goes (src/bot/approvals/conversations.ts). */
+  approversConversation(requester: { aadObjectId?: string; conversationId?: string }) {
+    return this.deps.conversations.approvers(requester);
+  }
+
+  /** Whether this person is an approver now (decided on the server, at the click). */
+  async isApprover(by: { aadObjectId: string; tenantId?: string }): Promise<boolean> {
+    return (await this.deps.access.can(by, 'approve')).allowed;
+  }
+
   get(id: string): Promise<ApprovalRecord | undefined> {
     return this.deps.records.get(id).then((v) => v?.value);
   }

@@ -6,8 +6,36 @@ import type { JobEvent } from '../../notifications/types';
 import type { RehearsalRun } from '../../runs/rehearsalRun';
 
 /**
+ * A rehearsal's end for the notifications: failed, as a failure (below); passed, as a success that marks the VM's
+ * failed-rehearsal card recovered. Operation `Rehearsal` keeps it on its own card (never the VM's backup card).
+ */
+export function rehearsalEvent(run: RehearsalRun): JobEvent {
+  if (run.checkpoint.result !== 'passed') return failureEvent(run);
+  const cp = run.checkpoint;
+  return {
+    source: 'watcher',
+    vault: cp.plan.item.vault,
+    jobId: run.id,
+    vm: cp.plan.vm.name,
+    vmResourceGroup: cp.plan.vm.resourceGroup,
+    ...vaultSubscription(run),
+    operation: 'Rehearsal',
+    outcome: 'succeeded',
+    at: cp.times?.endedAt ?? new Date().toISOString(),
+    startTime: cp.times?.startedAt,
+  };
+}
+
+/** The vault's subscription, from its VM's id (Backup protects a VM from a vault in its own subscription). */
+const vaultSubscription = (run: RehearsalRun): { subscriptionId?: string } => {
+  const sub = /^\/subscriptions\/([^/]+)/i.exec(run.checkpoint.plan.vm.id)?.[1];
+  return sub ? { subscriptionId: sub } : {};
+};
+
+/**
  * A failed rehearsal as the notifications take a failed backup job (operation `Rehearsal`, the run id as its job
- * id: posted once per conversation subscribed to the VM's vault, with the catalogue entry and its fix).
+ * id: posted once per conversation subscribed to the VM's vault, with the catalogue entry and its fix) on the VM's
+ * own failed-rehearsal card (src/notifications/stream.ts).
  */
 export function failureEvent(run: RehearsalRun): JobEvent {
   const cp = run.checkpoint;
@@ -18,6 +46,7 @@ export function failureEvent(run: RehearsalRun): JobEvent {
     jobId: run.id,
     vm: cp.plan.vm.name,
     vmResourceGroup: cp.plan.vm.resourceGroup,
+    ...vaultSubscription(run),
     operation: 'Rehearsal',
     outcome: 'failed',
     at: cp.times?.endedAt ?? new Date().toISOString(),

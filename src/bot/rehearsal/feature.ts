@@ -16,16 +16,20 @@ import type { AuditTrail, RecordStore, Store } from '../../store';
 import type { ProtectedItemRef, VmListItem } from '../../azure';
 import type { ApprovalService } from '../approvals/service';
 import type { Messenger } from '../messenger';
-import { failureEvent, resultCard } from './cards';
+import { rehearsalEvent, resultCard } from './cards';
 import { RehearsalResults, type RehearsalResult } from './results';
 import { StandingRehearsals, type StandingRehearsal } from './standing';
+import { StandingRequests, type StandingRequest } from './standingRequests';
 
 /** What rehearsals need beyond the restore's approvals (BotDeps.rehearsal). */
 export interface RehearsalOptions {
-  azure: Pick<Azure, 'vms' | 'recoveryPoints' | 'keyVaults' | 'targets' | 'restore' | 'rehearsal'>;
+  azure: Pick<Azure, 'vms' | 'vaults' | 'recoveryPoints' | 'keyVaults' | 'targets' | 'restore' | 'rehearsal'>;
   runs: RunEngine;
-  /** REHEARSAL_SUBNET, parsed; absent = rehearsals are not configured (the commands say so). */
-  network?: RehearsalNetwork;
+  /**
+   * REHEARSAL_SUBNET, parsed: one network per subscription (a rehearsal uses its VM's subscription's); absent or empty
+   * = rehearsals are not configured (the commands say so).
+   */
+  networks?: RehearsalNetwork[];
   /** Polls of the restore job and of the VM's instance view. */
   pollMs?: number;
   /** REHEARSAL_CHECK_TIMEOUT_MINUTES, in ms. */
@@ -50,7 +54,7 @@ export interface RehearsalOptions {
 export interface RehearsalFeatureDeps {
   options: RehearsalOptions;
   approvals: ApprovalService;
-  messenger: Pick<Messenger, 'sendCard'>;
+  messenger: Pick<Messenger, 'sendCard' | 'updateCard'>;
   store: Store;
   audit: AuditTrail;
   logger: Logger;
@@ -66,6 +70,8 @@ const MONTH = (ms: number) => new Date(ms).toISOString().slice(0, 7);
 export class RehearsalFeature {
   readonly results: RehearsalResults;
   readonly standing: StandingRehearsals;
+  /** `rehearse monthly` requests waiting for a second person. */
+  readonly requests: StandingRequests;
   private readonly now: () => number;
   private readonly reported: RecordStore<{ at: string }>;
   private timer?: NodeJS.Timeout;
@@ -81,12 +87,24 @@ export class RehearsalFeature {
       days: options.standing.days,
       now: this.now,
     });
+    this.requests = new StandingRequests({
+      records: store.signed<StandingRequest>('rehearsal-standing-requests'),
+      standing: this.standing,
+      approvals: deps.approvals,
+      messenger: deps.messenger,
+      audit: deps.audit,
+      logger: deps.logger,
+      networks: options.networks,
+      days: options.standing.days,
+      maxConcurrent: options.standing.maxConcurrent,
+      now: this.now,
+    });
     this.reported = store.records<{ at: string }>('rehearsal-reported');
-    if (options.network) {
+    if (options.networks?.length) {
       options.runs.register(
         rehearsalRunKind({
           azure: options.azure,
-          network: options.network,
+          networks: options.networks,
           pollMs: options.pollMs,
           checkTimeoutMs: options.checkTimeoutMs,
           onChange: (run) => this.onRunChange(run),
@@ -100,7 +118,7 @@ export class RehearsalFeature {
   }
 
   get configured(): boolean {
-    return !!this.deps.options.network;
+    return !!this.deps.options.networks?.length;
   }
 
   get maxConcurrent(): number {
@@ -110,6 +128,12 @@ export class RehearsalFeature {
   /** Protected VMs (one list across the vaults). */
   protectedVms(signal?: AbortSignal): Promise<VmListItem[]> {
     return this.deps.options.azure.vms.listProtected({ abortSignal: signal });
+  }
+
+  /** A vault's ARM id by name (a standing request's card links it), if the bot can see it. */
+  async vaultId(name: string, signal?: AbortSignal): Promise<string | undefined> {
+    const vaults = await this.deps.options.azure.vaults.list({}, { abortSignal: signal });
+    return vaults.find((v) => v.name.toLowerCase() === name.toLowerCase())?.id;
   }
 
   /** A VM's recovery points, newest first (the plan card's choice). */
@@ -143,7 +167,7 @@ export class RehearsalFeature {
   plan(vmName: string, requestId: string, pointName?: string, signal?: AbortSignal) {
     return planRehearsal(
       this.deps.options.azure,
-      { vmName, pointName, requestId, network: this.deps.options.network! },
+      { vmName, pointName, requestId, networks: this.deps.options.networks ?? [] },
       signal,
     );
   }
@@ -197,10 +221,11 @@ export class RehearsalFeature {
         .sendCard(target.reference, resultCard(target.locale, run))
         .catch((err: unknown) => this.deps.logger.warn({ err, runId: run.id }, 'rehearsal result card not sent'));
     }
-    if (cp.result !== 'passed' && this.deps.options.notify) {
+    // Failed: the VM's failed-rehearsal card; passed: that card (if any) says the rehearsal passed again.
+    if (this.deps.options.notify) {
       await this.deps.options
-        .notify([failureEvent(run)])
-        .catch((err: unknown) => this.deps.logger.warn({ err, runId: run.id }, 'rehearsal failure not notified'));
+        .notify([rehearsalEvent(run)])
+        .catch((err: unknown) => this.deps.logger.warn({ err, runId: run.id }, 'rehearsal end not notified'));
     }
   }
 
@@ -213,6 +238,7 @@ export class RehearsalFeature {
   async tick(signal?: AbortSignal): Promise<{ started: string[] }> {
     const started: string[] = [];
     if (!this.configured || this.deps.options.scheduleWhen?.() === false) return { started };
+    await this.requests.expireDue();
     await this.standing.sweepExpired();
     const active = await this.standing.active();
     if (!active.length) return { started };
@@ -242,6 +268,7 @@ export class RehearsalFeature {
           requestId,
           plan: planned.plan,
           standingId: s.id,
+          requestedBy: s.requestedBy?.aadObjectId,
           approvedBy: s.approvedBy.aadObjectId,
         });
         await this.deps.audit.append({
@@ -249,7 +276,7 @@ export class RehearsalFeature {
           action: 'rehearsal.run',
           target: { kind: 'vm', name: vm.name, id: vm.id },
           details: { runId, standingId: s.id, schedule: 'monthly', purpose: 'rehearsal' },
-          approval: { requestId: s.id, by: s.approvedBy },
+          approval: { requestId: s.requestId ?? s.id, by: s.approvedBy },
           result: 'started',
         });
         started.push(runId);

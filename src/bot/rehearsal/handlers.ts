@@ -14,7 +14,7 @@ import { approvalCard, refusalNotice } from '../approvals/cards';
 import type { ApprovalService } from '../approvals/service';
 import type { CommandHandler } from '../commands';
 import { addressOf, type Promptly } from '../promptly';
-import { sendText } from '../reply';
+import { sendCard, sendText } from '../reply';
 import { localeOf, markTurn, sender } from '../turnInfo';
 import type { RehearsalFeature } from './feature';
 import { listCard, scopeLabel } from './list';
@@ -44,7 +44,8 @@ const message = (locale: Locale, title: string, text: string) => renderCard('res
 
 /**
  * `rehearse [vm]` (operators): the VM picker, or the VM's rehearsal plan with its recovery points (the latest
- * chosen). `rehearse monthly <vm | vault>` and `rehearse revoke <vm | vault>` (approvers): a standing rehearsal.
+ * chosen). `rehearse monthly <vm | vault>` (operators): a standing rehearsal's request, which another approver decides;
+ * `rehearse revoke <vm | vault>` (approvers) ends one.
  */
 export function rehearseCommand(deps: RehearsalHandlerDeps): CommandHandler {
   return async (ctx, _state, args) => {
@@ -160,16 +161,53 @@ export function approveMonthlyVerb(deps: RehearsalHandlerDeps): VerbHandler {
     let notice = result.refused ? refusalNotice(locale, result.refused, record, who.aadObjectId) : '';
     if (!result.refused) {
       const scope = { kind: 'vm' as const, name: record.plan.vm.name };
-      const { standing } = await deps.feature.standing.create(scope, by, {
-        reference: addressOf(ctx).reference as Record<string, unknown>,
-        locale,
-      });
+      // Two people: the rehearsal's requester asked, this approver (never the requester: act() refused that) approved.
+      const { standing } = await deps.feature.standing.create(
+        scope,
+        { requestedBy: record.requester, approvedBy: by, requestId: record.id },
+        { reference: addressOf(ctx).reference as Record<string, unknown>, locale },
+      );
       notice = t(locale, 'rehearsal.standing.created', {
         scope: scope.name,
         expires: formatTime(standing.expiresAt),
       });
     }
     return approvalCard(locale, record, await deps.approvals.run(record.id), { audience: 'approvers', notice });
+  };
+}
+
+/**
+ * Approve / Reject on a standing rehearsal request's card: decided on the server (an approver, not the requester, the
+ * request pending and unexpired); answers with the clicker's copy of the card, a refusal told on it.
+ */
+export function standingDecisionVerb(deps: RehearsalHandlerDeps, action: 'approve' | 'reject'): VerbHandler {
+  return async (ctx, _state, data) => {
+    markTurn(ctx, action === 'approve' ? 'rehearsal.standingApprove' : 'rehearsal.standingReject');
+    const locale = localeOf(ctx);
+    const who = sender(ctx);
+    const requestId = typeof data.requestId === 'string' ? data.requestId : '';
+    const result = await deps.feature.requests.decide(requestId, action, {
+      aadObjectId: who.aadObjectId ?? '',
+      name: who.name,
+      tenantId: who.tenantId,
+    });
+    if (!result.record) return t(locale, 'approval.notice.notFound');
+    const notice = result.refused
+      ? result.refused === 'expired'
+        ? t(locale, 'rehearsal.standingRequest.expired')
+        : result.refused === 'decided'
+          ? t(locale, 'approval.notice.decided', { state: t(locale, `approval.state.${result.record.status}`) })
+          : refusalNotice(locale, result.refused, undefined, who.aadObjectId ?? '')
+      : result.standing
+        ? t(locale, result.created ? 'rehearsal.standing.created' : 'rehearsal.standing.exists', {
+            scope: scopeLabel(locale, result.standing.scope),
+            expires: formatTime(result.standing.expiresAt),
+          })
+        : '';
+    // The first rehearsals of a new standing approval start at the next tick of the schedule.
+    if (result.created) deps.feature.tickSoon();
+    const own = result.record.requester.aadObjectId.toLowerCase() === (who.aadObjectId ?? '').toLowerCase();
+    return deps.feature.requests.card(locale, result.record, own ? 'requester' : 'approvers', notice);
   };
 }
 
@@ -191,7 +229,9 @@ async function standingCommand(
   target: string | undefined,
 ): Promise<void> {
   const locale = localeOf(ctx);
-  if (await refuse(deps, ctx, 'approve')) return sendText(ctx, t(locale, 'rehearsal.standing.approversOnly'));
+  // Revoking takes an approver; asking for one takes an operator (checked by the command), deciding another approver.
+  if (action === 'revoke' && (await refuse(deps, ctx, 'approve')))
+    return sendText(ctx, t(locale, 'rehearsal.standing.approversOnly'));
   const name = (target ?? '').trim().split(/\s+/)[0];
   if (!name) return sendText(ctx, t(locale, 'rehearsal.standing.usage'));
   const protectedVms = await deps.feature.protectedVms();
@@ -212,14 +252,29 @@ async function standingCommand(
       t(locale, revoked ? 'rehearsal.standing.revoked' : 'rehearsal.standing.notFound', { scope: label }),
     );
   }
-  const { standing, created } = await deps.feature.standing.create(scope, by, {
-    reference: addressOf(ctx).reference as Record<string, unknown>,
+  const existing = (await deps.feature.standing.active()).find(
+    (s) => s.scope.kind === scope.kind && s.scope.name.toLowerCase() === scope.name.toLowerCase(),
+  );
+  if (existing) {
+    return sendText(
+      ctx,
+      t(locale, 'rehearsal.standingRequest.exists', { scope: label, expires: formatTime(existing.expiresAt) }),
+    );
+  }
+  // A request, never a standing approval on the asker's say-so: it goes to the approvers as a restore request does.
+  await sendText(ctx, t(locale, 'rehearsal.standingRequest.sent', { scope: label }));
+  const reference = addressOf(ctx).reference;
+  const resourceId = vm ? vm.id : await deps.feature.vaultId(scope.name).catch(() => undefined);
+  const record = await deps.feature.requests.request({
+    scope,
+    resourceId,
+    requester: by,
     locale,
+    requesterCard: { reference },
   });
-  const key: MessageKey = created ? 'rehearsal.standing.created' : 'rehearsal.standing.exists';
-  await sendText(ctx, t(locale, key, { scope: label, expires: formatTime(standing.expiresAt) }));
-  // The first rehearsals of a new standing approval start at the next tick of the schedule.
-  if (created) deps.feature.tickSoon();
+  // The requester's copy, updated in place from now on.
+  const activityId = await sendCard(ctx, deps.feature.requests.card(locale, record, 'requester'));
+  if (activityId) await deps.feature.requests.attachRequesterCard(record.id, activityId);
 }
 
 async function vmPicker(deps: RehearsalHandlerDeps, locale: Locale): Promise<AdaptiveCardJson> {
@@ -274,6 +329,7 @@ function refusedCard(locale: Locale, r: RehearsalRefusal): AdaptiveCardJson {
   const params: Record<string, string> = { vm: echo(r.vm) };
   if ('keyVault' in r) params.keyVault = r.keyVault;
   if ('detail' in r) params.detail = r.detail;
+  if ('subscription' in r) params.subscription = r.subscription;
   if ('region' in r) Object.assign(params, { region: r.region, networkRegion: r.networkRegion });
   return message(
     locale,

@@ -57,6 +57,7 @@ function standingLine(feature: RehearsalFeature, locale: Locale, s: StandingRehe
     text: t(locale, 'rehearsal.standing.line', {
       scope,
       who: s.approvedBy.name ?? s.approvedBy.aadObjectId,
+      requester: s.requestedBy?.name ?? s.requestedBy?.aadObjectId ?? '',
       expires: formatTime(s.expiresAt),
       max: feature.maxConcurrent,
     }),

@@ -9,6 +9,7 @@ import type { RestoreFeature } from '../restore/register';
 import type { AppTurnState } from '../state';
 import { REHEARSAL_VERBS } from '../verbs';
 import { RehearsalFeature, type RehearsalOptions } from './feature';
+import { listVerb } from './listVerb';
 import {
   approveMonthlyVerb,
   cancelVerb,
@@ -16,6 +17,7 @@ import {
   rehearseCommand,
   requestVerb,
   revokeVerb,
+  standingDecisionVerb,
   vmVerb,
   type RehearsalDraft,
   type RehearsalHandlerDeps,
@@ -72,6 +74,10 @@ export function registerRehearsal(
     'rehearsal.cancel': cancelVerb(handlers),
     'rehearsal.revoke': revokeVerb(handlers),
     'rehearsal.approveMonthly': approveMonthlyVerb(handlers),
+    'rehearsal.standingApprove': standingDecisionVerb(handlers, 'approve'),
+    'rehearsal.standingReject': standingDecisionVerb(handlers, 'reject'),
+    // A failed rehearsal's notification card: "Show rehearsals" (the `rehearsals <vault>` card).
+    'rehearsal.list': listVerb(handlers),
   };
   for (const [verb, handler] of Object.entries(routes)) {
     app.adaptiveCards.actionExecute(verb, (ctx, state, data) =>

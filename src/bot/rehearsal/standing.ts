@@ -5,14 +5,19 @@ import type { AuditTrail, RecordStore } from '../../store';
 import type { Person } from '../approvals/types';
 
 /**
- * A standing rehearsal: an approver's approval, given once, for monthly rehearsals of one VM or of every VM a vault
+ * A standing rehearsal: a second person's approval, given once, for monthly rehearsals of one VM or of every VM a vault
  * protects, without a new approval each time. Signed in the store (it authorises Azure changes); audited when made,
  * revoked or expired; shown by `rehearsals`.
  */
 export interface StandingRehearsal {
   id: string;
   scope: { kind: 'vm' | 'vault'; name: string };
+  /** Who asked for it (`rehearse monthly`, or the rehearsal request approved with "monthly from now on"). */
+  requestedBy?: Person;
+  /** The approver who approved it: never the requester (a record without a distinct approver authorises nothing). */
   approvedBy: Person;
+  /** The request it was approved from (a standing request's id, or a rehearsal request's). */
+  requestId?: string;
   /** Where the results go (the conversation it was approved in), and in which language. */
   reference?: Record<string, unknown>;
   locale: Locale;
@@ -34,11 +39,17 @@ export interface StandingDeps {
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+/** Two people: a requester and a different approver (older records, approved by their requester alone, are not). */
+export const twoPerson = (s: Pick<StandingRehearsal, 'requestedBy' | 'approvedBy'>): boolean =>
+  !!s.requestedBy?.aadObjectId &&
+  !!s.approvedBy?.aadObjectId &&
+  !same(s.requestedBy.aadObjectId, s.approvedBy.aadObjectId);
+
 export class StandingRehearsals {
   constructor(private readonly deps: StandingDeps) {}
 
   isActive(s: StandingRehearsal, at = this.deps.now()): boolean {
-    return !s.revoked && Date.parse(s.expiresAt) > at;
+    return twoPerson(s) && !s.revoked && Date.parse(s.expiresAt) > at;
   }
 
   async list(): Promise<StandingRehearsal[]> {
@@ -50,26 +61,36 @@ export class StandingRehearsals {
     return (await this.list()).filter((s) => this.isActive(s, now));
   }
 
-  /** Approves a standing rehearsal (the caller checked the approver role); an active one for the scope is kept. */
+  /**
+   * Makes a standing rehearsal from a request another person approved (the caller checked the approver role and that
+   * the approver is not the requester; checked again here). An active one for the scope is kept.
+   */
   async create(
     scope: StandingRehearsal['scope'],
-    by: Person,
+    people: { requestedBy: Person; approvedBy: Person; requestId?: string },
     where: { reference?: Record<string, unknown>; locale: Locale },
   ): Promise<{ standing: StandingRehearsal; created: boolean }> {
+    if (!twoPerson(people)) throw new Error('A standing rehearsal needs an approver other than its requester.');
+    const by = people.approvedBy;
     const existing = (await this.active()).find((s) => s.scope.kind === scope.kind && same(s.scope.name, scope.name));
     if (existing) return { standing: existing, created: false };
     const now = this.deps.now();
     const standing: StandingRehearsal = {
       id: randomUUID(),
       scope,
+      requestedBy: people.requestedBy,
       approvedBy: by,
+      ...(people.requestId ? { requestId: people.requestId } : {}),
       ...(where.reference ? { reference: where.reference } : {}),
       locale: where.locale,
       createdAt: new Date(now).toISOString(),
       expiresAt: new Date(now + this.deps.days * 86_400_000).toISOString(),
     };
     await this.deps.records.create(standing.id, standing);
-    await this.audit(standing, by, 'approved', { expiresAt: standing.expiresAt });
+    await this.audit(standing, by, 'approved', {
+      expiresAt: standing.expiresAt,
+      requestedBy: people.requestedBy.name ?? people.requestedBy.aadObjectId,
+    });
     return { standing, created: true };
   }
 
@@ -114,7 +135,8 @@ export class StandingRehearsals {
     if (s && covers && this.isActive(s)) return undefined;
     return {
       code: 'RunNotApproved',
-      message: 'The standing rehearsal approval is revoked, expired or does not cover this VM; nothing was restored.',
+      message:
+        'The standing rehearsal approval is revoked, expired, lacks a second person or does not cover this VM; nothing was restored.',
     };
   }
 
@@ -129,7 +151,7 @@ export class StandingRehearsals {
       action: 'rehearsal.standing',
       target: { kind: s.scope.kind, name: s.scope.name },
       details: { standingId: s.id, schedule: 'monthly', ...details },
-      approval: { requestId: s.id, by: s.approvedBy },
+      approval: { requestId: s.requestId ?? s.id, by: s.approvedBy },
       result,
     });
   }

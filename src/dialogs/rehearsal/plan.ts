@@ -7,8 +7,13 @@ import { flowVm, restoreNicName } from '../restore/steps';
 
 export type RehearsalAzure = Pick<Azure, 'vms' | 'recoveryPoints' | 'keyVaults' | 'targets' | 'rehearsal'>;
 
-/** Where rehearsals run (REHEARSAL_SUBNET). */
+/** Where rehearsals run (REHEARSAL_SUBNET, one entry). */
 export interface RehearsalNetwork {
+  /**
+   * The network's subscription (REHEARSAL_SUBNET's entry as a full subnet id); absent = the primary subscription (the
+   * short `<resource group>/<virtual network>/<subnet>` form).
+   */
+  subscriptionId?: string;
   resourceGroup: string;
   vnet: string;
   subnet: string;
@@ -24,7 +29,8 @@ export interface RehearsalPlanInput {
   resourceGroup?: string;
   /** A chosen recovery point; the latest when absent. */
   pointName?: string;
-  network: RehearsalNetwork;
+  /** The configured networks: the one in the VM's (its vault's) subscription is used; none there = refused. */
+  networks: RehearsalNetwork[];
   /** The request (or standing approval occurrence): the rehearsal VM's name derives from it. */
   requestId: string;
 }
@@ -34,7 +40,8 @@ export type RehearsalRefusal =
   | { refused: 'notFound' | 'notProtected' | 'noPoints' | 'pointNotFound' | 'unmanaged' | 'noStaging'; vm: string }
   | { refused: 'keyVaultNotFound'; vm: string; keyVault: string }
   | { refused: 'notIsolated'; vm: string; detail: string }
-  | { refused: 'otherRegion'; vm: string; region: string; networkRegion: string };
+  | { refused: 'otherRegion'; vm: string; region: string; networkRegion: string }
+  | { refused: 'noNetwork'; vm: string; subscription: string };
 
 /**
  * The plan of a rehearsal: the latest (or the chosen) recovery point restored into the isolated rehearsal network (its
@@ -58,6 +65,18 @@ export async function planRehearsal(
   }
   const p = summary.protection;
   if (!p || summary.deployment !== 'resourceManager') return { refused: 'notProtected', vm: summary.name };
+  // Azure restores only within the vault's subscription
+  // (https://learn.microsoft.com/azure/backup/backup-azure-encrypted-vm-troubleshoot): the rehearsal network must be
+  // there, so a VM whose subscription has none is refused now, before any approval.
+  const network = await azure.rehearsal.networkFor(input.networks, summary.id, options);
+  if (!network) {
+    const sub = /^\/subscriptions\/([^/]+)/i.exec(summary.id)?.[1] ?? '';
+    return {
+      refused: 'noNetwork',
+      vm: summary.name,
+      subscription: await azure.rehearsal.subscriptionName(sub, options),
+    };
+  }
   const item = {
     vault: p.vault,
     vaultResourceGroup: p.vaultResourceGroup,
@@ -82,13 +101,13 @@ export async function planRehearsal(
   if ('refused' in keys) return { refused: 'keyVaultNotFound', vm: chosen.name, keyVault: keys.keyVault };
   let net;
   try {
-    net = await azure.rehearsal.checkIsolatedSubnet(input.network, options);
+    net = await azure.rehearsal.checkIsolatedSubnet(network, options);
   } catch (err) {
     const code = (err as { details?: { code?: string } }).details?.code;
     const missing = (err as { details?: { statusCode?: number } }).details?.statusCode === 404;
-    if (missing && input.network.addressPrefix) {
+    if (missing && network.addressPrefix) {
       // The run makes it (ensureIsolatedNetwork) in the VM's region; the plan names it as it will be.
-      const { resourceGroup, vnet, subnet } = input.network;
+      const { resourceGroup, vnet, subnet } = network;
       const sub = /^\/subscriptions\/[^/]+/i.exec(chosen.id)?.[0] ?? '';
       const id = `${sub}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnet}`;
       net = { id, resourceGroup, vnet, subnet, location: chosen.location };
@@ -99,7 +118,11 @@ export async function planRehearsal(
   const region = chosen.location;
   if (net.location.toLowerCase() !== region.toLowerCase())
     return { refused: 'otherRegion', vm: chosen.name, region, networkRegion: net.location };
-  const [staging] = await azure.targets.listStagingAccounts(region, options);
+  // Staged in the vault's subscription too (the restore's staging account must be there).
+  const [staging] = await azure.targets.listStagingAccounts(region, {
+    ...options,
+    subscriptionId: network.subscriptionId,
+  });
   if (!staging) return { refused: 'noStaging', vm: chosen.name };
   const newVmName = rehearsalVmName(chosen.name, input.requestId);
   const rgId = staging.id.replace(/\/resourceGroups\/.*$/i, `/resourceGroups/${net.resourceGroup}`);

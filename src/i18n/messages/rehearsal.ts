@@ -66,8 +66,10 @@ export const en = {
   'rehearsal.list.none': 'No protected VMs here.',
   'rehearsal.list.unknownVault': 'There is no Recovery Services vault named {vault}.',
   'rehearsal.standing.title': 'Standing rehearsals',
-  'rehearsal.standing.none': 'No standing rehearsal. An approver can set one: `rehearse monthly <vm | vault>`.',
-  'rehearsal.standing.line': '🔁 {scope}: monthly, approved by {who}, expires {expires}, at most {max} at once.',
+  'rehearsal.standing.none':
+    'No standing rehearsal. Request one with `rehearse monthly <vm | vault>`: another approver must approve it.',
+  'rehearsal.standing.line':
+    '🔁 {scope}: monthly, approved by {who} (requested by {requester}), expires {expires}, at most {max} at once.',
   'rehearsal.standing.revoke': 'Revoke {scope}',
   'rehearsal.standing.created':
     'Standing rehearsal approved for {scope}: monthly, without a new approval each time, until {expires} (or until revoked).',
@@ -76,6 +78,24 @@ export const en = {
   'rehearsal.standing.notFound': 'There is no active standing rehearsal for {scope}.',
   'rehearsal.standing.approversOnly': 'Only an approver can approve or revoke a standing rehearsal.',
   'rehearsal.standing.usage': 'Name a VM or a vault: `rehearse monthly <vm | vault>`.',
+  'rehearsal.standingRequest.title': 'Standing rehearsal request: {scope}',
+  'rehearsal.standingRequest.intro':
+    'A restore rehearsal of {scope} once a month, without a new approval each time. A second person must approve it: an approver other than the requester.',
+  'rehearsal.standingRequest.scopeVm': 'the VM {vm}',
+  'rehearsal.standingRequest.scopeVault': 'every VM the vault {vault} protects',
+  'rehearsal.standingRequest.covers': 'Covers',
+  'rehearsal.standingRequest.schedule': 'Schedule',
+  'rehearsal.standingRequest.scheduleValue':
+    'Once a month for each VM it covers, at most {max} {max|rehearsal|rehearsals} at once',
+  'rehearsal.standingRequest.lasts': 'Lasts',
+  'rehearsal.standingRequest.lastsValue': '{days} days from the approval, or until revoked (`rehearse revoke`)',
+  'rehearsal.standingRequest.approved': 'Approved: the standing rehearsal is active',
+  'rehearsal.standingRequest.expired':
+    'This request has expired: no standing rehearsal was set. Type `rehearse monthly <vm | vault>` to ask again.',
+  'rehearsal.standingRequest.sent':
+    'Standing rehearsal of {scope} requested: an approver other than you must approve it (card below).',
+  'rehearsal.standingRequest.exists':
+    'A standing rehearsal for {scope} already exists (until {expires}): nothing to request.',
   'rehearsal.notify.title': 'Restore rehearsal failed: {vm}',
   'rehearsal.fix.rehearse': 'Rehearse',
   'rehearsal.approveMonthly': 'Approve, and monthly from now on',
@@ -148,8 +168,10 @@ export const zhTW: Record<keyof typeof en, string> = {
   'rehearsal.list.none': '這裡沒有受保護的 VM。',
   'rehearsal.list.unknownVault': '沒有名為 {vault} 的復原服務保存庫。',
   'rehearsal.standing.title': '常設演練',
-  'rehearsal.standing.none': '沒有常設演練。核准者可以設定：`rehearse monthly <VM 或保存庫名稱>`。',
-  'rehearsal.standing.line': '🔁 {scope}：每月一次，由 {who} 核准，{expires} 到期，同時最多 {max} 個。',
+  'rehearsal.standing.none':
+    '沒有常設演練。可輸入 `rehearse monthly <VM 或保存庫名稱>` 提出要求：必須由其他核准者核准。',
+  'rehearsal.standing.line':
+    '🔁 {scope}：每月一次，由 {who} 核准 ({requester} 要求)，{expires} 到期，同時最多 {max} 個。',
   'rehearsal.standing.revoke': '撤銷 {scope}',
   'rehearsal.standing.created': '已核准 {scope} 的常設演練：每月一次，不需每次重新核准，直到 {expires} (或被撤銷)。',
   'rehearsal.standing.exists': '{scope} 已有常設演練 (至 {expires})。',
@@ -157,6 +179,21 @@ export const zhTW: Record<keyof typeof en, string> = {
   'rehearsal.standing.notFound': '{scope} 沒有有效的常設演練。',
   'rehearsal.standing.approversOnly': '只有核准者可以核准或撤銷常設演練。',
   'rehearsal.standing.usage': '請指定 VM 或保存庫：`rehearse monthly <VM 或保存庫名稱>`。',
+  'rehearsal.standingRequest.title': '常設演練要求：{scope}',
+  'rehearsal.standingRequest.intro':
+    '每月一次對 {scope} 進行還原演練，不需每次重新核准。必須由第二個人核准：要求者以外的核准者。',
+  'rehearsal.standingRequest.scopeVm': 'VM {vm}',
+  'rehearsal.standingRequest.scopeVault': '保存庫 {vault} 保護的每部 VM',
+  'rehearsal.standingRequest.covers': '涵蓋範圍',
+  'rehearsal.standingRequest.schedule': '排程',
+  'rehearsal.standingRequest.scheduleValue': '涵蓋的每部 VM 每月一次，同時最多 {max} 個演練',
+  'rehearsal.standingRequest.lasts': '有效期間',
+  'rehearsal.standingRequest.lastsValue': '自核准起 {days} 天，或直到被撤銷 (`rehearse revoke`)',
+  'rehearsal.standingRequest.approved': '已核准：常設演練已生效',
+  'rehearsal.standingRequest.expired':
+    '此要求已過期：未設定常設演練。輸入 `rehearse monthly <VM 或保存庫名稱>` 重新提出要求。',
+  'rehearsal.standingRequest.sent': '已要求 {scope} 的常設演練：必須由您以外的核准者核准 (見下方卡片)。',
+  'rehearsal.standingRequest.exists': '{scope} 已有常設演練 (至 {expires})：不需要再要求。',
   'rehearsal.notify.title': '還原演練失敗：{vm}',
   'rehearsal.fix.rehearse': '演練',
   'rehearsal.approveMonthly': '核准，並從現在起每月執行',

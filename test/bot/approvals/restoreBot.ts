@@ -50,7 +50,7 @@ export interface RestoreBotOptions {
   /** The managed subscriptions (issue 17). Default: the sandbox's primary alone. */
   subscriptionIds?: string[];
   /** Restore rehearsals into the sandbox's isolated network (test/bot/rehearsal). */
-  rehearsal?: Partial<Pick<RehearsalOptions, 'checkTimeoutMs' | 'now' | 'notify'>> & {
+  rehearsal?: Partial<Pick<RehearsalOptions, 'checkTimeoutMs' | 'now' | 'notify' | 'networks'>> & {
     maxConcurrent?: number;
     days?: number;
   };
@@ -99,9 +99,9 @@ export async function startRestoreBot(options: RestoreBotOptions = {}) {
     ...(options.rehearsal
       ? {
           rehearsal: {
-            azure: createAzure(azure.settings),
+            azure: createAzure({ ...azure.settings, subscriptionIds: options.subscriptionIds }),
             runs,
-            network: REHEARSAL_NETWORK,
+            networks: options.rehearsal.networks ?? [REHEARSAL_NETWORK],
             pollMs: 25,
             checkTimeoutMs: options.rehearsal.checkTimeoutMs ?? 5000,
             standing: { days: options.rehearsal.days ?? 90, maxConcurrent: options.rehearsal.maxConcurrent ?? 2 },

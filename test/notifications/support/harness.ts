@@ -5,7 +5,7 @@ import path from 'node:path';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { createAzure, type Azure } from '../../../src/azure';
 import { Messenger } from '../../../src/bot/messenger';
-import { messengerCardSender } from '../../../src/bot/notifications/sender';
+import { messengerCardSender } from '../../../src/bot/chatNotifications/sender';
 import { createLogger } from '../../../src/log';
 import {
   azureJobSource,

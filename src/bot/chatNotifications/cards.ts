@@ -89,9 +89,12 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
   const grantFix = e?.fix?.kind === 'grantKeyVaultAccess' ? e.fix : undefined;
   // Real job errors do not name the key vault: the grant flow finds it from the VM's encryption settings.
   const hasGrant = !recovered && (!!grantFix || e?.code === 'KeyVaultPermissionsNotConfigured');
+  // A failed restore rehearsal has its own card (issue 19): its titles, its run, Rehearse again and the rehearsals
+  // list instead of "Show job" (its id is a run's, not a Backup job's); no "I'm on it" or Snooze (the backup card's).
+  const rehearsal = /^rehearsal$/i.test(c.operation);
   const operation = /^backup$/i.test(c.operation)
     ? t(l, 'notify.operation.backup')
-    : /^rehearsal$/i.test(c.operation)
+    : rehearsal
       ? t(l, 'rehearsal.operation')
       : c.operation;
   // The error's documented name where the catalogue knows it, else Azure's number: a job's errorTitle is the entity
@@ -104,22 +107,31 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
     ...(c.count > 1 ? [fact(t(l, 'notify.fact.firstFailure'), formatTime(c.firstAt))] : []),
     fact(t(l, 'notify.fact.lastFailure'), formatTime(c.lastAt)),
     ...(errorCode ? [fact(t(l, 'notify.fact.error'), errorCode)] : []),
-    fact(t(l, 'notify.fact.job'), c.lastJobId),
+    fact(t(l, rehearsal ? 'rehearsal.notify.run' : 'notify.fact.job'), c.lastJobId),
     ...ownershipFacts(l, c),
   ];
+  const titles = rehearsal
+    ? {
+        recovered: t(l, 'rehearsal.notify.recoveredTitle', { vm }),
+        failing: t(l, c.count > 1 ? 'rehearsal.notify.titleRepeat' : 'rehearsal.notify.title', { vm, count: c.count }),
+        recoveredSummary: 'rehearsal.notify.recoveredSummary' as const,
+      }
+    : {
+        recovered: t(l, 'notify.failure.recoveredTitle', { vm }),
+        failing: t(l, c.count > 1 ? 'notify.failure.titleRepeat' : 'notify.failure.title', { vm, count: c.count }),
+        recoveredSummary: 'notify.failure.recoveredSummary' as const,
+      };
   return renderCard('notify.failure', {
-    title: recovered
-      ? t(l, 'notify.failure.recoveredTitle', { vm })
-      : t(l, c.count > 1 ? 'notify.failure.titleRepeat' : 'notify.failure.title', { vm, count: c.count }),
+    title: recovered ? titles.recovered : titles.failing,
     color: recovered ? 'Good' : 'Attention',
     summary: recovered
-      ? t(l, 'notify.failure.recoveredSummary', { vm, time: formatTime(c.recovered!.at), count: c.count }) +
+      ? t(l, titles.recoveredSummary, { vm, time: formatTime(c.recovered!.at), count: c.count }) +
         (c.owner ? ` ${t(l, 'notify.failure.recoveredOwner', { who: personName(c.owner) })}` : '')
       : t(l, 'notify.failure.summary', { operation, vm, vault, time: formatTime(c.lastAt) }),
     facts,
-    canTake: !recovered && !c.owner,
+    canTake: !recovered && !c.owner && !rehearsal,
     takeLabel: t(l, 'notify.button.take'),
-    canSnooze: !recovered,
+    canSnooze: !recovered && !rehearsal,
     snoozeLabel: t(l, 'notify.button.snooze'),
     snoozeIntro: t(l, 'notify.snooze.intro'),
     snoozeChoices: SNOOZE_HOURS.map((hours) => ({
@@ -141,7 +153,12 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
     vm: c.vm,
     hasBackup: !recovered,
     backupLabel: t(l, 'notify.button.backupNow'),
+    showJob: !rehearsal,
     showJobLabel: t(l, 'notify.button.showJob'),
+    canRehearse: rehearsal && !recovered,
+    rehearseLabel: t(l, 'rehearsal.notify.rehearseAgain'),
+    showRehearsals: rehearsal,
+    rehearsalsLabel: t(l, 'rehearsal.notify.showRehearsals'),
     vault: c.vault,
     jobId: recovered ? c.recovered!.jobId : c.lastJobId,
     links: itemLinks(l, c, true),
