@@ -276,7 +276,7 @@ async function standingCommand(
   });
   // The requester's copy, updated in place from now on.
   const activityId = await sendCard(ctx, deps.feature.requests.card(locale, record, 'requester'));
-  if (activityId) await deps.feature.requests.attachRequesterCard(record.id, activityId);
+  if (activityId) await deps.feature.requests.attachRequesterCard(record.id, activityId, record);
 }
 
 async function vmPicker(deps: RehearsalHandlerDeps, locale: Locale): Promise<AdaptiveCardJson> {

@@ -156,14 +156,20 @@ export class StandingRequests {
     }
   }
 
-  /** The requester's card once sent; a decision made meanwhile is shown on it at once. */
-  async attachRequesterCard(id: string, activityId: string): Promise<void> {
+  /**
+   * The requester's card once sent (rendered from `shown`); a decision made meanwhile is shown on it at once, and so
+   * is a delivery to an approver met meanwhile.
+   */
+  async attachRequesterCard(id: string, activityId: string, shown?: StandingRequest): Promise<void> {
     const { value } = await this.deps.records.update(id, (cur) =>
       cur?.cards.requester
         ? { ...cur, cards: { ...cur.cards, requester: { ...cur.cards.requester, activityId } } }
         : undefined,
     );
-    if (value && value.status !== 'pending') await this.updateCards(value);
+    if (!value) return;
+    if (value.status !== 'pending') await this.updateCards(value);
+    else if (shown && !shown.cards.approvers?.activityId && value.cards.approvers?.activityId)
+      await this.updateCards(value, ['requester']);
   }
 
   /**
