@@ -58,6 +58,7 @@ export interface ActResult {
 export class ApprovalService {
   private readonly now: () => Date;
   private readonly cards: ApprovalCards;
+  private readonly pendingElsewhere: (() => Promise<number>)[] = [];
 
   constructor(private readonly deps: ApprovalServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -119,12 +120,26 @@ export class ApprovalService {
     return { record: (await this.get(record.id)) ?? delivered ?? record, delivered: !!delivered };
   }
 
+  /**
+   * Other requests waiting for an approver (a standing rehearsal's: src/bot/rehearsal/standingRequests.ts), posted
+   * by deliverPending() too: when the bot meets an approver, and at start-up.
+   */
+  alsoDeliverPending(deliver: () => Promise<number>): void {
+    this.pendingElsewhere.push(deliver);
+  }
+
   /** Posts pending requests that have not reached an approver yet (none was known when they were made). */
   async deliverPending(): Promise<number> {
     let posted = 0;
     for (const { value } of await this.deps.records.list({ newestFirst: true, limit: 100 })) {
       if (value.status !== 'pending' || value.cards.approvers || isExpired(value, this.now())) continue;
       if (await this.cards.deliver(value, { tellRequester: true })) posted++;
+    }
+    for (const deliver of this.pendingElsewhere) {
+      posted += await deliver().catch((err: unknown) => {
+        this.deps.logger.warn({ err }, 'pending requests could not be delivered');
+        return 0;
+      });
     }
     return posted;
   }

@@ -99,6 +99,8 @@ export class RehearsalFeature {
       maxConcurrent: options.standing.maxConcurrent,
       now: this.now,
     });
+    // A standing request made while no other approver was reachable goes out when the bot meets one (as a restore's).
+    deps.approvals.alsoDeliverPending(() => this.requests.deliverPending());
     this.reported = store.records<{ at: string }>('rehearsal-reported');
     if (options.networks?.length) {
       options.runs.register(

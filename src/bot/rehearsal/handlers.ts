@@ -197,7 +197,9 @@ export function standingDecisionVerb(deps: RehearsalHandlerDeps, action: 'approv
         ? t(locale, 'rehearsal.standingRequest.expired')
         : result.refused === 'decided'
           ? t(locale, 'approval.notice.decided', { state: t(locale, `approval.state.${result.record.status}`) })
-          : refusalNotice(locale, result.refused, undefined, who.aadObjectId ?? '')
+          : result.refused === 'notApprover'
+            ? t(locale, 'rehearsal.standingRequest.notApprover', { objectId: who.aadObjectId ?? '' })
+            : refusalNotice(locale, result.refused, undefined, who.aadObjectId ?? '')
       : result.standing
         ? t(locale, result.created ? 'rehearsal.standing.created' : 'rehearsal.standing.exists', {
             scope: scopeLabel(locale, result.standing.scope),
@@ -274,7 +276,7 @@ async function standingCommand(
   });
   // The requester's copy, updated in place from now on.
   const activityId = await sendCard(ctx, deps.feature.requests.card(locale, record, 'requester'));
-  if (activityId) await deps.feature.requests.attachRequesterCard(record.id, activityId);
+  if (activityId) await deps.feature.requests.attachRequesterCard(record.id, activityId, record);
 }
 
 async function vmPicker(deps: RehearsalHandlerDeps, locale: Locale): Promise<AdaptiveCardJson> {

@@ -85,43 +85,91 @@ export class StandingRequests {
     };
     await this.deps.records.create(record.id, record);
     await this.audit(record, input.requester, 'requested', { expiresAt: record.expiresAt });
+    return (await this.deliver(record)) ?? (await this.get(record.id)) ?? record;
+  }
+
+  /**
+   * Posts pending, unexpired requests that have not reached an approver yet (none other than the requester was known
+   * when they were made): called when the bot meets an approver, as restore requests are (ApprovalService
+   * deliverPending). Each is claimed by compare-and-set before it is posted, so it is delivered once across replicas
+   * and restarts; the requester's card then says whom it waits for.
+   */
+  async deliverPending(): Promise<number> {
+    const now = this.deps.now();
+    let posted = 0;
+    for (const { value } of await this.deps.records.list({ newestFirst: true, limit: 100 })) {
+      if (value.status !== 'pending' || value.cards.approvers || Date.parse(value.expiresAt) <= now) continue;
+      if (await this.deliver(value, { tellRequester: true })) posted++;
+    }
+    return posted;
+  }
+
+  /**
+   * Claims the approvers' card slot (a second poster finds the claim), posts the card to the approvers (the restore's
+   * directory: never the requester's own chat), stores its message id. Undefined when nobody can be reached now or the
+   * slot was claimed already; a failed post releases the claim (a later meeting tries again).
+   */
+  private async deliver(
+    record: StandingRequest,
+    options: { tellRequester?: boolean } = {},
+  ): Promise<StandingRequest | undefined> {
     const where = await this.deps.approvals.approversConversation({
-      aadObjectId: input.requester.aadObjectId,
-      conversationId: input.requesterCard.reference.conversation?.id,
+      aadObjectId: record.requester.aadObjectId,
+      conversationId: record.cards.requester?.reference.conversation?.id,
     });
-    if (!where) return record;
-    const approversLocale = where.locale;
+    if (!where) return undefined;
+    const claim = await this.deps.records.update(record.id, (cur) =>
+      cur && cur.status === 'pending' && !cur.cards.approvers
+        ? {
+            ...cur,
+            cards: { ...cur.cards, approvers: { reference: where.reference } },
+            locales: { ...cur.locales, approvers: where.locale },
+          }
+        : undefined,
+    );
+    if (!claim.changed || !claim.value) return undefined;
     try {
-      const pending = { ...record, locales: { ...record.locales, approvers: approversLocale } };
       const activityId = await this.deps.messenger.sendCard(
         where.reference,
-        standingRequestCard(approversLocale, pending, 'approvers', this.deps),
+        standingRequestCard(where.locale, claim.value, 'approvers', this.deps),
       );
       const { value } = await this.deps.records.update(record.id, (cur) =>
         cur
           ? {
               ...cur,
               cards: { ...cur.cards, approvers: { reference: where.reference, activityId } },
-              locales: { ...cur.locales, approvers: approversLocale },
               deliveredTo: { kind: where.kind, name: where.approver?.name },
             }
           : undefined,
       );
-      return value ?? record;
+      this.deps.logger.info({ requestId: record.id, to: where.kind }, 'standing rehearsal request delivered');
+      if (value && options.tellRequester) await this.updateCards(value, ['requester']);
+      return value;
     } catch (err) {
       this.deps.logger.warn({ err, requestId: record.id }, 'standing rehearsal request could not be posted');
-      return record;
+      await this.deps.records.update(record.id, (cur) =>
+        cur?.cards.approvers && !cur.cards.approvers.activityId
+          ? { ...cur, cards: { requester: cur.cards.requester } }
+          : undefined,
+      );
+      return undefined;
     }
   }
 
-  /** The requester's card once sent; a decision made meanwhile is shown on it at once. */
-  async attachRequesterCard(id: string, activityId: string): Promise<void> {
+  /**
+   * The requester's card once sent (rendered from `shown`); a decision made meanwhile is shown on it at once, and so
+   * is a delivery to an approver met meanwhile.
+   */
+  async attachRequesterCard(id: string, activityId: string, shown?: StandingRequest): Promise<void> {
     const { value } = await this.deps.records.update(id, (cur) =>
       cur?.cards.requester
         ? { ...cur, cards: { ...cur.cards, requester: { ...cur.cards.requester, activityId } } }
         : undefined,
     );
-    if (value && value.status !== 'pending') await this.updateCards(value);
+    if (!value) return;
+    if (value.status !== 'pending') await this.updateCards(value);
+    else if (shown && !shown.cards.approvers?.activityId && value.cards.approvers?.activityId)
+      await this.updateCards(value, ['requester']);
   }
 
   /**
@@ -196,13 +244,13 @@ export class StandingRequests {
   }
 
   /** Both copies of the card follow the request (a card that cannot be edited now is logged). */
-  private async updateCards(record: StandingRequest): Promise<void> {
+  private async updateCards(record: StandingRequest, only?: Audience[]): Promise<void> {
     const copies: [CardAddress | undefined, Audience, Locale][] = [
       [record.cards.requester, 'requester', record.locales.requester],
       [record.cards.approvers, 'approvers', record.locales.approvers],
     ];
     for (const [address, audience, locale] of copies) {
-      if (!address?.activityId) continue;
+      if (!address?.activityId || (only && !only.includes(audience))) continue;
       await this.deps.messenger
         .updateCard(address, this.card(locale, record, audience))
         .catch((err: unknown) =>

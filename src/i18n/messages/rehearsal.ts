@@ -92,6 +92,8 @@ export const en = {
   'rehearsal.standingRequest.approved': 'Approved: the standing rehearsal is active',
   'rehearsal.standingRequest.expired':
     'This request has expired: no standing rehearsal was set. Type `rehearse monthly <vm | vault>` to ask again.',
+  'rehearsal.standingRequest.notApprover':
+    'Only approvers can approve or reject a standing rehearsal. Your Entra object id is {objectId}.',
   'rehearsal.standingRequest.sent':
     'Standing rehearsal of {scope} requested: an approver other than you must approve it (card below).',
   'rehearsal.standingRequest.exists':
@@ -192,6 +194,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   'rehearsal.standingRequest.approved': '已核准：常設演練已生效',
   'rehearsal.standingRequest.expired':
     '此要求已過期：未設定常設演練。輸入 `rehearse monthly <VM 或保存庫名稱>` 重新提出要求。',
+  'rehearsal.standingRequest.notApprover': '只有核准者可以核准或拒絕常設演練。您的 Entra 物件識別碼為 {objectId}。',
   'rehearsal.standingRequest.sent': '已要求 {scope} 的常設演練：必須由您以外的核准者核准 (見下方卡片)。',
   'rehearsal.standingRequest.exists': '{scope} 已有常設演練 (至 {expires})：不需要再要求。',
   'rehearsal.notify.title': '還原演練失敗：{vm}',
