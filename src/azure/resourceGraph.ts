@@ -52,6 +52,17 @@ const REFUSAL = new Set([401, 403, 404, 409, 429, 501, 503]);
  * does not grow with the number of VMs. Needs read on the resources (Resource Graph and the list both show only
  * what the identity may read).
  */
+/** One page of a picker: what was typed, the region, ids left out, the page, and optionally one subscription. */
+export interface PageQuery {
+  contains?: string;
+  location?: string;
+  excludeIds?: string[];
+  top: number;
+  skip: number;
+  /** Only this managed subscription (a vault's: Backup protects VMs of its own subscription); default all. */
+  subscriptionId?: string;
+}
+
 export class ResourceLookup {
   private refusedUntil = 0;
 
@@ -94,15 +105,7 @@ export class ResourceLookup {
    */
   async page(
     kind: ResourceKind,
-    query: {
-      contains?: string;
-      location?: string;
-      excludeIds?: string[];
-      top: number;
-      skip: number;
-      /** Only this managed subscription (a vault's: Backup protects VMs of its own subscription); default all. */
-      subscriptionId?: string;
-    },
+    query: PageQuery,
     options: OperationOptions = {},
   ): Promise<{ items: FoundResource[]; total: number }> {
     const { items, total } = await this.pageUnlabelled(kind, query, options);
@@ -111,14 +114,7 @@ export class ResourceLookup {
 
   private async pageUnlabelled(
     kind: ResourceKind,
-    query: {
-      contains?: string;
-      location?: string;
-      excludeIds?: string[];
-      top: number;
-      skip: number;
-      subscriptionId?: string;
-    },
+    query: PageQuery,
     options: OperationOptions,
   ): Promise<{ items: FoundResource[]; total: number }> {
     const subscriptions = query.subscriptionId

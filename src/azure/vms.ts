@@ -6,7 +6,7 @@ import { fromBackupStatus, fromProtectedItem, protectedVmId } from './mapping/pr
 import { needsOsDisk, toAgentState, toVmEncryption } from './mapping/vmEncryption';
 import { parseResourceId, sameId } from './names';
 import { collectPages } from './paging';
-import { ResourceLookup, type FoundResource } from './resourceGraph';
+import { ResourceLookup, type FoundResource, type PageQuery } from './resourceGraph';
 import type { OperationOptions, ProtectionSummary, ResourceRef, VmListItem, VmSummary } from './types';
 import { loadVaults } from './vaults';
 
@@ -219,18 +219,7 @@ export class VmOperations {
    * query whatever the estate's size; no protection read. For pickers that page on the server.
    * Needs `Microsoft.Compute/virtualMachines/read`.
    */
-  async page(
-    query: {
-      contains?: string;
-      location?: string;
-      excludeIds?: string[];
-      top: number;
-      skip: number;
-      /** Only this managed subscription (the vault's, in `enable backup`); default all. */
-      subscriptionId?: string;
-    },
-    options: OperationOptions = {},
-  ): Promise<{ items: VmPlace[]; total: number }> {
+  async page(query: PageQuery, options: OperationOptions = {}): Promise<{ items: VmPlace[]; total: number }> {
     const { items, total } = await this.lookup.page('vm', query, options);
     return { items: items.map(toPlace), total };
   }

@@ -4,7 +4,7 @@ import { describeFailure, isAbort, isTransient } from './failures';
 import { cleanupStep } from './rehearsalCleanup';
 import { merge, ownTags } from './rehearsalTags';
 import { rehearsalNames, type RehearsalCheckpoint, type RehearsalRun, type RehearsalStep } from './rehearsalTypes';
-import { restoreRunKind } from './restoreRun';
+import { createVmPlan, restoreRunKind } from './restoreRun';
 import type { RunKind, StepContext, StepResult } from './types';
 
 export * from './rehearsalTypes';
@@ -192,33 +192,12 @@ export function rehearsalRunKind(options: RehearsalRunOptions): RunKind<Rehearsa
     const created = merge(cp.created, [vmId, nicId]);
     const at = cp.times?.vmFrom ? cp.times : times(cp, { vmFrom: iso() });
     await ctx.save({ created, times: at });
-    const enc = plan.encryption;
     const vmName = names.vm;
     const vm = await azure.restore
-      .createVm(
-        {
-          requestId: cp.requestId,
-          outputs: cp.outputs!,
-          recoveryPointTime: new Date(plan.recoveryPoint.time),
-          sourceVmName: plan.vm.name,
-          osType: plan.vm.osType,
-          targetResourceGroup: plan.targetResourceGroup.name,
-          region: plan.region,
-          subnetId: plan.subnet.id,
-          vmName: names.vm,
-          nicName: names.nic,
-          encryption: enc && {
-            pass: enc.pass,
-            keyVault: { id: enc.keyVault.id, vaultUri: enc.keyVault.vaultUri },
-            ...(enc.kekVault ? { kekVault: { id: enc.kekVault.id, vaultUri: enc.kekVault.vaultUri } } : {}),
-            putBack: cp.putBack,
-            aadClientId: enc.aadClientId,
-          },
-          path: plan.path,
-          tags: ownTags(run.id, cp),
-        },
-        { abortSignal: ctx.signal, pollIntervalMs: Math.min(pollMs, 5000) },
-      )
+      .createVm(createVmPlan(cp, names, ownTags(run.id, cp)), {
+        abortSignal: ctx.signal,
+        pollIntervalMs: Math.min(pollMs, 5000),
+      })
       .catch((err: unknown) => {
         // The VM exists but its agent never reported, so the ADE extension could not be pushed: what the checks are
         // for. The VM was made (tagged with the request's create tag); the checks then say what is wrong.

@@ -1,4 +1,4 @@
-import type { Azure, JobError, KeyAndSecretPutBack, RestoreJobOutputs } from '../azure';
+import type { Azure, CreateVmPlan, JobError, KeyAndSecretPutBack, RestoreJobOutputs } from '../azure';
 import { trackWrites, trailTags } from '../azure';
 import type { RestorePlan } from './restorePlan';
 import type { RunKind, RunRecord, StepContext, StepResult } from './types';
@@ -222,30 +222,12 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
 
   const createVm: Step = async ({ checkpoint: cp }, ctx) => {
     const { plan } = cp;
-    const enc = plan.encryption;
     const created = await restore.createVm(
-      {
-        requestId: cp.requestId,
-        outputs: cp.outputs!,
-        recoveryPointTime: new Date(plan.recoveryPoint.time),
-        sourceVmName: plan.vm.name,
-        osType: plan.vm.osType,
-        targetResourceGroup: plan.targetResourceGroup.name,
-        region: plan.region,
-        subnetId: plan.subnet.id,
-        vmName: plan.newVmName,
-        nicName: plan.newNicName,
-        encryption: enc && {
-          pass: enc.pass,
-          keyVault: { id: enc.keyVault.id, vaultUri: enc.keyVault.vaultUri },
-          ...(enc.kekVault ? { kekVault: { id: enc.kekVault.id, vaultUri: enc.kekVault.vaultUri } } : {}),
-          putBack: cp.putBack,
-          aadClientId: enc.aadClientId,
-        },
-        // The approved path: the compute API from the plan, or the template only as checked against the plan.
-        path: plan.path,
-        tags: trailTags({ requestId: cp.requestId, requestedBy: cp.requestedBy, approvedBy: cp.approvedBy }),
-      },
+      createVmPlan(
+        cp,
+        { vm: plan.newVmName, nic: plan.newNicName },
+        trailTags({ requestId: cp.requestId, requestedBy: cp.requestedBy, approvedBy: cp.approvedBy }),
+      ),
       { abortSignal: ctx.signal, pollIntervalMs: Math.min(pollMs, 5000) },
     );
     const vm = {
@@ -277,5 +259,39 @@ export function restoreRunKind(options: RestoreRunOptions): RunKind<RestoreCheck
     onChange: options.onChange,
     authorize: options.authorize,
     retryable: restoreRetryable,
+  };
+}
+
+/**
+ * What `restore.createVm` is given for an approved plan: a restore's VM and a rehearsal's are built alike, from the
+ * plan through the compute API (or the template only as checked against the plan), with the key and secret put back.
+ */
+export function createVmPlan(
+  cp: Pick<RestoreCheckpoint, 'requestId' | 'plan' | 'outputs' | 'putBack'>,
+  names: { vm: string; nic?: string },
+  tags: Record<string, string>,
+): CreateVmPlan {
+  const { plan } = cp;
+  const enc = plan.encryption;
+  return {
+    requestId: cp.requestId,
+    outputs: cp.outputs!,
+    recoveryPointTime: new Date(plan.recoveryPoint.time),
+    sourceVmName: plan.vm.name,
+    osType: plan.vm.osType,
+    targetResourceGroup: plan.targetResourceGroup.name,
+    region: plan.region,
+    subnetId: plan.subnet.id,
+    vmName: names.vm,
+    nicName: names.nic,
+    encryption: enc && {
+      pass: enc.pass,
+      keyVault: { id: enc.keyVault.id, vaultUri: enc.keyVault.vaultUri },
+      ...(enc.kekVault ? { kekVault: { id: enc.kekVault.id, vaultUri: enc.kekVault.vaultUri } } : {}),
+      putBack: cp.putBack,
+      aadClientId: enc.aadClientId,
+    },
+    path: plan.path,
+    tags,
   };
 }

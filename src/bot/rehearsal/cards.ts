@@ -10,7 +10,11 @@ import type { RehearsalRun } from '../../runs/rehearsalRun';
  * failed-rehearsal card recovered. Operation `Rehearsal` keeps it on its own card (never the VM's backup card).
  */
 export function rehearsalEvent(run: RehearsalRun): JobEvent {
-  if (run.checkpoint.result !== 'passed') return failureEvent(run);
+  return run.checkpoint.result === 'passed' ? runEvent(run, 'succeeded') : failureEvent(run);
+}
+
+/** A rehearsal's end as a job event of operation `Rehearsal`, with the run id as its job id. */
+function runEvent(run: RehearsalRun, outcome: JobEvent['outcome']): JobEvent {
   const cp = run.checkpoint;
   return {
     source: 'watcher',
@@ -20,7 +24,7 @@ export function rehearsalEvent(run: RehearsalRun): JobEvent {
     vmResourceGroup: cp.plan.vm.resourceGroup,
     ...vaultSubscription(run),
     operation: 'Rehearsal',
-    outcome: 'succeeded',
+    outcome,
     at: cp.times?.endedAt ?? new Date().toISOString(),
     startTime: cp.times?.startedAt,
   };
@@ -38,21 +42,15 @@ const vaultSubscription = (run: RehearsalRun): { subscriptionId?: string } => {
  * own failed-rehearsal card (src/notifications/stream.ts).
  */
 export function failureEvent(run: RehearsalRun): JobEvent {
-  const cp = run.checkpoint;
   const explanation = rehearsalExplanation('en', run);
   return {
-    source: 'watcher',
-    vault: cp.plan.item.vault,
-    jobId: run.id,
-    vm: cp.plan.vm.name,
-    vmResourceGroup: cp.plan.vm.resourceGroup,
-    ...vaultSubscription(run),
-    operation: 'Rehearsal',
-    outcome: 'failed',
-    at: cp.times?.endedAt ?? new Date().toISOString(),
-    startTime: cp.times?.startedAt,
+    ...runEvent(run, 'failed'),
     // The catalogue entry's code as the error's name: the card explains it and offers its fix.
-    error: { title: explanation.code, message: cp.failure?.message ?? explanation.title, recommendations: [] },
+    error: {
+      title: explanation.code,
+      message: run.checkpoint.failure?.message ?? explanation.title,
+      recommendations: [],
+    },
   };
 }
 
