@@ -157,11 +157,15 @@ function admin(azure: TestAzure, pathname: string, body: object): Promise<{ stat
   });
 }
 
-/** Waits until `check` holds (polling every 20 ms), or fails with `what`. No fixed sleeps. */
+/**
+ * Waits until `check` holds (polling every 20 ms), or fails with `what`. No fixed sleeps. The deadline is generous:
+ * it only ends a wait for something that is not coming, and a replica's first card comes after a cold start (first
+ * TLS handshakes, token, template compile) that took over 8 s on the 2-core CI machine while the fuzz suite ran.
+ */
 export async function waitFor<T>(
   what: string,
   check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 8000,
+  timeoutMs = 20_000,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
