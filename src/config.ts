@@ -12,6 +12,8 @@ import {
   toggle,
   url,
 } from './configFields';
+import { checkBlobStore, checkBotRegistration, checkLive } from './configChecks';
+import { rehearsalNetworks, SANDBOX_REHEARSAL_SUBNET, type RehearsalNetworkSetting } from './configRehearsal';
 import { sandboxUserDefaults } from './sandboxUsers';
 
 export { ConfigError } from './configFields';
@@ -109,7 +111,7 @@ export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
 /** The sandbox world's tenant (src/sandbox/world/seed.json), which the Agents Playground of `npm start` uses. */
 export const SANDBOX_TENANT_ID = '11111111-1111-4111-8111-111111111111';
 
-type Settings = z.infer<typeof schema>;
+export type Settings = z.infer<typeof schema>;
 
 /** Settings whose values are never echoed in an error message. */
 export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
@@ -201,13 +203,7 @@ export interface Config {
   /** REHEARSAL_*: restore rehearsals (docs/rehearsal.md); no network = rehearsals not configured. */
   rehearsal: {
     /** One per subscription (no subscriptionId = the primary one); empty = rehearsals not configured. */
-    networks: {
-      subscriptionId?: string;
-      resourceGroup: string;
-      vnet: string;
-      subnet: string;
-      addressPrefix?: string;
-    }[];
+    networks: RehearsalNetworkSetting[];
     maxConcurrent: number;
     standingDays: number;
     checkTimeoutMinutes: number;
@@ -337,65 +333,6 @@ function toConfig(s: Settings): Config {
   };
 }
 
-/** The sandbox world's isolated rehearsal networks (docs/sandbox.md): the primary subscription's and Contoso Finance's. */
-const SANDBOX_REHEARSAL_SUBNET = [
-  '/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg-rehearsal/providers/Microsoft.Network/virtualNetworks/vnet-rehearsal-eastasia/subnets/snet-rehearsal',
-  '/subscriptions/22222222-2222-4222-8222-222222222223/resourceGroups/rg-fin-rehearsal/providers/Microsoft.Network/virtualNetworks/vnet-rehearsal-fin-eastasia/subnets/snet-rehearsal',
-].join(',');
-
-const NAME = /^[A-Za-z0-9._()-]+$/;
-const FULL_SUBNET_ID =
-  /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)$/i;
-
-/**
- * REHEARSAL_SUBNET: comma-separated entries, each a full subnet resource id or `<rg>/<vnet>/<subnet>` (the primary
- * subscription); at most one per subscription (a rehearsal must know which to use).
- */
-function rehearsalNetworks(value: string | undefined, prefix: string | undefined): Config['rehearsal']['networks'] {
-  const entries = (value ?? '')
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean);
-  const networks = entries.map((e) => rehearsalNetwork(e, prefix)!);
-  const key = (n: { subscriptionId?: string }) => (n.subscriptionId ?? '(primary)').toLowerCase();
-  const seen = new Set<string>();
-  for (const n of networks) {
-    if (seen.has(key(n)))
-      throw new ConfigError(
-        'REHEARSAL_SUBNET',
-        `names two subnets in subscription ${n.subscriptionId ?? '(the primary one)'}: give one per subscription`,
-      );
-    seen.add(key(n));
-  }
-  return networks;
-}
-
-function rehearsalNetwork(
-  value: string | undefined,
-  prefix: string | undefined,
-): Config['rehearsal']['networks'][number] | undefined {
-  if (prefix && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(prefix)) {
-    throw new ConfigError(
-      'REHEARSAL_NETWORK_PREFIX',
-      `must be an IPv4 address range like 10.250.0.0/24 (got '${prefix}')`,
-    );
-  }
-  if (!value) return undefined;
-  const full = FULL_SUBNET_ID.exec(value);
-  if (full && full.slice(2).every((p) => NAME.test(p))) {
-    const [, subscriptionId, resourceGroup, vnet, subnet] = full;
-    return { subscriptionId, resourceGroup, vnet, subnet, ...(prefix ? { addressPrefix: prefix } : {}) };
-  }
-  const parts = value.split('/').map((p) => p.trim());
-  if (value.startsWith('/') || parts.length !== 3 || parts.some((p) => !NAME.test(p))) {
-    throw new ConfigError(
-      'REHEARSAL_SUBNET',
-      `each entry must be a subnet resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>) or <resource group>/<virtual network>/<subnet> (got '${value}')`,
-    );
-  }
-  return { resourceGroup: parts[0], vnet: parts[1], subnet: parts[2], ...(prefix ? { addressPrefix: prefix } : {}) };
-}
-
 /**
  * Without ALLOWED_TENANT_IDS only the bot's own tenant is let in: the sandbox world's (the Playground's) in sandbox
  * mode, AZURE_TENANT_ID (and BOT_TENANT_ID) in live mode.
@@ -403,99 +340,6 @@ function rehearsalNetwork(
 function defaultTenants(s: Settings): string[] {
   if (s.AZURE_MODE === 'sandbox') return [SANDBOX_TENANT_ID];
   return [...new Set([s.AZURE_TENANT_ID, s.BOT_TENANT_ID].filter((id): id is string => !!id))];
-}
-
-/** Live mode holds Azure write access: it never starts anonymous, nor without knowing which identity is approved. */
-function checkLive(s: Settings): void {
-  if (s.AZURE_MODE !== 'live') return;
-  if (!s.BOT_APP_ID) {
-    throw new ConfigError(
-      'BOT_APP_ID',
-      'is required in live mode (without it anyone could post activities to a bot that holds Azure write access)',
-    );
-  }
-  // No subscription setting: the bot manages every subscription its identity can read (issue 17).
-  const required = [
-    'AZURE_TENANT_ID',
-    'AZURE_MANAGED_IDENTITY_CLIENT_ID',
-    'AZURE_APPROVED_IDENTITY_OBJECT_ID',
-  ] as const;
-  for (const name of required) {
-    if (!s[name]) throw new ConfigError(name, 'is required in live mode (the managed identity the bot runs as)');
-  }
-  // Bearer tokens are only ever sent over TLS.
-  for (const name of ['AZURE_ARM_ENDPOINT', 'AZURE_GRAPH_ENDPOINT'] as const) {
-    if (!/^https:\/\//i.test(s[name])) {
-      throw new ConfigError(name, `must be an https URL in live mode (got '${s[name]}')`);
-    }
-  }
-  if (!s.APPROVERS_CONVERSATION_ID) {
-    throw new ConfigError(
-      'APPROVERS_CONVERSATION_ID',
-      'is required in live mode (approval cards go to that conversation only, never to wherever an approver last talked)',
-    );
-  }
-  if (!s.RECORD_SIGNING_KEY_SECRET_URI) {
-    throw new ConfigError(
-      'RECORD_SIGNING_KEY_SECRET_URI',
-      'is required in live mode (the Key Vault secret holding the key approvals and runs are signed with)',
-    );
-  }
-  if (!/^https:\/\/[^/\s]+\/secrets\/[^/\s]+(\/[^/\s]+)?\/?$/i.test(s.RECORD_SIGNING_KEY_SECRET_URI)) {
-    throw new ConfigError(
-      'RECORD_SIGNING_KEY_SECRET_URI',
-      `must be a Key Vault secret URL, https://<vault>.vault.azure.net/secrets/<name> (got '${s.RECORD_SIGNING_KEY_SECRET_URI}')`,
-    );
-  }
-}
-
-/** The same rules botbuilder asserts at the first request, checked at start-up instead. */
-function checkBotRegistration(s: Settings): void {
-  if (!s.BOT_APP_ID) return;
-  if (s.BOT_APP_TYPE !== 'MultiTenant' && !s.BOT_TENANT_ID) {
-    throw new ConfigError('BOT_TENANT_ID', `is required when BOT_APP_TYPE is ${s.BOT_APP_TYPE}`);
-  }
-  // One managed identity for everything: the bot's Bot Connector token and Azure's come from the same approved one.
-  if (
-    s.BOT_APP_TYPE === 'UserAssignedMSI' &&
-    s.AZURE_MANAGED_IDENTITY_CLIENT_ID &&
-    s.BOT_APP_ID.toLowerCase() !== s.AZURE_MANAGED_IDENTITY_CLIENT_ID.toLowerCase()
-  ) {
-    throw new ConfigError(
-      'BOT_APP_ID',
-      `must be the managed identity's client id AZURE_MANAGED_IDENTITY_CLIENT_ID when BOT_APP_TYPE is UserAssignedMSI (one approved identity; got '${s.BOT_APP_ID}')`,
-    );
-  }
-  if (s.BOT_APP_TYPE === 'UserAssignedMSI' && s.BOT_APP_PASSWORD) {
-    throw new ConfigError('BOT_APP_PASSWORD', 'must not be set when BOT_APP_TYPE is UserAssignedMSI');
-  }
-  if (s.BOT_APP_TYPE !== 'UserAssignedMSI' && !s.BOT_APP_PASSWORD) {
-    throw new ConfigError('BOT_APP_PASSWORD', `is required when BOT_APP_TYPE is ${s.BOT_APP_TYPE}`);
-  }
-}
-
-/** STORE=blob needs exactly one way in, and a container name Azure accepts. */
-function checkBlobStore(s: Settings): void {
-  if (s.STORE !== 'blob') return;
-  if (s.BLOB_CONNECTION_STRING && s.BLOB_ACCOUNT_URL) {
-    throw new ConfigError('BLOB_CONNECTION_STRING', 'must not be set together with BLOB_ACCOUNT_URL (choose one)');
-  }
-  if (!s.BLOB_CONNECTION_STRING && !s.BLOB_ACCOUNT_URL) {
-    throw new ConfigError(
-      'BLOB_ACCOUNT_URL',
-      'is required when STORE is blob (or BLOB_CONNECTION_STRING, for development against Azurite)',
-    );
-  }
-  // Bearer tokens are only ever sent over TLS.
-  if (s.BLOB_ACCOUNT_URL && !/^https:\/\/[^/\s]+/i.test(s.BLOB_ACCOUNT_URL)) {
-    throw new ConfigError('BLOB_ACCOUNT_URL', `must be an https URL (got '${s.BLOB_ACCOUNT_URL}')`);
-  }
-  if (!/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(s.BLOB_CONTAINER)) {
-    throw new ConfigError(
-      'BLOB_CONTAINER',
-      `must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit (got '${s.BLOB_CONTAINER}')`,
-    );
-  }
 }
 
 /** The Azure layer's settings in live mode: real endpoints, the configured managed identity, nothing trusted extra. */
