@@ -151,10 +151,7 @@ export class ApprovalService {
     by: Person & { tenantId?: string },
     input: { planHash?: string; reason?: string } = {},
   ): Promise<ActResult> {
-    const isApprover =
-      action === 'cancel'
-        ? false
-        : (await this.deps.access.can({ aadObjectId: by.aadObjectId, tenantId: by.tenantId }, 'approve')).allowed;
+    const isApprover = action !== 'cancel' && (await this.isApprover(by));
     if (action === 'retry') {
       const run = await this.run(id);
       // A rehearsal is never retried: it cleaned up after itself; another rehearsal is a new request.
