@@ -5,7 +5,8 @@ import type { RunEngine } from '../../runs/types';
 import type { RecordStore } from '../../store';
 import type { CardAddress, Messenger } from '../messenger';
 import { approvalCard, type ApprovalCardOptions, type Audience } from './cards';
-import type { ConversationDirectory } from './conversations';
+import type { AdaptiveCardJson } from '../../cards/render';
+import type { ApproversConversation, ConversationDirectory } from './conversations';
 import type { ApprovalRecord } from './types';
 
 export interface ApprovalCardsDeps {
@@ -31,50 +32,17 @@ export class ApprovalCards {
     record: ApprovalRecord,
     options: { tellRequester?: boolean } = {},
   ): Promise<ApprovalRecord | undefined> {
-    const where = await this.deps.conversations.approvers({
-      aadObjectId: record.requester.aadObjectId,
-      conversationId: record.cards.requester?.reference.conversation?.id,
+    const value = await deliverToApprovers(this.deps, record, {
+      what: 'approval card',
+      card: (locale, claimed, where) =>
+        approvalCard(locale, claimed, undefined, {
+          audience: 'approvers',
+          refresh: refreshFor(claimed, where.approverIds),
+        }),
+      delivered: (where) => ({ approverIds: where.approverIds }),
     });
-    if (!where) return undefined;
-    const claim = await this.deps.records.update(record.id, (cur) =>
-      cur && !cur.cards.approvers
-        ? {
-            ...cur,
-            cards: { ...cur.cards, approvers: { reference: where.reference } },
-            locales: { ...cur.locales, approvers: where.locale },
-          }
-        : undefined,
-    );
-    if (!claim.changed || !claim.value) return undefined;
-    const card = approvalCard(where.locale, claim.value, undefined, {
-      audience: 'approvers',
-      refresh: refreshFor(claim.value, where.approverIds),
-    });
-    try {
-      const activityId = await this.deps.messenger.sendCard(where.reference, card);
-      const { value } = await this.deps.records.update(record.id, (cur) =>
-        cur
-          ? {
-              ...cur,
-              cards: { ...cur.cards, approvers: { reference: where.reference, activityId } },
-              approverIds: where.approverIds,
-              deliveredTo: { kind: where.kind, name: where.approver?.name },
-            }
-          : undefined,
-      );
-      this.deps.logger.info(
-        { requestId: record.id, to: where.kind, conversation: where.reference.conversation?.id },
-        'approval card delivered',
-      );
-      if (options.tellRequester) await this.updateAll(record.id, undefined, ['requester']);
-      return value;
-    } catch (err) {
-      this.deps.logger.warn({ err, requestId: record.id }, 'approval card could not be posted');
-      await this.deps.records.update(record.id, (cur) =>
-        cur ? { ...cur, cards: { requester: cur.cards.requester } } : undefined,
-      );
-      return undefined;
-    }
+    if (value && options.tellRequester) await this.updateAll(record.id, undefined, ['requester']);
+    return value;
   }
 
   /** Both copies of the card, from the stored request and run (so a late update never shows an older state). */
@@ -103,4 +71,86 @@ export class ApprovalCards {
  */
 export function refreshFor(record: ApprovalRecord, approverIds: string[] | undefined): ApprovalCardOptions['refresh'] {
   return { userIds: record.status === 'pending' ? (approverIds?.length ? approverIds : undefined) : [] };
+}
+
+/** What a request needs for its approvers' copy to be posted once: its requester and the two card slots. */
+interface Deliverable {
+  id: string;
+  requester: { aadObjectId: string };
+  cards: { requester?: CardAddress; approvers?: CardAddress };
+  locales: { requester: Locale; approvers: Locale };
+  deliveredTo?: { kind: ApproversConversation['kind']; name?: string };
+}
+
+/**
+ * Posts a request's approvers' copy once, whatever the kind of request (a restore's, a standing rehearsal's): finds
+ * the approvers' conversation (never the requester's own chat), claims the approvers' card slot by compare-and-set (a
+ * second poster, on another replica or after a restart, finds the claim), posts, stores the message id and whom it
+ * reached. Undefined when nobody can be reached now, the slot was claimed already or `open` says the request no
+ * longer waits; a failed post releases the claim, so a later meeting tries again.
+ */
+export async function deliverToApprovers<R extends Deliverable>(
+  deps: {
+    records: RecordStore<R>;
+    messenger: Pick<Messenger, 'sendCard'>;
+    conversations: {
+      approvers(requester: {
+        aadObjectId?: string;
+        conversationId?: string;
+      }): Promise<ApproversConversation | undefined>;
+    };
+    logger: Logger;
+  },
+  record: R,
+  how: {
+    /** For the log lines: 'approval card', 'standing rehearsal request'. */
+    what: string;
+    card: (locale: Locale, claimed: R, where: ApproversConversation) => AdaptiveCardJson;
+    /** Whether the stored request still waits for its approvers' copy (default: always). */
+    open?: (current: R) => boolean;
+    /** What else the request keeps once delivered. */
+    delivered?: (where: ApproversConversation) => Partial<R>;
+  },
+): Promise<R | undefined> {
+  const where = await deps.conversations.approvers({
+    aadObjectId: record.requester.aadObjectId,
+    conversationId: record.cards.requester?.reference.conversation?.id,
+  });
+  if (!where) return undefined;
+  const claim = await deps.records.update(record.id, (cur) =>
+    cur && !cur.cards.approvers && (how.open?.(cur) ?? true)
+      ? {
+          ...cur,
+          cards: { ...cur.cards, approvers: { reference: where.reference } },
+          locales: { ...cur.locales, approvers: where.locale },
+        }
+      : undefined,
+  );
+  if (!claim.changed || !claim.value) return undefined;
+  try {
+    const activityId = await deps.messenger.sendCard(where.reference, how.card(where.locale, claim.value, where));
+    const { value } = await deps.records.update(record.id, (cur) =>
+      cur
+        ? {
+            ...cur,
+            ...how.delivered?.(where),
+            cards: { ...cur.cards, approvers: { reference: where.reference, activityId } },
+            deliveredTo: { kind: where.kind, name: where.approver?.name },
+          }
+        : undefined,
+    );
+    deps.logger.info(
+      { requestId: record.id, to: where.kind, conversation: where.reference.conversation?.id },
+      `${how.what} delivered`,
+    );
+    return value;
+  } catch (err) {
+    deps.logger.warn({ err, requestId: record.id }, `${how.what} could not be posted`);
+    await deps.records.update(record.id, (cur) =>
+      cur?.cards.approvers && !cur.cards.approvers.activityId
+        ? { ...cur, cards: { requester: cur.cards.requester } }
+        : undefined,
+    );
+    return undefined;
+  }
 }

@@ -6,6 +6,7 @@ import type { RehearsalNetwork } from '../../dialogs/rehearsal/plan';
 import { t, type Locale, type MessageKey } from '../../i18n';
 import type { Logger } from '../../log';
 import type { AuditResult, AuditTrail, RecordStore } from '../../store';
+import { deliverToApprovers } from '../approvals/publisher';
 import type { ApprovalService } from '../approvals/service';
 import type { Person, Refusal } from '../approvals/types';
 import type { CardAddress, Messenger } from '../messenger';
@@ -113,47 +114,17 @@ export class StandingRequests {
     record: StandingRequest,
     options: { tellRequester?: boolean } = {},
   ): Promise<StandingRequest | undefined> {
-    const where = await this.deps.approvals.approversConversation({
-      aadObjectId: record.requester.aadObjectId,
-      conversationId: record.cards.requester?.reference.conversation?.id,
-    });
-    if (!where) return undefined;
-    const claim = await this.deps.records.update(record.id, (cur) =>
-      cur && cur.status === 'pending' && !cur.cards.approvers
-        ? {
-            ...cur,
-            cards: { ...cur.cards, approvers: { reference: where.reference } },
-            locales: { ...cur.locales, approvers: where.locale },
-          }
-        : undefined,
+    const value = await deliverToApprovers(
+      { ...this.deps, conversations: { approvers: (r) => this.deps.approvals.approversConversation(r) } },
+      record,
+      {
+        what: 'standing rehearsal request',
+        open: (cur) => cur.status === 'pending',
+        card: (locale, claimed) => standingRequestCard(locale, claimed, 'approvers', this.deps),
+      },
     );
-    if (!claim.changed || !claim.value) return undefined;
-    try {
-      const activityId = await this.deps.messenger.sendCard(
-        where.reference,
-        standingRequestCard(where.locale, claim.value, 'approvers', this.deps),
-      );
-      const { value } = await this.deps.records.update(record.id, (cur) =>
-        cur
-          ? {
-              ...cur,
-              cards: { ...cur.cards, approvers: { reference: where.reference, activityId } },
-              deliveredTo: { kind: where.kind, name: where.approver?.name },
-            }
-          : undefined,
-      );
-      this.deps.logger.info({ requestId: record.id, to: where.kind }, 'standing rehearsal request delivered');
-      if (value && options.tellRequester) await this.updateCards(value, ['requester']);
-      return value;
-    } catch (err) {
-      this.deps.logger.warn({ err, requestId: record.id }, 'standing rehearsal request could not be posted');
-      await this.deps.records.update(record.id, (cur) =>
-        cur?.cards.approvers && !cur.cards.approvers.activityId
-          ? { ...cur, cards: { requester: cur.cards.requester } }
-          : undefined,
-      );
-      return undefined;
-    }
+    if (value && options.tellRequester) await this.updateCards(value, ['requester']);
+    return value;
   }
 
   /**
