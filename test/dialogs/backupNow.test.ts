@@ -159,9 +159,9 @@ describe('backup now', () => {
   });
 });
 
-/** The run once it is no longer running (or as it is after 5 s). */
+/** The run once it is no longer running (or as it is after 20 s). */
 async function settledRun(bot: ProtectBot, id: string) {
-  const until = Date.now() + 5_000;
+  const until = Date.now() + 20_000;
   for (;;) {
     const run = await bot.runs.get(id);
     if (run?.status !== 'running' || Date.now() > until) return run;

@@ -155,7 +155,10 @@ describe('the first hour: dead ends and friction (issue 20)', () => {
       conversation: { id: 'colour', conversationType: 'personal', tenantId: '11111111-1111-4111-8111-111111111111' },
       channelData: { tenant: { id: '11111111-1111-4111-8111-111111111111' } },
     });
-    const card = res.sent.map((s) => s.activity.attachments?.[0]?.content).find(Boolean);
+    const card = res.sent
+      .filter((s) => s.conversationId === 'colour')
+      .map((s) => s.activity.attachments?.[0]?.content)
+      .find(Boolean);
     const line = coloured(card).find((b) => /No VM is called \*\*vm-nope-99\*\*/.test(b.text));
     expect(line).toBeDefined();
     expect(line!.color).toBe('Attention');

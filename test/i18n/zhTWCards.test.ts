@@ -241,7 +241,7 @@ describe('zh-TW cards carry no English outside the allowed terms', () => {
     for (const x of posted()) seen.push({ where: 'watcher', card: cardOf(x) });
 
     // Cards updated in place after the turn (enable result, backup progress, the approval through the restore run).
-    const until = Date.now() + 10_000;
+    const until = Date.now() + 20_000;
     const updated = () => bot.connector.sent.filter((s) => s.method === 'PUT').map((s) => cardId(cardOf(s)));
     while (Date.now() < until) {
       const ids = updated();

@@ -122,7 +122,7 @@ describe('notification commands', () => {
   });
 });
 
-async function until<T>(check: () => T | undefined, timeoutMs = 8000): Promise<T> {
+async function until<T>(check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = check();

@@ -99,7 +99,7 @@ function findAction(card: any, verb: string): any {
   return found;
 }
 
-async function until<T>(check: () => T | undefined, timeoutMs = 8000): Promise<T> {
+async function until<T>(check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = check();

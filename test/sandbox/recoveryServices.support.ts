@@ -54,7 +54,7 @@ export function raw(
 }
 
 /** Polls `check` until it returns a value (the sandbox settles its clock on every request). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -15,7 +15,7 @@ export async function waitForJob(
   jobs: JobOperations,
   vault: string,
   jobId: string,
-  timeoutMs = 10_000,
+  timeoutMs = 20_000,
 ): Promise<JobSummary> {
   const until = Date.now() + timeoutMs;
   for (;;) {

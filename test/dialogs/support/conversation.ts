@@ -146,8 +146,11 @@ export async function play(bot: ProtectBot, c: Case, caseId: string): Promise<vo
     if ('say' in step) {
       const res = await bot.post({ ...base, type: 'message', text: step.say, textFormat: 'plain' });
       if (res.status >= 300) throw new Error(`${where}: HTTP ${res.status}`);
-      const cards = res.sent.filter((s) => s.activity.attachments?.length);
-      const message = res.sent
+      // What this turn posted into this conversation: a run of an earlier case may edit or post its own cards
+      // into its own conversation while this request is in flight.
+      const mine = res.sent.filter((s) => s.method === 'POST' && s.conversationId === conversation);
+      const cards = mine.filter((s) => s.activity.attachments?.length);
+      const message = mine
         .map((s) => s.activity.text)
         .filter(Boolean)
         .join('\n');
@@ -179,7 +182,9 @@ export async function play(bot: ProtectBot, c: Case, caseId: string): Promise<vo
       if (res.status !== 200) throw new Error(`${where}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
       const body = res.body ?? {};
       const returned = body.type === 'application/vnd.microsoft.card.adaptive' ? body.value : undefined;
-      const posted = res.sent.filter((s) => s.activity.attachments?.length).pop();
+      const posted = res.sent
+        .filter((s) => s.method === 'POST' && s.conversationId === conversation && s.activity.attachments?.length)
+        .pop();
       // A start button posts its flow as a new message; anything else replaces the clicked card.
       const answer = posted
         ? { card: posted.activity.attachments[0].content, activityId: sentId(posted.index), conversation }

@@ -20,7 +20,11 @@ export interface ProtectBot {
   connector: FakeConnector;
   logs: ReturnType<typeof captureLogs>;
   /** POSTs an activity to /api/messages; the HTTP answer (an invoke's response body) and what went to the connector. */
-  post(activity: Record<string, any>): Promise<{ status: number; body: any; sent: { index: number; activity: any }[] }>;
+  post(activity: Record<string, any>): Promise<{
+    status: number;
+    body: any;
+    sent: { index: number; method: string; conversationId: string; activity: any }[];
+  }>;
   close(): Promise<void>;
 }
 
@@ -94,7 +98,12 @@ export async function startProtectBot(
         body: JSON.stringify({ ...activity, serviceUrl: connector.url }),
       });
       const text = await res.text();
-      const sent = connector.sent.slice(before).map((s, i) => ({ index: before + i, activity: s.activity }));
+      const sent = connector.sent.slice(before).map((s, i) => ({
+        index: before + i,
+        method: s.method,
+        conversationId: s.conversationId,
+        activity: s.activity,
+      }));
       return { status: res.status, body: text ? JSON.parse(text) : undefined, sent };
     },
     async close() {
@@ -115,7 +124,7 @@ export async function waitForUpdate(
   bot: ProtectBot,
   activityId: string,
   accept: (card: any) => boolean,
-  timeoutMs = 8_000,
+  timeoutMs = 20_000,
 ): Promise<any> {
   const until = Date.now() + timeoutMs;
   for (;;) {
