@@ -1,40 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../log';
-import type { RecordStore } from '../store';
 import { describeFailure, isAbort, isTransient } from './failures';
 import { deadOnThisHost, heldByOther } from './lease';
-import type { RunEngine, RunKind, RunRecord, StepContext, StepResult } from './types';
+import { OpenRunIndex } from './openRuns';
+import type { RunEngine, RunEngineOptions, RunKind, RunRecord, StepContext, StepResult } from './types';
 import { countMetric, inSpan } from '../telemetry';
-
-export interface RunEngineOptions {
-  /** Where runs live (one record per run, changed only by compare-and-set). */
-  store: RecordStore<RunRecord>;
-  logger: Logger;
-  /** This replica's name in leases; unique per process by default. */
-  owner?: string;
-  /** How long a claim lasts without renewal. A dead replica's runs are taken over once it lapses. */
-  leaseMs?: number;
-  /** How often this replica looks for runs whose lease lapsed (0 = only on resumeAll). Default leaseMs / 2. */
-  takeoverIntervalMs?: number;
-  /** Attempts of one step on transient errors (429, 5xx, dropped connections) before the run fails. */
-  maxAttempts?: number;
-  /** Wait before attempt n+1 of a step after a transient error. */
-  retryDelayMs?: (attempt: number) => number;
-  now?: () => number;
-  /** Whether a lease's owner is known to be dead (default: a process of this host that no longer exists). */
-  isDead?: (owner: string) => boolean;
-}
 
 type AnyKind = RunKind<Record<string, unknown>>;
 type AnyRun = RunRecord;
-
-/** An entry of the index of unfinished runs: the sweep reads these, not every run ever stored. */
-interface OpenRun {
-  kind: string;
-  at: string;
-}
 
 /**
  * The durable run engine (src/runs/types.ts), for any kind of long-running work. How to use it:
@@ -70,10 +44,8 @@ export class DurableRunEngine implements RunEngine {
   private readonly isDead: (owner: string) => boolean;
   private takeoverTimer?: NodeJS.Timeout;
   private stopped = false;
-  /** `<collection>-open/<id>` for every run that may still need work (see claimAbandoned). */
-  private readonly open: RecordStore<OpenRun>;
-  /** Whether this process has rebuilt the index from a full listing (once, at the first sweep). */
-  private indexed = false;
+  /** Every run that may still need work (the sweep reads it, not every run ever stored). */
+  private readonly open: OpenRunIndex;
 
   constructor(private readonly options: RunEngineOptions) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -82,7 +54,7 @@ export class DurableRunEngine implements RunEngine {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryDelayMs = options.retryDelayMs ?? ((n) => Math.min(30_000, 1000 * 2 ** n));
     this.now = options.now ?? Date.now;
-    this.open = options.store.sibling<OpenRun>(`${options.store.collection}-open`);
+    this.open = new OpenRunIndex(options.store, options.logger, () => this.iso());
   }
 
   register<C extends object>(kind: RunKind<C>): void {
@@ -104,7 +76,7 @@ export class DurableRunEngine implements RunEngine {
       updatedAt: at,
     };
     // Indexed before it exists: a crash in between leaves an entry the sweep drops, never a run it cannot find.
-    await this.open.create(id, { kind, at });
+    await this.open.add(id, kind);
     const created = await this.options.store.create(id, record);
     const stored = created ? record : (await this.options.store.get(id))!.value;
     if (created) await this.notify(stored);
@@ -120,7 +92,7 @@ export class DurableRunEngine implements RunEngine {
     const current = await this.get(id);
     if (!current) return undefined;
     const kind = this.kinds.get(current.kind);
-    if (current.status === 'failed') await this.open.create(id, { kind: current.kind, at: this.iso() });
+    if (current.status === 'failed') await this.open.add(id, current.kind);
     const { value, changed } = await this.options.store.update(id, (run) => {
       if (!run || run.status !== 'failed' || !kind) return undefined;
       if (run.error && kind.retryable && !kind.retryable(run.step, run.error)) return undefined;
@@ -184,41 +156,21 @@ export class DurableRunEngine implements RunEngine {
     }
   }
 
-  /**
-   * Claims every running run of a registered kind whose lease lapsed (or that has none), and works it. Reads only the
-   * index of unfinished runs; the first sweep of a process lists every run once and rebuilds the index from it (runs
-   * stored by an older version, an entry lost to a crash).
-   */
+  /** Claims every running run of a registered kind whose lease lapsed (or that has none), and works it. */
   private async claimAbandoned(): Promise<number> {
     if (this.stopped) return 0;
-    if (!this.indexed) {
-      for (const { id, value } of await this.options.store.list()) {
-        if (value.status === 'running') await this.open.create(id, { kind: value.kind, at: this.iso() });
-      }
-      this.indexed = true;
-    }
     let claimed = 0;
-    for (const { id } of await this.open.list()) {
+    for (const id of await this.open.ids()) {
       if (this.active.has(id)) continue;
       const value = (await this.options.store.get(id))?.value;
       if (!value || value.status !== 'running') {
-        await this.open.delete(id);
+        await this.open.drop(id);
         continue;
       }
       if (!this.kinds.has(value.kind) || this.heldByOther(value)) continue;
       if (await this.work(id)) claimed++;
     }
     return claimed;
-  }
-
-  /** Drops a finished run from the index of unfinished runs. */
-  private async closed(run: AnyRun): Promise<void> {
-    if (run.status === 'running') return;
-    await this.open
-      .delete(run.id)
-      .catch((err: unknown) =>
-        this.options.logger.warn({ err, runId: run.id }, 'could not drop a finished run from the index'),
-      );
   }
 
   /** Claims the run and starts working it in the background; false when another replica holds it. */
@@ -304,7 +256,7 @@ export class DurableRunEngine implements RunEngine {
       return { ...rest, status: 'failed' as const, error: { ...refusal!, step: r.step } };
     });
     if (next) {
-      await this.closed(next);
+      await this.open.closed(next);
       await this.notify(next);
     }
     return false;
@@ -355,7 +307,7 @@ export class DurableRunEngine implements RunEngine {
     });
     if (!next) return undefined;
     this.options.logger.info({ runId: run.id, kind: run.kind, step: run.step, next: result.next }, 'run step done');
-    await this.closed(next);
+    await this.open.closed(next);
     await this.notify(next);
     return next;
   }
@@ -380,7 +332,7 @@ export class DurableRunEngine implements RunEngine {
       return { ...rest, status: 'failed' as const, attempt, checkpoint, error: failure };
     });
     if (next) {
-      await this.closed(next);
+      await this.open.closed(next);
       await this.notify(next);
     }
     return next;

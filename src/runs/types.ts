@@ -1,3 +1,6 @@
+import type { Logger } from '../log';
+import type { RecordStore } from '../store';
+
 /**
  * Durable long-running work (a restore run, a backup job being followed to its end) that survives a restart:
  * advanced step by step, with a checkpoint stored after each step (and inside a step via `save`), claimed by one
@@ -62,4 +65,24 @@ export interface RunEngine {
   resumeAll(): Promise<number>;
   /** Stops working (releases leases); unfinished runs stay stored for the next start. */
   stop(): Promise<void>;
+}
+
+/** How a DurableRunEngine (src/runs/engine.ts) is set up. */
+export interface RunEngineOptions {
+  /** Where runs live (one record per run, changed only by compare-and-set). */
+  store: RecordStore<RunRecord>;
+  logger: Logger;
+  /** This replica's name in leases; unique per process by default. */
+  owner?: string;
+  /** How long a claim lasts without renewal. A dead replica's runs are taken over once it lapses. */
+  leaseMs?: number;
+  /** How often this replica looks for runs whose lease lapsed (0 = only on resumeAll). Default leaseMs / 2. */
+  takeoverIntervalMs?: number;
+  /** Attempts of one step on transient errors (429, 5xx, dropped connections) before the run fails. */
+  maxAttempts?: number;
+  /** Wait before attempt n+1 of a step after a transient error. */
+  retryDelayMs?: (attempt: number) => number;
+  now?: () => number;
+  /** Whether a lease's owner is known to be dead (default: a process of this host that no longer exists). */
+  isDead?: (owner: string) => boolean;
 }
