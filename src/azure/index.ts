@@ -20,6 +20,7 @@ export * from './errors';
 export type { IdentityState } from './identity';
 export type { ManagedSubscription, SubscriptionDirectory } from './subscriptions';
 export { subscriptionOf } from './subscriptions';
+export { parseResourceId } from './names';
 export type { FoundResource, ResourceKind } from './resourceGraph';
 export type { AzureSettings } from './settings';
 export * from './types';

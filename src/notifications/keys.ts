@@ -2,6 +2,15 @@
 const part = (s: string): string => encodeURIComponent(s.trim().toLowerCase());
 
 export const vaultKey = (vault: string): string => part(vault);
+/**
+ * A vault in its Azure subscription (issue 17): two vaults of one name in two subscriptions are two vaults. Without a
+ * subscription (records from before several subscriptions) it is the vault's name alone, the key those records have.
+ */
+export const vaultScopeKey = (vault: string, subscriptionId?: string): string =>
+  subscriptionId ? `${part(subscriptionId)}/${part(vault)}` : part(vault);
+/** One Azure subscription id is another when both are known; either unknown (an older record) matches any. */
+export const sameSubscription = (a: string | undefined, b: string | undefined): boolean =>
+  !a || !b || a.toLowerCase() === b.toLowerCase();
 export const jobKey = (vault: string, jobId: string): string => `${part(vault)}|${part(jobId)}`;
 export const itemKey = (vault: string, vm: string): string => `${part(vault)}|${part(vm)}`;
 export const conversationKey = (conversationId: string): string => encodeURIComponent(conversationId);

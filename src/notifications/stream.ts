@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 import type { RecordStore, Store } from '../store';
 import { foldDigest, foldFailure, foldRpoRecovered, foldSuccess, rpoCard } from './fold';
-import { conversationKey, itemKey, vaultKey } from './keys';
+import { conversationKey, itemKey, sameSubscription, vaultKey } from './keys';
 import type { JobLedger } from './ledger';
 import type { CardOutbox } from './outbox';
 import { ItemOwnership } from './ownership';
@@ -227,5 +227,3 @@ const livingCardKey = (conv: string, event: JobEvent): string =>
 const withSnooze = (card: RpoCard, snooze: RpoCard['snooze']): RpoCard => (snooze ? { ...card, snooze } : card);
 
 /** Unknown on either side (records from before issue 17, alerts without ids) matches; else the ids must be equal. */
-const sameSubscription = (a: string | undefined, b: string | undefined): boolean =>
-  !a || !b || a.toLowerCase() === b.toLowerCase();

@@ -1,10 +1,11 @@
 import type { RecordStore, Store } from '../store';
-import { channelConversationId, conversationKey, vaultKey } from './keys';
+import { channelConversationId, conversationKey, sameSubscription, vaultKey, vaultScopeKey } from './keys';
 import type { Subscription } from './types';
 
 /**
- * Which conversations get which vault's failed backups. One record per (vault, conversation), holding the
- * conversation reference the cards are posted with. Small (tens of records), so reads list the collection.
+ * Which conversations get which vault's failed backups. One record per (vault in its Azure subscription,
+ * conversation), holding the conversation reference the cards are posted with: two vaults of one name in two
+ * subscriptions are two subscriptions (issue 17). Small (tens of records), so reads list the collection.
  */
 export class SubscriptionStore {
   private readonly records: RecordStore<Subscription>;
@@ -13,15 +14,15 @@ export class SubscriptionStore {
     this.records = store.records<Subscription>('notify.subs');
   }
 
-  private id(vault: string, conversationId: string): string {
-    return `${vaultKey(vault)}|${conversationKey(channelConversationId(conversationId))}`;
+  private id(s: Pick<Subscription, 'vault' | 'vaultSubscriptionId' | 'conversationId'>): string {
+    return `${vaultScopeKey(s.vault, s.vaultSubscriptionId)}|${conversationKey(channelConversationId(s.conversationId))}`;
   }
 
   /** Stores the subscription; 'already' when this conversation had it (its reference and language are refreshed). */
   async add(sub: Subscription): Promise<'added' | 'already'> {
     const value = { ...sub, conversationId: channelConversationId(sub.conversationId) };
     let existed = false;
-    await this.records.update(this.id(sub.vault, sub.conversationId), (current) => {
+    await this.records.update(this.id(sub), (current) => {
       existed = !!current;
       // Subscribing again from the conversation is a sign of life: an inactive subscription is active again.
       return current ? { ...current, reference: value.reference, locale: value.locale, inactive: undefined } : value;
@@ -33,7 +34,7 @@ export class SubscriptionStore {
   async deactivate(conversationId: string, inactive: NonNullable<Subscription['inactive']>): Promise<number> {
     let count = 0;
     for (const s of await this.forConversation(conversationId)) {
-      const { changed } = await this.records.update(this.id(s.vault, s.conversationId), (cur) =>
+      const { changed } = await this.records.update(this.id(s), (cur) =>
         cur && !cur.inactive ? { ...cur, inactive } : undefined,
       );
       if (changed) count++;
@@ -45,7 +46,7 @@ export class SubscriptionStore {
   async reactivate(conversationId: string, reference: Subscription['reference']): Promise<number> {
     let count = 0;
     for (const s of await this.forConversation(conversationId)) {
-      const { changed } = await this.records.update(this.id(s.vault, s.conversationId), (cur) =>
+      const { changed } = await this.records.update(this.id(s), (cur) =>
         cur?.inactive ? { ...cur, reference, inactive: undefined } : undefined,
       );
       if (changed) count++;
@@ -59,8 +60,8 @@ export class SubscriptionStore {
   }
 
   /** Removes it; false when there was none. */
-  async remove(vault: string, conversationId: string): Promise<boolean> {
-    const id = this.id(vault, conversationId);
+  async remove(sub: Pick<Subscription, 'vault' | 'vaultSubscriptionId' | 'conversationId'>): Promise<boolean> {
+    const id = this.id(sub);
     if (!(await this.records.get(id))) return false;
     await this.records.delete(id);
     return true;
@@ -75,10 +76,12 @@ export class SubscriptionStore {
     return (await this.all()).filter((s) => !s.inactive);
   }
 
-  /** The active subscriptions of a vault: where its cards go. */
-  async forVault(vault: string): Promise<Subscription[]> {
+  /** The active subscriptions of a vault (in its Azure subscription, when known): where its cards go. */
+  async forVault(vault: string, subscriptionId?: string): Promise<Subscription[]> {
     const key = vaultKey(vault);
-    return (await this.all()).filter((s) => vaultKey(s.vault) === key && !s.inactive);
+    return (await this.all()).filter(
+      (s) => vaultKey(s.vault) === key && sameSubscription(s.vaultSubscriptionId, subscriptionId) && !s.inactive,
+    );
   }
 
   async forConversation(conversationId: string): Promise<Subscription[]> {
@@ -86,7 +89,10 @@ export class SubscriptionStore {
     return (await this.all()).filter((s) => s.conversationId === id);
   }
 
-  /** Each vault with an active subscription once, with its resource group and the earliest subscription time (nothing before it is posted). */
+  /**
+   * Each vault (in its Azure subscription) with an active subscription once, with its resource group and the earliest
+   * subscription time (nothing before it is posted).
+   */
   async vaults(): Promise<{ vault: string; resourceGroup?: string; subscriptionId?: string; since: string }[]> {
     const byVault = new Map<
       string,
@@ -94,7 +100,7 @@ export class SubscriptionStore {
     >();
     for (const s of await this.all()) {
       if (s.inactive) continue;
-      const key = vaultKey(s.vault);
+      const key = vaultScopeKey(s.vault, s.vaultSubscriptionId);
       const seen = byVault.get(key);
       if (!seen)
         byVault.set(key, {
@@ -106,7 +112,6 @@ export class SubscriptionStore {
       else {
         if (s.at < seen.since) seen.since = s.at;
         seen.resourceGroup ??= s.vaultResourceGroup;
-        seen.subscriptionId ??= s.vaultSubscriptionId;
       }
     }
     return [...byVault.values()];

@@ -2,7 +2,7 @@ import type { JobQuery, JobSummary, VaultRef } from '../azure';
 import type { Logger } from '../log';
 import type { RecordStore, Store } from '../store';
 import type { ArmReadBudget } from './budget';
-import { vaultKey } from './keys';
+import { vaultKey, vaultScopeKey } from './keys';
 import type { NotificationSettings } from './settings';
 import type { NotificationStream } from './stream';
 import type { SubscriptionStore } from './subscriptions';
@@ -109,9 +109,12 @@ export class JobWatcher {
 
   private async pollVault(v: { vault: string; resourceGroup?: string; subscriptionId?: string; since: string }) {
     const { settings, now } = this.deps;
-    const key = vaultKey(v.vault);
+    // Per vault in its subscription (issue 17); a watermark written before under the vault's name alone is read once.
+    const key = vaultScopeKey(v.vault, v.subscriptionId);
     const at = now();
-    const mark = (await this.watermarks.get(key))?.value;
+    const mark =
+      (await this.watermarks.get(key))?.value ??
+      (key !== vaultKey(v.vault) ? (await this.watermarks.get(vaultKey(v.vault)))?.value : undefined);
     let from = Date.parse(mark?.until ?? v.since) - settings.listingSkewMs;
     for (const started of Object.values(mark?.running ?? {})) from = Math.min(from, Date.parse(started));
     from = Math.max(from, at - settings.maxJobDurationMs);

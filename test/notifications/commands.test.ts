@@ -120,6 +120,26 @@ describe('notification commands', () => {
     expect(textsOf(cardOf(job)).join('\n')).toMatch(/UserErrorKeyVaultPermissionsNotConfigured/);
     expect(JSON.stringify(cardOf(job))).toContain(failed);
   });
+
+  it('asks which vault to unsubscribe when two subscriptions each have one of that name, and takes its id', async () => {
+    const primary = '22222222-2222-4222-8222-222222222222';
+    const finance = '22222222-2222-4222-8222-222222222223';
+    const [sub] = (await subs()).filter((s) => s.conversationId === 'ops-chat');
+    for (const vaultSubscriptionId of [primary, finance]) {
+      await t.bot.notifications.subscriptions.add({ ...sub, conversationId: 'twin-chat', vaultSubscriptionId });
+    }
+    const asked = await t.send(message(`unsubscribe ${VAULT}`, o({ conversationId: 'twin-chat' })));
+    const financeId = `/subscriptions/${finance}/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/${VAULT}`;
+    expect(textOf(asked)).toMatch(/Which vault\?/);
+    expect(textOf(asked)).toContain(financeId);
+    expect((await subs()).filter((s) => s.conversationId === 'twin-chat')).toHaveLength(2);
+
+    const done = await t.send(message(`unsubscribe ${financeId}`, o({ conversationId: 'twin-chat' })));
+    expect(textOf(done)).toMatch(/no longer/i);
+    expect((await subs()).filter((s) => s.conversationId === 'twin-chat').map((s) => s.vaultSubscriptionId)).toEqual([
+      primary,
+    ]);
+  });
 });
 
 async function until<T>(check: () => T | undefined, timeoutMs = 20_000): Promise<T> {

@@ -122,6 +122,29 @@ describe('notifications across subscriptions', () => {
     expect(h.connector.to('channel-finance')).toHaveLength(0);
   });
 
+  it('one vault name in two subscriptions is two subscriptions of a conversation, each kept and removed on its own', async () => {
+    const twin = { vault: 'rsv-fin-eastasia', resourceGroup: 'rg-fin-backup' };
+    await h.subscribe(service, 'channel-both', { ...twin, subscriptionId: FINANCE });
+    await h.subscribe(service, 'channel-both', { ...twin, subscriptionId: RESEARCH });
+    expect((await service.subscriptions.forConversation('channel-both')).map((s) => s.vaultSubscriptionId)).toEqual(
+      expect.arrayContaining([FINANCE, RESEARCH]),
+    );
+    // The watcher reads each of them, in its own subscription.
+    const watched = (await service.subscriptions.vaults()).filter((v) => v.vault === 'rsv-fin-eastasia');
+    expect(watched.map((v) => v.subscriptionId).sort()).toEqual([FINANCE, RESEARCH].sort());
+    expect((await service.subscriptions.forVault('rsv-fin-eastasia', RESEARCH)).map((s) => s.conversationId)).toEqual([
+      'channel-both',
+    ]);
+    const [research] = (await service.subscriptions.forConversation('channel-both')).filter(
+      (s) => s.vaultSubscriptionId === RESEARCH,
+    );
+    expect(await service.subscriptions.remove(research)).toBe(true);
+    expect(await service.subscriptions.forVault('rsv-fin-eastasia', RESEARCH)).toEqual([]);
+    expect(
+      (await service.subscriptions.forVault('rsv-fin-eastasia', FINANCE)).map((s) => s.conversationId).sort(),
+    ).toEqual(['channel-both', 'channel-finance']);
+  });
+
   it('an alert from a subscription the bot does not manage is refused and posts nothing', async () => {
     const alert = backupAlert({
       jobId: '7a1f0b2c-0000-4000-8000-000000000099',

@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import { explain, NotFoundError, subscriptionOf, type Azure } from '../../azure';
+import { explain, NotFoundError, parseResourceId, subscriptionOf, type Azure } from '../../azure';
 import { t, type Locale } from '../../i18n';
 import { channelConversationId, SubscriptionStore, type Subscription } from '../../notifications';
 import type { AuditTrail } from '../../store';
@@ -84,8 +84,21 @@ export async function unsubscribe(
     }
     name = here[0].vault;
   }
-  const sub = here.find((s) => s.vault.toLowerCase() === name.toLowerCase());
-  if (!sub || !(await deps.subscriptions.remove(sub.vault, ctx.activity.conversation.id))) {
+  // A vault's name, or its ARM id where two subscriptions each have a vault of that name (issue 17).
+  const parsed = parseResourceId(name);
+  const matches = here.filter(
+    (s) =>
+      s.vault.toLowerCase() === (parsed?.name ?? name).toLowerCase() &&
+      (!parsed ||
+        !s.vaultSubscriptionId ||
+        s.vaultSubscriptionId.toLowerCase() === parsed.subscriptionId.toLowerCase()),
+  );
+  if (matches.length > 1) {
+    const ids = matches.map((s) => vaultIdOf(s)).join(', ');
+    return { ok: false, text: t(locale, 'notify.unsubscribeWhich', { vaults: ids }) };
+  }
+  const sub = matches[0];
+  if (!sub || !(await deps.subscriptions.remove(sub))) {
     return { ok: false, text: t(locale, 'notify.notSubscribed', { vault: name }) };
   }
   const user = sender(ctx);
@@ -113,4 +126,10 @@ export async function auditRefused(
     ...(vault ? { target: { kind: 'vault' as const, name: vault } } : {}),
     result: 'refused',
   });
+}
+
+/** The ARM id of a subscription's vault, as `unsubscribe` takes it when a name is not enough. */
+function vaultIdOf(s: Subscription): string {
+  if (!s.vaultSubscriptionId || !s.vaultResourceGroup) return s.vault;
+  return `/subscriptions/${s.vaultSubscriptionId}/resourceGroups/${s.vaultResourceGroup}/providers/Microsoft.RecoveryServices/vaults/${s.vault}`;
 }

@@ -47,7 +47,8 @@ export const en = {
   'notify.unsubscribed': 'Done: failed backups of vault **{vault}** are no longer posted here.',
   'notify.notSubscribed': 'Vault **{vault}** is not subscribed here. Type **subscriptions** to see which are.',
   'notify.unknownVault': 'There is no Recovery Services vault named **{vault}**. Your vaults: {vaults}.',
-  'notify.unsubscribeWhich': 'Which vault? Type **unsubscribe <vault>**. Subscribed here: {vaults}.',
+  'notify.unsubscribeWhich':
+    'Which vault? Type **unsubscribe <vault>** (its id where two subscriptions each have a vault of that name). Subscribed here: {vaults}.',
   'notify.usage': 'Type **subscribe <vault>** with the name of a Recovery Services vault.',
   'notify.subscriptions.title': 'Failed-backup notifications here',
   'notify.subscriptions.intro': 'Failed backups of these vaults are posted to this conversation.',
@@ -121,7 +122,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   'notify.unsubscribed': '完成：保存庫 **{vault}** 的備份失敗將不再張貼到此處。',
   'notify.notSubscribed': '此處並未訂閱保存庫 **{vault}**。輸入 **subscriptions** 查看已訂閱的保存庫。',
   'notify.unknownVault': '沒有名為 **{vault}** 的復原服務保存庫。您的保存庫：{vaults}。',
-  'notify.unsubscribeWhich': '要取消哪個保存庫？請輸入 **unsubscribe <保存庫>**。此處已訂閱：{vaults}。',
+  'notify.unsubscribeWhich':
+    '要取消哪個保存庫？請輸入 **unsubscribe <保存庫>**（若兩個訂用帳戶各有同名的保存庫，請輸入其資源識別碼）。此處已訂閱：{vaults}。',
   'notify.usage': '請輸入 **subscribe <保存庫>**，並填入復原服務保存庫的名稱。',
   'notify.subscriptions.title': '此處的備份失敗通知',
   'notify.subscriptions.intro': '下列保存庫的備份失敗會張貼到此交談。',
