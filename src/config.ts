@@ -59,6 +59,8 @@ const schema = z.object({
   AZURE_SUBSCRIPTION_ID: optionalText(),
   // Issue 17: the subscriptions the bot manages; unset (and AZURE_SUBSCRIPTION_ID unset): every one it can read.
   AZURE_SUBSCRIPTION_IDS: subscriptionIdList(),
+  // How old the discovered or checked subscription listing may grow before it is read again (0 = once per process).
+  AZURE_SUBSCRIPTIONS_REFRESH_MINUTES: integer(0, 24 * 60, 60),
   AZURE_TENANT_ID: optionalText(),
   AZURE_MANAGED_IDENTITY_CLIENT_ID: optionalText(),
   AZURE_APPROVED_IDENTITY_OBJECT_ID: optionalText(),
@@ -168,6 +170,8 @@ export interface Config {
      * every subscription the managed identity can read (GET /subscriptions).
      */
     subscriptionIds?: string[];
+    /** AZURE_SUBSCRIPTIONS_REFRESH_MINUTES: how old the subscription listing may grow before it is read again. */
+    subscriptionsRefreshMinutes: number;
     tenantId?: string;
     managedIdentityClientId?: string;
     approvedIdentityObjectId?: string;
@@ -289,6 +293,7 @@ function toConfig(s: Settings): Config {
     azure: {
       subscriptionId: s.AZURE_SUBSCRIPTION_IDS?.[0] ?? s.AZURE_SUBSCRIPTION_ID,
       subscriptionIds: s.AZURE_SUBSCRIPTION_IDS ?? (s.AZURE_SUBSCRIPTION_ID ? [s.AZURE_SUBSCRIPTION_ID] : undefined),
+      subscriptionsRefreshMinutes: s.AZURE_SUBSCRIPTIONS_REFRESH_MINUTES,
       tenantId: s.AZURE_TENANT_ID,
       managedIdentityClientId: s.AZURE_MANAGED_IDENTITY_CLIENT_ID,
       approvedIdentityObjectId: s.AZURE_APPROVED_IDENTITY_OBJECT_ID,
@@ -364,6 +369,12 @@ export function liveAzureSettings(config: Config, readFile: (file: string) => st
  * AZURE_SUBSCRIPTION_ID as a list of one, checked against what the identity can read), or an empty list (every
  * subscription the identity can read). `subscriptionId` is the first configured one ('' when discovered).
  */
-export function managedSubscriptions(a: Config['azure']): Pick<AzureSettings, 'subscriptionId' | 'subscriptionIds'> {
-  return { subscriptionId: a.subscriptionIds?.[0] ?? '', subscriptionIds: a.subscriptionIds ?? [] };
+export function managedSubscriptions(
+  a: Config['azure'],
+): Pick<AzureSettings, 'subscriptionId' | 'subscriptionIds' | 'subscriptionsRefreshMs'> {
+  return {
+    subscriptionId: a.subscriptionIds?.[0] ?? '',
+    subscriptionIds: a.subscriptionIds ?? [],
+    subscriptionsRefreshMs: a.subscriptionsRefreshMinutes * 60_000,
+  };
 }

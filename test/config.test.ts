@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig, managedSubscriptions } from '../src/config';
 import { SANDBOX_USERS } from '../src/sandboxUsers';
 
 const LIVE = {
@@ -59,6 +59,13 @@ describe('configuration', () => {
     expect(loadConfig(noSubscription).azure.subscriptionIds).toBeUndefined();
     expect(() => loadConfig({ ...LIVE, AZURE_SUBSCRIPTION_IDS: `${a},prod` })).toThrow(
       'Configuration error: AZURE_SUBSCRIPTION_IDS must be a comma-separated list of subscription ids (GUIDs)',
+    );
+    // The listing is read again hourly by default; 0 keeps the first one for the process.
+    expect(managedSubscriptions(loadConfig(noSubscription).azure).subscriptionsRefreshMs).toBe(3_600_000);
+    const once = loadConfig({ ...noSubscription, AZURE_SUBSCRIPTIONS_REFRESH_MINUTES: '0' }).azure;
+    expect(managedSubscriptions(once).subscriptionsRefreshMs).toBe(0);
+    expect(() => loadConfig({ ...LIVE, AZURE_SUBSCRIPTIONS_REFRESH_MINUTES: 'hourly' })).toThrow(
+      /AZURE_SUBSCRIPTIONS_REFRESH_MINUTES/,
     );
   });
 

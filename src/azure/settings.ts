@@ -10,6 +10,11 @@ export interface AzureSettings {
    * Azure nothing. Empty: every subscription the managed identity can read (GET /subscriptions).
    */
   subscriptionIds?: string[];
+  /**
+   * How old the subscription listing may grow before it is read again (AZURE_SUBSCRIPTIONS_REFRESH_MINUTES, default
+   * 60): a subscription the identity is given a role in later is managed without a restart. 0 = once per process.
+   */
+  subscriptionsRefreshMs?: number;
   tenantId: string;
   /** Client id of the user-assigned managed identity every Azure call runs under. */
   managedIdentityClientId: string;

@@ -34,6 +34,9 @@ interface SubscriptionListBody {
 export class SubscriptionDirectory {
   private readonly byId = new Map<string, AzureClients>();
   private listing?: Promise<ManagedSubscription[]>;
+  /** When the listing was last answered (Date.now()), and the re-read in flight once it is older than the setting. */
+  private listedAt = 0;
+  private rereading?: Promise<void>;
   private known?: ManagedSubscription[];
 
   constructor(
@@ -70,8 +73,10 @@ export class SubscriptionDirectory {
   private described?: Promise<ManagedSubscription[]>;
 
   /**
-   * The managed subscriptions, in the configured order (discovered ones by name). One GET /subscriptions per process
-   * (a failed listing is not kept: the next call asks again); none for the single-subscription bot.
+   * The managed subscriptions, in the configured order (discovered ones by name). One GET /subscriptions, read again
+   * once older than `subscriptionsRefreshMs` (a failed listing is not kept: the next call asks again); none for the
+   * single-subscription bot. A re-read runs behind the answer: no turn waits for it, and the last listing stands
+   * until it succeeds.
    */
   managed(options: OperationOptions = {}): Promise<ManagedSubscription[]> {
     if (this.single) {
@@ -80,12 +85,32 @@ export class SubscriptionDirectory {
       return Promise.resolve([{ id, name, readable: true }]);
     }
     if (!this.listing) {
-      this.listing = this.list(options).catch((err: unknown) => {
-        this.listing = undefined;
-        throw err;
-      });
+      this.listing = this.list(options).then(
+        (answer) => {
+          this.listedAt = Date.now();
+          return answer;
+        },
+        (err: unknown) => {
+          this.listing = undefined;
+          throw err;
+        },
+      );
+    } else if (this.stale() && !this.rereading) {
+      this.rereading = this.list({})
+        .then((answer) => {
+          this.listing = Promise.resolve(answer);
+          this.listedAt = Date.now();
+        })
+        // The last listing stands; the next call past the age tries again.
+        .catch(() => undefined)
+        .finally(() => (this.rereading = undefined));
     }
     return this.listing;
+  }
+
+  private stale(): boolean {
+    const every = this.settings.subscriptionsRefreshMs ?? 0;
+    return every > 0 && this.listedAt > 0 && Date.now() - this.listedAt > every;
   }
 
   /**
@@ -94,6 +119,7 @@ export class SubscriptionDirectory {
    */
   refresh(): void {
     this.listing = undefined;
+    this.listedAt = 0;
     this.described = undefined;
   }
 

@@ -140,4 +140,40 @@ describe('Azure layer: several subscriptions', () => {
       ),
     ).rejects.toBeInstanceOf(SubscriptionNotManagedError);
   });
+
+  it('a subscription the identity is given a role in later is managed once the listing is read again', async () => {
+    const restricted = azure.sandbox.worlds.find((w) => w.subscriptionId === RESTRICTED)!;
+    const discovered = createAzure({
+      ...azure.settings,
+      subscriptionId: '',
+      subscriptionIds: [],
+      subscriptionsRefreshMs: 50,
+    });
+    expect((await discovered.subscriptions.managed()).map((s) => s.id)).not.toContain(RESTRICTED);
+    const grant = {
+      name: 'cccccccc-0000-4000-8000-000000000017',
+      scope: `/subscriptions/${RESTRICTED}`,
+      roleDefinitionId: `/subscriptions/${RESTRICTED}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+      principalId: azure.settings.approvedIdentity.objectId,
+      principalType: 'ServicePrincipal' as const,
+      createdOn: new Date().toISOString(),
+    };
+    restricted.roleAssignments.push(grant);
+    try {
+      await new Promise((r) => setTimeout(r, 80));
+      // The first call past the age still answers from the last listing and reads it again behind the answer.
+      expect((await discovered.subscriptions.managed()).map((s) => s.id)).not.toContain(RESTRICTED);
+      const until = Date.now() + 5_000;
+      while (!(await discovered.subscriptions.managed()).some((s) => s.id === RESTRICTED) && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 20));
+      expect((await discovered.subscriptions.managed()).find((s) => s.id === RESTRICTED)).toMatchObject({
+        name: 'Contoso Restricted',
+        readable: true,
+      });
+      const [found] = await discovered.vms.resolve(['vm-sec-01']);
+      expect(found.kind === 'found' && found.vm.id.split('/')[2]).toBe(RESTRICTED);
+    } finally {
+      restricted.roleAssignments.splice(restricted.roleAssignments.indexOf(grant), 1);
+    }
+  });
 });
