@@ -13,6 +13,8 @@ import { Pacer } from './pacer';
 export interface CardAddress {
   reference: Partial<ConversationReference>;
   activityId?: string;
+  /** A slot claimed for a card not posted yet (no activityId): when (ISO), so a claim whose poster died can lapse. */
+  claimedAt?: string;
 }
 
 export interface MessengerOptions {

@@ -15,6 +15,7 @@ export interface ApprovalCardsDeps {
   runs: Pick<RunEngine, 'get'>;
   conversations: ConversationDirectory;
   logger: Logger;
+  now?: () => Date;
 }
 
 /**
@@ -32,7 +33,8 @@ export class ApprovalCards {
     record: ApprovalRecord,
     options: { tellRequester?: boolean } = {},
   ): Promise<ApprovalRecord | undefined> {
-    const value = await deliverToApprovers(this.deps, record, {
+    const now = () => (this.deps.now?.() ?? new Date()).getTime();
+    const value = await deliverToApprovers({ ...this.deps, now }, record, {
       what: 'approval card',
       card: (locale, claimed, where) =>
         approvalCard(locale, claimed, undefined, {
@@ -73,6 +75,25 @@ export function refreshFor(record: ApprovalRecord, approverIds: string[] | undef
   return { userIds: record.status === 'pending' ? (approverIds?.length ? approverIds : undefined) : [] };
 }
 
+/**
+ * How long a claim of the approvers' card slot holds without the card's message id: long past a post that Teams
+ * throttles and the messenger retries, short enough that a request whose poster died (a replica killed between the
+ * claim and the post) reaches an approver at the next meeting or start-up.
+ */
+export const APPROVERS_CLAIM_LAPSE_MS = 5 * 60_000;
+
+/**
+ * Whether a request still waits for its approvers' copy: none posted, and no live claim of the slot (a claim older than
+ * APPROVERS_CLAIM_LAPSE_MS with no message id was made by a poster that died; a claim from before claims were dated,
+ * likewise).
+ */
+export function awaitsApproversCopy(cards: { approvers?: CardAddress }, now: number): boolean {
+  const slot = cards.approvers;
+  if (!slot) return true;
+  if (slot.activityId) return false;
+  return !slot.claimedAt || now - Date.parse(slot.claimedAt) > APPROVERS_CLAIM_LAPSE_MS;
+}
+
 /** What a request needs for its approvers' copy to be posted once: its requester and the two card slots. */
 interface Deliverable {
   id: string;
@@ -100,6 +121,7 @@ export async function deliverToApprovers<R extends Deliverable>(
       }): Promise<ApproversConversation | undefined>;
     };
     logger: Logger;
+    now?: () => number;
   },
   record: R,
   how: {
@@ -117,11 +139,12 @@ export async function deliverToApprovers<R extends Deliverable>(
     conversationId: record.cards.requester?.reference.conversation?.id,
   });
   if (!where) return undefined;
+  const now = deps.now?.() ?? Date.now();
   const claim = await deps.records.update(record.id, (cur) =>
-    cur && !cur.cards.approvers && (how.open?.(cur) ?? true)
+    cur && awaitsApproversCopy(cur.cards, now) && (how.open?.(cur) ?? true)
       ? {
           ...cur,
-          cards: { ...cur.cards, approvers: { reference: where.reference } },
+          cards: { ...cur.cards, approvers: { reference: where.reference, claimedAt: new Date(now).toISOString() } },
           locales: { ...cur.locales, approvers: where.locale },
         }
       : undefined,

@@ -15,7 +15,7 @@ import type { AuditResult, AuditTrail, RecordStore } from '../../store';
 import type { AccessPolicy } from '../accessPolicy';
 import type { CardAddress, Messenger } from '../messenger';
 import type { Audience } from './cards';
-import { ApprovalCards } from './publisher';
+import { ApprovalCards, awaitsApproversCopy } from './publisher';
 import type { ConversationDirectory } from './conversations';
 import { decide, expire, follow, isExpired } from './stateMachine';
 import type { ApprovalAction, ApprovalRecord, Person, Refusal } from './types';
@@ -132,7 +132,8 @@ export class ApprovalService {
   async deliverPending(): Promise<number> {
     let posted = 0;
     for (const { value } of await this.deps.records.list({ newestFirst: true, limit: 100 })) {
-      if (value.status !== 'pending' || value.cards.approvers || isExpired(value, this.now())) continue;
+      if (value.status !== 'pending' || isExpired(value, this.now())) continue;
+      if (!awaitsApproversCopy(value.cards, this.now().getTime())) continue;
       if (await this.cards.deliver(value, { tellRequester: true })) posted++;
     }
     for (const deliver of this.pendingElsewhere) {

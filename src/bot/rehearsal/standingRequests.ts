@@ -6,7 +6,7 @@ import type { RehearsalNetwork } from '../../dialogs/rehearsal/plan';
 import { t, type Locale, type MessageKey } from '../../i18n';
 import type { Logger } from '../../log';
 import type { AuditResult, AuditTrail, RecordStore } from '../../store';
-import { deliverToApprovers } from '../approvals/publisher';
+import { awaitsApproversCopy, deliverToApprovers } from '../approvals/publisher';
 import type { ApprovalService } from '../approvals/service';
 import type { Person, Refusal } from '../approvals/types';
 import type { CardAddress, Messenger } from '../messenger';
@@ -99,7 +99,8 @@ export class StandingRequests {
     const now = this.deps.now();
     let posted = 0;
     for (const { value } of await this.deps.records.list({ newestFirst: true, limit: 100 })) {
-      if (value.status !== 'pending' || value.cards.approvers || Date.parse(value.expiresAt) <= now) continue;
+      if (value.status !== 'pending' || Date.parse(value.expiresAt) <= now) continue;
+      if (!awaitsApproversCopy(value.cards, now)) continue;
       if (await this.deliver(value, { tellRequester: true })) posted++;
     }
     return posted;

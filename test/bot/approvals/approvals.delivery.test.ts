@@ -1,3 +1,4 @@
+import type { ApprovalRecord } from '../../../src/bot/approvals/types';
 import { cardId } from '../../../src/cards/render';
 import { cardOf, textsOf } from '../../support/bot';
 import { requestRestore } from './flow';
@@ -31,6 +32,44 @@ describe('approval card delivery', () => {
     const buttons = cardOf(posted)!.actions.map((x: any) => x.verb);
     expect(buttons).toEqual(['approval.approve', 'approval.reject']);
     expect(cardOf(posted)!.refresh).toMatchObject({ action: { verb: 'approval.refresh' }, userIds: ['user-id-1'] });
+  });
+
+  it("reaches an approver when the replica that claimed the approvers' copy died before posting it", async () => {
+    bot = await startRestoreBot({ azure });
+    const req = await requestRestore(bot, operator, 'vm-db-01', { vmName: 'vm-db-01-orphan' });
+    const records = bot.store.signed<ApprovalRecord>('restore-approvals');
+    // A replica claimed the slot (compare-and-set), then died before the post: a claim with no message id.
+    const claimed = (minutesAgo: number) =>
+      records.update(req.requestId, (cur) =>
+        cur
+          ? {
+              ...cur,
+              cards: {
+                ...cur.cards,
+                approvers: {
+                  reference: { conversation: { id: 'personal-user-id-1' } as any },
+                  claimedAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+                },
+              },
+            }
+          : undefined,
+      );
+    const approvalCards = () =>
+      bot!.connector.to('personal-user-id-1').filter((s) => cardId(cardOf(s)) === 'card.approval.request');
+
+    // A claim a minute old may still be posting: meeting an approver does not post a second copy.
+    await claimed(1);
+    await bot.say(approver, 'hi');
+    expect(approvalCards()).toHaveLength(0);
+
+    // Ten minutes on, the claim has lapsed: the next meeting posts it, once, and the request keeps its message id.
+    await claimed(10);
+    await bot.say(approver, 'hello again');
+    await until('the approval card in the approver chat', () => approvalCards().length === 1);
+    const stored = (await records.get(req.requestId))!.value;
+    expect(stored.cards.approvers?.activityId).toBeDefined();
+    await bot.say(approver, 'and again');
+    expect(approvalCards()).toHaveLength(1);
   });
 
   it('posts to APPROVERS_CONVERSATION_ID when configured', async () => {
