@@ -129,10 +129,12 @@ function count(d: DigestCard, f: Failure): DigestCard {
 /** A new RPO breach card. */
 export function rpoCard(
   sub: Subscription,
-  item: { vm: string; vmResourceGroup?: string; lastSuccess?: string; protectedAt?: string },
+  item: { vm: string; vmResourceGroup?: string; lastSuccess?: string; protectedAt?: string; subscriptionId?: string },
   rpoHours: number,
   now: string,
 ): RpoCard {
+  // The vault's subscription for its links: the subscription record's, else the breach's (an older record's is unknown).
+  const vaultSubscriptionId = sub.vaultSubscriptionId ?? item.subscriptionId;
   return bump<RpoCard>(
     {
       ...delivery(sub, now),
@@ -141,7 +143,7 @@ export function rpoCard(
       vm: item.vm,
       vaultResourceGroup: sub.vaultResourceGroup,
       vmResourceGroup: item.vmResourceGroup,
-      ...(sub.vaultSubscriptionId ? { vaultSubscriptionId: sub.vaultSubscriptionId } : {}),
+      ...(vaultSubscriptionId ? { vaultSubscriptionId } : {}),
       lastSuccess: item.lastSuccess,
       ...(item.protectedAt ? { protectedAt: item.protectedAt } : {}),
       rpoHours,

@@ -13,6 +13,12 @@ export const sameSubscription = (a: string | undefined, b: string | undefined): 
   !a || !b || a.toLowerCase() === b.toLowerCase();
 export const jobKey = (vault: string, jobId: string): string => `${part(vault)}|${part(jobId)}`;
 export const itemKey = (vault: string, vm: string): string => `${part(vault)}|${part(vm)}`;
+/**
+ * An item (VM) of a vault in its Azure subscription (issue 17: the RPO watch's breaches and cards). Without a
+ * subscription it is `itemKey`, the key breaches had before several subscriptions, so those are still found.
+ */
+export const itemScopeKey = (vault: string, vm: string, subscriptionId?: string): string =>
+  `${vaultScopeKey(vault, subscriptionId)}|${part(vm)}`;
 export const conversationKey = (conversationId: string): string => encodeURIComponent(conversationId);
 
 /**

@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 import { rpoDeadline, type RpoInputs } from './rpoClock';
 import type { ArmReadBudget } from './budget';
-import { itemKey } from './keys';
+import { itemKey, itemScopeKey } from './keys';
 import type { NotificationSettings } from './settings';
 import type { NotificationStream } from './stream';
 import type { SubscriptionStore } from './subscriptions';
@@ -12,6 +12,8 @@ import type { SubscriptionStore } from './subscriptions';
  */
 export interface ProtectedItemBackup extends RpoInputs {
   vault: string;
+  /** The vault's Azure subscription (issue 17), when its subscription record knows it; the VM's is the same one. */
+  subscriptionId?: string;
   vm: string;
   vmResourceGroup?: string;
 }
@@ -52,19 +54,23 @@ export class RpoWatch {
     const windowStart = now() - lookBackMs;
     const { items, reads } = await this.deps.source.lastSuccesses(vaults, lookBackMs);
     this.deps.budget.record(reads);
-    const open = new Map((await stream.openBreaches()).map((b) => [itemKey(b.vault, b.vm), b]));
+    const open = new Map((await stream.openBreaches()).map((b) => [itemScopeKey(b.vault, b.vm, b.subscriptionId), b]));
     let breaches = 0;
     let reported = 0;
     for (const item of items) {
       const { deadline } = rpoDeadline(item, rpoMs, windowStart);
-      const breach = open.get(itemKey(item.vault, item.vm));
+      const { vault, vm, subscriptionId, lastSuccess, protectedAt } = item;
+      // A breach recorded before several subscriptions (no subscription: today's key) is this item's too.
+      const legacy = subscriptionId ? open.get(itemKey(vault, vm)) : undefined;
+      const breach = open.get(itemScopeKey(vault, vm, subscriptionId)) ?? legacy;
       if (now() > deadline) {
         breaches++;
-        const { vault, vm, lastSuccess, protectedAt } = item;
-        if (await stream.reportRpo({ vault, vm, lastSuccess, protectedAt })) reported++;
-      } else if (breach && item.lastSuccess && item.lastSuccess > (breach.lastSuccess ?? '')) {
+        if (legacy && breach === legacy) continue; // reported already, before the upgrade
+        const scope = subscriptionId ? { subscriptionId } : {};
+        if (await stream.reportRpo({ vault, ...scope, vm, lastSuccess, protectedAt })) reported++;
+      } else if (breach && lastSuccess && lastSuccess > (breach.lastSuccess ?? '')) {
         // Only a new successful backup ends a breach ("backed up again"); a clock restarted by a policy change does not.
-        await stream.clearBreach(item.vault, item.vm);
+        await stream.clearBreach(vault, vm, subscriptionId);
       }
     }
     return { items: items.length, breaches, reported, reads };

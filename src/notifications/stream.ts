@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 import type { RecordStore, Store } from '../store';
 import { foldDigest, foldFailure, foldRpoRecovered, foldSuccess, rpoCard } from './fold';
-import { conversationKey, itemKey, sameSubscription, vaultKey } from './keys';
+import { conversationKey, itemKey, itemScopeKey, sameSubscription, vaultKey } from './keys';
 import type { JobLedger } from './ledger';
 import type { CardOutbox } from './outbox';
 import { ItemOwnership } from './ownership';
@@ -13,6 +13,11 @@ import type { DigestCard, FailureCard, JobEvent, RpoCard, Subscription } from '.
 /** An item past its RPO window, as the RPO watch found it. */
 export interface RpoBreach {
   vault: string;
+  /**
+   * The vault's Azure subscription (issue 17): the breach is stored, posted and ended for the vault in it. Absent on
+   * breaches from before several subscriptions (and for subscription records that do not know it).
+   */
+  subscriptionId?: string;
   vm: string;
   vmResourceGroup?: string;
   lastSuccess?: string;
@@ -99,15 +104,17 @@ export class NotificationStream {
     });
   }
 
-  /** An RPO breach: reported once (until a success ends it), to each conversation subscribed to the vault. */
+  /**
+   * An RPO breach: reported once (until a success ends it), to each conversation subscribed to the vault in its Azure
+   * subscription (a vault of the same name in another subscription is another vault).
+   */
   reportRpo(breach: RpoBreach): Promise<boolean> {
     return this.serially(async () => {
       const now = new Date(this.deps.now()).toISOString();
-      const subs = await this.deps.subscriptions.forVault(breach.vault);
-      const cards = subs.map(
-        (s) => `${conversationKey(s.conversationId)}|rpo|${itemKey(breach.vault, breach.vm)}|${now}`,
-      );
-      const created = await this.breaches.create(itemKey(breach.vault, breach.vm), {
+      const key = itemScopeKey(breach.vault, breach.vm, breach.subscriptionId);
+      const subs = await this.deps.subscriptions.forVault(breach.vault, breach.subscriptionId);
+      const cards = subs.map((s) => `${conversationKey(s.conversationId)}|rpo|${key}|${now}`);
+      const created = await this.breaches.create(key, {
         ...breach,
         detectedAt: now,
         cards,
@@ -123,7 +130,10 @@ export class NotificationStream {
           (c) => c ?? withSnooze(rpoCard(sub, breach, this.deps.settings.rpoHours, now), snoozes[i]),
         );
       }
-      this.deps.logger.info({ vault: breach.vault, vm: breach.vm, conversations: subs.length }, 'RPO breach reported');
+      this.deps.logger.info(
+        { vault: breach.vault, subscriptionId: breach.subscriptionId, vm: breach.vm, conversations: subs.length },
+        'RPO breach reported',
+      );
       return true;
     });
   }
@@ -133,8 +143,9 @@ export class NotificationStream {
     return (await this.breaches.list()).map((r) => r.value);
   }
 
-  clearBreach(vault: string, vm: string): Promise<void> {
-    return this.serially(() => this.endBreach(vault, vm, new Date(this.deps.now()).toISOString()));
+  /** The item is back within its window: its breach (in that subscription, when known) ends. */
+  clearBreach(vault: string, vm: string, subscriptionId?: string): Promise<void> {
+    return this.serially(() => this.endBreach(vault, vm, new Date(this.deps.now()).toISOString(), subscriptionId));
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
@@ -163,7 +174,8 @@ export class NotificationStream {
       if (subs.length > 1) await ledger.markFolded(event, sub.conversationId);
     }
     // A passed rehearsal is no backup: the item's RPO clock is not reset by it.
-    if (event.outcome === 'succeeded' && !isRehearsal(event)) await this.endBreach(event.vault, event.vm, event.at);
+    if (event.outcome === 'succeeded' && !isRehearsal(event))
+      await this.endBreach(event.vault, event.vm, event.at, event.subscriptionId);
     await ledger.done(event);
   }
 
@@ -200,16 +212,24 @@ export class NotificationStream {
     await this.deps.outbox.change<FailureCard>(livingCardKey(conv, event), (c) => foldSuccess(c, event, sub));
   }
 
-  private async endBreach(vault: string, vm: string, at: string): Promise<void> {
-    const key = itemKey(vault, vm);
-    const breach = await this.breaches.get(key);
-    if (!breach) return;
-    const subs = await this.deps.subscriptions.forVault(vault);
-    for (const cardKey of breach.value.cards) {
-      const sub = subs.find((s) => cardKey.startsWith(`${conversationKey(s.conversationId)}|`));
-      if (sub) await this.deps.outbox.change<RpoCard>(cardKey, (c) => foldRpoRecovered(c, at, sub));
+  /**
+   * A success of the item ends its breach: the one of the item in the success's subscription, and one recorded
+   * without a subscription (before several subscriptions, when it matched any). A success whose subscription is
+   * unknown (a subscription record that does not know it) ends the breach recorded without one, as before; a breach
+   * in a known subscription is then ended by the RPO watch's next check, which sees the new successful backup.
+   */
+  private async endBreach(vault: string, vm: string, at: string, subscriptionId?: string): Promise<void> {
+    const keys = [...new Set([itemScopeKey(vault, vm, subscriptionId), itemKey(vault, vm)])];
+    for (const key of keys) {
+      const breach = await this.breaches.get(key);
+      if (!breach) continue;
+      const subs = await this.deps.subscriptions.forVault(vault, breach.value.subscriptionId);
+      for (const cardKey of breach.value.cards) {
+        const sub = subs.find((s) => cardKey.startsWith(`${conversationKey(s.conversationId)}|`));
+        if (sub) await this.deps.outbox.change<RpoCard>(cardKey, (c) => foldRpoRecovered(c, at, sub));
+      }
+      await this.breaches.delete(key);
     }
-    await this.breaches.delete(key);
   }
 }
 
