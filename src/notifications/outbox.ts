@@ -167,7 +167,8 @@ export class CardOutbox {
       return this.later(key, Date.parse(card.nextAttemptAt));
     // A storm's digest is edited at most every digestUpdateMs: its many changes coalesce, within Teams' rate limits.
     const minGap = card.kind === 'digest' && card.delivered ? settings.storm.digestUpdateMs : 0;
-    if (card.delivered && now - Date.parse(card.delivered.at) < minGap)
+    // Only then: another replica's clock a little ahead must not hold up an edit that has no gap to keep.
+    if (minGap > 0 && card.delivered && now - Date.parse(card.delivered.at) < minGap)
       return this.later(key, Date.parse(card.delivered.at) + minGap);
 
     const sending = {
