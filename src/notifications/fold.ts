@@ -23,6 +23,16 @@ function bump<T extends CardDelivery>(card: T, sub: Subscription): T {
 }
 
 /**
+ * Whether a failure at `now` continues this card rather than starting a new one: it does unless the card's recovery
+ * has reached Teams. While snoozed, a failure after a recovery reopens the same card (edited in place: no new post, no
+ * ping).
+ */
+export function continuesEpisode(card: FailureCard, now: string): boolean {
+  const snoozed = !!card.snooze && Date.parse(card.snooze.until) > Date.parse(now);
+  return !(card.recovered && isDelivered(card) && !snoozed);
+}
+
+/**
  * A failure folded into the item's living card. A failure after a recovery that has reached Teams starts a new card
  * (the recovered one stays as it was); otherwise the count goes up and the last error is replaced. Undefined when
  * this job was folded in already.
@@ -34,10 +44,7 @@ export function foldFailure(
   now: string,
 ): FailureCard | undefined {
   if (card?.recentJobs.includes(event.jobId)) return undefined;
-  // While snoozed, a failure after a recovery reopens the same card (edited in place: no new post, no ping).
-  const snoozed = !!card?.snooze && Date.parse(card.snooze.until) > Date.parse(now);
-  const newEpisode = !card || (card.recovered && isDelivered(card) && !snoozed);
-  if (newEpisode) {
+  if (!card || !continuesEpisode(card, now)) {
     return bump<FailureCard>(
       {
         ...delivery(sub, now),

@@ -1,5 +1,6 @@
 import type { RecordStore, Store } from '../store';
-import { conversationKey, itemKey } from './keys';
+import { itemScopeKey } from './keys';
+import { findLivingCard, type LivingItem } from './livingCards';
 import type { CardOutbox } from './outbox';
 import type { SubscriptionStore } from './subscriptions';
 import type { FailureCard } from './types';
@@ -40,6 +41,8 @@ function outcome(card: FailureCard | undefined, who: Person, at: string): Owners
 /** The one decision of "I'm on it" for a failure, shared by every conversation that shows it. */
 interface TakeRecord {
   vault: string;
+  /** The vault's Azure subscription (issue 17), when the card knows it. */
+  subscriptionId?: string;
   vm: string;
   /** The failure episode (its first job): a later failure after a recovery is a new one, taken anew. */
   episode: string;
@@ -55,6 +58,11 @@ export const episodeOf = (c: FailureCard): string => c.firstJobId ?? c.recentJob
  * replicas at once, get one owner, and the other is told who has it. The owner is then written on every
  * conversation's living card for that failure (a change bumps the card's version: the outbox edits each posted card in
  * place, once). A snooze stays on the card of the conversation it was asked in.
+ *
+ * Per item in its Azure subscription (issue 17): a click names the vault's subscription when its card knows it, and
+ * the card, the decision and the other conversations' cards are those of that item, never of a VM of the same name in
+ * a same-named vault of another subscription. Cards and decisions from before (no subscription in their keys) are
+ * still found (findLivingCard, takeKey).
  */
 export class ItemOwnership {
   private readonly takes?: RecordStore<TakeRecord>;
@@ -68,18 +76,35 @@ export class ItemOwnership {
     this.takes = shared?.store.records<TakeRecord>('notify.takes');
   }
 
-  static key(conversationId: string, vault: string, vm: string): string {
-    return `${conversationKey(conversationId)}|item|${itemKey(vault, vm)}`;
+  /** The item's backup card in a conversation (under its key from before several subscriptions, if there). */
+  private cardKey(conversationId: string, item: LivingItem): Promise<string> {
+    return findLivingCard(this.outbox, conversationId, 'item', item);
   }
 
-  private static takeKey(vault: string, vm: string, episode: string): string {
-    return `${itemKey(vault, vm)}|${encodeURIComponent(episode)}`;
+  /**
+   * The decision's key: per failure episode of the item in its subscription. A decision recorded under the key without
+   * a subscription (before the upgrade) is kept where it is: the episode (its first job's id) is that item's alone.
+   */
+  private async takeKey(item: LivingItem, episode: string): Promise<string> {
+    const key = (subscriptionId?: string) =>
+      `${itemScopeKey(item.vault, item.vm, subscriptionId)}|${encodeURIComponent(episode)}`;
+    if (!item.subscriptionId) return key();
+    return (await this.takes!.get(key())) ? key() : key(item.subscriptionId);
   }
 
-  /** "I'm on it": the first person to click, in any conversation, owns the failure; a recovered card is left as it is. */
-  async take(conversationId: string, vault: string, vm: string, who: Person): Promise<OwnershipOutcome> {
+  /**
+   * "I'm on it": the first person to click, in any conversation, owns the failure; a recovered card is left as it is.
+   * `subscriptionId`: the vault's, from the card's data (absent on cards from before several subscriptions).
+   */
+  async take(
+    conversationId: string,
+    vault: string,
+    vm: string,
+    who: Person,
+    subscriptionId?: string,
+  ): Promise<OwnershipOutcome> {
     const at = new Date(this.now()).toISOString();
-    const key = ItemOwnership.key(conversationId, vault, vm);
+    const key = await this.cardKey(conversationId, { vault, vm, subscriptionId });
     if (!this.takes) {
       const card = await this.outbox.change<FailureCard>(key, (c) =>
         c && !c.recovered && !c.owner ? { ...c, owner: { ...who, at }, version: c.version + 1 } : undefined,
@@ -90,11 +115,14 @@ export class ItemOwnership {
     if (!here || here.kind !== 'failure') return { kind: 'unknown' };
     if (here.recovered) return { kind: 'recovered', card: here };
     const episode = episodeOf(here);
-    const { value } = await this.takes.update(ItemOwnership.takeKey(vault, vm, episode), (cur) =>
-      cur ? undefined : { vault, vm, episode, owner: here.owner ?? { ...who, at } },
+    // The item as its card knows it (an old card found under its old key may know no subscription).
+    const item = { vault, vm, subscriptionId: here.vaultSubscriptionId ?? subscriptionId };
+    const scope = item.subscriptionId ? { subscriptionId: item.subscriptionId } : {};
+    const { value } = await this.takes.update(await this.takeKey(item, episode), (cur) =>
+      cur ? undefined : { vault, ...scope, vm, episode, owner: here.owner ?? { ...who, at } },
     );
     // Every time, also for the loser: it repairs cards a crash between the decision and the edits left behind.
-    await this.spread(conversationId, vault, vm, episode, value!.owner);
+    await this.spread(conversationId, item, episode, value!.owner);
     return outcome((await this.outbox.get(key)) as FailureCard | undefined, who, at);
   }
 
@@ -105,25 +133,32 @@ export class ItemOwnership {
   async follow(card: FailureCard): Promise<void> {
     if (!this.takes || card.owner || card.recovered) return;
     const episode = episodeOf(card);
-    const taken = await this.takes.get(ItemOwnership.takeKey(card.vault, card.vm, episode));
-    if (taken) await this.mark(card.conversationId, card.vault, card.vm, episode, taken.value.owner);
+    const item = { vault: card.vault, vm: card.vm, subscriptionId: card.vaultSubscriptionId };
+    const taken = await this.takes.get(await this.takeKey(item, episode));
+    if (taken) await this.mark(card.conversationId, item, episode, taken.value.owner);
   }
 
+  /**
+   * The owner on every conversation's card of that failure: the conversations subscribed to the vault in the item's
+   * subscription (and those whose subscription records know none), each card found as that conversation's record
+   * keys it. The episode check leaves any other item's card alone.
+   */
   private async spread(
     conversationId: string,
-    vault: string,
-    vm: string,
+    item: LivingItem,
     episode: string,
     owner: TakeRecord['owner'],
   ): Promise<void> {
-    const subs = await this.shared!.subscriptions.forVault(vault);
-    const conversations = new Set([conversationId, ...subs.map((s) => s.conversationId)]);
-    for (const c of conversations) await this.mark(c, vault, vm, episode, owner);
+    await this.mark(conversationId, item, episode, owner);
+    for (const s of await this.shared!.subscriptions.forVault(item.vault, item.subscriptionId)) {
+      const scoped = { ...item, subscriptionId: s.vaultSubscriptionId ?? item.subscriptionId };
+      await this.mark(s.conversationId, scoped, episode, owner);
+    }
   }
 
   /** Writes the owner on a conversation's card of that failure, unless it has one or is another failure. */
-  private mark(conversationId: string, vault: string, vm: string, episode: string, owner: TakeRecord['owner']) {
-    return this.outbox.change<FailureCard>(ItemOwnership.key(conversationId, vault, vm), (c) =>
+  private async mark(conversationId: string, item: LivingItem, episode: string, owner: TakeRecord['owner']) {
+    return this.outbox.change<FailureCard>(await this.cardKey(conversationId, item), (c) =>
       c?.kind === 'failure' && !c.recovered && !c.owner && episodeOf(c) === episode
         ? { ...c, owner, version: c.version + 1 }
         : undefined,
@@ -137,9 +172,11 @@ export class ItemOwnership {
     vm: string,
     hours: SnoozeHours,
     who: Person,
+    subscriptionId?: string,
   ): Promise<OwnershipOutcome> {
     const until = new Date(this.now() + hours * 3_600_000).toISOString();
-    const card = await this.outbox.change<FailureCard>(ItemOwnership.key(conversationId, vault, vm), (c) =>
+    const key = await this.cardKey(conversationId, { vault, vm, subscriptionId });
+    const card = await this.outbox.change<FailureCard>(key, (c) =>
       c && !c.recovered ? { ...c, snooze: { until, by: who }, version: c.version + 1 } : undefined,
     );
     if (!card) return { kind: 'unknown' };
@@ -148,8 +185,14 @@ export class ItemOwnership {
   }
 
   /** The running snooze of an item in a conversation, if any (RPO cards say so rather than staying silent). */
-  async snoozeOf(conversationId: string, vault: string, vm: string): Promise<FailureCard['snooze'] | undefined> {
-    const card = (await this.outbox.get(ItemOwnership.key(conversationId, vault, vm))) as FailureCard | undefined;
+  async snoozeOf(
+    conversationId: string,
+    vault: string,
+    vm: string,
+    subscriptionId?: string,
+  ): Promise<FailureCard['snooze'] | undefined> {
+    const key = await this.cardKey(conversationId, { vault, vm, subscriptionId });
+    const card = (await this.outbox.get(key)) as FailureCard | undefined;
     return card && card.kind === 'failure' && snoozeActive(card, this.now()) ? card.snooze : undefined;
   }
 }

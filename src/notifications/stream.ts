@@ -1,9 +1,10 @@
 import type { Logger } from '../log';
 import type { RecordStore, Store } from '../store';
-import { foldDigest, foldFailure, foldRpoRecovered, foldSuccess, rpoCard } from './fold';
+import { continuesEpisode, foldDigest, foldFailure, foldRpoRecovered, foldSuccess, rpoCard } from './fold';
 import { conversationKey, itemKey, itemScopeKey, sameSubscription, vaultKey } from './keys';
 import type { JobLedger } from './ledger';
 import type { CardOutbox } from './outbox';
+import { findLivingCard } from './livingCards';
 import { ItemOwnership } from './ownership';
 import type { NotificationSettings } from './settings';
 import { errorLabel, routeFailure, type StormState } from './storm';
@@ -122,7 +123,7 @@ export class NotificationStream {
       if (!created) return false;
       // Never snoozed silently: the RPO card of a snoozed item is posted, and says it is snoozed.
       const snoozes = await Promise.all(
-        subs.map((s) => this.ownership.snoozeOf(s.conversationId, breach.vault, breach.vm)),
+        subs.map((s) => this.ownership.snoozeOf(s.conversationId, breach.vault, breach.vm, s.vaultSubscriptionId)),
       );
       for (const [i, sub] of subs.entries()) {
         await this.deps.outbox.change<RpoCard>(
@@ -191,9 +192,9 @@ export class NotificationStream {
     const { route, state } = decided!;
     const iso = new Date(now).toISOString();
     if (route.to === 'card') {
-      const card = await this.deps.outbox.change<FailureCard>(livingCardKey(conv, event), (c) =>
-        foldFailure(c, event, sub, iso),
-      );
+      // An old card (before the upgrade) is continued only where foldFailure would continue it.
+      const key = await this.livingCard(event, sub, (c) => continuesEpisode(c, iso));
+      const card = await this.deps.outbox.change<FailureCard>(key, (c) => foldFailure(c, event, sub, iso));
       // Taken already from another conversation's card (the folds of one job reach conversations one by one).
       // "I'm on it" and Snooze belong to the item's backup card: a rehearsal's card has neither.
       if (card && !isRehearsal(event)) await this.ownership.follow(card);
@@ -208,8 +209,23 @@ export class NotificationStream {
   }
 
   private async foldSuccess(event: JobEvent, sub: Subscription): Promise<void> {
-    const conv = conversationKey(sub.conversationId);
-    await this.deps.outbox.change<FailureCard>(livingCardKey(conv, event), (c) => foldSuccess(c, event, sub));
+    await this.deps.outbox.change<FailureCard>(await this.livingCard(event, sub), (c) => foldSuccess(c, event, sub));
+  }
+
+  /**
+   * The living card an event folds into in a subscription's conversation: the item's backup card, or (issue 19) the
+   * item's rehearsal card, a separate one: a later backup success does not recover a failed rehearsal (only a passed
+   * rehearsal of the VM does), and a rehearsal's pass does not recover a failed backup. Per item in the vault's Azure
+   * subscription as the conversation's subscription record knows it (issue 17; an event routed here names that one or
+   * none): the subscription the card itself names (`vaultSubscriptionId`), so "I'm on it" finds it from the card. A
+   * record without a subscription keeps the key cards had before, whatever its events say: the watcher's events for it
+   * name no subscription while an alert's do, and one item's failure and success must meet on one card. A card from
+   * before the upgrade, under that old key, is still found (findLivingCard).
+   */
+  private livingCard(event: JobEvent, sub: Subscription, usable?: (card: FailureCard) => boolean): Promise<string> {
+    const kind = isRehearsal(event) ? 'rehearsal' : 'item';
+    const item = { vault: event.vault, vm: event.vm, subscriptionId: sub.vaultSubscriptionId };
+    return findLivingCard(this.deps.outbox, sub.conversationId, kind, item, usable);
   }
 
   /**
@@ -235,14 +251,6 @@ export class NotificationStream {
 
 /** A restore rehearsal's event (operation `Rehearsal`, src/bot/rehearsal/cards.ts), not a Backup job's. */
 const isRehearsal = (event: { operation: string }): boolean => /^rehearsal$/i.test(event.operation);
-
-/**
- * The living card an event folds into: the item's backup card, or (issue 19) the item's rehearsal card, a separate
- * one: a later backup success does not recover a failed rehearsal (only a passed rehearsal of the VM does), and a
- * rehearsal's pass does not recover a failed backup.
- */
-const livingCardKey = (conv: string, event: JobEvent): string =>
-  `${conv}|${isRehearsal(event) ? 'rehearsal' : 'item'}|${itemKey(event.vault, event.vm)}`;
 
 const withSnooze = (card: RpoCard, snooze: RpoCard['snooze']): RpoCard => (snooze ? { ...card, snooze } : card);
 

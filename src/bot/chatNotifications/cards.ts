@@ -100,6 +100,7 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
   // The error's documented name where the catalogue knows it, else Azure's number: a job's errorTitle is the entity
   // the error is about (AzureIaaSVMErrorInfo), an alert's is the error's name.
   const errorCode = e?.azureName ?? (c.error?.code !== undefined ? String(c.error.code) : (c.error?.title ?? ''));
+  const subscriptionId = c.vaultSubscriptionId ?? '';
   const facts = [
     fact(t(l, 'notify.fact.vm'), vm),
     fact(t(l, 'notify.fact.vault'), vault),
@@ -138,6 +139,7 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
       title: t(l, 'notify.snooze.hours', { hours }),
       vault: c.vault,
       vm: c.vm,
+      subscriptionId,
       hours,
     })),
     showError: !recovered && !!e,
@@ -160,6 +162,8 @@ export function failureCard(c: FailureCard): AdaptiveCardJson {
     showRehearsals: rehearsal,
     rehearsalsLabel: t(l, 'rehearsal.notify.showRehearsals'),
     vault: c.vault,
+    // "I'm on it" and Snooze name the item in its vault's subscription (issue 17); empty on cards that know none.
+    subscriptionId,
     jobId: recovered ? c.recovered!.jobId : c.lastJobId,
     links: itemLinks(l, c, true),
   });

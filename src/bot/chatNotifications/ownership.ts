@@ -25,21 +25,27 @@ export function ownershipVerbs(deps: {
       l: localeOf(ctx),
       vault: str(data.vault),
       vm: str(data.vm),
+      // The vault's Azure subscription (issue 17); cards posted before several subscriptions carry none.
+      subscriptionId: str(data.subscriptionId) || undefined,
       conversationId: channelConversationId(ctx.activity.conversation.id),
       who: { aadObjectId: user.aadObjectId, name: user.name },
     };
   };
   return {
     'notify.take': async (ctx: TurnContext, data: Record<string, unknown>) => {
-      const { l, vault, vm, conversationId, who } = context(ctx, data);
+      const { l, vault, vm, subscriptionId, conversationId, who } = context(ctx, data);
       const refusal = await deps.refused(ctx, 'notify.take', vault);
       if (refusal) return refusal;
       const own = deps.ownership();
-      const r = own && vault && vm ? await own.take(conversationId, vault, vm, who) : { kind: 'unknown' as const };
+      const r =
+        own && vault && vm
+          ? await own.take(conversationId, vault, vm, who, subscriptionId)
+          : { kind: 'unknown' as const };
       switch (r.kind) {
         case 'taken':
           await deps.audit.append({
             who,
+            ...(subscriptionId ? { subscriptionId } : {}),
             action: 'notify.take',
             target: { kind: 'vm', name: vm },
             details: { vault, conversation: conversationId },
@@ -62,7 +68,7 @@ export function ownershipVerbs(deps: {
       }
     },
     'notify.snooze': async (ctx: TurnContext, data: Record<string, unknown>) => {
-      const { l, vault, vm, conversationId, who } = context(ctx, data);
+      const { l, vault, vm, subscriptionId, conversationId, who } = context(ctx, data);
       const refusal = await deps.refused(ctx, 'notify.snooze', vault);
       if (refusal) return refusal;
       const hours = Number(str(String(data.hours ?? '')));
@@ -70,11 +76,12 @@ export function ownershipVerbs(deps: {
       const own = deps.ownership();
       const r =
         own && vault && vm
-          ? await own.snooze(conversationId, vault, vm, hours as SnoozeHours, who)
+          ? await own.snooze(conversationId, vault, vm, hours as SnoozeHours, who, subscriptionId)
           : { kind: 'unknown' as const };
       if (r.kind === 'snoozed') {
         await deps.audit.append({
           who,
+          ...(subscriptionId ? { subscriptionId } : {}),
           action: 'notify.snooze',
           target: { kind: 'vm', name: vm },
           details: { vault, hours, until: r.card.snooze!.until, conversation: conversationId },
