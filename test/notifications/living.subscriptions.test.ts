@@ -1,22 +1,11 @@
-import { addVms } from '../../src/sandbox/world/estate';
-import type { World } from '../../src/sandbox/world/types';
 import { SANDBOX_USERS } from '../../src/sandboxUsers';
 import type { FailureCard, NotificationService } from '../../src/notifications';
 import { foldFailure } from '../../src/notifications/fold';
 import { conversationKey, itemKey, itemScopeKey } from '../../src/notifications/keys';
+import { FINANCE, place, PRIMARY, RESEARCH, TWIN, twinVaults } from './support/twinVaults';
 import { ConnectorStandIn, type Posted } from './support/connector';
 import { cardText, startHarness, startSandboxAzure, waitFor, type Harness, type SandboxAzure } from './support/harness';
 
-const PRIMARY = '22222222-2222-4222-8222-222222222222';
-const FINANCE = '22222222-2222-4222-8222-222222222223';
-const RESEARCH = '22222222-2222-4222-8222-222222222224';
-/** A vault name held in both Contoso Finance and Contoso Research, each protecting its own `vm-twin-01`. */
-const TWIN = 'rsv-twin-eastasia';
-const place: Record<string, { backup: string; app: string }> = {
-  [FINANCE]: { backup: 'rg-fin-backup', app: 'rg-fin-app' },
-  [RESEARCH]: { backup: 'rg-res-backup', app: 'rg-res-app' },
-  [PRIMARY]: { backup: 'rg-backup', app: 'rg-app' },
-};
 const { operator: alex } = SANDBOX_USERS;
 const person = { aadObjectId: alex.aadObjectId, name: alex.name };
 
@@ -29,34 +18,9 @@ const person = { aadObjectId: alex.aadObjectId, name: alex.name };
 describe('living failure cards across subscriptions', () => {
   let sandbox: SandboxAzure;
   let h: Harness;
+  const { addVault, protect } = twinVaults(() => sandbox);
   /** Each test's start: subscriptions from then on (the sandbox, shared by the tests, keeps earlier tests' jobs). */
   let since: Date;
-  const world = (id: string): World => sandbox.azure.sandbox.worlds.find((w) => w.subscriptionId === id)!;
-  /** A vault in a subscription's world, with the seed's DefaultPolicy. */
-  const addVault = (id: string, name: string) => {
-    world(id).recoveryVaults.push({ name, resourceGroup: place[id].backup, location: 'eastasia' });
-    world(id).policies.push({
-      vault: name,
-      name: 'DefaultPolicy',
-      scheduleRunFrequency: 'Daily',
-      scheduleRunTimes: ['2020-01-01T22:30:00Z'],
-      retentionDays: 30,
-      timeZone: 'UTC',
-    });
-  };
-  /** A plain Linux VM that `vault` protects. */
-  const protect = (id: string, vaultName: string, vm: string) => {
-    const { app } = place[id];
-    addVms(sandbox.azure.sandbox, [{ name: vm, os: 'Linux', resourceGroup: app }], world(id));
-    world(id).protectedItems.push({
-      vault: vaultName,
-      vmId: `/subscriptions/${id}/resourceGroups/${app}/providers/Microsoft.Compute/virtualMachines/${vm}`,
-      vmName: vm,
-      vmResourceGroup: app,
-      policyName: 'DefaultPolicy',
-      protectionState: 'Protected',
-    });
-  };
 
   beforeAll(async () => {
     sandbox = await startSandboxAzure({ subscriptionIds: [PRIMARY, FINANCE, RESEARCH] });

@@ -1,5 +1,4 @@
-import type { World } from '../../src/sandbox/world/types';
-import { addVms } from '../../src/sandbox/world/estate';
+import { FINANCE, place, PRIMARY, RESEARCH, TWIN, twinVaults } from './support/twinVaults';
 import { ConnectorStandIn } from './support/connector';
 import {
   cardName,
@@ -11,17 +10,7 @@ import {
   type SandboxAzure,
 } from './support/harness';
 
-const PRIMARY = '22222222-2222-4222-8222-222222222222';
-const FINANCE = '22222222-2222-4222-8222-222222222223';
-const RESEARCH = '22222222-2222-4222-8222-222222222224';
 const DAY = 86_400_000;
-/** A vault name held in both Contoso Finance and Contoso Research, each protecting its own `vm-twin-01`. */
-const TWIN = 'rsv-twin-eastasia';
-const place: Record<string, { backup: string; app: string }> = {
-  [FINANCE]: { backup: 'rg-fin-backup', app: 'rg-fin-app' },
-  [RESEARCH]: { backup: 'rg-res-backup', app: 'rg-res-app' },
-  [PRIMARY]: { backup: 'rg-backup', app: 'rg-app' },
-};
 
 /**
  * The RPO watch per vault in its Azure subscription (issue 17): two vaults of one name in two subscriptions are two
@@ -31,32 +20,7 @@ const place: Record<string, { backup: string; app: string }> = {
 describe('the RPO watch across subscriptions', () => {
   let sandbox: SandboxAzure;
   let h: Harness;
-  const world = (id: string): World => sandbox.azure.sandbox.worlds.find((w) => w.subscriptionId === id)!;
-  /** A vault in a subscription's world, with the seed's DefaultPolicy (daily at 22:30 UTC). */
-  const addVault = (id: string, name: string) => {
-    world(id).recoveryVaults.push({ name, resourceGroup: place[id].backup, location: 'eastasia' });
-    world(id).policies.push({
-      vault: name,
-      name: 'DefaultPolicy',
-      scheduleRunFrequency: 'Daily',
-      scheduleRunTimes: ['2020-01-01T22:30:00Z'],
-      retentionDays: 30,
-      timeZone: 'UTC',
-    });
-  };
-  /** A plain Linux VM that `vault` protects and that has never been backed up. */
-  const neverBackedUp = (id: string, vaultName: string, vm: string) => {
-    const { app } = place[id];
-    addVms(sandbox.azure.sandbox, [{ name: vm, os: 'Linux', resourceGroup: app }], world(id));
-    world(id).protectedItems.push({
-      vault: vaultName,
-      vmId: `/subscriptions/${id}/resourceGroups/${app}/providers/Microsoft.Compute/virtualMachines/${vm}`,
-      vmName: vm,
-      vmResourceGroup: app,
-      policyName: 'DefaultPolicy',
-      protectionState: 'Protected',
-    });
-  };
+  const { addVault, protect: neverBackedUp } = twinVaults(() => sandbox);
   const vault = (id: string, name = TWIN) => ({ name, resourceGroup: place[id].backup, subscriptionId: id });
 
   beforeAll(async () => {
