@@ -13,7 +13,8 @@ import {
   url,
 } from './configFields';
 import { checkBlobStore, checkBotRegistration, checkLive } from './configChecks';
-import { rehearsalNetworks, SANDBOX_REHEARSAL_SUBNET, type RehearsalNetworkSetting } from './configRehearsal';
+import type { RehearsalNetworkSetting } from './azure/rehearsal';
+import { rehearsalNetworks, SANDBOX_REHEARSAL_SUBNET } from './configRehearsal';
 import { sandboxUserDefaults } from './sandboxUsers';
 
 export { ConfigError } from './configFields';

@@ -1,15 +1,5 @@
+import type { RehearsalNetworkSetting } from './azure/rehearsal';
 import { ConfigError } from './configFields';
-
-/** REHEARSAL_SUBNET's entries (docs/rehearsal.md): one isolated subnet per subscription. */
-export interface RehearsalNetworkSetting {
-  /** Absent: the primary subscription (the short `<rg>/<vnet>/<subnet>` form). */
-  subscriptionId?: string;
-  resourceGroup: string;
-  vnet: string;
-  subnet: string;
-  /** REHEARSAL_NETWORK_PREFIX: the address space a missing network is made with. */
-  addressPrefix?: string;
-}
 
 /** The sandbox world's isolated rehearsal networks (docs/sandbox.md): the primary subscription's and Contoso Finance's. */
 export const SANDBOX_REHEARSAL_SUBNET = [

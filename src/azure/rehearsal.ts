@@ -36,15 +36,14 @@ export interface RestoredVmHealth {
 /** What a clean-up did to one resource. */
 export type CleanupOutcome = 'deleted' | 'gone' | 'notOurs';
 
-/**
- * A configured rehearsal network (REHEARSAL_SUBNET, one entry): in `subscriptionId`, or (the short form) in the
- * primary subscription.
- */
+/** A configured rehearsal network (REHEARSAL_SUBNET, one entry; docs/rehearsal.md): one isolated subnet. */
 export interface RehearsalNetworkSetting {
+  /** Absent: the primary subscription (the short `<rg>/<vnet>/<subnet>` form). */
   subscriptionId?: string;
   resourceGroup: string;
   vnet: string;
   subnet: string;
+  /** REHEARSAL_NETWORK_PREFIX: the address space a missing network is made with. */
   addressPrefix?: string;
 }
 
