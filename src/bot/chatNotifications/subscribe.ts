@@ -3,6 +3,7 @@ import { explain, NotFoundError, parseResourceId, subscriptionOf, type Azure } f
 import { t, type Locale } from '../../i18n';
 import { channelConversationId, SubscriptionStore, type Subscription } from '../../notifications';
 import type { AuditTrail } from '../../store';
+import { armId } from '../../cards/portal';
 import { sender } from '../turnInfo';
 
 export interface SubscribeDeps {
@@ -94,7 +95,9 @@ export async function unsubscribe(
         s.vaultSubscriptionId.toLowerCase() === parsed.subscriptionId.toLowerCase()),
   );
   if (matches.length > 1) {
-    const ids = matches.map((s) => vaultIdOf(s)).join(', ');
+    const ids = matches
+      .map((s) => armId.vault(s.vaultResourceGroup, s.vault, s.vaultSubscriptionId) ?? s.vault)
+      .join(', ');
     return { ok: false, text: t(locale, 'notify.unsubscribeWhich', { vaults: ids }) };
   }
   const sub = matches[0];
@@ -126,10 +129,4 @@ export async function auditRefused(
     ...(vault ? { target: { kind: 'vault' as const, name: vault } } : {}),
     result: 'refused',
   });
-}
-
-/** The ARM id of a subscription's vault, as `unsubscribe` takes it when a name is not enough. */
-function vaultIdOf(s: Subscription): string {
-  if (!s.vaultSubscriptionId || !s.vaultResourceGroup) return s.vault;
-  return `/subscriptions/${s.vaultSubscriptionId}/resourceGroups/${s.vaultResourceGroup}/providers/Microsoft.RecoveryServices/vaults/${s.vault}`;
 }
